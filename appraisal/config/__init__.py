@@ -1,0 +1,208 @@
+"""The one configuration schema of `appraise` (documented in docs/config.md).
+
+`load_config(path)` reads YAML with a safe loader, validates it with the pydantic models of every
+section and turns any problem into a `ConfigError` naming the file and the key path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from ..errors import ConfigError
+from .base import Period, StrictModel, parse_period
+from .bonus import BonusConfig
+from .inputs import InputsConfig, TableSource
+from .report import OutputConfig
+from .rorac import RoracConfig
+from .scorecard import ScorecardConfig
+from .weights import WeightsConfig
+
+__all__ = [
+    "AppraisalConfig",
+    "BonusConfig",
+    "InputsConfig",
+    "LoadedConfig",
+    "OutputConfig",
+    "Period",
+    "RoracConfig",
+    "ScorecardConfig",
+    "TableSource",
+    "UnitConfig",
+    "WeightsConfig",
+    "load_config",
+    "parse_config",
+]
+
+
+class UnitConfig(StrictModel):
+    """The organisational unit being appraised."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    level: Literal["bank", "branch", "sub_branch", "team"] = "branch"
+
+
+class AppraisalConfig(StrictModel):
+    """Root of config.yaml."""
+
+    period: str
+    unit: UnitConfig
+    language: Literal["zh", "en"] = "zh"
+    inputs: InputsConfig
+    rorac: RoracConfig = RoracConfig()
+    weights: WeightsConfig = WeightsConfig()
+    scorecard: ScorecardConfig = ScorecardConfig()
+    bonus: BonusConfig = BonusConfig()
+    output: OutputConfig = OutputConfig()
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _check_period(cls, value: Any) -> str:
+        parse_period(str(value))
+        return str(value).strip()
+
+    @property
+    def appraisal_period(self) -> Period:
+        return parse_period(self.period)
+
+
+class LoadedConfig(typing.NamedTuple):
+    """A validated config with the file it came from (input paths resolve against its folder)."""
+
+    config: AppraisalConfig
+    path: Path
+    raw: dict[str, Any]
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    def resolve(self, source: TableSource) -> Path:
+        candidate = Path(source.path).expanduser()
+        return candidate if candidate.is_absolute() else (self.base_dir / candidate)
+
+
+def _model_at(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """Walk `loc` through nested models; the model that owns the last key, if any."""
+    current: Any = model
+    for part in loc:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            current = _unwrap_model(current)
+            if current is None:
+                return None
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        current = _unwrap_model(field.annotation)
+        if current is None:
+            return None
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    args = typing.get_args(annotation)
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple, set, frozenset, dict, typing.Union, types.UnionType) or args:
+        for arg in args:
+            found = _unwrap_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif isinstance(part, str) and (part.startswith("function-") or "[" in part):
+            continue  # pydantic validator/union tags, not user keys
+        else:
+            path += ("." if path else "") + str(part)
+    return path
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return "unknown key (a typo here could silently change someone's pay)"
+    if kind == "missing":
+        return "required key is missing"
+    bounds = {
+        "greater_than_equal": f"must be >= {ctx.get('ge')}",
+        "less_than_equal": f"must be <= {ctx.get('le')}",
+        "greater_than": f"must be > {ctx.get('gt')}",
+        "less_than": f"must be < {ctx.get('lt')}",
+    }
+    if kind in bounds:
+        return f"{bounds[kind]}, got {value!r}"
+    message = str(error.get("msg", "invalid value"))
+    message = message.removeprefix("Value error, ")
+    if kind == "literal_error":
+        return f"{message[0].lower()}{message[1:]}, got {value!r}"
+    if isinstance(value, dict | list) or value is None:
+        return message
+    return f"{message}, got {value!r}"
+
+
+def _problems(exc: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        message = _describe(error)
+        if error["type"] == "extra_forbidden":
+            owner = _model_at(AppraisalConfig, loc[:-1])
+            if owner is not None:
+                known = list(owner.model_fields)
+                close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+                if close:
+                    message += f"; did you mean '{close[0]}'?"
+                else:
+                    message += f"; allowed keys: {', '.join(known)}"
+        problems.append((_key_path(loc), message))
+    # pydantic reports one error per union branch; keep each (key, message) once
+    return list(dict.fromkeys(problems))
+
+
+def parse_config(raw: Any, file: str = "<config>") -> AppraisalConfig:
+    """Validate an already-parsed mapping; raises ConfigError naming `file` and key paths."""
+    if not isinstance(raw, dict):
+        raise ConfigError(file, [("", "the file must hold a YAML mapping (key: value lines)")])
+    try:
+        return AppraisalConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(file, _problems(exc)) from None
+
+
+def load_config(path: str | Path) -> LoadedConfig:
+    """Read and validate config.yaml; input paths stay relative to its folder."""
+    config_path = Path(path).expanduser()
+    shown = str(path)
+    if not config_path.is_file():
+        raise ConfigError(shown, [("", "config file not found")])
+    try:
+        text = config_path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(shown, [("", "config file must be UTF-8 text")]) from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(shown, [("", f"{where}not valid YAML ({problem})")]) from None
+    config = parse_config(raw, shown)
+    return LoadedConfig(config=config, path=config_path.resolve(), raw=raw)

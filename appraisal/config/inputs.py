@@ -1,0 +1,62 @@
+"""Where each input table comes from and how to read it (`inputs:` section)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from .base import StrictModel
+
+__all__ = ["TABLE_NAMES", "InputsConfig", "TableSource"]
+
+TABLE_NAMES = (
+    "managers",
+    "business",
+    "credit_splits",
+    "manager_costs",
+    "indicators",
+    "ratings_360",
+    "satisfaction",
+    "judgments",
+    "pool_allocations",
+)
+
+
+class TableSource(StrictModel):
+    """One input file. A bare string in YAML is taken as `path`."""
+
+    path: str = Field(min_length=1)
+    format: Literal["auto", "csv", "xlsx", "parquet"] = "auto"
+    encoding: Literal["auto", "utf-8", "utf-8-sig", "gbk", "gb18030", "gb2312", "big5"] = "auto"
+    sheet: str | None = None
+    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        description="engine column name -> header used in the file (e.g. manager_id: 客户经理编号)",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"path": value}
+        return value
+
+
+class InputsConfig(StrictModel):
+    """The input tables of a run; optional ones may be left out."""
+
+    managers: TableSource
+    business: TableSource | None = None
+    credit_splits: TableSource | None = None
+    manager_costs: TableSource | None = None
+    indicators: TableSource | None = None
+    ratings_360: TableSource | None = None
+    satisfaction: TableSource | None = None
+    judgments: TableSource | None = None
+    pool_allocations: TableSource | None = None
+
+    def sources(self) -> dict[str, TableSource]:
+        """The configured tables, in pipeline order."""
+        return {name: src for name in TABLE_NAMES if (src := getattr(self, name)) is not None}
