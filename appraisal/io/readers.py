@@ -1,0 +1,399 @@
+"""Read input tables (CSV in UTF-8/GBK/GB18030, XLSX, Parquet) and check them against schemas.
+
+Every check is vectorised and collects all problems of a file before raising one `InputError`.
+Rows are numbered as a spreadsheet user counts them: the header is row 1, the first data row 2.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import MAX_REPORTED_ISSUES, InputError, InputIssue
+from .schemas import SCHEMAS, Column, TableSchema
+
+__all__ = [
+    "LoadedTable",
+    "check_references",
+    "coerce_table",
+    "detect_encoding",
+    "file_sha256",
+    "read_table",
+    "read_text_table",
+]
+
+ROW_COLUMN = "_row"
+_FIRST_DATA_ROW = 2
+_ENCODING_ALIASES = {"gbk": "gb18030", "gb2312": "gb18030"}  # GB18030 is a superset of both
+
+
+@dataclass(frozen=True)
+class LoadedTable:
+    """A validated table with where it came from."""
+
+    name: str
+    frame: pd.DataFrame
+    path: Path
+    shown: str
+    sha256: str
+    encoding: str | None
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _format_of(path: Path, declared: str) -> str:
+    if declared != "auto":
+        return declared
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    return "csv"
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else GB18030.
+
+    GB18030 covers GBK and GB2312, the usual encodings of exports from Chinese systems.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    with path.open("rb") as handle:
+        head = handle.read(3)
+        if head == codecs.BOM_UTF8:
+            return "utf-8-sig"
+        try:
+            decoder.decode(head)
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "gb18030"
+    return "utf-8"
+
+
+def read_text_table(
+    path: str | Path,
+    *,
+    encoding: str = "auto",
+    sheet: str | None = None,
+    header: bool = True,
+    delimiter: str = ",",
+    shown: str | None = None,
+) -> pd.DataFrame:
+    """A CSV/XLSX/Parquet file as a DataFrame of strings (blank cells are empty strings).
+
+    `header=False` keeps the first row as data (columns are then 0..n-1).
+    Raises InputError naming the file when it cannot be read.
+    """
+    frame, _ = _read_raw(Path(path), "auto", encoding, sheet, header, delimiter,
+                         shown or str(path), as_text=True)
+    return frame
+
+
+def _fail(shown: str, rule: str, expected: str = "", value: object = None) -> InputError:
+    return InputError([InputIssue(shown, None, None, rule, value, expected)])
+
+
+def _read_raw(
+    path: Path,
+    file_format: str,
+    encoding: str,
+    sheet: str | None,
+    header: bool,
+    delimiter: str,
+    shown: str,
+    *,
+    as_text: bool,
+) -> tuple[pd.DataFrame, str | None]:
+    if not path.is_file():
+        raise _fail(shown, "file not found", "an existing file (paths are relative to the "
+                    "config file's folder)")
+    kind = _format_of(path, file_format)
+    header_row = 0 if header else None
+    if kind == "csv":
+        used = detect_encoding(path) if encoding == "auto" else encoding
+        used = _ENCODING_ALIASES.get(used, used)
+        try:
+            frame = pd.read_csv(
+                path, dtype=str, keep_default_na=False, na_filter=False, encoding=used,
+                sep=delimiter, header=header_row, skip_blank_lines=True,
+            )
+        except UnicodeDecodeError:
+            hint = "gb18030" if used.startswith("utf") else "utf-8"
+            raise _fail(shown, f"cannot be decoded as {used}",
+                        f"set its `encoding` in the config (try {hint}) or leave it as auto")
+        except pd.errors.EmptyDataError:
+            raise _fail(shown, "the file is empty", "a header row with the column names")
+        except pd.errors.ParserError as exc:
+            raise _fail(shown, f"not a well-formed CSV file ({str(exc).strip()})",
+                        f"one record per line, fields separated by {delimiter!r}")
+        return frame, used
+    if kind == "xlsx":
+        try:
+            import openpyxl
+
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged file
+            raise _fail(shown, f"cannot be opened as an Excel workbook ({exc})", "an .xlsx file")
+        try:
+            names = workbook.sheetnames
+            if sheet is not None and sheet not in names:
+                raise _fail(shown, f"has no sheet named {sheet!r}",
+                            "one of " + ", ".join(map(repr, names)))
+            worksheet = workbook[sheet] if sheet is not None else workbook[names[0]]
+            rows = [
+                ["" if cell is None else _excel_text(cell) for cell in row]
+                for row in worksheet.iter_rows(values_only=True)
+            ]
+        finally:
+            workbook.close()
+        while rows and all(value == "" for value in rows[-1]):
+            rows.pop()
+        if not rows:
+            raise _fail(shown, "the sheet is empty", "a header row with the column names")
+        if header:
+            columns = [str(name) for name in rows[0]]
+            return pd.DataFrame(rows[1:], columns=columns, dtype=str), None
+        return pd.DataFrame(rows, dtype=str), None
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many types for a damaged file
+        raise _fail(shown, f"cannot be read as Parquet ({exc})", "a Parquet file")
+    if as_text:
+        frame = frame.astype(str).where(frame.notna(), "")
+    return frame, None
+
+
+def _excel_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    return str(value)
+
+
+# ---- coercion: vectorised, one mask per rule ---------------------------------------------------
+
+
+def _issues_from_mask(
+    mask: np.ndarray, values: pd.Series, rows: np.ndarray, shown: str, column: str, rule: str,
+    expected: str,
+) -> list[InputIssue]:
+    positions = np.flatnonzero(mask)[:MAX_REPORTED_ISSUES]
+    return [
+        InputIssue(shown, int(rows[p]), column, rule, values.iloc[p], expected) for p in positions
+    ]
+
+
+def _blank(series: pd.Series) -> np.ndarray:
+    if pd.api.types.is_string_dtype(series) or series.dtype == object:
+        text = series.astype("string")
+        return (text.isna() | (text.str.strip() == "")).to_numpy(dtype=bool)
+    return series.isna().to_numpy(dtype=bool)
+
+
+def _as_number(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return series.astype("float64")
+    text = series.astype("string").str.strip().str.replace(",", "", regex=False)
+    text = text.str.replace("，", "", regex=False)
+    return pd.to_numeric(text, errors="coerce").astype("float64")
+
+
+def _as_date(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.astype("datetime64[ns]")
+    text = series.astype("string").str.strip()
+    text = text.str.replace("/", "-", regex=False).str.replace(".", "-", regex=False)
+    compact = text.str.fullmatch(r"\d{8}").fillna(False)
+    text = text.where(~compact, text.str[:4] + "-" + text.str[4:6] + "-" + text.str[6:8])
+    text = text.str.replace(r"[ T]00:00:00$", "", regex=True)
+    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    return parsed.astype("datetime64[ns]")
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    text = series.astype("string").str.strip()
+    return text.astype("str")
+
+
+def coerce_table(
+    frame: pd.DataFrame, schema: TableSchema, shown: str, *, start_row: int = _FIRST_DATA_ROW
+) -> tuple[pd.DataFrame, list[InputIssue]]:
+    """Check and convert a raw frame (canonical column names) to the schema's types.
+
+    Returns the typed frame (with `_row`) and every issue found.
+    """
+    issues: list[InputIssue] = []
+    rows = np.arange(start_row, start_row + len(frame), dtype=np.int64)
+    present = [column for column in schema.columns if column.name in frame.columns]
+    missing = [column.name for column in schema.columns
+               if column.required and column.name not in frame.columns]
+    if missing:
+        found = ", ".join(str(c) for c in frame.columns) or "none"
+        issues.extend(
+            InputIssue(shown, 1, name, "required column is missing", None,
+                       f"a header named '{name}' (headers found: {found}; map other header "
+                       "names with `columns:` in the config)")
+            for name in missing
+        )
+    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    for column in present:
+        raw = frame[column.name].reset_index(drop=True)
+        converted, column_issues = _coerce_column(raw, column, rows, shown)
+        issues.extend(column_issues)
+        out[column.name] = converted
+    out[ROW_COLUMN] = rows
+    if schema.key and all(name in out.columns for name in schema.key) and not missing:
+        issues.extend(_duplicate_keys(out, schema.key, shown))
+    out.attrs["file"] = shown
+    return out, issues
+
+
+def _coerce_column(
+    raw: pd.Series, column: Column, rows: np.ndarray, shown: str
+) -> tuple[pd.Series, list[InputIssue]]:
+    blank = _blank(raw)
+    issues: list[InputIssue] = []
+    if not column.nullable and blank.any():
+        issues += _issues_from_mask(blank, raw, rows, shown, column.name, "empty cell",
+                                    column.expected())
+    if column.kind == "text":
+        converted = _as_text(raw).where(~blank, None)
+        return converted, issues
+    if column.kind == "choice":
+        text = _as_text(raw)
+        bad = ~blank & ~text.isin(column.choices).to_numpy(dtype=bool)
+        issues += _issues_from_mask(bad, raw, rows, shown, column.name, "value not allowed",
+                                    column.expected())
+        return text.where(~blank, None), issues
+    if column.kind == "number":
+        converted = _as_number(raw)
+        values = converted.to_numpy(dtype=np.float64)
+        unparsed = ~blank & ~np.isfinite(values)
+        issues += _issues_from_mask(unparsed, raw, rows, shown, column.name, "not a number",
+                                    column.expected())
+        ok = np.isfinite(values)
+        out_of_range = np.zeros(len(values), dtype=bool)
+        if column.minimum is not None:
+            low = values <= column.minimum if column.minimum_exclusive else values < column.minimum
+            out_of_range |= ok & low
+        if column.maximum is not None:
+            out_of_range |= ok & (values > column.maximum)
+        issues += _issues_from_mask(out_of_range, raw, rows, shown, column.name,
+                                    "value out of range", column.expected())
+        return converted, issues
+    converted = _as_date(raw)
+    unparsed = ~blank & converted.isna().to_numpy(dtype=bool)
+    issues += _issues_from_mask(unparsed, raw, rows, shown, column.name, "not a valid date",
+                                column.expected())
+    return converted, issues
+
+
+def _duplicate_keys(frame: pd.DataFrame, key: tuple[str, ...], shown: str) -> list[InputIssue]:
+    keys = frame[list(key)].astype("string").fillna("")
+    duplicated = keys.duplicated(keep="first").to_numpy(dtype=bool)
+    if not duplicated.any():
+        return []
+    first_rows = (
+        frame.assign(_key=keys.agg("\x1f".join, axis=1) if len(key) > 1 else keys[key[0]])
+        .groupby("_key", sort=False)[ROW_COLUMN]
+        .transform("first")
+        .to_numpy()
+    )
+    positions = np.flatnonzero(duplicated)[:MAX_REPORTED_ISSUES]
+    label = " + ".join(key)
+    return [
+        InputIssue(
+            shown, int(frame[ROW_COLUMN].iloc[p]), label, "duplicate key",
+            " / ".join(str(keys[name].iloc[p]) for name in key),
+            f"each {label} once (first seen on row {int(first_rows[p])})",
+        )
+        for p in positions
+    ]
+
+
+def read_table(
+    name: str,
+    path: Path,
+    *,
+    shown: str,
+    file_format: str = "auto",
+    encoding: str = "auto",
+    sheet: str | None = None,
+    delimiter: str = ",",
+    columns: Mapping[str, str] | None = None,
+) -> tuple[LoadedTable, list[InputIssue]]:
+    """Read one input table, rename configured headers, coerce to its schema.
+
+    Returns the table and the issues found (raise them together with other tables' issues).
+    """
+    schema = SCHEMAS[name]
+    frame, used = _read_raw(path, file_format, encoding, sheet, True, delimiter, shown,
+                            as_text=False)
+    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    issues: list[InputIssue] = []
+    if columns:
+        unknown = sorted(set(columns) - set(schema.names))
+        issues += [
+            InputIssue(shown, None, key, "`columns:` maps a column the table does not have",
+                       None, "one of " + ", ".join(schema.names))
+            for key in unknown
+        ]
+        absent = [header for header in columns.values() if header not in frame.columns]
+        issues += [
+            InputIssue(shown, 1, header, "mapped header not found in the file", None,
+                       "headers found: " + ", ".join(map(str, frame.columns)))
+            for header in absent
+        ]
+        frame = frame.rename(columns={header: key for key, header in columns.items()})
+    typed, coerce_issues = coerce_table(frame, schema, shown)
+    coerce_issues.sort(key=lambda issue: (issue.row or 0))
+    digest = file_sha256(path)
+    table = LoadedTable(name, typed, path, shown, digest, used)
+    return table, issues + coerce_issues
+
+
+def check_references(tables: Mapping[str, LoadedTable]) -> list[InputIssue]:
+    """Every manager_id in another table must be in the roster."""
+    roster = tables.get("managers")
+    if roster is None or "manager_id" not in roster.frame.columns:
+        return []
+    known = pd.Index(roster.frame["manager_id"].dropna().unique())
+    issues: list[InputIssue] = []
+    for table in tables.values():
+        schema = SCHEMAS[table.name]
+        for column, target in schema.references.items():
+            if target != "managers" or column not in table.frame.columns:
+                continue
+            values = table.frame[column]
+            unknown = (values.notna() & ~values.isin(known)).to_numpy(dtype=bool)
+            issues += _issues_from_mask(
+                unknown, values, table.frame[ROW_COLUMN].to_numpy(), table.shown, column,
+                "manager not in the roster", f"a manager_id listed in {roster.shown}",
+            )
+    return issues
+
+
+def iter_issue_rows(issues: Iterable[InputIssue]) -> pd.DataFrame:
+    """All issues as a tidy table (file, row, column, rule, value, expected)."""
+    return pd.DataFrame([issue.to_dict() for issue in issues],
+                        columns=["file", "row", "column", "rule", "value", "expected"])
+
