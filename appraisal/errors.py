@@ -106,7 +106,9 @@ class ConfigError(AppraisalError):
             key, message = self.problems[0]
             return f"{self.file}: {key}: {message}" if key else f"{self.file}: {message}"
         lines = [f"{self.file}: {len(self.problems)} problems in the configuration:"]
-        lines += [f"  - {key}: {message}" if key else f"  - {message}" for key, message in self.problems]
+        lines += [
+            f"  - {key}: {message}" if key else f"  - {message}" for key, message in self.problems
+        ]
         return "\n".join(lines)
 
 

@@ -138,12 +138,12 @@ def _read_raw(
         except UnicodeDecodeError:
             hint = "gb18030" if used.startswith("utf") else "utf-8"
             raise _fail(shown, f"cannot be decoded as {used}",
-                        f"set its `encoding` in the config (try {hint}) or leave it as auto")
+                        f"set `encoding` in the config (try {hint}) or leave it auto") from None
         except pd.errors.EmptyDataError:
-            raise _fail(shown, "the file is empty", "a header row with the column names")
+            raise _fail(shown, "the file is empty", "a header row with the column names") from None
         except pd.errors.ParserError as exc:
             raise _fail(shown, f"not a well-formed CSV file ({str(exc).strip()})",
-                        f"one record per line, fields separated by {delimiter!r}")
+                        f"one record per line, fields separated by {delimiter!r}") from None
         return frame, used
     if kind == "xlsx":
         try:
@@ -151,7 +151,8 @@ def _read_raw(
 
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise _fail(shown, f"cannot be opened as an Excel workbook ({exc})", "an .xlsx file")
+            raise _fail(shown, f"cannot be opened as an Excel workbook ({exc})",
+                        "an .xlsx file") from None
         try:
             names = workbook.sheetnames
             if sheet is not None and sheet not in names:
@@ -175,7 +176,7 @@ def _read_raw(
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for a damaged file
-        raise _fail(shown, f"cannot be read as Parquet ({exc})", "a Parquet file")
+        raise _fail(shown, f"cannot be read as Parquet ({exc})", "a Parquet file") from None
     if as_text:
         frame = frame.astype(str).where(frame.notna(), "")
     return frame, None

@@ -126,7 +126,7 @@ SCHEMAS: dict[str, TableSchema] = {
     ),
     "credit_splits": TableSchema(
         "credit_splits",
-        "Credit splits (业绩分成): accounts shared between managers; shares of an account sum to 1.",
+        "Credit splits (业绩分成): accounts shared between managers; an account's shares sum to 1.",
         (
             _text("account_id", "account number, as in the business table"),
             _MANAGER,
