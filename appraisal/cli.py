@@ -1,0 +1,117 @@
+"""Command line: `appraise run | validate | weights | sample`. Thin: parse, call, print.
+
+Every `AppraisalError` becomes a clear message and exit code 2 here, in one place; anything
+else is an internal error (exit 1) whose traceback shows only with APPRAISE_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import AppraisalError
+
+__all__ = ["main"]
+
+
+class _AppraiseGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AppraisalError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing was written", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if os.environ.get("APPRAISE_DEBUG"):
+                traceback.print_exc()
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in appraise, not in your data; nothing was written. "
+                "Re-run with APPRAISE_DEBUG=1 for details and report it.",
+                err=True,
+            )
+            ctx.exit(1)
+
+
+@click.group(cls=_AppraiseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="appraise")
+def main() -> None:
+    """Appraise customer managers and compute their bonuses, with an audit trail."""
+
+
+def _progress_printer(quiet: bool):
+    if quiet:
+        return None
+
+    def report(stage: str, rows: int, seconds: float) -> None:
+        click.echo(f"  {stage:<12} {rows:>12,} rows {seconds:>8.2f} s", err=True)
+
+    return report
+
+
+@main.command()
+@click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: output.dir of the config).")
+@click.option("--force", is_flag=True, help="Replace an existing output folder.")
+@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("--statements/--no-statements", default=None,
+              help="Write one statement per manager (default: output.statements of the config).")
+def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
+        statements: bool | None) -> None:
+    """Run the whole appraisal for CONFIG and write the results to a folder."""
+    from .pipeline import run as run_pipeline
+    from .report.writer import default_output_dir, write_run
+
+    progress = _progress_printer(quiet)
+    if progress:
+        click.echo(f"appraise {__version__}: {config}", err=True)
+    result = run_pipeline(config, progress=progress)
+    target = out_dir if out_dir is not None else default_output_dir(result)
+    written = write_run(result, target, force=force, statements=statements, progress=progress)
+    summary = result.summary()
+    click.echo(
+        f"{summary['managers']} managers, period {summary['period']}: bonus total "
+        f"{summary['bonus_final']:,.2f}; results in {written}"
+    )
+
+
+@main.command()
+@click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
+def validate(config: Path) -> None:
+    """Check CONFIG and every input it names; write nothing."""
+    from .pipeline import run as run_pipeline
+
+    result = run_pipeline(config)
+    click.echo(f"{config}: configuration valid")
+    for record in result.inputs:
+        click.echo(f"  {record.table:<17} {record.rows:>10,} rows  {record.path}")
+    for line in result.describe():
+        click.echo(f"  {line}")
+    click.echo("all checks passed; nothing was written")
+
+
+def _register_optional_commands() -> None:
+    from .commands.sample import sample_command
+    from .commands.weights import weights_command
+
+    main.add_command(weights_command, "weights")
+    main.add_command(sample_command, "sample")
+
+
+_register_optional_commands()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

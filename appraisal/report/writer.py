@@ -1,0 +1,159 @@
+"""Write a run's outputs atomically: everything into a temp folder, then moved into place.
+
+A failure at any point leaves the target untouched (no partial outputs); an existing target is
+replaced only with `force`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import OutputExistsError
+from .manifest import build_manifest
+
+if TYPE_CHECKING:
+    from ..pipeline import RunResult
+
+__all__ = ["default_output_dir", "write_csv", "write_json", "write_run"]
+
+CSV_ENCODING = "utf-8-sig"  # Excel opens Chinese text correctly only with the BOM
+
+
+def default_output_dir(result: RunResult) -> Path:
+    """output.dir of the config ({period} and {unit} filled in), relative to the config."""
+    template = result.config.output.dir
+    name = template.format(period=result.period.label, unit=result.config.unit.id)
+    path = Path(name).expanduser()
+    base = Path(result.audit.get("config_dir", "."))
+    return path if path.is_absolute() else base / path
+
+
+def _money_columns(frame: pd.DataFrame) -> list[str]:
+    from .labels import column_kind
+
+    return [c for c in frame.columns if column_kind(str(c)) == "money"]
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Deterministic CSV: money with two decimals, other floats in shortest round-trip form."""
+    out = frame.copy()
+    for column in _money_columns(out):
+        values = out[column]
+        if pd.api.types.is_numeric_dtype(values):
+            out[column] = values.map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%d").fillna("")
+    out.to_csv(path, index=False, encoding=CSV_ENCODING, lineterminator="\n")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def write_json(data: Any, path: Path) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=_json_default)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def _write_all(result: RunResult, folder: Path, statements: bool,
+               progress: Callable[[str, int, float], None] | None) -> dict[str, Path]:
+    from .charts import draw_charts
+    from .excel import write_bonus_sheet
+    from .statements import write_statements
+
+    outputs: dict[str, Path] = {}
+    language = result.config.output.language or result.config.language
+
+    def timed(stage: str, rows: int, action: Callable[[], None]) -> None:
+        started = time.perf_counter()
+        action()
+        if progress:
+            progress(stage, rows, time.perf_counter() - started)
+
+    def csv(name: str, frame: pd.DataFrame) -> None:
+        outputs[name] = folder / name
+        write_csv(frame, outputs[name])
+
+    def tables() -> None:
+        csv("managers.csv", result.managers)
+        csv("scores.csv", result.scores)
+        csv("rorac.csv", result.rorac)
+        csv("rollups.csv", result.rollups)
+        csv("pool_ledger.csv", result.pool_ledger)
+        csv("pool_allocations.csv", result.pool_allocations)
+        outputs["weights.json"] = folder / "weights.json"
+        write_json(result.weights, outputs["weights.json"])
+
+    timed("write csv", len(result.managers), tables)
+    charts: dict[str, Path] = {}
+    if result.config.output.charts:
+        def draw() -> None:
+            charts.update(draw_charts(result, folder / "charts", language=language))
+
+        timed("charts", len(result.managers), draw)
+        outputs.update({f"charts/{p.name}": p for p in charts.values()})
+    sheet = folder / "bonus_sheet.xlsx"
+    timed("workbook", len(result.managers),
+          lambda: write_bonus_sheet(result, sheet, language=language, charts=charts))
+    outputs["bonus_sheet.xlsx"] = sheet
+    if statements:
+        def write_each() -> None:
+            for path in write_statements(result, folder / "statements", language=language):
+                outputs[f"statements/{path.name}"] = path
+
+        timed("statements", len(result.managers), write_each)
+    return outputs
+
+
+def write_run(
+    result: RunResult,
+    out_dir: Path,
+    *,
+    force: bool = False,
+    statements: bool | None = None,
+    progress: Callable[[str, int, float], None] | None = None,
+) -> Path:
+    """Write every output of `result` into `out_dir`, all or nothing. Returns the folder."""
+    target = Path(out_dir).expanduser()
+    if target.exists() and not force:
+        raise OutputExistsError(
+            f"output folder {target} already exists; a closed period is never overwritten "
+            "silently: choose another --out, or pass --force to replace it"
+        )
+    if target.exists() and not target.is_dir():
+        raise OutputExistsError(f"{target} exists and is not a folder")
+    with_statements = result.config.output.statements if statements is None else statements
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        outputs = _write_all(result, staging, with_statements, progress)
+        write_json(build_manifest(result, outputs), staging / "manifest.json")
+        if target.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            target.rename(retired / target.name)
+            staging.rename(target)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
