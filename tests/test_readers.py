@@ -107,7 +107,7 @@ def test_xlsx_sheet_by_name_and_a_clear_error_for_a_missing_sheet(tmp_path):
     table, issues = _roster(path, sheet="名册")
     assert issues == []
     assert table.frame["hire_date"].iloc[1] == pd.Timestamp("2015-07-15")
-    with pytest.raises(InputError, match="has no sheet named 'Roster'.*'说明', '名册'"):
+    with pytest.raises(InputError, match=r"has no sheet named 'Roster'.*'说明', '名册'"):
         _roster(path, sheet="Roster")
 
 
@@ -142,7 +142,7 @@ def test_choice_columns_list_the_allowed_values(tmp_path):
 
 
 def test_missing_file_and_empty_file(tmp_path):
-    with pytest.raises(InputError, match="nope.csv: file not found"):
+    with pytest.raises(InputError, match=r"nope\.csv: file not found"):
         _roster(tmp_path / "nope.csv")
     with pytest.raises(InputError, match="the file is empty"):
         _roster(_write(tmp_path, "empty.csv", ""))
