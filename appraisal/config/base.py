@@ -62,7 +62,7 @@ def parse_period(label: str) -> Period:
     if match["month"]:
         month = int(match["month"])
         if not 1 <= month <= 12:
-            raise ValueError(f"period month must be 01..12, got {label!r}")
+            raise ValueError(f"period month must be 01..12 (e.g. 2026-10), got {label!r}")
         first, last = month, month
     elif match["quarter"]:
         quarter = int(match["quarter"])
