@@ -1,0 +1,158 @@
+"""Indicator scoring rules: raw results onto the 100-point scale (百分制), one function per rule.
+
+Every rule is a pure, vectorised function of numpy arrays; above 100 means the target was
+exceeded (超额完成). Inputs must be finite: the scorecard stage resolves missing actuals and
+targets (config policy or error) before it calls a rule, so no rule ever returns NaN.
+Formulas and the defined results at the edges (target 0, negative target, actual 0) are
+documented in docs/scorecard.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "clip_scores",
+    "direct_score",
+    "lower_better",
+    "percentile_rank",
+    "piecewise_breakpoints",
+    "piecewise_linear",
+    "ratio_to_target",
+    "scale_mapping",
+]
+
+
+def _finite(name: str, values: object) -> np.ndarray:
+    array = np.asarray(values, dtype="float64")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must be finite (resolve missing values before scoring)")
+    return array
+
+
+def ratio_to_target(actual: object, target: object, *, zero_target_exceeded: float) -> np.ndarray:
+    """Higher is better: 100 · actual / target (plan completion rate, 计划完成率).
+
+    Negative target: 100 + 100 · (actual − target) / |target| (100 at target, +1 per 1 % of
+    |target| better; equal to 100 · actual / target whenever target > 0). Target 0: actual > 0
+    scores `zero_target_exceeded` (the cap), actual = 0 scores 100, actual < 0 scores 0.
+    """
+    a = _finite("actual", actual)
+    t = _finite("target", target)
+    safe = np.where(t == 0.0, 1.0, np.abs(t))
+    ratio = 100.0 * a / safe
+    relative = 100.0 + 100.0 * (a - t) / safe
+    at_zero = np.where(a > 0.0, zero_target_exceeded, np.where(a == 0.0, 100.0, 0.0))
+    return np.where(t > 0.0, ratio, np.where(t == 0.0, at_zero, relative))
+
+
+def lower_better(actual: object, target: object, *, zero_actual_score: float) -> np.ndarray:
+    """Lower is better (e.g. NPL ratio, 不良率): 100 · target / actual.
+
+    Actual <= 0 (nothing worse than zero happened) scores `zero_actual_score`, normally the cap.
+    Targets must be >= 0 (the stage rejects negative targets for this rule).
+    """
+    a = _finite("actual", actual)
+    t = _finite("target", target)
+    if (t < 0.0).any():
+        raise ValueError("lower_better needs targets >= 0")
+    safe = np.where(a > 0.0, a, 1.0)
+    return np.where(a > 0.0, 100.0 * t / safe, zero_actual_score)
+
+
+def piecewise_breakpoints(
+    target: object, x: Sequence[float], relative: Sequence[bool]
+) -> np.ndarray:
+    """Per-row breakpoints (rows × points): `target + x` where relative, else `x`.
+
+    Rows whose target is unused may hold any finite value.
+    """
+    t = _finite("target", target)
+    xs = np.asarray(x, dtype="float64")
+    rel = np.asarray(relative, dtype=bool)
+    return np.where(rel[None, :], t[:, None] + xs[None, :], xs[None, :])
+
+
+def piecewise_linear(
+    actual: object, breakpoints: np.ndarray, scores: Sequence[float], *, extrapolate: bool
+) -> np.ndarray:
+    """Piecewise-linear table: linear between breakpoints, end slope (or end score) beyond.
+
+    `breakpoints` is rows × points, non-decreasing along each row. At a repeated breakpoint
+    (a step) the score of the point listed last applies. A zero-width end segment holds its
+    score.
+    """
+    a = _finite("actual", actual)
+    bp = np.asarray(breakpoints, dtype="float64")
+    s = np.asarray(scores, dtype="float64")
+    if bp.ndim != 2 or bp.shape != (a.shape[0], s.shape[0]) or s.shape[0] < 2:
+        raise ValueError("breakpoints must be rows × points with at least two points")
+    if not np.isfinite(bp).all() or (np.diff(bp, axis=1) < 0).any():
+        raise ValueError("breakpoints must be finite and non-decreasing along each row")
+    k = s.shape[0]
+    count = (bp <= a[:, None]).sum(axis=1)
+    lo = np.clip(count - 1, 0, k - 2)
+    hi = lo + 1
+    rows = np.arange(a.shape[0])
+    x0, x1 = bp[rows, lo], bp[rows, hi]
+    width = x1 - x0
+    slope = np.where(width > 0.0, (s[hi] - s[lo]) / np.where(width > 0.0, width, 1.0), 0.0)
+    inside = s[lo] + slope * (a - x0)
+    below = s[0] + (slope * (a - x0) if extrapolate else 0.0)
+    above = s[k - 1] + (slope * (a - x1) if extrapolate else 0.0)
+    return np.where(count == 0, below, np.where(count >= k, above, inside))
+
+
+def scale_mapping(
+    values: object, *, low: float, high: float, to_low: float = 0.0, to_high: float = 100.0
+) -> np.ndarray:
+    """Survey scale mapping: `low`..`high` (e.g. 1–5) linearly onto `to_low`..`to_high` (0–100)."""
+    v = _finite("values", values)
+    if not low < high:
+        raise ValueError("scale needs low < high")
+    return to_low + (to_high - to_low) * (v - low) / (high - low)
+
+
+def percentile_rank(
+    values: object,
+    groups: object,
+    *,
+    higher_is_better: bool = True,
+    single_member_score: float = 100.0,
+) -> np.ndarray:
+    """Percentile rank within each peer group: 100 · (rank − 1) / (n − 1), best = 100.
+
+    Ties share their average rank (so equal results get equal scores, whatever the row order);
+    a group of one scores `single_member_score`.
+    """
+    v = _finite("values", values)
+    g = pd.Series(np.asarray(groups, dtype=object)).astype(str)
+    frame = pd.DataFrame({"value": v if higher_is_better else -v, "group": g.to_numpy()})
+    by_group = frame.groupby("group", sort=False)["value"]
+    rank = by_group.rank(method="average").to_numpy(dtype="float64")
+    size = by_group.transform("size").to_numpy(dtype="float64")
+    spread = np.where(size > 1, size - 1.0, 1.0)
+    return np.where(size > 1, 100.0 * (rank - 1.0) / spread, single_member_score)
+
+
+def direct_score(values: object) -> np.ndarray:
+    """The result is the score (e.g. a training exam score out of 100)."""
+    return _finite("values", values).copy()
+
+
+def clip_scores(
+    scores: object, *, cap: float | None, floor: float | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Apply an indicator's cap and floor: (score, capped, floored)."""
+    s = _finite("scores", scores)
+    capped = s > cap if cap is not None else np.zeros(s.shape, dtype=bool)
+    floored = s < floor if floor is not None else np.zeros(s.shape, dtype=bool)
+    clipped = np.clip(
+        s,
+        -np.inf if floor is None else floor,
+        np.inf if cap is None else cap,
+    )
+    return clipped, capped, floored
