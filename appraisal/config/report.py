@@ -2,10 +2,59 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field
+
 from .base import StrictModel
 
-__all__ = ["OutputConfig"]
+__all__ = ["OUTPUT_FILES", "OutputConfig", "OutputFile"]
+
+OutputFile = Literal[
+    "managers_csv",
+    "scores_csv",
+    "rorac_csv",
+    "pool_ledger_csv",
+    "weights_json",
+    "bonus_sheet",
+    "manifest",
+]
+OUTPUT_FILES: tuple[OutputFile, ...] = (
+    "managers_csv",
+    "scores_csv",
+    "rorac_csv",
+    "pool_ledger_csv",
+    "weights_json",
+    "bonus_sheet",
+    "manifest",
+)
 
 
 class OutputConfig(StrictModel):
     """What the run writes and in which language."""
+
+    dir: str = Field(
+        default="output",
+        min_length=1,
+        description="output folder, relative to the config file's folder",
+    )
+    language: Literal["zh", "en"] | None = Field(
+        default=None,
+        description="language of headers, sheet names and charts; default: the root `language`",
+    )
+    files: tuple[OutputFile, ...] = Field(
+        default=OUTPUT_FILES, description="which files to write (statements and charts apart)"
+    )
+    statements: bool = Field(
+        default=False, description="write one statement (绩效单) per manager into statements/"
+    )
+    charts: bool = Field(
+        default=True, description="draw PNG charts into charts/ and embed them in the Summary"
+    )
+    csv_decimals: int | None = Field(
+        default=None,
+        ge=0,
+        le=15,
+        description="decimals of floats in CSV files; None keeps full precision",
+    )
+    chart_dpi: int = Field(default=100, ge=50, le=600, description="resolution of chart PNGs")

@@ -1,0 +1,784 @@
+"""`bonus_sheet.xlsx`: the workbook HR checks and finance signs off (奖金分配表).
+
+Sheets: Summary (totals per unit, shared-pool reconciliation, grade distribution, score
+statistics, charts), Bonus (one row per manager), Scores (manager x indicator), RORAC (manager x
+category), Weights (every AHP matrix), Pool ledger, Run (inputs with SHA-256, config, version).
+Written in openpyxl write-only mode with styles prepared once per column; text is always a
+string cell (never a formula) and text starting with = + - @ also carries Excel's quote prefix.
+The same run writes the same bytes: workbook and zip timestamps come from the period.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.drawing.image import Image
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from .._version import __version__
+from ..money import yuan_to_cents
+from .labels import (
+    NUMBER_FORMATS,
+    SHEET_NAMES,
+    VALUE_COLUMNS,
+    Kind,
+    Language,
+    column_header,
+    column_kind,
+    text,
+    value_label,
+)
+
+if TYPE_CHECKING:
+    from ..config import Period
+    from ..pipeline import RunResult
+
+__all__ = [
+    "FORMULA_PREFIXES",
+    "SheetBook",
+    "display_frame",
+    "report_language",
+    "write_bonus_sheet",
+]
+
+# Leading characters that make Excel (or a user pressing F2 + Enter) evaluate a cell.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+Labels = Mapping[str, Mapping[str, str]]
+CellSpec = tuple[Any, str | None]  # (value, style: a Kind, "header", "title", "subtitle" or None)
+
+# Characters XML 1.0 (and so XLSX) cannot hold.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_STYLE_PREFIX = "appraise "
+_MAX_WIDTH = 60.0
+_MIN_WIDTH = 8.0
+_WIDTH_SAMPLE = 200
+
+
+def report_language(result: RunResult, language: Language | None = None) -> Language:
+    """The language to write in: the argument, else `output.language`, else the root `language`."""
+    if language is not None:
+        if language not in ("zh", "en"):
+            raise ValueError(f"language must be 'zh' or 'en', got {language!r}")
+        return language
+    config = result.config
+    return config.output.language or config.language
+
+
+def fixed_timestamp(period: Period) -> datetime:
+    """The workbook timestamp of a period: its last day at midnight (never the wall clock)."""
+    day = max(period.end, date(1980, 1, 1))
+    return datetime.combine(day, time(0, 0))
+
+
+def _clean_text(value: str) -> str:
+    """Text safe for XML: characters Excel cannot store become U+FFFD (visible, not dropped)."""
+    return _ILLEGAL_XML.sub("\ufffd", value)
+
+
+def _display_width(value: str) -> float:
+    wide = sum(1 for ch in value if ord(ch) > 0x2E7F)
+    return len(value) + wide * 0.8
+
+
+def _sample_width(value: Any, kind: Kind) -> float:
+    if value is None:
+        return 0.0
+    if isinstance(value, bool):
+        return 5.0
+    if isinstance(value, int | float):
+        if kind in ("money", "number"):
+            return len(f"{value:,.2f}")
+        if kind == "percent":
+            return len(f"{value * 100:.2f}%")
+        if kind == "coefficient":
+            return len(f"{value:.4f}")
+        if kind == "score":
+            return len(f"{value:.2f}")
+        return len(str(value))
+    if isinstance(value, datetime | date):
+        return 10.0
+    return _display_width(str(value))
+
+
+class _FixedTimeZip(ZipFile):
+    """A zip archive whose every entry carries the same timestamp and permissions."""
+
+    def __init__(self, path: Path, stamp: datetime) -> None:
+        super().__init__(path, "w", ZIP_DEFLATED, allowZip64=True)
+        self._stamp = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+
+    def _info(self, name: str) -> ZipInfo:
+        info = ZipInfo(name, date_time=self._stamp)
+        info.compress_type = ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        return info
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):  # type: ignore[no-untyped-def]
+        name = (
+            zinfo_or_arcname.filename
+            if isinstance(zinfo_or_arcname, ZipInfo)
+            else str(zinfo_or_arcname)
+        )
+        super().writestr(self._info(name), data)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[no-untyped-def]
+        info = self._info(str(arcname or filename))
+        info.file_size = os.path.getsize(filename)
+        with open(filename, "rb") as source, self.open(info, "w") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
+
+
+def _passthrough_rows(cells: list[Cell], row_idx: int) -> list[Cell]:
+    """Row hook for write-only sheets: our cells are prepared already, only the row is set."""
+    for cell in cells:
+        cell.row = row_idx
+    return cells
+
+
+class SheetBook:
+    """A write-only workbook with the report's named styles registered once."""
+
+    def __init__(self, language: Language, labels: Labels, stamp: datetime) -> None:
+        self.language = language
+        self.labels = labels
+        self.stamp = stamp
+        self.workbook = Workbook(write_only=True)
+        props = self.workbook.properties
+        props.created = stamp
+        props.modified = stamp
+        props.creator = "appraise"
+        props.lastModifiedBy = "appraise"
+        thin = Side(style="thin", color="808080")
+        styles = [
+            NamedStyle(
+                name=_STYLE_PREFIX + "header",
+                font=Font(bold=True),
+                fill=PatternFill("solid", fgColor="DDE5F0"),
+                border=Border(bottom=thin),
+                alignment=Alignment(vertical="center", wrap_text=True),
+            ),
+            NamedStyle(name=_STYLE_PREFIX + "title", font=Font(bold=True, size=14)),
+            NamedStyle(name=_STYLE_PREFIX + "subtitle", font=Font(bold=True, size=11)),
+        ]
+        for kind, number_format in NUMBER_FORMATS.items():
+            styles.append(NamedStyle(name=_STYLE_PREFIX + kind, number_format=number_format))
+        for style in styles:
+            self.workbook.add_named_style(style)
+
+    # -- cells -----------------------------------------------------------------------------
+    def cell(self, sheet: Any, style: str, *, inert: bool = False) -> Cell:
+        """A prototype cell carrying one of the report's styles (created once, reused)."""
+        cell = WriteOnlyCell(sheet)
+        cell.style = _STYLE_PREFIX + style
+        if inert:
+            cell.quotePrefix = True
+        return cell
+
+    def sheet(self, title: str, widths: Sequence[float], *, freeze: str | None = None) -> Any:
+        sheet = self.workbook.create_sheet(title=title)
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        if freeze:
+            sheet.freeze_panes = freeze
+        sheet._values_to_row = _passthrough_rows  # cells are built by this module
+        return sheet
+
+    # -- small blocks (summary, run, weights, statements) ----------------------------------
+    def block_sheet(self, title: str, rows: Sequence[Sequence[CellSpec]]) -> Any:
+        """A sheet of small blocks: rows of (value, style) written as given."""
+        widths: dict[int, float] = {}
+        for row in rows:
+            for col, (value, style) in enumerate(row, start=1):
+                if style in ("title", "subtitle"):
+                    continue
+                kind: Kind = style if style in NUMBER_FORMATS else "text"  # type: ignore[assignment]
+                width = _sample_width(value, kind) + 2
+                widths[col] = max(widths.get(col, _MIN_WIDTH), min(width, _MAX_WIDTH))
+        count = max(widths) if widths else 1
+        sheet = self.sheet(title, [widths.get(i, _MIN_WIDTH) for i in range(1, count + 1)])
+        for row in rows:
+            sheet.append(self._spec_cells(sheet, row))
+        return sheet
+
+    def _spec_cells(self, sheet: Any, row: Sequence[CellSpec]) -> list[Cell]:
+        cells = []
+        for col, (value, style) in enumerate(row, start=1):
+            python_value = _python_value(value)
+            if python_value is None and style != "header":
+                continue
+            data_type = _data_type(python_value)
+            inert = data_type == "s" and str(python_value).startswith(FORMULA_PREFIXES)
+            cell = self.cell(sheet, style or _default_style(data_type), inert=inert)
+            _set(cell, python_value, data_type, col)
+            cells.append(cell)
+        return cells
+
+    # -- large tables ----------------------------------------------------------------------
+    def frame_sheet(self, title: str, frame: pd.DataFrame) -> Any:
+        """One table per sheet: header row frozen, auto-filter, one style per column."""
+        columns = _prepare_columns(frame, self.language, self.labels)
+        widths = [column.width for column in columns] or [_MIN_WIDTH]
+        sheet = self.sheet(title, widths, freeze="A2")
+        sheet.append(
+            [_set(self.cell(sheet, "header"), c.header, "s", i) for i, c in enumerate(columns, 1)]
+        )
+        self.stream_rows(sheet, columns, len(frame))
+        if columns:
+            last = get_column_letter(len(columns))
+            sheet.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
+        return sheet
+
+    def stream_rows(self, sheet: Any, columns: Sequence[_Column], count: int) -> None:
+        prepared = []
+        for index, column in enumerate(columns, start=1):
+            plain = self.cell(sheet, column.kind)
+            plain.column = index
+            inert = self.cell(sheet, column.kind, inert=True)
+            inert.column = index
+            prepared.append((column.values, plain, inert, column.data_type))
+        append = sheet.append
+        for i in range(count):
+            out = []
+            for values, plain, inert, fixed_type in prepared:
+                value = values[i]
+                if value is None:
+                    continue
+                data_type = fixed_type or _data_type(value)
+                if data_type == "s":
+                    cell = inert if value.startswith(FORMULA_PREFIXES) else plain
+                else:
+                    cell = plain
+                cell._value = value
+                cell.data_type = data_type
+                out.append(cell)
+            append(out)
+
+    def save(self, path: Path) -> None:
+        """Write the workbook with fixed timestamps (byte-identical for identical content)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.workbook.worksheets:
+            self.workbook.create_sheet()
+        archive = _FixedTimeZip(path, self.stamp)
+        try:
+            ExcelWriter(self.workbook, archive).save()
+        finally:
+            archive.close()
+
+
+def _set(cell: Cell, value: Any, data_type: str, column: int) -> Cell:
+    cell._value = value
+    cell.data_type = data_type
+    cell.column = column
+    return cell
+
+
+def _default_style(data_type: str) -> str:
+    return {"n": "number", "d": "date"}.get(data_type, "text")
+
+
+def _python_value(value: Any) -> Any:
+    """A plain Python value openpyxl writes as a number, date, bool or text; None for missing."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _clean_text(value)
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        if math.isinf(number):
+            return "inf" if number > 0 else "-inf"
+        return number
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.to_pydatetime()
+    if isinstance(value, datetime | date):
+        return value
+    if value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, Mapping | list | tuple):
+        return _clean_text(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))
+    return _clean_text(str(value))
+
+
+def _data_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "b"
+    if isinstance(value, int | float):
+        return "n"
+    if isinstance(value, datetime | date):
+        return "d"
+    return "s"
+
+
+class _Column:
+    """One column ready to stream: header, kind, Python values, fixed cell type if uniform."""
+
+    __slots__ = ("data_type", "header", "kind", "values", "width")
+
+    def __init__(
+        self, header: str, kind: Kind, values: list[Any], data_type: str | None
+    ) -> None:
+        self.header = header
+        self.kind = kind
+        self.values = values
+        self.data_type = data_type
+        sample = [_sample_width(v, kind) for v in values[:_WIDTH_SAMPLE]]
+        width = max([_display_width(header) * 1.05, *sample]) + 2
+        self.width = min(max(width, _MIN_WIDTH), _MAX_WIDTH)
+
+
+def _column_values(series: pd.Series, kind: Kind) -> tuple[list[Any], str | None]:
+    """The column as Python values (None = empty cell) and its uniform cell type, if any."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) and not series.isna().any():
+        return series.astype(bool).tolist(), "b"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        if getattr(dtype, "tz", None) is not None:
+            series = series.dt.tz_localize(None)
+        values = series.astype(object).tolist()
+        return [None if v is pd.NaT or v is None else v.to_pydatetime() for v in values], "d"
+    if pd.api.types.is_integer_dtype(dtype) and not series.isna().any():
+        return series.astype("int64").tolist(), "n"
+    if pd.api.types.is_float_dtype(dtype):
+        floats = series.astype("float64").to_numpy()
+        values = floats.tolist()
+        if not np.isfinite(floats).all():
+            values = [_python_value(v) for v in values]
+            return values, None
+        return values, "n"
+    values = series.astype(object).tolist()
+    converted = [_python_value(v) for v in values]
+    return converted, None
+
+
+def display_frame(frame: pd.DataFrame, language: Language, labels: Labels) -> pd.DataFrame:
+    """The frame with a display-name column after each id column whose ids have labels."""
+    parts: dict[str, pd.Series] = {}
+    for key in frame.columns:
+        column = frame[key]
+        parts[str(key)] = column
+        if key in VALUE_COLUMNS:
+            ids = column.astype(object)
+            uniques = pd.unique(ids[ids.notna()])
+            mapping = {
+                u: value_label(str(u), language, labels) for u in uniques
+            }
+            if any(mapping[u] != str(u) for u in uniques):
+                name_key = f"{key}{text('name_suffix', language)}"
+                parts[name_key] = ids.map(mapping)
+    return pd.DataFrame(parts, index=frame.index)
+
+
+def _prepare_columns(frame: pd.DataFrame, language: Language, labels: Labels) -> list[_Column]:
+    shown = display_frame(frame, language, labels)
+    columns = []
+    for key in shown.columns:
+        series = shown[key]
+        if key in frame.columns:
+            header = column_header(str(key), language, labels)
+            kind = column_kind(str(key), series.dtype, labels)
+        else:  # an added display-name column
+            base = str(key).removesuffix(text("name_suffix", language))
+            header = column_header(base, language, labels) + text("name_suffix", language)
+            kind = "text"
+        values, data_type = _column_values(series, kind)
+        columns.append(_Column(header, kind, values, data_type))
+    return columns
+
+
+# -- the sheets ----------------------------------------------------------------------------
+def _kv(label: str, value: Any, kind: str | None = None) -> list[CellSpec]:
+    return [(label, None), (value, kind)]
+
+
+def _table_rows(
+    frame: pd.DataFrame, language: Language, labels: Labels
+) -> list[list[CellSpec]]:
+    """A frame as block rows: a header row, then one row per record with column kinds."""
+    shown = display_frame(frame, language, labels)
+    kinds = []
+    headers = []
+    for key in shown.columns:
+        if key in frame.columns:
+            headers.append(column_header(str(key), language, labels))
+            kinds.append(column_kind(str(key), shown[key].dtype, labels))
+        else:
+            base = str(key).removesuffix(text("name_suffix", language))
+            headers.append(column_header(base, language, labels) + text("name_suffix", language))
+            kinds.append("text")
+    rows: list[list[CellSpec]] = [[(h, "header") for h in headers]]
+    for record in shown.itertuples(index=False, name=None):
+        rows.append([(v, k) for v, k in zip(record, kinds, strict=True)])
+    return rows
+
+
+def _money_sum(frame: pd.DataFrame, column: str) -> float | None:
+    if column not in frame.columns or frame.empty:
+        return None
+    values = pd.to_numeric(frame[column], errors="coerce").fillna(0.0)
+    return yuan_to_cents(float(values.sum())) / 100
+
+
+def _unit_totals(result: RunResult) -> pd.DataFrame:
+    if not result.rollups.empty:
+        return result.rollups
+    managers = result.managers
+    if managers.empty or "branch" not in managers.columns:
+        return pd.DataFrame()
+    money = [c for c in managers.columns if column_kind(str(c), managers[c].dtype) == "money"]
+    grouped = managers.groupby("branch", sort=True, observed=True)
+    totals = grouped[money].sum() if money else pd.DataFrame(index=grouped.size().index)
+    totals.insert(0, "managers", grouped.size())
+    totals = totals.reset_index().rename(columns={"branch": "unit"})
+    totals.insert(0, "level", "branch")
+    return totals
+
+
+def _pool_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
+    ledger = result.pool_ledger
+    managers = result.managers
+    rows: list[list[CellSpec]] = [
+        [
+            (text("item", language), "header"),
+            (text("ledger_total", language), "header"),
+            (text("bonus_sheet_total", language), "header"),
+        ]
+    ]
+    figures = {}
+    for key in ("carry_in", "withheld", "allocated", "redistributed", "carry_out"):
+        ledger_total = _money_sum(ledger, key)
+        figures[key] = ledger_total
+        bonus_total = None
+        if key == "withheld":
+            bonus_total = _money_sum(managers, "withheld")
+        elif key == "allocated":
+            bonus_total = _money_sum(managers, "pool_allocation")
+        if ledger_total is None and bonus_total is None:
+            continue
+        rows.append(
+            [(column_header(key, language), None), (ledger_total, "money"), (bonus_total, "money")]
+        )
+    known = [figures[k] for k in ("carry_in", "withheld", "allocated", "carry_out")]
+    if all(v is not None for v in known):
+        cents = (
+            yuan_to_cents(figures["carry_in"] or 0.0)
+            + yuan_to_cents(figures["withheld"] or 0.0)
+            - yuan_to_cents(figures["allocated"] or 0.0)
+            - yuan_to_cents(figures["redistributed"] or 0.0)
+            - yuan_to_cents(figures["carry_out"] or 0.0)
+        )
+        rows.append([(text("pool_check", language), None), (cents / 100, "money")])
+    return rows
+
+
+def _grade_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
+    managers = result.managers
+    if "grade" not in managers.columns or managers.empty:
+        return []
+    counts = managers["grade"].astype(object).fillna("").value_counts().sort_index()
+    total = int(counts.sum())
+    rows: list[list[CellSpec]] = [
+        [
+            (column_header("grade", language), "header"),
+            (column_header("grade", language) + text("name_suffix", language), "header"),
+            (column_header("count", language), "header"),
+            (text("share", language), "header"),
+        ]
+    ]
+    for grade, count in counts.items():
+        rows.append(
+            [
+                (str(grade), "text"),
+                (value_label(str(grade), language, result.labels), "text"),
+                (int(count), "integer"),
+                (count / total if total else None, "percent"),
+            ]
+        )
+    rows.append(
+        [(text("total", language), None), (None, None), (total, "integer"), (1.0, "percent")]
+    )
+    return rows
+
+
+def _score_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
+    managers = result.managers
+    if "composite" not in managers.columns or managers.empty:
+        return []
+    scores = pd.to_numeric(managers["composite"], errors="coerce").dropna()
+    if scores.empty:
+        return []
+    stats = [
+        ("count", len(scores), "integer"),
+        ("mean", scores.mean(), "score"),
+        ("std", scores.std(ddof=1) if len(scores) > 1 else None, "score"),
+        ("min", scores.min(), "score"),
+        ("p25", scores.quantile(0.25), "score"),
+        ("median", scores.median(), "score"),
+        ("p75", scores.quantile(0.75), "score"),
+        ("max", scores.max(), "score"),
+    ]
+    rows: list[list[CellSpec]] = [
+        [(text("statistic", language), "header"), (column_header("composite", language), "header")]
+    ]
+    for key, value, kind in stats:
+        label = column_header("count", language) if key == "count" else text(key, language)
+        rows.append([(label, None), (value, kind)])
+    return rows
+
+
+def _summary_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
+    config = result.config
+    unit = config.unit.name or config.unit.id
+    rows: list[list[CellSpec]] = [
+        [(f"{text('bonus_sheet', language)} {result.period.label} {unit}", "title")],
+        [],
+    ]
+    blocks = [
+        ("totals_per_unit", _table_rows(_unit_totals(result), language, result.labels)),
+        ("pool_reconciliation", _pool_rows(result, language)),
+        ("grade_distribution", _grade_rows(result, language)),
+        ("score_statistics", _score_rows(result, language)),
+    ]
+    for key, block in blocks:
+        if len(block) <= 1:
+            continue
+        rows.append([(text(key, language), "subtitle")])
+        rows.extend(block)
+        rows.append([])
+    return rows
+
+
+def _flatten(value: Any, prefix: str = "") -> Iterable[tuple[str, Any]]:
+    """Nested mappings as (dotted.key, leaf) pairs; lists of scalars stay one leaf."""
+    if isinstance(value, Mapping):
+        if not value and prefix:
+            yield prefix, "{}"
+        for key in value:
+            yield from _flatten(value[key], f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list | tuple) and any(isinstance(v, Mapping | list) for v in value):
+        for index, item in enumerate(value):
+            yield from _flatten(item, f"{prefix}[{index}]")
+    else:
+        yield prefix, value
+
+
+def _run_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
+    config = result.config
+    period = result.period
+    rows: list[list[CellSpec]] = [
+        [(text("run_info", language), "title")],
+        _kv(text("version", language), __version__),
+        _kv(column_header("period", language), period.label),
+        _kv(text("period_start", language), period.start, "date"),
+        _kv(text("period_end", language), period.end, "date"),
+        _kv(text("unit_id", language), config.unit.id),
+        _kv(text("unit_name", language), config.unit.name),
+        _kv(text("language", language), language),
+        [],
+        [(text("inputs", language), "subtitle")],
+    ]
+    inputs = pd.DataFrame(
+        [record.to_dict() for record in result.inputs], columns=["table", "path", "sha256", "rows"]
+    )
+    rows.extend(_table_rows(inputs, language, {}))
+    rows.extend([[], [(text("config", language), "subtitle")]])
+    rows.append([(text("item", language), "header"), (text("value", language), "header")])
+    for key, value in _flatten(config.model_dump(mode="json")):
+        rows.append(_kv(key, _leaf(value)))
+    if result.audit:
+        rows.extend([[], [(text("audit", language), "subtitle")]])
+        rows.append([(text("item", language), "header"), (text("value", language), "header")])
+        for key, value in _flatten(result.audit):
+            rows.append(_kv(key, _leaf(value)))
+    return rows
+
+
+def _leaf(value: Any) -> Any:
+    if isinstance(value, list | tuple | Mapping):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return value
+
+
+# -- weights --------------------------------------------------------------------------------
+_MATRIX_KEYS = ("matrix", "judgment_matrix", "pairwise", "comparison_matrix")
+_CRITERIA_KEYS = ("criteria", "labels", "names", "items")
+_WEIGHT_KEYS = ("weights", "local_weights", "priorities", "weight")
+_TITLE_KEYS = ("matrix_id", "id", "name", "matrix_name", "node", "level")
+
+
+def _square_matrix(value: Any) -> list[list[Any]] | None:
+    if not isinstance(value, list | tuple) or not value:
+        return None
+    if not all(isinstance(row, list | tuple) and len(row) == len(value) for row in value):
+        return None
+    return [list(row) for row in value]
+
+
+def _matrix_of(record: Mapping[str, Any]) -> tuple[str, list[list[Any]]] | None:
+    for key in _MATRIX_KEYS:
+        matrix = _square_matrix(record.get(key))
+        if matrix is not None:
+            return key, matrix
+    return None
+
+
+def _matrix_blocks(
+    value: Any, path: str, found: list[tuple[str, Mapping[str, Any]]], rest: list[tuple[str, Any]]
+) -> None:
+    """Split the weights document into matrix records and other leaves, in document order."""
+    if isinstance(value, Mapping):
+        if _matrix_of(value) is not None:
+            found.append((path, value))
+            return
+        if not value and path:
+            rest.append((path, "{}"))
+        for key in value:
+            _matrix_blocks(value[key], f"{path}.{key}" if path else str(key), found, rest)
+    elif isinstance(value, list | tuple) and any(isinstance(v, Mapping | list) for v in value):
+        for index, item in enumerate(value):
+            _matrix_blocks(item, f"{path}[{index}]", found, rest)
+    else:
+        rest.append((path, value))
+
+
+def _criteria(record: Mapping[str, Any], size: int, weights: Any) -> list[str]:
+    for key in _CRITERIA_KEYS:
+        names = record.get(key)
+        if isinstance(names, list | tuple) and len(names) == size:
+            return [str(n) for n in names]
+    if isinstance(weights, Mapping) and len(weights) == size:
+        return [str(k) for k in weights]
+    return [str(i) for i in range(1, size + 1)]
+
+
+def _weights_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
+    labels = result.labels
+    rows: list[list[CellSpec]] = [[(text("ahp_matrices", language), "title")], []]
+    found: list[tuple[str, Mapping[str, Any]]] = []
+    rest: list[tuple[str, Any]] = []
+    _matrix_blocks(result.weights, "", found, rest)
+    if not found and not rest:
+        rows.append([(text("no_weights", language), None)])
+        return rows
+    for path, record in found:
+        matrix_key, matrix = _matrix_of(record)  # type: ignore[misc]
+        weights = next((record[k] for k in _WEIGHT_KEYS if k in record), None)
+        names = _criteria(record, len(matrix), weights)
+        title_bits = [str(record[k]) for k in _TITLE_KEYS if record.get(k)][:1]
+        if "expert" in record and record["expert"] not in (None, ""):
+            title_bits.append(f"{column_header('expert', language)} {record['expert']}")
+        title = " — ".join(title_bits) if title_bits else path
+        rows.append([(f"{column_header('matrix', language)} {title}", "subtitle")])
+        rows.append(_kv(text("source", language), path))
+        skip = {matrix_key, *_CRITERIA_KEYS, *_WEIGHT_KEYS}
+        for key, value in record.items():
+            if key in skip:
+                continue
+            if isinstance(value, Mapping | list | tuple):
+                for sub_key, leaf in _flatten(value, str(key)):
+                    rows.append(_kv(sub_key, _leaf(leaf)))
+                continue
+            kind = column_kind(str(key), None) if isinstance(value, int | float) else None
+            if isinstance(value, bool):
+                kind = None
+            rows.append(_kv(column_header(str(key), language), value, kind))
+        header: list[CellSpec] = [(column_header("criterion", language), "header")]
+        header += [(value_label(n, language, labels), "header") for n in names]
+        if weights is not None:
+            header.append((column_header("weight", language), "header"))
+        rows.append(header)
+        weight_list = (
+            [weights.get(n) for n in names]
+            if isinstance(weights, Mapping)
+            else list(weights)
+            if isinstance(weights, list | tuple)
+            else []
+        )
+        for i, name in enumerate(names):
+            row: list[CellSpec] = [(value_label(name, language, labels), None)]
+            row += [(v, "coefficient") for v in matrix[i]]
+            if weights is not None:
+                row.append((weight_list[i] if i < len(weight_list) else None, "coefficient"))
+            rows.append(row)
+        rows.append([])
+    if rest:
+        rows.append([(text("other_values", language), "subtitle")])
+        rows.append([(text("item", language), "header"), (text("value", language), "header")])
+        for key, value in rest:
+            kind = "coefficient" if isinstance(value, float) else None
+            rows.append(_kv(key, _leaf(value), kind))
+    return rows
+
+
+def _pool_sheet(book: SheetBook, result: RunResult, title: str) -> None:
+    language = book.language
+    ledger = result.pool_ledger
+    allocations = result.pool_allocations
+    if allocations is None or allocations.empty:
+        book.frame_sheet(title, ledger)
+        return
+    rows: list[list[CellSpec]] = [[(text("ledger", language), "subtitle")]]
+    rows.extend(_table_rows(ledger, language, result.labels))
+    rows.extend([[], [(text("allocation_records", language), "subtitle")]])
+    rows.extend(_table_rows(allocations, language, result.labels))
+    book.block_sheet(title, rows)
+
+
+_CHART_WIDTH_PX = 640
+_CHART_ROWS = 23  # rows (20 px each) one embedded chart of 640 x 400 px covers, plus a gap
+
+
+def write_bonus_sheet(
+    result: RunResult,
+    path: str | Path,
+    *,
+    language: Language | None = None,
+    charts: Mapping[str, str | Path] | None = None,
+) -> None:
+    """Write `bonus_sheet.xlsx` for a run; `charts` are PNG files to embed in the Summary sheet."""
+    language = report_language(result, language)
+    book = SheetBook(language, result.labels, fixed_timestamp(result.period))
+
+    def name(key: str) -> str:
+        return SHEET_NAMES[key][language]
+
+    summary_rows = _summary_rows(result, language)
+    summary = book.block_sheet(name("summary"), summary_rows)
+    if charts:
+        width = max(len(row) for row in summary_rows) + 2
+        anchor_col = get_column_letter(max(width, 8))
+        for index, chart in enumerate(charts.values()):
+            image = Image(str(chart))
+            scale = _CHART_WIDTH_PX / image.width
+            image.width, image.height = _CHART_WIDTH_PX, round(image.height * scale)
+            summary.add_image(image, f"{anchor_col}{2 + index * _CHART_ROWS}")
+    book.frame_sheet(name("bonus"), result.managers)
+    book.frame_sheet(name("scores"), result.scores)
+    book.frame_sheet(name("rorac"), result.rorac)
+    book.block_sheet(name("weights"), _weights_rows(result, language))
+    _pool_sheet(book, result, name("pool"))
+    book.block_sheet(name("run"), _run_rows(result, language))
+    book.save(Path(path))
+
