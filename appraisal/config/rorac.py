@@ -1,11 +1,99 @@
-"""`rorac:` section (owned by the RORAC stage)."""
+"""`rorac:` section (owned by the RORAC stage): categories, products and their rates, costs,
+stock/increment weighting and the measure the scorecard uses. Documented in docs/rorac.md.
+"""
 
 from __future__ import annotations
 
-from .base import StrictModel
+from collections.abc import Mapping
+from datetime import date
+from typing import Annotated, Literal
 
-__all__ = ["RoracConfig"]
+from pydantic import Field, model_validator
+
+from .base import Fraction01, NonNegative, StrictModel
+
+__all__ = [
+    "AllocatedCostConfig",
+    "CategorySpec",
+    "ProductSpec",
+    "RoracConfig",
+    "StockConfig",
+]
+
+AnnualRate = Annotated[float, Field(ge=-1.0, le=1.0)]
+
+
+class CategorySpec(StrictModel):
+    """One business category (业务大类) i: its display names, weight in the total and tax rate."""
+
+    id: str = Field(min_length=1)
+    name_zh: str = ""
+    name_en: str = ""
+    weight: NonNegative = Field(1.0, description="category weight w_i in Σ_i w_i·RORAC_i")
+    tax_rate: Fraction01 = Field(0.0, description="T = E × tax_rate when no tax column is given")
+
+
+class ProductSpec(StrictModel):
+    """One product: its category and the rates that derive its cost components."""
+
+    category: str = Field(min_length=1)
+    ftp_rate: AnnualRate = Field(0.0, description="annual FTP rate: Cd = rate × balance × days/365")
+    provision_rate: Fraction01 = Field(0.0, description="provision rate: Cr = rate × balance")
+    capital_factor: NonNegative = Field(0.0, description="economic capital = factor × balance")
+
+
+class StockConfig(StrictModel):
+    """Stock vs increment (存量/增量) and the stock weight k0 = max(floor, 1 − decay·n)."""
+
+    reference_date: Literal["year_start", "period_start"] | date = "year_start"
+    age_weight: Literal["balance", "accounts"] = "balance"
+    decay: NonNegative = 0.05
+    floor: Fraction01 = 0.8
+
+
+class AllocatedCostConfig(StrictModel):
+    """Where a manager's management (Cm) or fixed (Cf) cost comes from."""
+
+    source: Literal["table", "allocate"] = "table"
+    total: NonNegative = Field(0.0, description="the unit's total for the period, yuan")
+    driver: Literal["headcount", "revenue", "balance"] = "headcount"
+
+
+_DEFAULT_CATEGORIES = (
+    CategorySpec(id="deposit", name_zh="存款", name_en="Deposits"),
+    CategorySpec(id="loan", name_zh="贷款", name_en="Loans"),
+    CategorySpec(id="intermediate", name_zh="中间业务", name_en="Intermediate business"),
+    CategorySpec(id="other", name_zh="其他业务", name_en="Other business"),
+)
 
 
 class RoracConfig(StrictModel):
-    """Risk-adjusted profit settings."""
+    """Risk-adjusted profit: RORAC = E − (Cd + Cm + Cf + Cr) − T per manager and category."""
+
+    categories: tuple[CategorySpec, ...] = Field(_DEFAULT_CATEGORIES, min_length=1)
+    products: Mapping[str, ProductSpec] = Field(default_factory=dict)
+    day_count: Literal["act/365", "act/360"] = "act/365"
+    provision_basis: Literal["annual", "per_period"] = "annual"
+    stock: StockConfig = StockConfig()
+    management_cost: AllocatedCostConfig = AllocatedCostConfig()
+    fixed_cost: AllocatedCostConfig = AllocatedCostConfig()
+    cost_split: Literal["balance", "revenue", "accounts"] = "balance"
+    scorecard_measure: Literal["amount", "ratio"] = "amount"
+
+    @model_validator(mode="after")
+    def _check_references(self) -> RoracConfig:
+        ids = [category.id for category in self.categories]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"categories: ids must be unique, repeated: {', '.join(repeated)}")
+        unknown = {
+            name: spec.category for name, spec in self.products.items() if spec.category not in ids
+        }
+        if unknown:
+            listed = ", ".join(
+                f"products.{name}.category = {cat!r}" for name, cat in unknown.items())
+            raise ValueError(f"{listed}: not a category id; known: {', '.join(ids)}")
+        return self
+
+    def category_ids(self) -> tuple[str, ...]:
+        return tuple(category.id for category in self.categories)

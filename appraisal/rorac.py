@@ -1,0 +1,658 @@
+"""RORAC stage: risk-adjusted profit per manager and business category (风险调整后利润).
+
+Source: 篇3 of seeds/004 (see docs/rorac.md for every convention and a worked example)::
+
+    RORAC   = E − (Cd + Cm + Cf + Cr) − T                 for stock and increment separately
+    k0      = max(floor, 1 − decay · n)                    n: weighted mean age of the stock, years
+    RORAC_i = k0 · RORAC_stock_i + RORAC_increment_i       i: business category
+    RORAC   = Σ_i w_i · RORAC_i                            w_i: category weight (default 1)
+    ratio   = RORAC ÷ economic capital                     0 when there is no capital
+
+Account rows are credited to managers (manager_id column or credit_splits shares), then every
+amount is summed with `np.bincount` over one integer key (manager, product, stock/increment):
+no per-row Python, no object columns. Full precision throughout; money is rounded elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from .config.base import Period
+from .config.rorac import AllocatedCostConfig, RoracConfig
+from .errors import MAX_REPORTED_ISSUES, ConfigError, InputError, InputIssue
+
+__all__ = [
+    "COMPONENTS",
+    "ORG_LEVELS",
+    "VINTAGES",
+    "RoracResult",
+    "compute_rorac",
+]
+
+COMPONENTS = ("revenue", "direct_cost", "management_cost", "fixed_cost", "risk_cost", "tax")
+"""E, Cd, Cm, Cf, Cr, T: the amounts of the source's formula, in this order."""
+VINTAGES = ("stock", "increment")
+ORG_LEVELS = ("team", "sub_branch", "branch")
+SHARE_TOLERANCE = 1e-9
+DAYS_PER_YEAR_OF_AGE = 365.25
+_DAY_COUNT_BASIS = {"act/365": 365.0, "act/360": 360.0}
+_STOCK, _INCREMENT = 0, 1
+_UNKNOWN, _MISSING = -1, -2
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class RoracResult:
+    """The RORAC stage's output.
+
+    by_category: rorac.csv, one row per manager and category with business or costs.
+    by_manager: one row per roster manager (sorted by manager_id); `rorac_indicator` is the
+        value the scorecard's `rorac` indicator uses (amount or ratio, per config).
+    rollups: every amount summed per team, sub_branch and branch (`level`, `unit`).
+    """
+
+    by_category: pd.DataFrame
+    by_manager: pd.DataFrame
+    rollups: pd.DataFrame
+    scorecard_measure: str = "amount"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scorecard_measure": self.scorecard_measure,
+            "by_category": self.by_category.to_dict(orient="records"),
+            "by_manager": self.by_manager.to_dict(orient="records"),
+            "rollups": self.rollups.to_dict(orient="records"),
+        }
+
+
+# ---- input checks --------------------------------------------------------------------------
+
+
+class _Issues:
+    """Issues of every check, gathered before anything is computed (shown: the first 50)."""
+
+    def __init__(self) -> None:
+        self.found: list[InputIssue] = []
+        self.total = 0
+
+    def rows(
+        self, mask: npt.NDArray[np.bool_], file: str, rows: IntArray, column: str, rule: str,
+        expected: str, values: Any = None,
+    ) -> None:
+        positions = np.flatnonzero(mask)
+        self.total += positions.size
+        for p in positions[: MAX_REPORTED_ISSUES]:
+            value = None if values is None else _plain(
+                values.iloc[p] if isinstance(values, pd.Series) else values[p])
+            self.found.append(InputIssue(file, int(rows[p]), column, rule, value, expected))
+
+    def add(self, issue: InputIssue) -> None:
+        self.total += 1
+        self.found.append(issue)
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            raise InputError(self.found[: MAX_REPORTED_ISSUES], total=self.total)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _file(frame: pd.DataFrame, default: str) -> str:
+    return str(frame.attrs.get("file", default))
+
+
+def _row_numbers(frame: pd.DataFrame) -> IntArray:
+    if "_row" in frame.columns:
+        return frame["_row"].to_numpy(dtype=np.int64)
+    return np.arange(2, len(frame) + 2, dtype=np.int64)
+
+
+def _require_columns(frame: pd.DataFrame, file: str, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError([
+            InputIssue(file, 1, c, "required column is missing", None, f"a column named '{c}'")
+            for c in missing
+        ])
+
+
+def _codes(values: pd.Series, vocabulary: pd.Index) -> npt.NDArray[np.int32]:
+    """Position of each value in `vocabulary`; -1 unknown, -2 missing (vectorised)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        own = values.cat.codes.to_numpy()
+        uniques = values.cat.categories
+    else:
+        own, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapping = np.append(vocabulary.get_indexer(pd.Index(uniques)), _MISSING).astype(np.int32)
+    return mapping[own]
+
+
+def _numbers(values: pd.Series) -> FloatArray:
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.to_numpy(dtype=np.float64, na_value=np.nan)
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _day_numbers(values: pd.Series) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """Dates as days since 1970-01-01 and a mask of missing/invalid dates."""
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        values = pd.to_datetime(values, errors="coerce")
+    days = values.to_numpy().astype("datetime64[D]")
+    invalid = np.isnat(days)
+    return days.view(np.int64), invalid
+
+
+def _check_values(
+    issues: _Issues, frame: pd.DataFrame, file: str, rows: IntArray, column: str,
+    vocabulary: pd.Index, key_path: str,
+) -> npt.NDArray[np.int32]:
+    """Codes of a text column against the config's ids; unknown values listed once each."""
+    codes = _codes(frame[column], vocabulary)
+    issues.rows(codes == _MISSING, file, rows, column, "empty cell", f"an id from {key_path}")
+    unknown = np.flatnonzero(codes == _UNKNOWN)
+    if unknown.size:
+        found = frame[column].iloc[unknown].astype(str).to_numpy()
+        distinct, first, counts = np.unique(found, return_index=True, return_counts=True)
+        for value, at, count in zip(distinct, first, counts, strict=True):
+            issues.add(InputIssue(
+                file, int(rows[unknown[at]]), column,
+                f"unknown {column} ({count} row{'s' if count != 1 else ''}, first shown)",
+                str(value), f"one of the ids in {key_path}: {', '.join(map(str, vocabulary))}",
+            ))
+    return codes
+
+
+# ---- crediting ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Credits:
+    """Credit lines: business row (None = every row once), manager code and share (None = 1)."""
+
+    rows: IntArray | None
+    managers: npt.NDArray[np.int32]
+    shares: FloatArray | None
+
+    def take(self, values: np.ndarray) -> np.ndarray:
+        return values if self.rows is None else values[self.rows]
+
+    def credited(self, values: FloatArray) -> FloatArray:
+        taken = self.take(values)
+        return taken if self.shares is None else taken * self.shares
+
+
+def _credit(
+    business: pd.DataFrame, credit_splits: pd.DataFrame | None, roster_ids: pd.Index,
+    issues: _Issues, bfile: str, brows: IntArray,
+) -> _Credits:
+    """Who is credited with each account: split shares first, else the manager_id column."""
+    n = len(business)
+    has_manager_column = "manager_id" in business.columns
+    manager_codes = (
+        _codes(business["manager_id"], roster_ids) if has_manager_column
+        else np.full(n, _MISSING, dtype=np.int32)
+    )
+    in_split = np.zeros(n, dtype=bool)
+    split: tuple[IntArray, npt.NDArray[np.int32], FloatArray] | None = None
+    if credit_splits is not None:
+        split = _check_splits(business, credit_splits, roster_ids, issues, bfile, brows)
+        in_split[split[0][split[0] >= 0]] = True
+    plain = ~in_split
+    issues.rows(plain & (manager_codes == _UNKNOWN), bfile, brows, "manager_id",
+                "manager not in the roster", "a manager_id listed in the roster",
+                business["manager_id"] if has_manager_column else None)
+    issues.rows(plain & (manager_codes == _MISSING), bfile, brows, "manager_id",
+                "account is credited to no one", "a manager_id, or the account in credit_splits")
+    if split is None:
+        return _Credits(None, manager_codes, None)
+    plain_rows = np.flatnonzero(plain)
+    return _Credits(
+        rows=np.concatenate([plain_rows, split[0]]),
+        managers=np.concatenate([manager_codes[plain_rows], split[1]]),
+        shares=np.concatenate([np.ones(plain_rows.size), split[2]]),
+    )
+
+
+def _check_splits(
+    business: pd.DataFrame, splits: pd.DataFrame, roster_ids: pd.Index, issues: _Issues,
+    bfile: str, brows: IntArray,
+) -> tuple[IntArray, npt.NDArray[np.int32], FloatArray]:
+    """Business row, manager code and share of every split line, after all checks."""
+    sfile = _file(splits, "credit_splits")
+    _require_columns(splits, sfile, ("account_id", "manager_id", "share"))
+    srows = _row_numbers(splits)
+    share = _numbers(splits["share"])
+    bad_share = ~np.isfinite(share) | (share <= 0) | (share > 1)
+    issues.rows(bad_share, sfile, srows, "share", "share out of range", "a number in (0, 1]",
+                splits["share"])
+    managers = _codes(splits["manager_id"], roster_ids)
+    issues.rows(managers == _UNKNOWN, sfile, srows, "manager_id", "manager not in the roster",
+                "a manager_id listed in the roster", splits["manager_id"])
+    issues.rows(managers == _MISSING, sfile, srows, "manager_id", "empty cell", "a manager_id")
+    pair = splits[["account_id", "manager_id"]].astype("string").fillna("")
+    issues.rows(pair.duplicated().to_numpy(dtype=bool), sfile, srows, "account_id + manager_id",
+                "the same credit is listed twice", "each account and manager once")
+
+    accounts = pd.Index(splits["account_id"].astype("string").unique().dropna())
+    account_codes = _codes(splits["account_id"].astype("string"), accounts)
+    has_account = account_codes >= 0
+    issues.rows(~has_account, sfile, srows, "account_id", "empty cell", "an account_id")
+    position = accounts.get_indexer(business["account_id"].astype("string"))
+    matched = np.flatnonzero(position >= 0)
+    repeated = np.zeros(len(business), dtype=bool)
+    repeated[matched[pd.Series(position[matched]).duplicated().to_numpy(dtype=bool)]] = True
+    issues.rows(repeated, bfile, brows, "account_id",
+                "split account appears more than once in the business table",
+                "each account once per period", business["account_id"])
+    row_of_account = np.full(len(accounts), -1, dtype=np.int64)
+    row_of_account[position[matched]] = matched
+    business_row = np.where(has_account, row_of_account[np.maximum(account_codes, 0)], -1)
+    issues.rows(has_account & (business_row < 0), sfile, srows, "account_id",
+                "split account not in the business table", f"an account_id of {bfile}",
+                splits["account_id"])
+
+    valid_share = np.where(bad_share, 0.0, share)
+    codes, lines = account_codes[has_account], srows[has_account]
+    sums = np.bincount(codes, weights=valid_share[has_account], minlength=len(accounts))
+    off = np.flatnonzero(np.abs(sums - 1.0) > SHARE_TOLERANCE)
+    first_row = np.full(len(accounts), np.iinfo(np.int64).max)
+    np.minimum.at(first_row, codes, lines)
+    for code in off[: MAX_REPORTED_ISSUES]:
+        issues.add(InputIssue(
+            sfile, int(first_row[code]), "share",
+            f"shares of account {accounts[code]} sum to {sums[code]:.12g}", None,
+            f"shares summing to 1 (tolerance {SHARE_TOLERANCE:g})",
+        ))
+    issues.total += max(0, off.size - MAX_REPORTED_ISSUES)
+    return business_row, managers, valid_share
+
+
+# ---- cost allocation ------------------------------------------------------------------------
+
+
+def _spread(amount: FloatArray, keys: list[FloatArray]) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Split each row's amount over its cells in proportion to the first key with a positive
+    row sum; the residual of floating-point division goes to the largest cell, so every row
+    reconciles to its amount. Also returns the rows no key could carry.
+    """
+    groups, cells = keys[0].shape
+    weights = np.zeros((groups, cells))
+    unresolved = np.ones(groups, dtype=bool)
+    for key in keys:
+        total = key.sum(axis=1)
+        use = unresolved & (total > 0)
+        weights[use] = key[use] / total[use, None]
+        unresolved &= ~use
+    parts = amount[:, None] * weights
+    residual = amount - parts.sum(axis=1)
+    parts[np.arange(groups), np.argmax(weights, axis=1)] += np.where(unresolved, 0.0, residual)
+    return parts, unresolved & (amount != 0)
+
+
+def _allocate_total(total: float, weights: FloatArray, key_path: str) -> FloatArray:
+    """Split a unit's total over managers by driver weights; sums exactly to the total."""
+    if total == 0:
+        return np.zeros(weights.size)
+    weight_sum = weights.sum()
+    if not weight_sum > 0:
+        raise ConfigError("config", [(
+            key_path, f"cannot allocate {total:g}: the driver is zero for every manager with "
+            "business in the period (choose another driver or set the total to 0)",
+        )])
+    parts = total * (weights / weight_sum)
+    parts[int(np.argmax(weights))] += total - math.fsum(parts)
+    return parts
+
+
+def _cost_cells(
+    name: str, setting: AllocatedCostConfig, manager_costs: pd.DataFrame | None,
+    roster_ids: pd.Index, categories: pd.Index, driver: dict[str, FloatArray],
+    split_keys: list[FloatArray], issues: _Issues,
+) -> FloatArray:
+    """Cm or Cf per manager, category and vintage, shape (M, C, 2)."""
+    managers, n_categories = len(roster_ids), len(categories)
+    by_manager = np.zeros(managers)
+    by_category = np.zeros((managers, n_categories))
+    has_business = driver["accounts"] > 0
+    if setting.source == "allocate":
+        weights = {
+            "headcount": has_business.astype(np.float64),
+            "revenue": np.where(has_business, np.maximum(driver["revenue"], 0.0), 0.0),
+            "balance": np.where(has_business, driver["balance"], 0.0),
+        }[setting.driver]
+        by_manager = _allocate_total(setting.total, weights, f"rorac.{name}.driver")
+    elif manager_costs is not None and name in manager_costs.columns:
+        cfile = _file(manager_costs, "manager_costs")
+        crows = _row_numbers(manager_costs)
+        amount = _numbers(manager_costs[name])
+        issues.rows(np.isinf(amount), cfile, crows, name, "not a finite number", "a number")
+        amount = np.where(np.isfinite(amount), amount, 0.0)  # blank = no cost
+        who = _codes(manager_costs["manager_id"], roster_ids)
+        issues.rows(who < 0, cfile, crows, "manager_id", "manager not in the roster",
+                    "a manager_id listed in the roster", manager_costs["manager_id"])
+        if "category" in manager_costs.columns:
+            category = _codes(manager_costs["category"], categories)
+            issues.rows(category == _UNKNOWN, cfile, crows, "category", "unknown category",
+                        "an id from rorac.categories or blank",
+                        manager_costs["category"])
+        else:
+            category = np.full(len(manager_costs), _MISSING, dtype=np.int32)
+        ok = who >= 0
+        general = ok & (category == _MISSING)
+        no_business = general & (amount != 0) & ~has_business[np.maximum(who, 0)]
+        issues.rows(no_business, cfile, crows, name,
+                    "manager has no credited business to carry a cost without a category",
+                    "a category in the category column, or no row for this manager")
+        by_manager = np.bincount(who[general], weights=amount[general], minlength=managers)
+        specific = ok & (category >= 0)
+        flat = who[specific].astype(np.int64) * n_categories + category[specific]
+        by_category = np.bincount(flat, weights=amount[specific],
+                                  minlength=managers * n_categories).reshape(managers, -1)
+    cells = len(VINTAGES) * n_categories
+    general_parts, _ = _spread(by_manager, [k.reshape(managers, cells) for k in split_keys])
+    increment_only = np.zeros((managers * n_categories, len(VINTAGES)))
+    increment_only[:, _INCREMENT] = 1.0
+    specific_parts, _ = _spread(
+        by_category.reshape(-1),
+        [k.reshape(-1, len(VINTAGES)) for k in split_keys] + [increment_only],
+    )
+    return general_parts.reshape(managers, n_categories, -1) + specific_parts.reshape(
+        managers, n_categories, -1)
+
+
+# ---- the stage ------------------------------------------------------------------------------
+
+
+def _roster(managers: pd.DataFrame) -> pd.Index:
+    mfile = _file(managers, "managers")
+    _require_columns(managers, mfile, ("manager_id", *ORG_LEVELS))
+    ids = managers["manager_id"].astype("str")
+    repeated = ids.duplicated().to_numpy(dtype=bool)
+    if repeated.any() or ids.isna().any():
+        issues = _Issues()
+        rows = _row_numbers(managers)
+        issues.rows(repeated, mfile, rows, "manager_id", "duplicate manager_id",
+                    "each manager once", ids)
+        issues.rows(ids.isna().to_numpy(dtype=bool), mfile, rows, "manager_id", "empty cell",
+                    "a manager_id")
+        issues.raise_if_any()
+    return pd.Index(ids.to_numpy(), dtype="str", name="manager_id")
+
+
+def compute_rorac(
+    business: pd.DataFrame,
+    managers: pd.DataFrame,
+    config: RoracConfig,
+    period: Period,
+    *,
+    credit_splits: pd.DataFrame | None = None,
+    manager_costs: pd.DataFrame | None = None,
+) -> RoracResult:
+    """Risk-adjusted profit of every roster manager for the period, by category and in total."""
+    roster_ids = _roster(managers)
+    categories = pd.Index(config.category_ids(), dtype="str")
+    products = pd.Index(list(config.products), dtype="str")
+    n_managers, n_categories, n_products = len(roster_ids), len(categories), len(products)
+    bfile = _file(business, "business")
+    _require_columns(business, bfile, (
+        "account_id", "category", "product", "balance", "revenue", "booking_date"))
+    brows = _row_numbers(business)
+    issues = _Issues()
+
+    product = _check_values(issues, business, bfile, brows, "product", products,
+                            "rorac.products")
+    category = _check_values(issues, business, bfile, brows, "category", categories,
+                             "rorac.categories")
+    product_category = np.array(
+        [categories.get_loc(spec.category) for spec in config.products.values()], dtype=np.int32)
+    known = (product >= 0) & (category >= 0)
+    mismatch = known & (product_category[np.maximum(product, 0)] != category)
+    issues.rows(mismatch, bfile, brows, "category", "category differs from the product's "
+                "category in rorac.products", "the category configured for the product",
+                business["category"])
+    balance = _numbers(business["balance"])
+    revenue = _numbers(business["revenue"])
+    issues.rows(~np.isfinite(balance), bfile, brows, "balance", "not a number", "a number >= 0",
+                business["balance"])
+    issues.rows(balance < 0, bfile, brows, "balance", "negative balance", "a number >= 0",
+                balance)
+    issues.rows(~np.isfinite(revenue), bfile, brows, "revenue", "not a number", "a number",
+                business["revenue"])
+    booked, no_date = _day_numbers(business["booking_date"])
+    issues.rows(no_date, bfile, brows, "booking_date", "not a valid date", "a date")
+    credits = _credit(business, credit_splits, roster_ids, issues, bfile, brows)
+    issues.raise_if_any()
+
+    # one integer key per credit line: (manager, product, vintage) → bincount sums
+    reference = _reference_day(config, period)
+    end_day = np.datetime64(period.end, "D").astype(np.int64)
+    booked_c = credits.take(booked)
+    vintage = (booked_c >= reference).astype(np.int64)  # 0 = stock, 1 = increment
+    key = (credits.managers.astype(np.int64) * n_products + credits.take(product)) * 2 + vintage
+    del vintage
+    size = n_managers * n_products * 2
+
+    def by_key(weights: FloatArray | None) -> FloatArray:
+        summed = np.bincount(key, weights=weights, minlength=size)
+        return summed.astype(np.float64).reshape(n_managers, n_products, 2)
+
+    year_fraction = period.days / _DAY_COUNT_BASIS[config.day_count]
+    provision_fraction = year_fraction if config.provision_basis == "annual" else 1.0
+    specs = list(config.products.values())
+    ftp_rate = np.array([s.ftp_rate for s in specs])
+    provision_rate = np.array([s.provision_rate for s in specs])
+    capital_factor = np.array([s.capital_factor for s in specs])
+    tax_by_category = np.array([c.tax_rate for c in config.categories])
+    tax_rate = tax_by_category[product_category]
+
+    credited_balance = credits.credited(balance)
+    credited_revenue = credits.credited(revenue)
+    accounts = by_key(credits.shares)
+    balance_k = by_key(credited_balance)
+    revenue_k = by_key(credited_revenue)
+    age = np.maximum(end_day - booked_c, 0) / DAYS_PER_YEAR_OF_AGE
+    del booked_c
+    age_by_balance_k = by_key(credited_balance * age)
+    age_by_account_k = by_key(age if credits.shares is None else age * credits.shares)
+    del age, credited_balance, credited_revenue
+
+    def supplied_or(column: str, derived_k: FloatArray, rate: FloatArray, base: FloatArray,
+                    fraction: float) -> FloatArray:
+        """Per-account column where given (blank cells fall back to the configured rate)."""
+        if column not in business.columns:
+            return derived_k
+        given = _numbers(business[column])
+        if np.isnan(given).all():
+            return derived_k
+        row_rate = rate[np.maximum(product, 0)]
+        filled = np.where(np.isnan(given), base * row_rate * fraction, given)
+        return by_key(credits.credited(filled))
+
+    direct_k = supplied_or("ftp_cost", balance_k * ftp_rate[None, :, None] * year_fraction,
+                           ftp_rate, balance, year_fraction)
+    risk_k = supplied_or("risk_cost",
+                         balance_k * provision_rate[None, :, None] * provision_fraction,
+                         provision_rate, balance, provision_fraction)
+    tax_k = supplied_or("tax", revenue_k * tax_rate[None, :, None], tax_rate, revenue, 1.0)
+    capital_k = balance_k * capital_factor[None, :, None]
+
+    # products → categories: (M, P, 2) → (M, C, 2)
+    to_category = np.zeros((n_products, n_categories))
+    to_category[np.arange(n_products), product_category] = 1.0
+
+    def by_cat(values: FloatArray) -> FloatArray:
+        return np.einsum("mps,pc->mcs", values, to_category)
+
+    accounts_c, balance_c, revenue_c = by_cat(accounts), by_cat(balance_k), by_cat(revenue_k)
+    amounts = {
+        "revenue": revenue_c,
+        "direct_cost": by_cat(direct_k),
+        "risk_cost": by_cat(risk_k),
+        "tax": by_cat(tax_k),
+    }
+    capital_c = by_cat(capital_k)
+
+    driver = {
+        "accounts": accounts_c.sum(axis=(1, 2)),
+        "revenue": revenue_c.sum(axis=(1, 2)),
+        "balance": balance_c.sum(axis=(1, 2)),
+    }
+    split_key = {
+        "balance": balance_c, "revenue": np.maximum(revenue_c, 0.0), "accounts": accounts_c,
+    }[config.cost_split]
+    split_keys = [split_key, accounts_c]
+    cost_issues = _Issues()
+    for name in ("management_cost", "fixed_cost"):
+        amounts[name] = _cost_cells(name, getattr(config, name), manager_costs, roster_ids,
+                                    categories, driver, split_keys, cost_issues)
+    cost_issues.raise_if_any()
+
+    # stock age n and weight k0 per manager and category
+    stock_accounts = accounts_c[:, :, _STOCK]
+    stock_balance = balance_c[:, :, _STOCK]
+    by_balance = config.stock.age_weight == "balance"
+    use_balance = by_balance & (stock_balance > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_years = np.where(
+            use_balance, by_cat(age_by_balance_k)[:, :, _STOCK] / stock_balance,
+            np.where(stock_accounts > 0,
+                     by_cat(age_by_account_k)[:, :, _STOCK] / stock_accounts, 0.0))
+    k0 = np.maximum(config.stock.floor, 1.0 - config.stock.decay * n_years)
+
+    costs = amounts["direct_cost"] + amounts["management_cost"] + amounts["fixed_cost"]
+    rorac_cells = amounts["revenue"] - (costs + amounts["risk_cost"]) - amounts["tax"]
+    rorac_category = k0 * rorac_cells[:, :, _STOCK] + rorac_cells[:, :, _INCREMENT]
+    category_weight = np.array([c.weight for c in config.categories])
+    rorac_weighted = category_weight[None, :] * rorac_category
+    capital = capital_c.sum(axis=2)
+
+    dense = {
+        "accounts": accounts_c, "balance": balance_c,
+        **{name: amounts[name] for name in COMPONENTS}, "rorac": rorac_cells,
+    }
+    order = np.argsort(roster_ids.to_numpy(), kind="stable")
+    by_category = _by_category_frame(
+        config, roster_ids, order, dense, n_years, k0, rorac_category, rorac_weighted, capital)
+    by_manager = _by_manager_frame(
+        config, managers, roster_ids, order, dense, rorac_weighted, capital)
+    rollups = _rollups(by_manager)
+    return RoracResult(by_category, by_manager, rollups, config.scorecard_measure)
+
+
+def _reference_day(config: RoracConfig, period: Period) -> np.int64:
+    reference = config.stock.reference_date
+    if reference == "year_start":
+        day = period.year_start
+    elif reference == "period_start":
+        day = period.start
+    else:
+        day = reference
+    return np.datetime64(day, "D").astype(np.int64)
+
+
+def _ratio(profit: FloatArray, capital: FloatArray) -> FloatArray:
+    """Profit ÷ economic capital; 0 where there is no capital (flagged by has_capital)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(capital > 0, profit / capital, 0.0)
+
+
+def _vintage_columns(dense: dict[str, FloatArray], pick: Any) -> dict[str, FloatArray]:
+    columns: dict[str, FloatArray] = {}
+    for vintage_index, vintage in enumerate(VINTAGES):
+        for name, values in dense.items():
+            columns[f"{name}_{vintage}"] = pick(values[..., vintage_index])
+    return columns
+
+
+def _by_category_frame(
+    config: RoracConfig, roster_ids: pd.Index, order: IntArray, dense: dict[str, FloatArray],
+    n_years: FloatArray, k0: FloatArray, rorac_category: FloatArray,
+    rorac_weighted: FloatArray, capital: FloatArray,
+) -> pd.DataFrame:
+    active = (dense["accounts"].sum(axis=2) > 0) | (dense["management_cost"] != 0).any(axis=2) | (
+        dense["fixed_cost"] != 0).any(axis=2)
+    manager_at, category_at = np.nonzero(active[order])
+    manager_at = order[manager_at]
+
+    def pick(values: FloatArray) -> FloatArray:
+        return values[manager_at, category_at]
+
+    spec = config.categories
+    frame = pd.DataFrame({
+        "manager_id": roster_ids.take(manager_at).array,
+        "category": pd.array([c.id for c in spec], dtype="str").take(category_at),
+        "category_name_zh": pd.array([c.name_zh for c in spec], dtype="str").take(category_at),
+        "category_name_en": pd.array([c.name_en for c in spec], dtype="str").take(category_at),
+        **_vintage_columns(dense, pick),
+        "stock_age_years": pick(n_years),
+        "k0": pick(k0),
+        "rorac_category": pick(rorac_category),
+        "category_weight": np.array([c.weight for c in spec])[category_at],
+        "rorac_weighted": pick(rorac_weighted),
+        "economic_capital": pick(capital),
+    })
+    frame["rorac_ratio"] = _ratio(frame["rorac_category"].to_numpy(),
+                                  frame["economic_capital"].to_numpy())
+    frame["has_capital"] = frame["economic_capital"].to_numpy() > 0
+    return frame
+
+
+def _by_manager_frame(
+    config: RoracConfig, managers: pd.DataFrame, roster_ids: pd.Index, order: IntArray,
+    dense: dict[str, FloatArray], rorac_weighted: FloatArray, capital: FloatArray,
+) -> pd.DataFrame:
+    def pick(values: FloatArray) -> FloatArray:
+        return values.sum(axis=1)[order]
+
+    rorac = rorac_weighted.sum(axis=1)[order]
+    total_capital = capital.sum(axis=1)[order]
+    org = {level: managers[level].array.take(order) for level in reversed(ORG_LEVELS)}
+    frame = pd.DataFrame({
+        "manager_id": roster_ids.take(order).array,
+        **org,
+        "has_business": dense["accounts"].sum(axis=(1, 2))[order] > 0,
+        **_vintage_columns(dense, pick),
+        "rorac": rorac,
+        "economic_capital": total_capital,
+        "rorac_ratio": _ratio(rorac, total_capital),
+        "has_capital": total_capital > 0,
+    })
+    frame["rorac_indicator"] = frame["rorac" if config.scorecard_measure == "amount"
+                                     else "rorac_ratio"]
+    return frame
+
+
+def _rollups(by_manager: pd.DataFrame) -> pd.DataFrame:
+    """Every amount summed per team, sub_branch and branch (teams keyed within their parents)."""
+    amounts = [c for c in by_manager.columns
+               if c.endswith(VINTAGES) or c in ("rorac", "economic_capital")]
+    parts = []
+    hierarchy = list(reversed(ORG_LEVELS))  # branch, sub_branch, team
+    for level in ORG_LEVELS:
+        keys = hierarchy[: hierarchy.index(level) + 1]
+        grouped = by_manager.groupby(keys, sort=True, dropna=False)
+        summed = grouped[amounts].sum().reset_index()
+        summed.insert(0, "managers", grouped.size().to_numpy())
+        for missing in hierarchy[len(keys):]:
+            summed[missing] = ""
+        summed["level"] = level
+        summed["unit"] = summed[level]
+        parts.append(summed)
+    rollups = pd.concat(parts, ignore_index=True)
+    rollups["rorac_ratio"] = _ratio(rollups["rorac"].to_numpy(),
+                                    rollups["economic_capital"].to_numpy())
+    rollups["has_capital"] = rollups["economic_capital"].to_numpy() > 0
+    leading = ["level", "unit", *hierarchy, "managers"]
+    return rollups[leading + [c for c in rollups.columns if c not in leading]]
