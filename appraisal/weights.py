@@ -158,12 +158,14 @@ class InconsistentJudgmentsError(AppraisalError):
         blocked = [r for r in result.matrices.values() if r.blocking]
         lines = [
             f"{len(blocked)} AHP matri{'ces' if len(blocked) != 1 else 'x'} failed the "
-            f"consistency check (CR must be < {result.cr_threshold:g}, RI table {result.ri_table}):"
+            f"consistency check (CR must be < {result.cr_threshold:.2f}, RI table "
+            f"{result.ri_table}):"
         ]
         for record in blocked:
             for reason in record.blocking:
                 lines.append(f"  - {reason}")
-            lines += describe_diagnostics(record.diagnostics, indent="      ")
+            if not record.combined.consistent:
+                lines += describe_diagnostics(record.diagnostics, indent="      ")
             for expert in record.experts:
                 if not expert.analysis.consistent and expert.diagnostics:
                     cr = expert.analysis.consistency_ratio
