@@ -145,11 +145,12 @@ _CONSISTENT_BELOW = 0.09  # margin under the 0.10 threshold, by both weight meth
 _INCONSISTENT_ABOVE = 0.12
 _BROKEN_CR = 0.2
 
-_POOL_NOTES = {
-    "special_factor": "重点客户停产导致存款大幅流失，非本人原因",
-    "diligence": "客户拜访量位居支行前列，业绩暂未体现",
-    "other": "协助完成分行专项检查工作",
-}
+_POOL_ROWS = (  # reason and note of the 1st..4th allocation
+    ("special_factor", "重点客户停产导致存款大幅流失，非本人原因"),
+    ("diligence", "客户拜访量位居支行前列，业绩暂未体现"),
+    ("other", "协助完成分行专项检查工作"),
+    ("special_factor", "所在片区整体拆迁，客户外迁导致业绩下滑"),
+)
 
 #: Columns of every table written, in file order, with how each is written:
 #: text, date, or dN (a number written with N decimals).
@@ -685,7 +686,8 @@ def _draw_pool_allocations(roster: _Roster, seed: int) -> Columns:
     rng = _rng(seed, "pool_allocations")
     eligible = np.flatnonzero(~roster.joined & np.isnat(roster.leave))
     rows = min(int(rng.integers(3, 5)), eligible.size)
-    reasons = ["special_factor", "diligence", "other", "special_factor"][:rows]
+    reasons = [reason for reason, _ in _POOL_ROWS[:rows]]
+    notes = [note for _, note in _POOL_ROWS[:rows]]
     weakest = eligible[np.argsort(roster.quality[eligible], kind="stable")]
     others = rng.permutation(eligible)
     others = others[~np.isin(others, weakest[:2])]
@@ -706,7 +708,7 @@ def _draw_pool_allocations(roster: _Roster, seed: int) -> Columns:
         "amount": amount[order],
         "reason": np.asarray(reasons, dtype=str)[order],
         "approved_by": np.full(rows, head),
-        "note": np.asarray([_POOL_NOTES[r] for r in reasons], dtype=str)[order],
+        "note": np.asarray(notes, dtype=str)[order],
     }
 
 
