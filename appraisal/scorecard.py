@@ -158,15 +158,15 @@ def combine_360(
     `types_below_min` those with some but too few raters ('+'-separated).
     """
     frame = pd.DataFrame({
-        "manager_id": ratings["manager_id"].astype(str).to_numpy(),
-        "rater_type": ratings["rater_type"].astype(str).to_numpy(),
+        "manager_id": _text(ratings["manager_id"]),
+        "rater_type": _text(ratings["rater_type"]),
         "score": ratings["score"].astype("float64").to_numpy(),
     })
     grouped = frame.groupby(["manager_id", "rater_type"])["score"].agg(["mean", "count"])
     mean = grouped["mean"].unstack().reindex(columns=list(RATER_TYPES))
     count = grouped["count"].unstack().reindex(columns=list(RATER_TYPES))
     if manager_ids is not None:
-        index = pd.Index(pd.Series(manager_ids, dtype=str).to_numpy(), name="manager_id")
+        index = pd.Index(_text(list(manager_ids)), name="manager_id")
         mean, count = mean.reindex(index), count.reindex(index)
     counts = count.fillna(0).to_numpy(dtype="float64")
     means = mean.to_numpy(dtype="float64")
@@ -184,10 +184,10 @@ def combine_360(
         result[f"{rater}_mean"] = means[:, i]
         result[f"{rater}_raters"] = counts[:, i].astype("int64")
     result["rating"] = rating
-    result["types_missing"] = _join_codes(len(result), [(t, missing[:, i]) for i, t in
-                                                        enumerate(RATER_TYPES)], "+").to_numpy()
-    result["types_below_min"] = _join_codes(len(result), [(t, below[:, i]) for i, t in
-                                                          enumerate(RATER_TYPES)], "+").to_numpy()
+    result["types_missing"] = _join_codes(
+        len(result), [(t, missing[:, i]) for i, t in enumerate(RATER_TYPES)], "+")
+    result["types_below_min"] = _join_codes(
+        len(result), [(t, below[:, i]) for i, t in enumerate(RATER_TYPES)], "+")
     return result
 
 
@@ -217,8 +217,8 @@ def forced_distribution(
     c = np.round(np.asarray(composite, dtype="float64"), 9)
     frame = pd.DataFrame({
         "key": c,
-        "manager_id": pd.Series(np.asarray(manager_id, dtype=object)).astype(str).to_numpy(),
-        "unit": pd.Series(np.asarray(unit, dtype=object)).astype(str).to_numpy(),
+        "manager_id": _text(np.asarray(manager_id, dtype=object)),
+        "unit": _text(np.asarray(unit, dtype=object)),
         "position": np.arange(c.shape[0]),
     })
     q = np.asarray(quotas, dtype="float64")
@@ -246,13 +246,43 @@ def forced_distribution(
 
 # --------------------------------------------------------------------------- helpers
 
-def _join_codes(n: int, parts: list[tuple[Any, np.ndarray]], sep: str = ";") -> pd.Series:
-    """Join flag codes per row: `parts` are (code or per-row codes, mask) in a fixed order."""
-    out = np.full(n, "", dtype=object)
-    for code, mask in parts:
-        labels = np.asarray(code, dtype=object) if not isinstance(code, str) else code
-        out = out + np.where(np.asarray(mask, dtype=bool), labels + sep, "")
-    return pd.Series(out, dtype=object).str.rstrip(sep).astype(str)
+def _join_codes(
+    n: int, parts: list[tuple[str, np.ndarray]], sep: str = ";",
+    detail: np.ndarray | None = None,
+) -> np.ndarray:
+    """Join flag codes per row in a fixed order; `detail` (per-row text) is appended last.
+
+    Rows are grouped by their combination of codes, so the text is built once per combination.
+    """
+    bits = np.zeros(n, dtype="int64")
+    for k, (_, mask) in enumerate(parts):
+        bits |= np.asarray(mask, dtype="int64") << k
+    combos, inverse = np.unique(bits, return_inverse=True)
+    texts = np.array(
+        [sep.join(code for k, (code, _) in enumerate(parts) if combo >> k & 1) for combo in combos]
+        + [""],
+        dtype=object,
+    )[:-1]
+    out = texts[inverse.reshape(-1)] if n else np.zeros(0, dtype=object)
+    if detail is not None:
+        extra = np.asarray(detail, dtype=object)
+        has = extra != ""
+        glue = np.where(out[has] != "", sep, "")
+        out = out.copy()
+        out[has] = out[has] + glue + extra[has]
+    return out
+
+
+def _text(values: Any) -> np.ndarray:
+    """Text ids as a numpy object array (fast to compare and look up)."""
+    return pd.Series(values).astype(str).to_numpy(dtype=object)
+
+
+def _plain(value: Any) -> Any:
+    """A cell value as plain Python for messages (None for blanks, 0.5 not np.float64(0.5))."""
+    if value is None or (isinstance(value, float | np.floating) and np.isnan(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _file(frame: pd.DataFrame | None, default: str) -> str:
@@ -289,35 +319,36 @@ def _indicator_rows(
         return pd.DataFrame(), issues
     sources = {i.id: i.source for i in config.all_indicators()}
     rows = pd.DataFrame({
-        "manager_id": indicators["manager_id"].astype(str).to_numpy(),
-        "indicator": indicators["indicator"].astype(str).to_numpy(),
+        "manager_id": _text(indicators["manager_id"]),
+        "indicator": _text(indicators["indicator"]),
         "table_actual": _numbers(indicators, "actual"),
         "table_target": _numbers(indicators, "target"),
         "input_row": _rows(indicators),
     })
-    unknown = ~rows["indicator"].isin(list(sources)).to_numpy()
+    unknown = ~pd.Index(rows["indicator"].to_numpy(dtype=object), dtype=object).isin(list(sources))
     known = ", ".join(sources)
     issues += [
-        InputIssue(file, r, "indicator", "indicator not declared in scorecard config", v,
+        InputIssue(file, _plain(r), "indicator", "indicator not declared in scorecard config", v,
                    f"one of {known}")
         for r, v in zip(rows["input_row"][unknown], rows["indicator"][unknown], strict=True)
     ]
-    stranger = ~rows["manager_id"].isin(roster_ids).to_numpy()
+    stranger = ~pd.Index(rows["manager_id"].to_numpy(dtype=object), dtype=object).isin(roster_ids)
     issues += [
-        InputIssue(file, r, "manager_id", "manager not in the roster", v)
+        InputIssue(file, _plain(r), "manager_id", "manager not in the roster", v)
         for r, v in zip(rows["input_row"][stranger], rows["manager_id"][stranger], strict=True)
     ]
     repeated = rows.duplicated(["manager_id", "indicator"], keep="first").to_numpy()
     issues += [
-        InputIssue(file, r, "indicator", f"second row for manager '{m}' and this indicator", v)
+        InputIssue(file, _plain(r), "indicator", f"second row for manager '{m}' and this indicator",
+                   v)
         for r, m, v in zip(rows["input_row"][repeated], rows["manager_id"][repeated],
                            rows["indicator"][repeated], strict=True)
     ]
     source = rows["indicator"].map(sources).fillna("indicators").to_numpy()
     elsewhere = (source != "indicators") & np.isfinite(rows["table_actual"].to_numpy())
     issues += [
-        InputIssue(file, r, "actual", f"the actual of '{i}' comes from {s}; leave this cell "
-                   "blank (only its target is read here)", a)
+        InputIssue(file, _plain(r), "actual", f"the actual of '{i}' comes from {s}; leave this "
+                   "cell blank (only its target is read here)", _plain(a))
         for r, i, s, a in zip(rows["input_row"][elsewhere], rows["indicator"][elsewhere],
                               source[elsewhere], rows["table_actual"][elsewhere], strict=True)
     ]
@@ -331,7 +362,7 @@ def _check_scale(
     values = _numbers(frame, column)
     bad = ~(np.isfinite(values) & (values >= rule.low) & (values <= rule.high))
     return [
-        InputIssue(file, r, column, "rating outside the configured scale", v,
+        InputIssue(file, _plain(r), column, "rating outside the configured scale", _plain(v),
                    f"a number from {rule.low:g} to {rule.high:g}")
         for r, v in zip(_rows(frame)[bad], values[bad], strict=True)
     ]
@@ -366,7 +397,7 @@ def compute_scorecard(
     InputError.collect(issues)
 
     roster = managers.reset_index(drop=True)
-    roster_ids = pd.Index(roster["manager_id"].astype(str).to_numpy(), name="manager_id")
+    roster_ids = pd.Index(_text(roster["manager_id"]), dtype=object, name="manager_id")
     fraction = service_fraction(roster, period).to_numpy(dtype="float64")
     years = pd.Series(years_of_service(roster, period).to_numpy(dtype="float64"), index=roster_ids)
     hire = pd.to_datetime(roster["hire_date"])
@@ -383,16 +414,22 @@ def compute_scorecard(
     ]
     if config.additional is not None:
         declared += [(config.additional.id, i, True) for i in config.additional.indicators]
-    staff = np.sort(roster_ids[employed].to_numpy().astype(str))
+    staff = np.sort(roster_ids[employed].to_numpy(dtype=object))
     n_ind = len(declared)
+    code = np.tile(np.arange(n_ind), len(staff))
+    manager_col = np.repeat(staff, n_ind)
+
+    def per_indicator(values: list[Any]) -> np.ndarray:
+        return np.asarray(values, dtype=object)[code]
+
     grid = pd.DataFrame({
-        "manager_id": np.repeat(staff, n_ind),
-        "dimension": np.tile([d for d, _, _ in declared], len(staff)),
-        "indicator": np.tile([i.id for _, i, _ in declared], len(staff)),
-        "source": np.tile([i.source for _, i, _ in declared], len(staff)),
-        "rule": np.tile([i.rule.kind for _, i, _ in declared], len(staff)),
+        "manager_id": manager_col,
+        "dimension": per_indicator([d for d, _, _ in declared]),
+        "indicator": per_indicator([i.id for _, i, _ in declared]),
+        "source": per_indicator([i.source for _, i, _ in declared]),
+        "rule": per_indicator([i.rule.kind for _, i, _ in declared]),
     })
-    is_additional = np.tile([a for _, _, a in declared], len(staff))
+    is_additional = np.asarray([a for _, _, a in declared], dtype=bool)[code]
 
     indicators_file = _file(indicators, "indicators")
     table_actual = np.full(len(grid), np.nan)
@@ -431,13 +468,12 @@ def compute_scorecard(
         for code in ("actual_missing", "target_missing", "target_default", "target_zero",
                      "target_negative", "actual_zero", "single_member_group")
     }
-    manager_col = grid["manager_id"].to_numpy()
     group_values = {
-        g: pd.Series(roster[g].astype(str).to_numpy(), index=roster_ids)
+        g: pd.Series(_text(roster[g]), index=roster_ids)
         for g in groups - {"all"}
     }
-    for _, ind, _ in declared:
-        at = np.flatnonzero(grid["indicator"].to_numpy() == ind.id)
+    for k, (_, ind, _) in enumerate(declared):
+        at = np.flatnonzero(code == k)
         ids = manager_col[at]
         if ind.source != "indicators":
             values = by_manager.get(ind.source)
@@ -455,20 +491,14 @@ def compute_scorecard(
         )
     InputError.collect(issues)
 
-    local = np.ones(len(grid))
-    dim_weight = np.ones(len(grid))
-    for dim in config.dimensions:
-        for ind in dim.indicators:
-            at = grid["indicator"].to_numpy() == ind.id
-            local[at] = indicator_weights[dim.id][ind.id]
-            dim_weight[at] = dimension_weights[dim.id]
-    caps = {i.id: (i.cap, i.floor) for _, i, _ in declared}
+    local = np.array([indicator_weights[d][i.id] if not a else 1.0 for d, i, a in declared])[code]
+    dim_weight = np.array([dimension_weights[d] if not a else 1.0 for d, _, a in declared])[code]
     score = raw.copy()
     capped = np.zeros(len(grid), dtype=bool)
     floored = np.zeros(len(grid), dtype=bool)
-    for ind_id, (cap, floor) in caps.items():
-        at = grid["indicator"].to_numpy() == ind_id
-        score[at], capped[at], floored[at] = clip_scores(raw[at], cap=cap, floor=floor)
+    for k, (_, ind, _) in enumerate(declared):
+        at = code == k
+        score[at], capped[at], floored[at] = clip_scores(raw[at], cap=ind.cap, floor=ind.floor)
     global_weight = local * dim_weight
     contribution = global_weight * score
 
@@ -477,9 +507,8 @@ def compute_scorecard(
         local_weight=local, dimension_weight=dim_weight, global_weight=global_weight,
         contribution=contribution,
         flags=_join_codes(len(grid), [
-            *[(code, mask) for code, mask in flags.items()],
-            ("capped", capped), ("floored", floored), (extra_flags, extra_flags != ""),
-        ]).to_numpy(),
+            *flags.items(), ("capped", capped), ("floored", floored),
+        ], detail=extra_flags),
     )[_SCORE_COLUMNS]
     managers_out = _manager_rows(
         config, scores, is_additional, roster_ids, fraction, joined, left, employed, roster,
@@ -516,7 +545,7 @@ def _source_values(
         found = _needs_columns(rorac_by_manager, ["manager_id", column], file)
         issues += found
         if not found:
-            ids = rorac_by_manager["manager_id"].astype(str).to_numpy()
+            ids = _text(rorac_by_manager["manager_id"])
             out[source] = pd.Series(_numbers(rorac_by_manager, column), index=ids)
     for source, table in (("ratings_360", ratings_360), ("satisfaction", satisfaction)):
         if source not in needed:
@@ -535,26 +564,27 @@ def _source_values(
         rule = needed[source].rule
         if isinstance(rule, ScaleRule):
             issues += _check_scale(table, rule, file)
-        ids = table["manager_id"].astype(str)
-        stranger = ~ids.isin(grid_ids).to_numpy()
-        issues += [InputIssue(file, r, "manager_id", "manager not in the roster", v)
+        ids = _text(table["manager_id"])
+        stranger = ~pd.Index(ids, dtype=object).isin(grid_ids)
+        issues += [InputIssue(file, _plain(r), "manager_id", "manager not in the roster", v)
                    for r, v in zip(_rows(table)[stranger], ids[stranger], strict=True)]
         if source == "ratings_360":
-            kinds = table["rater_type"].astype(str)
-            odd = ~kinds.isin(list(RATER_TYPES)).to_numpy()
-            issues += [InputIssue(file, r, "rater_type", "unknown rater type", v,
+            kinds = _text(table["rater_type"])
+            odd = ~pd.Index(kinds, dtype=object).isin(list(RATER_TYPES))
+            issues += [InputIssue(file, _plain(r), "rater_type", "unknown rater type", v,
                                   "one of " + ", ".join(RATER_TYPES))
                        for r, v in zip(_rows(table)[odd], kinds[odd], strict=True)]
             combined = combine_360(table, config.feedback_360, grid_ids)
             out[source] = combined["rating"]
             missing = combined["types_missing"].to_numpy(dtype=object)
             below = combined["types_below_min"].to_numpy(dtype=object)
-            out["ratings_360_flags"] = _join_codes(len(combined), [
-                (np.asarray("feedback_360_missing:", dtype=object) + missing, missing != ""),
-                (np.asarray("feedback_360_below_min:", dtype=object) + below, below != ""),
-            ]).set_axis(combined.index)
+            text = np.where(missing != "", "feedback_360_missing:" + missing, "")
+            below_text = np.where(below != "", "feedback_360_below_min:" + below, "")
+            glue = np.where((text != "") & (below_text != ""), ";", "")
+            out["ratings_360_flags"] = pd.Series(text + glue + below_text, index=combined.index,
+                                                 dtype=object)
         else:
-            frame = pd.DataFrame({"manager_id": ids.to_numpy(), "score": _numbers(table, "score")})
+            frame = pd.DataFrame({"manager_id": ids, "score": _numbers(table, "score")})
             out[source] = frame.groupby("manager_id")["score"].mean()
     if "tenure_years" in needed:
         out["tenure_years"] = years
@@ -579,10 +609,8 @@ def _score_indicator(
                                        values[mask] if values is not None else [None] * mask.sum(),
                                        strict=True):
             issues.append(InputIssue(
-                file if in_table else where, row if in_table else None, column,
-                f"indicator '{ind.id}', manager '{manager}': {rule}",
-                None if value is None or (isinstance(value, float) and math.isnan(value))
-                else value, expected,
+                file if in_table else where, _plain(row) if in_table else None, column,
+                f"indicator '{ind.id}', manager '{manager}': {rule}", _plain(value), expected,
             ))
 
     no_actual = ~np.isfinite(a)
@@ -668,7 +696,7 @@ def _manager_rows(
     employed: np.ndarray, roster: pd.DataFrame, flags_360: pd.Series | None,
 ) -> pd.DataFrame:
     """One row per roster manager: dimension scores, composite, tenure treatment, grade."""
-    ids = roster_ids.to_numpy().astype(str)
+    ids = roster_ids.to_numpy(dtype=object)
     weighted = scores[~is_additional]
     part = weighted["local_weight"] * weighted["score"]
     dims = [d.id for d in config.dimensions]
@@ -718,7 +746,7 @@ def _manager_rows(
     else:
         unit = config.grading.unit
         units = (np.full(len(ids), "all", dtype=object) if unit == "all"
-                 else roster[unit].astype(str).to_numpy(dtype=object))
+                 else _text(roster[unit]))
         index, ranks = forced_distribution(composite[graded], ids[graded], units[graded],
                                            [g.quota for g in grades])
         grade_index[graded] = index
@@ -744,7 +772,6 @@ def _manager_rows(
     out["flags"] = _join_codes(len(ids), [
         ("not_employed", ~employed), ("joined_during_period", joined),
         ("left_during_period", left), ("prorated", prorated), ("excluded", excluded),
-        ("actual_missing", missing_actual), (f360, f360 != ""),
-        ("additional_capped", additional_capped),
-    ]).to_numpy()
+        ("actual_missing", missing_actual), ("additional_capped", additional_capped),
+    ], detail=f360)
     return out.sort_values("manager_id", kind="mergesort").reset_index(drop=True)

@@ -33,6 +33,14 @@ def _finite(name: str, values: object) -> np.ndarray:
     return array
 
 
+_LARGEST = float(np.finfo("float64").max)
+
+
+def _bounded(values: np.ndarray) -> np.ndarray:
+    """Overflow (e.g. a target of 1e-320) saturates at the largest float, before the cap."""
+    return np.clip(values, -_LARGEST, _LARGEST)
+
+
 def ratio_to_target(actual: object, target: object, *, zero_target_exceeded: float) -> np.ndarray:
     """Higher is better: 100 · actual / target (plan completion rate, 计划完成率).
 
@@ -43,8 +51,9 @@ def ratio_to_target(actual: object, target: object, *, zero_target_exceeded: flo
     a = _finite("actual", actual)
     t = _finite("target", target)
     safe = np.where(t == 0.0, 1.0, np.abs(t))
-    ratio = 100.0 * a / safe
-    relative = 100.0 + 100.0 * (a - t) / safe
+    with np.errstate(over="ignore"):
+        ratio = _bounded(100.0 * a / safe)
+        relative = _bounded(100.0 + 100.0 * (a - t) / safe)
     at_zero = np.where(a > 0.0, zero_target_exceeded, np.where(a == 0.0, 100.0, 0.0))
     return np.where(t > 0.0, ratio, np.where(t == 0.0, at_zero, relative))
 
@@ -60,7 +69,9 @@ def lower_better(actual: object, target: object, *, zero_actual_score: float) ->
     if (t < 0.0).any():
         raise ValueError("lower_better needs targets >= 0")
     safe = np.where(a > 0.0, a, 1.0)
-    return np.where(a > 0.0, 100.0 * t / safe, zero_actual_score)
+    with np.errstate(over="ignore"):
+        ratio = _bounded(100.0 * t / safe)
+    return np.where(a > 0.0, ratio, zero_actual_score)
 
 
 def piecewise_breakpoints(
@@ -100,9 +111,10 @@ def piecewise_linear(
     x0, x1 = bp[rows, lo], bp[rows, hi]
     width = x1 - x0
     slope = np.where(width > 0.0, (s[hi] - s[lo]) / np.where(width > 0.0, width, 1.0), 0.0)
-    inside = s[lo] + slope * (a - x0)
-    below = s[0] + (slope * (a - x0) if extrapolate else 0.0)
-    above = s[k - 1] + (slope * (a - x1) if extrapolate else 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        inside = _bounded(s[lo] + slope * (a - x0))
+        below = _bounded(s[0] + (slope * (a - x0) if extrapolate else 0.0))
+        above = _bounded(s[k - 1] + (slope * (a - x1) if extrapolate else 0.0))
     return np.where(count == 0, below, np.where(count >= k, above, inside))
 
 
