@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import click
 
 from ..config.base import parse_period
-from ..sample import generate_branch, write_branch
+from ..sample import SampleFormat, generate_branch, write_branch
 
 __all__ = ["sample_command"]
 
@@ -39,7 +40,9 @@ def sample_command(managers: int, accounts: int, out_dir: Path, seed: int, perio
     """Write a synthetic branch (roster, accounts, indicators, ratings, judgments, pool
     allocations) to OUT: deterministic for a given seed, see docs/sample.md."""
     branch = generate_branch(managers, accounts, seed=seed, period=period)
-    written = write_branch(branch, out_dir, file_format=file_format, force=force)  # type: ignore[arg-type]
+    written = write_branch(
+        branch, out_dir, file_format=cast(SampleFormat, file_format), force=force
+    )
     click.echo(
         f"sample branch: {managers:,} managers, {accounts:,} accounts, period {period}, "
         f"seed {seed}: {len(written)} tables in {out_dir}"
