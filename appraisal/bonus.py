@@ -379,32 +379,35 @@ def _component_figures(
 
 
 def _rollups(managers: pd.DataFrame, money: tuple[str, ...]) -> pd.DataFrame:
+    """Sums in integer cents per team, sub-branch, branch and in total, then yuan."""
     cents = pd.DataFrame({column: _cents(managers[column]) for column in money})
     for column in _UNIT_COLUMNS:
         cents[column] = managers[column].astype("str").to_numpy()
     cents["managers"] = 1
+    values = ["managers", *money]
+    teams = cents.groupby(list(_UNIT_COLUMNS), sort=True)[values].sum().reset_index()
+    subs = teams.groupby(["branch", "sub_branch"], sort=True)[values].sum().reset_index()
+    branches = subs.groupby(["branch"], sort=True)[values].sum().reset_index()
+    total = branches[values].sum().to_frame().T
     parts = []
-    keys: dict[str, list[str]] = {
-        "team": ["branch", "sub_branch", "team"],
-        "sub_branch": ["branch", "sub_branch"],
-        "branch": ["branch"],
-    }
-    for level, group in keys.items():
-        summed = cents.groupby(group, sort=True)[["managers", *money]].sum().reset_index()
-        summed.insert(0, "unit", summed[level])
-        summed.insert(0, "level", level)
-        parts.append(summed)
-    total = cents[["managers", *money]].sum().to_frame().T
-    total.insert(0, "unit", "total")
-    total.insert(0, "level", "total")
-    parts.append(total)
+    for level, frame in (
+        ("team", teams),
+        ("sub_branch", subs),
+        ("branch", branches),
+        ("total", total),
+    ):
+        frame = frame.copy()
+        for column in _UNIT_COLUMNS:
+            if column not in frame.columns:
+                frame[column] = ""
+        frame["level"] = level
+        frame["unit"] = "total" if level == "total" else frame[level]
+        parts.append(frame)
     rollups = pd.concat(parts, ignore_index=True)
-    for column in _UNIT_COLUMNS:
-        rollups[column] = rollups[column].astype("str").where(rollups[column].notna(), "")
     rollups["managers"] = rollups["managers"].astype("int64")
     for column in money:
         rollups[column] = cents_to_yuan(rollups[column].to_numpy(dtype="int64"))
-    return rollups[["level", "unit", *_UNIT_COLUMNS, "managers", *money]]
+    return rollups[["level", "unit", *_UNIT_COLUMNS, *values]]
 
 
 def compute_bonus(
