@@ -377,3 +377,18 @@ def test_committed_input_samples_equal_a_fresh_generation(tmp_path: Path) -> Non
     for name in fresh:
         assert fresh[name] == committed[name], f"input_samples/{name} differs from a fresh run"
     assert sum(len(data) for data in fresh.values()) < 2_000_000
+
+
+@pytest.mark.parametrize(
+    ("managers", "accounts", "seed", "period", "message"),
+    [
+        (0, 10, 1, "2026-10", "managers must be at least 1, got 0"),
+        (5, -1, 1, "2026-10", "accounts must be 0 or more, got -1"),
+        (5, 10, -3, "2026-10", "seed must be 0 or more, got -3"),
+        (5, 10, 1, "October", "period must look like 2026-10"),
+    ],
+)
+def test_bad_arguments_are_refused_with_a_message(managers: int, accounts: int, seed: int,
+                                                  period: str, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        generate_branch(managers, accounts, seed=seed, period=period)
