@@ -54,14 +54,14 @@ def make_result(*, names: tuple[str, ...] = ("张三", "李四", "王五"), lang
             "hire_date": pd.to_datetime(["2015-03-01", "2020-07-15", "2024-01-02"][:n])
             if n <= 3
             else pd.to_datetime(["2020-01-01"] * n),
-            "pay_base": [8000.0 + 1000 * i for i in range(n)],
+            "pay_base": [8000.5 + 1000 * i for i in range(n)],
             "rorac": [123456.789 + 1111 * i for i in range(n)],
             "financial": [96.5 + i for i in range(n)],
             "customer": [88.25 + i for i in range(n)],
             "composite": [91.2345 + i for i in range(n)],
             "grade": ["A", "B", "C"][:n] if n <= 3 else ["B"] * n,
             "grade_coefficient": [1.2 - 0.1 * i for i in range(n)],
-            "bonus_gross": [10000.0 + 1001 * i for i in range(n)],
+            "bonus_gross": [10000.25 + 1001 * i for i in range(n)],
             "withheld": [500.0 + 50.05 * i for i in range(n)],
             "pool_allocation": [0.0, 300.0, 0.0][:n] if n <= 3 else [0.0] * n,
             "bonus_final": [9500.0 + 950.95 * i for i in range(n)],

@@ -51,9 +51,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMULA_PREFIXES",
+    "CellSpec",
     "SheetBook",
     "display_frame",
+    "fixed_timestamp",
     "report_language",
+    "table_rows",
     "write_bonus_sheet",
 ]
 
@@ -413,7 +416,7 @@ def _kv(label: str, value: Any, kind: str | None = None) -> list[CellSpec]:
     return [(label, None), (value, kind)]
 
 
-def _table_rows(
+def table_rows(
     frame: pd.DataFrame, language: Language, labels: Labels
 ) -> list[list[CellSpec]]:
     """A frame as block rows: a header row, then one row per record with column kinds."""
@@ -556,7 +559,7 @@ def _summary_rows(result: RunResult, language: Language) -> list[list[CellSpec]]
         [],
     ]
     blocks = [
-        ("totals_per_unit", _table_rows(_unit_totals(result), language, result.labels)),
+        ("totals_per_unit", table_rows(_unit_totals(result), language, result.labels)),
         ("pool_reconciliation", _pool_rows(result, language)),
         ("grade_distribution", _grade_rows(result, language)),
         ("score_statistics", _score_rows(result, language)),
@@ -602,7 +605,7 @@ def _run_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
     inputs = pd.DataFrame(
         [record.to_dict() for record in result.inputs], columns=["table", "path", "sha256", "rows"]
     )
-    rows.extend(_table_rows(inputs, language, {}))
+    rows.extend(table_rows(inputs, language, {}))
     rows.extend([[], [(text("config", language), "subtitle")]])
     rows.append([(text("item", language), "header"), (text("value", language), "header")])
     for key, value in _flatten(config.model_dump(mode="json")):
@@ -740,9 +743,9 @@ def _pool_sheet(book: SheetBook, result: RunResult, title: str) -> None:
         book.frame_sheet(title, ledger)
         return
     rows: list[list[CellSpec]] = [[(text("ledger", language), "subtitle")]]
-    rows.extend(_table_rows(ledger, language, result.labels))
+    rows.extend(table_rows(ledger, language, result.labels))
     rows.extend([[], [(text("allocation_records", language), "subtitle")]])
-    rows.extend(_table_rows(allocations, language, result.labels))
+    rows.extend(table_rows(allocations, language, result.labels))
     book.block_sheet(title, rows)
 
 
