@@ -144,8 +144,13 @@ def test_progressive_bands_pay_each_slice_at_its_rate() -> None:
     cfg = config(
         funding={"base_by_job_level": {"junior": 6000}},
         components=[
-            {"id": "profit", "kind": "profit_band", "share": 0.6, "method": "progressive",
-             "bands": bands},
+            {
+                "id": "profit",
+                "kind": "profit_band",
+                "share": 0.6,
+                "method": "progressive",
+                "bands": bands,
+            },
             {"id": "grade", "kind": "grade", "share": 0.4},
         ],
     )
@@ -178,8 +183,12 @@ def test_fixed_pool_split_by_points_with_cap_and_redistribution() -> None:
         funding={"mode": "fixed_pool", "pool_amount": 20000},
         components=[
             {"id": "profit", "kind": "profit_band", "share": 0.6},
-            {"id": "grade", "kind": "grade", "share": 0.4,
-             "factors": ["composite", "position_coefficient"]},
+            {
+                "id": "grade",
+                "kind": "grade",
+                "share": 0.4,
+                "factors": ["composite", "position_coefficient"],
+            },
         ],
         limits={"cap": 9000},
         shared_pool={"withhold_rate": 0.1, "remainder": "redistribute"},
@@ -222,8 +231,11 @@ def test_fixed_pool_without_limits_gross_is_the_sum_of_components() -> None:
 
 def test_rollups_add_up_per_team_sub_branch_branch() -> None:
     managers, card, rorac = team()
-    cfg = config(funding={"base_by_job_level": {"junior": 6000}}, limits={"cap": 12000},
-                 shared_pool={"withhold_rate": 0.1, "carry_in": 500})
+    cfg = config(
+        funding={"base_by_job_level": {"junior": 6000}},
+        limits={"cap": 12000},
+        shared_pool={"withhold_rate": 0.1, "carry_in": 500},
+    )
     result = compute_bonus(managers, card, rorac, cfg, PERIOD, pool_allocations=allocations())
     rollups = result.rollups.set_index(["level", "unit"])
     assert rollups.loc[("team", "T1"), "bonus_gross"] == 17760.0
@@ -246,7 +258,9 @@ def test_step_band_edges_are_inclusive_and_negative_profit_earns_zero() -> None:
 
 def test_progressive_amount_is_like_tax_brackets() -> None:
     # 150000: 50000×1% + 50000×2% + 50000×3% = 500 + 1000 + 1500 = 3000
-    index, amount = progressive_amounts([150000.0, -10.0], [0.0, 50000.0, 100000.0], [0.01, 0.02, 0.03])
+    index, amount = progressive_amounts(
+        [150000.0, -10.0], [0.0, 50000.0, 100000.0], [0.01, 0.02, 0.03]
+    )
     assert index.tolist() == [2, -1]
     assert amount.tolist() == pytest.approx([3000.0, 0.0], abs=1e-9)
 
@@ -283,7 +297,10 @@ def test_quarter_scales_monthly_bases_and_bands() -> None:
     managers, card, rorac = team()
     rorac["rorac"] = [60000.0, 0.0, 0.0, 0.0]
     result = compute_bonus(
-        managers, card, rorac, config(funding={"base_by_job_level": {"junior": 6000}}),
+        managers,
+        card,
+        rorac,
+        config(funding={"base_by_job_level": {"junior": 6000}}),
         parse_period("2026-Q4"),
     )
     assert column(result, "base")[0] == 30000.0
@@ -302,10 +319,13 @@ def test_missing_base_names_the_roster_file_row_and_column() -> None:
 
 def test_scorecard_must_cover_the_roster() -> None:
     managers, card, rorac = team()
-    with pytest.raises(AppraisalError, match="no row for roster manager.*M4"):
+    with pytest.raises(AppraisalError, match=r"no row for roster manager.*M4"):
         compute_bonus(
-            managers, card.iloc[:3], rorac,
-            config(funding={"base_by_job_level": {"junior": 6000}}), PERIOD,
+            managers,
+            card.iloc[:3],
+            rorac,
+            config(funding={"base_by_job_level": {"junior": 6000}}),
+            PERIOD,
         )
 
 
@@ -322,25 +342,44 @@ def test_fixed_pool_too_small_for_the_guarantees_is_an_error() -> None:
         ({"shared_pool": {"withhold_rate": 1.5}}, "bonus.shared_pool.withhold_rate: must be <= 1"),
         ({"shared_pool": {"withhold_rate": -0.1}}, "bonus.shared_pool.withhold_rate: must be >= 0"),
         ({"funding": {"mode": "fixed_pool"}}, "pool_amount is required"),
-        ({"funding": {"mode": "fixed_pool", "pool_amount": 10},
-          "components": [{"id": "grade", "kind": "grade", "share": 0.5}]},
-         "shares must add up to 1"),
-        ({"components": [{"id": "p", "kind": "profit_band", "share": 1,
-                          "bands": [{"lower": 5, "coefficient": 1}, {"lower": 1, "coefficient": 1}]}]},
-         "bonus.components[0].bands: band lower bounds must increase strictly"),
+        (
+            {
+                "funding": {"mode": "fixed_pool", "pool_amount": 10},
+                "components": [{"id": "grade", "kind": "grade", "share": 0.5}],
+            },
+            "shares must add up to 1",
+        ),
+        (
+            {
+                "components": [
+                    {
+                        "id": "p",
+                        "kind": "profit_band",
+                        "share": 1,
+                        "bands": [{"lower": 5, "coefficient": 1}, {"lower": 1, "coefficient": 1}],
+                    }
+                ]
+            },
+            "bonus.components[0].bands: band lower bounds must increase strictly",
+        ),
         ({"shared_pool": {"carry_in": 1.234}}, "bonus.shared_pool.carry_in: must be a whole"),
         ({"shared_pool": {"remainder": "keep"}}, "bonus.shared_pool.remainder"),
     ],
 )
 def test_bad_bonus_config_names_the_key(section: dict[str, object], message: str) -> None:
-    raw = {"period": "2026-10", "unit": {"id": "B1"}, "inputs": {"managers": "m.csv"},
-           "bonus": section}
+    raw = {
+        "period": "2026-10",
+        "unit": {"id": "B1"},
+        "inputs": {"managers": "m.csv"},
+        "bonus": section,
+    }
     with pytest.raises(ConfigError) as caught:
         parse_config(raw)
     assert message in str(caught.value)
 
 
 # ---------------------------------------------------------------- property tests
+
 
 @st.composite
 def random_unit(draw: st.DrawFn) -> dict[str, object]:
@@ -355,7 +394,10 @@ def random_unit(draw: st.DrawFn) -> dict[str, object]:
             "team": [draw(st.sampled_from(["T1", "T2", "T3"])) for _ in range(n)],
             "job_level": ["senior"] * n,
             "hire_date": pd.to_datetime(
-                [draw(st.sampled_from(["2018-01-01", "2026-10-01", "2026-10-20"])) for _ in range(n)]
+                [
+                    draw(st.sampled_from(["2018-01-01", "2026-10-01", "2026-10-20"]))
+                    for _ in range(n)
+                ]
             ),
             "leave_date": pd.to_datetime([None] * n),
             "pay_base": [draw(cents) for _ in range(n)],
@@ -368,18 +410,25 @@ def random_unit(draw: st.DrawFn) -> dict[str, object]:
             "manager_id": managers["manager_id"],
             "composite": [draw(st.floats(1, 150)) for _ in range(n)],
             "grade": ["B"] * n,
-            "grade_coefficient": [draw(st.sampled_from([0.5, 0.8, 1.0, 1.2, 1.5])) for _ in range(n)],
+            "grade_coefficient": [
+                draw(st.sampled_from([0.5, 0.8, 1.0, 1.2, 1.5])) for _ in range(n)
+            ],
         }
     )
     rorac = pd.DataFrame(
-        {"manager_id": managers["manager_id"],
-         "rorac": [draw(st.floats(-50_000, 400_000)) for _ in range(n)]}
+        {
+            "manager_id": managers["manager_id"],
+            "rorac": [draw(st.floats(-50_000, 400_000)) for _ in range(n)],
+        }
     )
     mode = draw(st.sampled_from(["per_person_base", "fixed_pool"]))
     method = draw(st.sampled_from(["step", "progressive"]))
     bands = (
-        [{"lower": 0, "coefficient": 0.3}, {"lower": 50000, "coefficient": 1.0},
-         {"lower": 150000, "coefficient": 1.4}]
+        [
+            {"lower": 0, "coefficient": 0.3},
+            {"lower": 50000, "coefficient": 1.0},
+            {"lower": 150000, "coefficient": 1.4},
+        ]
         if method == "step"
         else [{"lower": 0, "coefficient": 0.02}, {"lower": 100000, "coefficient": 0.05}]
     )
@@ -391,8 +440,14 @@ def random_unit(draw: st.DrawFn) -> dict[str, object]:
         {
             "funding": funding,
             "components": [
-                {"id": "profit", "kind": "profit_band", "share": 0.6, "method": method,
-                 "bands": bands, "factors": ["position_coefficient"]},
+                {
+                    "id": "profit",
+                    "kind": "profit_band",
+                    "share": 0.6,
+                    "method": method,
+                    "bands": bands,
+                    "factors": ["position_coefficient"],
+                },
                 {"id": "grade", "kind": "grade", "share": 0.4, "factors": ["composite"]},
             ],
             "limits": {"cap": cap, "floor": draw(st.sampled_from([0.0, 100.0]))},
@@ -403,14 +458,20 @@ def random_unit(draw: st.DrawFn) -> dict[str, object]:
             },
         }
     )
-    return {"managers": managers, "card": card, "rorac": rorac, "config": cfg,
-            "share": draw(st.floats(0, 1))}
+    return {
+        "managers": managers,
+        "card": card,
+        "rorac": rorac,
+        "config": cfg,
+        "share": draw(st.floats(0, 1)),
+    }
 
 
 def run_unit(unit: dict[str, object], **kwargs: object) -> BonusResult:
     try:
-        return compute_bonus(unit["managers"], unit["card"], unit["rorac"], unit["config"],
-                             PERIOD, **kwargs)
+        return compute_bonus(
+            unit["managers"], unit["card"], unit["rorac"], unit["config"], PERIOD, **kwargs
+        )
     except AppraisalError as error:
         # a fixed pool that the caps or floors cannot hold is refused by design
         assume("fixed pool" not in str(error))
@@ -425,11 +486,17 @@ def cents(values: pd.Series) -> int:
 @given(random_unit())
 def test_money_is_conserved_to_the_cent_in_every_mode(unit: dict[str, object]) -> None:
     first = run_unit(unit)
-    holds = int(round(first.ledger.iloc[0]["carry_in"] * 100)) + cents(first.managers["withheld"])
+    holds = round(first.ledger.iloc[0]["carry_in"] * 100) + cents(first.managers["withheld"])
     target = int(holds * unit["share"])
     allocation = pd.DataFrame(
-        {"manager_id": ["K00"], "amount": [target / 100], "reason": ["diligence"],
-         "approved_by": ["head"], "note": [""], "_row": [2]}
+        {
+            "manager_id": ["K00"],
+            "amount": [target / 100],
+            "reason": ["diligence"],
+            "approved_by": ["head"],
+            "note": [""],
+            "_row": [2],
+        }
     )
     result = run_unit(unit, pool_allocations=allocation if target > 0 else None)
     m = result.managers
@@ -441,12 +508,15 @@ def test_money_is_conserved_to_the_cent_in_every_mode(unit: dict[str, object]) -
     parts = sum(np.rint(m[f"bonus_{c.id}"] * 100) for c in cfg.components)
     assert (parts + np.rint(m["limit_adjustment"] * 100) == np.rint(m["bonus_gross"] * 100)).all()
     assert cents(m["bonus_final"]) == (
-        cents(m["bonus_gross"]) - cents(m["withheld"]) + cents(m["pool_allocation"])
+        cents(m["bonus_gross"])
+        - cents(m["withheld"])
+        + cents(m["pool_allocation"])
         + cents(m["pool_redistributed"])
     )
     ledger = result.ledger.iloc[0]
     assert round(ledger["carry_in"] * 100) + round(ledger["withheld"] * 100) == (
-        round(ledger["allocated"] * 100) + round(ledger["redistributed"] * 100)
+        round(ledger["allocated"] * 100)
+        + round(ledger["redistributed"] * 100)
         + round(ledger["carry_out"] * 100)
     )
     assert round(ledger["withheld"] * 100) == cents(m["withheld"])
