@@ -20,6 +20,7 @@ every result keeps full precision (round only for display).
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -88,6 +89,7 @@ SAATY_SCALE: tuple[float, ...] = tuple(
 )
 
 _SCALE_MIN, _SCALE_MAX = 1.0 / 9.0, 9.0
+_DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]?\d{2}:\d{2}(:\d{2})?)?$")
 _FLOAT_SLACK = 1e-12
 
 
@@ -257,6 +259,9 @@ def parse_judgment(text: object) -> ParsedJudgment | None:
     if raw == "" or raw.lower() in ("nan", "none"):
         return None
     accepted = "a number or a fraction such as 3, 1/3 or 0.5"
+    if _DATE_LIKE.match(raw):
+        raise ValueError(accepted + " (this looks like a date: Excel turns 1/3 typed into a "
+                                    "cell into a date; format the cells as text, or type '1/3)")
     if "/" in raw:
         top, _, bottom = raw.partition("/")
         if not (top.isdigit() and bottom.isdigit()) or int(bottom) == 0:
@@ -696,6 +701,9 @@ def _lambda_max_optimal(values: np.ndarray, start: np.ndarray) -> np.ndarray:
     x0 = np.log(start[rows, cols])
     result = optimize.minimize(objective, x0, jac=True, method="BFGS",
                                options={"gtol": 1e-11, "maxiter": 1000})
+    if not result.success and float(np.max(np.abs(result.jac))) > 1e-6:
+        raise AHPError(f"the λmax-optimal completion did not converge ({result.message}); "
+                       "set weights.completion: harker")
     return fill(result.x)
 
 

@@ -504,6 +504,6 @@ def _gate(
     )
     return MatrixWeights(
         matrix_id=matrix_id, criteria=criteria, experts=expert_records, combined=combined,
-        diagnostics=ahp.inconsistency_diagnostics(combined, top),
+        diagnostics=ahp.inconsistency_diagnostics(combined, top) if not combined.consistent else (),
         accepted_justification=justification, acceptance_used=used, blocking=tuple(blocking),
     )

@@ -377,6 +377,12 @@ def test_parse_judgment_rejects_text(text):
         parse_judgment(text)
 
 
+def test_parse_judgment_explains_excel_dates():
+    # Excel turns "1/3" typed into a cell into the date 3 January; the reader shows it as a date
+    with pytest.raises(ValueError, match="looks like a date"):
+        parse_judgment("2026-01-03 00:00:00")
+
+
 def test_judgment_matrix_fills_mirrors_and_keeps_missing():
     matrix = judgment_matrix([["", "3", ""], ["", "", "1/2"], ["", "", ""]], ["a", "b", "c"])
     values = matrix.array

@@ -175,6 +175,13 @@ def test_config_mode_inconsistent_exits_3(tmp_path):
     assert "stops a run" in result.output and "CR = 0.4310" in result.output
 
 
+def test_config_mode_shows_an_inconsistent_experts_worst_judgments(tmp_path):
+    config = write_config(tmp_path, CYCLE)
+    result = run("--config", str(config), command=configured())
+    assert "expert E1: CR 0.4310 (NOT consistent; used)" in result.output
+    assert "(training_hours, exam_score) = 2: the weights imply 1.000" in result.output
+
+
 def test_config_mode_acceptance_exits_0(tmp_path):
     config = write_config(tmp_path, CYCLE, "weights:\n  accept:\n    learning_growth:\n"
                                            "      justification: equal weights on purpose\n")

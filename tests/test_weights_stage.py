@@ -74,6 +74,7 @@ def test_weights_json_has_every_matrix_per_expert_and_combined():
     assert expert["expert"] == "E1" and expert["rows"] == [2, 3, 4, 5, 6, 7]
     assert expert["completion"] == {"method": None, "filled": []}
     assert data["local_weights"]["learning_growth"] == matrix_weights(data, "learning_growth")
+    assert matrix["diagnostics"] == []  # only an inconsistent matrix gets suggestions
 
 
 def matrix_weights(data: dict, matrix_id: str) -> dict:

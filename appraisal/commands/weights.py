@@ -222,9 +222,9 @@ def _record_lines(record: MatrixWeights) -> list[str]:
         lines.append(f"  expert {expert.expert}: CR {expert.analysis.consistency_ratio:.4f} "
                      f"({'consistent' if expert.analysis.consistent else 'NOT consistent'}; "
                      f"{state})")
+        lines += describe_diagnostics(expert.diagnostics, indent="      ")
     title = f"matrix '{record.matrix_id}' (combined)"
-    body = _analysis_lines(record.combined, record.diagnostics if not record.passed else (),
-                           set(), title)
+    body = _analysis_lines(record.combined, record.diagnostics, set(), title)
     lines = [body[0], *lines, *body[1:]]
     if record.accepted_justification is not None and record.acceptance_used:
         lines.append(f"  accepted in the config: {record.accepted_justification}")
@@ -250,7 +250,7 @@ def _single(file: Path, sheet: str | None, method: str, ri_table: str, threshold
                                   method=method,  # type: ignore[arg-type]
                                   ri_table=ri_table, cr_threshold=threshold,
                                   matrix_id=matrix_file.shown)
-    diagnostics = ahp.inconsistency_diagnostics(analysis)
+    diagnostics = ahp.inconsistency_diagnostics(analysis) if not analysis.consistent else ()
     if as_json:
         click.echo(json.dumps(_single_json(analysis, diagnostics, completion), ensure_ascii=False,
                               indent=2))
