@@ -44,6 +44,7 @@ DAYS_PER_YEAR_OF_AGE = 365.25
 _DAY_COUNT_BASIS = {"act/365": 365.0, "act/360": 360.0}
 _STOCK, _INCREMENT = 0, 1
 _UNKNOWN, _MISSING = -1, -2
+_NAT = np.iinfo(np.int64).min
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -84,7 +85,8 @@ class _Issues:
         self.total = 0
 
     def rows(
-        self, mask: npt.NDArray[np.bool_], file: str, rows: IntArray, column: str, rule: str,
+        self, mask: npt.NDArray[np.bool_], file: str, rows: IntArray | _LazyRows, column: str,
+        rule: str,
         expected: str, values: Any = None,
     ) -> None:
         positions = np.flatnonzero(mask)
@@ -135,7 +137,10 @@ def _codes(values: pd.Series, vocabulary: pd.Index) -> npt.NDArray[np.int32]:
         uniques = values.cat.categories
     else:
         own, uniques = pd.factorize(values, use_na_sentinel=True)
-    mapping = np.append(vocabulary.get_indexer(pd.Index(uniques)), _MISSING).astype(np.int32)
+    found = vocabulary.get_indexer(pd.Index(uniques))
+    if np.array_equal(found, np.arange(len(found))) and (own.size == 0 or own.min() >= 0):
+        return own  # the values' own codes already index the vocabulary
+    mapping = np.append(found, _MISSING).astype(np.int32)
     return mapping[own]
 
 
@@ -145,21 +150,38 @@ def _numbers(values: pd.Series) -> FloatArray:
     return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _day_numbers(values: pd.Series) -> tuple[IntArray, npt.NDArray[np.bool_]]:
-    """Dates as days since 1970-01-01 and a mask of missing/invalid dates."""
+def _date_ticks(values: pd.Series) -> tuple[IntArray, int]:
+    """Dates as int64 ticks of their own datetime64 unit (NaT = _NAT) and the ticks per day."""
     if not pd.api.types.is_datetime64_any_dtype(values):
         values = pd.to_datetime(values, errors="coerce")
-    days = values.to_numpy().astype("datetime64[D]")
-    invalid = np.isnat(days)
-    return days.view(np.int64), invalid
+    array = values.to_numpy()
+    unit, count = np.datetime_data(array.dtype)
+    per_day = int(np.timedelta64(1, "D") // np.timedelta64(count, unit))
+    if per_day < 1:  # coarser than days (months, years): count in days
+        array, per_day = array.astype("datetime64[D]"), 1
+    return array.view(np.int64), per_day
+
+
+class _LazyRows:
+    """Spreadsheet row numbers of a table, looked up only for the rows reported."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._rows = frame["_row"] if "_row" in frame.columns else None
+
+    def __getitem__(self, position: int) -> int:
+        if self._rows is None:
+            return int(position) + 2
+        return int(self._rows.iloc[int(position)])
 
 
 def _check_values(
-    issues: _Issues, frame: pd.DataFrame, file: str, rows: IntArray, column: str,
+    issues: _Issues, frame: pd.DataFrame, file: str, rows: IntArray | _LazyRows, column: str,
     vocabulary: pd.Index, key_path: str,
 ) -> npt.NDArray[np.int32]:
     """Codes of a text column against the config's ids; unknown values listed once each."""
     codes = _codes(frame[column], vocabulary)
+    if codes.size == 0 or codes.min() >= 0:
+        return codes
     issues.rows(codes == _MISSING, file, rows, column, "empty cell", f"an id from {key_path}")
     unknown = np.flatnonzero(codes == _UNKNOWN)
     if unknown.size:
@@ -195,7 +217,7 @@ class _Credits:
 
 def _credit(
     business: pd.DataFrame, credit_splits: pd.DataFrame | None, roster_ids: pd.Index,
-    issues: _Issues, bfile: str, brows: IntArray,
+    issues: _Issues, bfile: str, brows: _LazyRows,
 ) -> _Credits:
     """Who is credited with each account: split shares first, else the manager_id column."""
     n = len(business)
@@ -209,6 +231,8 @@ def _credit(
     if credit_splits is not None:
         split = _check_splits(business, credit_splits, roster_ids, issues, bfile, brows)
         in_split[split[0][split[0] >= 0]] = True
+    if split is None and (n == 0 or manager_codes.min() >= 0):
+        return _Credits(None, manager_codes, None)
     plain = ~in_split
     issues.rows(plain & (manager_codes == _UNKNOWN), bfile, brows, "manager_id",
                 "manager not in the roster", "a manager_id listed in the roster",
@@ -227,7 +251,7 @@ def _credit(
 
 def _check_splits(
     business: pd.DataFrame, splits: pd.DataFrame, roster_ids: pd.Index, issues: _Issues,
-    bfile: str, brows: IntArray,
+    bfile: str, brows: _LazyRows,
 ) -> tuple[IntArray, npt.NDArray[np.int32], FloatArray]:
     """Business row, manager code and share of every split line, after all checks."""
     sfile = _file(splits, "credit_splits")
@@ -277,6 +301,58 @@ def _check_splits(
         ))
     issues.total += max(0, off.size - MAX_REPORTED_ISSUES)
     return business_row, managers, valid_share
+
+
+@dataclass(frozen=True)
+class _BusinessRows:
+    """The checked columns of the business table as arrays (codes index the config's ids)."""
+
+    product: npt.NDArray[np.integer]
+    product_category: npt.NDArray[np.int32]
+    balance: FloatArray
+    revenue: FloatArray
+    booked: IntArray  # datetime64 ticks in the column's own unit
+    per_day: int  # ticks per day
+    credits: _Credits
+
+    @classmethod
+    def check(
+        cls, business: pd.DataFrame, bfile: str, config: RoracConfig, categories: pd.Index,
+        products: pd.Index, credit_splits: pd.DataFrame | None, roster_ids: pd.Index,
+    ) -> _BusinessRows:
+        """All row checks; the fast path uses reductions, the masks only run on failure."""
+        issues = _Issues()
+        brows = _LazyRows(business)
+        product = _check_values(issues, business, bfile, brows, "product", products,
+                                "rorac.products")
+        category = _check_values(issues, business, bfile, brows, "category", categories,
+                                 "rorac.categories")
+        product_category = np.array(
+            [categories.get_loc(spec.category) for spec in config.products.values()],
+            dtype=np.int32)
+        if not issues.total and not np.array_equal(product_category[product], category):
+            mismatch = product_category[product] != category
+            issues.rows(mismatch, bfile, brows, "category", "category differs from the "
+                        "product's category in rorac.products",
+                        "the category configured for the product", business["category"])
+        balance = _numbers(business["balance"])
+        revenue = _numbers(business["revenue"])
+        # min() is NaN when any value is NaN; sum() is not finite when any value is ±inf
+        if balance.size and not (balance.min() >= 0 and np.isfinite(balance.sum())):
+            issues.rows(~np.isfinite(balance), bfile, brows, "balance", "not a number",
+                        "a number >= 0", business["balance"])
+            issues.rows(balance < 0, bfile, brows, "balance", "negative balance",
+                        "a number >= 0", balance)
+        if revenue.size and not np.isfinite(revenue.sum()):
+            issues.rows(~np.isfinite(revenue), bfile, brows, "revenue", "not a number",
+                        "a number", business["revenue"])
+        booked, per_day = _date_ticks(business["booking_date"])
+        if booked.size and booked.min() == _NAT:
+            issues.rows(booked == _NAT, bfile, brows, "booking_date", "not a valid date",
+                        "a date", business["booking_date"])
+        credits = _credit(business, credit_splits, roster_ids, issues, bfile, brows)
+        issues.raise_if_any()
+        return cls(product, product_category, balance, revenue, booked, per_day, credits)
 
 
 # ---- cost allocation ------------------------------------------------------------------------
@@ -406,103 +482,32 @@ def compute_rorac(
     products = pd.Index(list(config.products), dtype="str")
     n_managers, n_categories, n_products = len(roster_ids), len(categories), len(products)
     bfile = _file(business, "business")
-    _require_columns(business, bfile, (
-        "account_id", "category", "product", "balance", "revenue", "booking_date"))
-    brows = _row_numbers(business)
-    issues = _Issues()
-
-    product = _check_values(issues, business, bfile, brows, "product", products,
-                            "rorac.products")
-    category = _check_values(issues, business, bfile, brows, "category", categories,
-                             "rorac.categories")
-    product_category = np.array(
-        [categories.get_loc(spec.category) for spec in config.products.values()], dtype=np.int32)
-    known = (product >= 0) & (category >= 0)
-    mismatch = known & (product_category[np.maximum(product, 0)] != category)
-    issues.rows(mismatch, bfile, brows, "category", "category differs from the product's "
-                "category in rorac.products", "the category configured for the product",
-                business["category"])
-    balance = _numbers(business["balance"])
-    revenue = _numbers(business["revenue"])
-    issues.rows(~np.isfinite(balance), bfile, brows, "balance", "not a number", "a number >= 0",
-                business["balance"])
-    issues.rows(balance < 0, bfile, brows, "balance", "negative balance", "a number >= 0",
-                balance)
-    issues.rows(~np.isfinite(revenue), bfile, brows, "revenue", "not a number", "a number",
-                business["revenue"])
-    booked, no_date = _day_numbers(business["booking_date"])
-    issues.rows(no_date, bfile, brows, "booking_date", "not a valid date", "a date")
-    credits = _credit(business, credit_splits, roster_ids, issues, bfile, brows)
-    issues.raise_if_any()
-
-    # one integer key per credit line: (manager, product, vintage) → bincount sums
-    reference = _reference_day(config, period)
-    end_day = np.datetime64(period.end, "D").astype(np.int64)
-    booked_c = credits.take(booked)
-    vintage = (booked_c >= reference).astype(np.int64)  # 0 = stock, 1 = increment
-    key = (credits.managers.astype(np.int64) * n_products + credits.take(product)) * 2 + vintage
-    del vintage
-    size = n_managers * n_products * 2
-
-    def by_key(weights: FloatArray | None) -> FloatArray:
-        summed = np.bincount(key, weights=weights, minlength=size)
-        return summed.astype(np.float64).reshape(n_managers, n_products, 2)
-
-    year_fraction = period.days / _DAY_COUNT_BASIS[config.day_count]
-    provision_fraction = year_fraction if config.provision_basis == "annual" else 1.0
-    specs = list(config.products.values())
-    ftp_rate = np.array([s.ftp_rate for s in specs])
-    provision_rate = np.array([s.provision_rate for s in specs])
-    capital_factor = np.array([s.capital_factor for s in specs])
-    tax_by_category = np.array([c.tax_rate for c in config.categories])
-    tax_rate = tax_by_category[product_category]
-
-    credited_balance = credits.credited(balance)
-    credited_revenue = credits.credited(revenue)
-    accounts = by_key(credits.shares)
-    balance_k = by_key(credited_balance)
-    revenue_k = by_key(credited_revenue)
-    age = np.maximum(end_day - booked_c, 0) / DAYS_PER_YEAR_OF_AGE
-    del booked_c
-    age_by_balance_k = by_key(credited_balance * age)
-    age_by_account_k = by_key(age if credits.shares is None else age * credits.shares)
-    del age, credited_balance, credited_revenue
-
-    def supplied_or(column: str, derived_k: FloatArray, rate: FloatArray, base: FloatArray,
-                    fraction: float) -> FloatArray:
-        """Per-account column where given (blank cells fall back to the configured rate)."""
-        if column not in business.columns:
-            return derived_k
-        given = _numbers(business[column])
-        if np.isnan(given).all():
-            return derived_k
-        row_rate = rate[np.maximum(product, 0)]
-        filled = np.where(np.isnan(given), base * row_rate * fraction, given)
-        return by_key(credits.credited(filled))
-
-    direct_k = supplied_or("ftp_cost", balance_k * ftp_rate[None, :, None] * year_fraction,
-                           ftp_rate, balance, year_fraction)
-    risk_k = supplied_or("risk_cost",
-                         balance_k * provision_rate[None, :, None] * provision_fraction,
-                         provision_rate, balance, provision_fraction)
-    tax_k = supplied_or("tax", revenue_k * tax_rate[None, :, None], tax_rate, revenue, 1.0)
-    capital_k = balance_k * capital_factor[None, :, None]
+    needed = ("category", "product", "balance", "revenue", "booking_date")
+    # account_id is only read to match credit splits (the reader checks its uniqueness)
+    _require_columns(business, bfile, needed if credit_splits is None else ("account_id", *needed))
+    rows = _BusinessRows.check(business, bfile, config, categories, products, credit_splits,
+                               roster_ids)
+    product_category = rows.product_category
+    sums = _sums_by_key(business, rows, config, period, n_managers)
+    del rows
 
     # products → categories: (M, P, 2) → (M, C, 2)
     to_category = np.zeros((n_products, n_categories))
     to_category[np.arange(n_products), product_category] = 1.0
 
     def by_cat(values: FloatArray) -> FloatArray:
-        return np.einsum("mps,pc->mcs", values, to_category)
+        return np.ascontiguousarray(np.matmul(values.transpose(0, 2, 1), to_category)
+                                    .transpose(0, 2, 1))
 
-    accounts_c, balance_c, revenue_c = by_cat(accounts), by_cat(balance_k), by_cat(revenue_k)
+    accounts_c, balance_c = by_cat(sums["accounts"]), by_cat(sums["balance"])
+    revenue_c = by_cat(sums["revenue"])
     amounts = {
         "revenue": revenue_c,
-        "direct_cost": by_cat(direct_k),
-        "risk_cost": by_cat(risk_k),
-        "tax": by_cat(tax_k),
+        "direct_cost": by_cat(sums["direct_cost"]),
+        "risk_cost": by_cat(sums["risk_cost"]),
+        "tax": by_cat(sums["tax"]),
     }
-    capital_c = by_cat(capital_k)
+    capital_c = by_cat(sums["capital"])
 
     driver = {
         "accounts": accounts_c.sum(axis=(1, 2)),
@@ -526,9 +531,9 @@ def compute_rorac(
     use_balance = by_balance & (stock_balance > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         n_years = np.where(
-            use_balance, by_cat(age_by_balance_k)[:, :, _STOCK] / stock_balance,
+            use_balance, by_cat(sums["age_by_balance"])[:, :, _STOCK] / stock_balance,
             np.where(stock_accounts > 0,
-                     by_cat(age_by_account_k)[:, :, _STOCK] / stock_accounts, 0.0))
+                     by_cat(sums["age_by_account"])[:, :, _STOCK] / stock_accounts, 0.0))
     k0 = np.maximum(config.stock.floor, 1.0 - config.stock.decay * n_years)
 
     costs = amounts["direct_cost"] + amounts["management_cost"] + amounts["fixed_cost"]
@@ -549,6 +554,82 @@ def compute_rorac(
         config, managers, roster_ids, order, dense, rorac_weighted, capital)
     rollups = _rollups(by_manager)
     return RoracResult(by_category, by_manager, rollups, config.scorecard_measure)
+
+
+def _sums_by_key(
+    business: pd.DataFrame, rows: _BusinessRows, config: RoracConfig, period: Period,
+    n_managers: int,
+) -> dict[str, FloatArray]:
+    """Every per-account amount summed per (manager, product, vintage): arrays (M, P, 2)."""
+    product, credits = rows.product, rows.credits
+    n_products = len(config.products)
+    # one integer key per credit line: (manager, product, vintage) → bincount sums
+    day = rows.per_day
+    key = credits.managers.astype(np.int64)
+    key *= n_products
+    key += credits.take(product)
+    key *= 2
+    booked = credits.take(rows.booked)
+    key += booked >= _reference_day(config, period) * day  # 0 = stock, 1 = increment
+    size = n_managers * n_products * 2
+
+    def by_key(weights: FloatArray | None) -> FloatArray:
+        summed = np.bincount(key, weights=weights, minlength=size)
+        return summed.astype(np.float64, copy=False).reshape(n_managers, n_products, 2)
+
+    year_fraction = period.days / _DAY_COUNT_BASIS[config.day_count]
+    provision_fraction = year_fraction if config.provision_basis == "annual" else 1.0
+    specs = list(config.products.values())
+    ftp_rate = np.array([s.ftp_rate for s in specs])
+    provision_rate = np.array([s.provision_rate for s in specs])
+    capital_factor = np.array([s.capital_factor for s in specs])
+    tax_by_category = np.array([c.tax_rate for c in config.categories])
+    tax_rate = tax_by_category[rows.product_category]
+
+    balance, revenue = rows.balance, rows.revenue
+    credited_balance = credits.credited(balance)
+    accounts = by_key(credits.shares)
+    balance_k = by_key(credited_balance)
+    revenue_k = by_key(credits.credited(revenue))
+    # age in years at the period end, whole days (negative ages of future bookings count as 0)
+    age = (np.datetime64(period.end, "D").astype(np.int64) * day - booked).astype(np.float64)
+    del booked
+    np.maximum(age, 0.0, out=age)
+    age *= 1.0 / (day * DAYS_PER_YEAR_OF_AGE)
+    # the account-count weighting is only summed when it is used (fallback or configured)
+    need_counts = config.stock.age_weight == "accounts" or bool(
+        ((balance_k[:, :, _STOCK] <= 0) & (accounts[:, :, _STOCK] > 0)).any())
+    age_by_account_k = (
+        by_key(age if credits.shares is None else age * credits.shares) if need_counts
+        else np.zeros_like(balance_k))
+    age *= credited_balance
+    del credited_balance
+    age_by_balance_k = by_key(age)
+    del age
+
+    def supplied_or(column: str, derived_k: FloatArray, rate: FloatArray, base: FloatArray,
+                    fraction: float) -> FloatArray:
+        """Per-account column where given (blank cells fall back to the configured rate)."""
+        if column not in business.columns:
+            return derived_k
+        given = _numbers(business[column])
+        if np.isnan(given).all():
+            return derived_k
+        filled = np.where(np.isnan(given), base * rate[product] * fraction, given)
+        return by_key(credits.credited(filled))
+
+    direct_k = supplied_or("ftp_cost", balance_k * ftp_rate[None, :, None] * year_fraction,
+                           ftp_rate, balance, year_fraction)
+    risk_k = supplied_or("risk_cost",
+                         balance_k * provision_rate[None, :, None] * provision_fraction,
+                         provision_rate, balance, provision_fraction)
+    tax_k = supplied_or("tax", revenue_k * tax_rate[None, :, None], tax_rate, revenue, 1.0)
+    capital_k = balance_k * capital_factor[None, :, None]
+    return {
+        "accounts": accounts, "balance": balance_k, "revenue": revenue_k,
+        "direct_cost": direct_k, "risk_cost": risk_k, "tax": tax_k, "capital": capital_k,
+        "age_by_balance": age_by_balance_k, "age_by_account": age_by_account_k,
+    }
 
 
 def _reference_day(config: RoracConfig, period: Period) -> np.int64:

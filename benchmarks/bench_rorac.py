@@ -1,0 +1,306 @@
+"""Benchmark of the RORAC stage against DuckDB on the same Parquet file.
+
+    python benchmarks/bench_rorac.py [--rows N] [--managers M]
+
+1. Generates N account rows over M managers into a Parquet file in a temp dir, in chunks of at
+   most 1,000,000 rows (generation never holds the whole table).
+2. Engine: a child process reads the needed columns of that file (pyarrow → pandas, string
+   columns stay dictionary-encoded = categorical) and runs `compute_rorac` to the per-manager
+   table. Its wall time is `engine_s`; its `ru_maxrss` is `peak_rss_mb` (a separate process,
+   so neither the generator's nor DuckDB's memory is attributed to the engine).
+3. DuckDB (in this process, all cores) computes the same per-manager figures in SQL from the
+   same file: `duckdb_s` (connect + query + fetch).
+   Each side runs `--repeat` times (default 3) and the fastest run counts.
+4. Both tables must agree to 1e-6 relative (absolute 1e-6 yuan near zero) on rorac, economic
+   capital and rorac_ratio for every manager.
+
+The last line printed is one JSON object:
+{"rows", "engine_s", "duckdb_s", "ratio", "peak_rss_mb", "agree"}. duckdb is a benchmark-only
+dependency (`pip install -e .[bench]`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+PERIOD_LABEL = "2026-10"
+CHUNK_ROWS = 1_000_000
+SEED = 20261031
+TOLERANCE = 1e-6
+
+# The example scheme's categories and products (docs/architecture.md), with illustrative rates.
+CATEGORIES = [
+    {"id": "deposit", "name_zh": "存款", "name_en": "Deposits", "tax_rate": 0.06},
+    {"id": "loan", "name_zh": "贷款", "name_en": "Loans", "tax_rate": 0.06},
+    {"id": "intermediate", "name_zh": "中间业务", "name_en": "Intermediate business",
+     "tax_rate": 0.06, "weight": 1.2},
+    {"id": "other", "name_zh": "其他业务", "name_en": "Other business", "tax_rate": 0.05,
+     "weight": 0.5},
+]
+PRODUCTS = {
+    "demand_deposit": {"category": "deposit", "ftp_rate": 0.005},
+    "time_deposit": {"category": "deposit", "ftp_rate": 0.015},
+    "working_capital_loan": {"category": "loan", "ftp_rate": 0.025, "provision_rate": 0.015,
+                             "capital_factor": 0.08},
+    "fixed_asset_loan": {"category": "loan", "ftp_rate": 0.03, "provision_rate": 0.02,
+                         "capital_factor": 0.10},
+    "trade_finance_loan": {"category": "loan", "ftp_rate": 0.02, "provision_rate": 0.01,
+                           "capital_factor": 0.05},
+    "settlement_fee": {"category": "intermediate"},
+    "wealth_management_fee": {"category": "intermediate", "capital_factor": 0.01},
+    "other_business": {"category": "other", "ftp_rate": 0.01, "provision_rate": 0.005,
+                       "capital_factor": 0.02},
+}
+FEE_PRODUCTS = ("settlement_fee",)  # no balance: exercises the account-count fallbacks
+RORAC_CONFIG = {
+    "categories": CATEGORIES,
+    "products": PRODUCTS,
+    "management_cost": {"source": "allocate", "total": 25_000_000.0, "driver": "headcount"},
+    "fixed_cost": {"source": "allocate", "total": 40_000_000.0, "driver": "balance"},
+    "cost_split": "balance",
+}
+COLUMNS = ["manager_id", "category", "product", "balance", "revenue", "booking_date"]
+
+
+def roster(managers: int) -> pd.DataFrame:
+    """M managers: 10 per team, 10 teams per sub-branch, 20 sub-branches per branch."""
+    number = np.arange(managers)
+    frame = pd.DataFrame({
+        "manager_id": pd.array([f"M{i:06d}" for i in number], dtype="str"),
+        "branch": pd.array([f"B{i // 2000:03d}" for i in number], dtype="str"),
+        "sub_branch": pd.array([f"S{i // 100:04d}" for i in number], dtype="str"),
+        "team": pd.array([f"T{i // 10:05d}" for i in number], dtype="str"),
+    })
+    frame["_row"] = number + 2
+    return frame
+
+
+def generate(path: Path, rows: int, managers: int) -> None:
+    """Stream `rows` synthetic account rows into `path`, one row group per chunk."""
+    rng = np.random.default_rng(SEED)
+    manager_names = pa.array([f"M{i:06d}" for i in range(managers)])
+    product_names = list(PRODUCTS)
+    product_dict = pa.array(product_names)
+    category_names = [c["id"] for c in CATEGORIES]
+    category_dict = pa.array(category_names)
+    product_category = np.array(
+        [category_names.index(PRODUCTS[p]["category"]) for p in product_names], dtype=np.int8)
+    fee = np.isin(product_names, FEE_PRODUCTS)
+    product_p = np.array([0.2, 0.2, 0.15, 0.1, 0.05, 0.1, 0.1, 0.1])
+    active = max(1, int(managers * 0.98))  # 2% of the roster has no business
+    end = np.datetime64(date(2026, 10, 31), "D").astype(np.int64)
+    schema = pa.schema([
+        ("account_id", pa.string()),
+        ("manager_id", pa.dictionary(pa.int32(), pa.string())),
+        ("category", pa.dictionary(pa.int8(), pa.string())),
+        ("product", pa.dictionary(pa.int8(), pa.string())),
+        ("balance", pa.float64()),
+        ("revenue", pa.float64()),
+        ("booking_date", pa.date32()),
+    ])
+    with pq.ParquetWriter(path, schema, compression="snappy",
+                          use_dictionary=["manager_id", "category", "product"],
+                          ) as writer:
+        for start in range(0, rows, CHUNK_ROWS):
+            n = min(CHUNK_ROWS, rows - start)
+            product = rng.choice(len(product_names), size=n, p=product_p).astype(np.int8)
+            balance = np.round(rng.lognormal(12.0, 1.5, size=n), 2)
+            balance[fee[product]] = 0.0
+            revenue = np.round(rng.normal(0.002, 0.004, size=n) * np.maximum(balance, 1e6), 2)
+            booked = end - rng.integers(0, 15 * 365, size=n)
+            ids = pa.array(np.char.add("A", np.arange(start, start + n).astype("U12")))
+            table = pa.Table.from_arrays([
+                ids,
+                pa.DictionaryArray.from_arrays(
+                    pa.array(rng.integers(0, active, size=n, dtype=np.int32)), manager_names),
+                pa.DictionaryArray.from_arrays(pa.array(product_category[product]),
+                                               category_dict),
+                pa.DictionaryArray.from_arrays(pa.array(product), product_dict),
+                pa.array(balance),
+                pa.array(revenue),
+                pa.array(booked.astype("datetime64[D]")),
+            ], schema=schema)
+            writer.write_table(table)
+
+
+def run_engine(path: Path, managers: int, out: Path) -> dict[str, float]:
+    """The timed stage: Parquet file → per-manager table (run in its own process)."""
+    from appraisal.config import RoracConfig
+    from appraisal.config.base import parse_period
+    from appraisal.rorac import compute_rorac
+
+    config = RoracConfig.model_validate(RORAC_CONFIG)
+    period = parse_period(PERIOD_LABEL)
+    staff = roster(managers)
+    started = time.perf_counter()
+    table = pq.read_table(path, columns=COLUMNS, memory_map=True)
+    business = table.to_pandas(split_blocks=True, self_destruct=True, date_as_object=False)
+    del table
+    business.attrs["file"] = str(path)
+    result = compute_rorac(business, staff, config, period)
+    engine_s = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result.by_manager[["manager_id", "rorac", "economic_capital", "rorac_ratio"]].to_parquet(out)
+    return {"engine_s": engine_s, "peak_rss_mb": peak_mb}
+
+
+def duckdb_sql(path: Path) -> str:
+    """The same computation in SQL (see docs/rorac.md for the rules it mirrors)."""
+    from appraisal.config import RoracConfig
+    from appraisal.config.base import parse_period
+
+    config = RoracConfig.model_validate(RORAC_CONFIG)
+    period = parse_period(PERIOD_LABEL)
+    year_fraction = period.days / 365.0
+    taxes = {c.id: c.tax_rate for c in config.categories}
+    products = ", ".join(
+        f"('{name}', '{p.category}', {p.ftp_rate!r}, {p.provision_rate!r}, "
+        f"{p.capital_factor!r}, {taxes[p.category]!r})"
+        for name, p in config.products.items())
+    weights = ", ".join(f"('{c.id}', {c.weight!r})" for c in config.categories)
+    cm, cf = config.management_cost.total, config.fixed_cost.total
+    decay, floor = config.stock.decay, config.stock.floor
+    return f"""
+    WITH products(product, category, ftp_rate, provision_rate, capital_factor, tax_rate) AS (
+        VALUES {products}),
+    weights(category, weight) AS (VALUES {weights}),
+    credited AS (
+        SELECT b.manager_id::VARCHAR AS manager_id, p.category,
+               b.booking_date >= DATE '{period.year_start}' AS increment,
+               b.balance, b.revenue,
+               greatest(date_diff('day', b.booking_date, DATE '{period.end}'), 0) / 365.25 AS age,
+               p.ftp_rate, p.provision_rate, p.capital_factor, p.tax_rate
+        FROM read_parquet('{path}') b JOIN products p ON p.product = b.product::VARCHAR),
+    cells AS (
+        SELECT manager_id, category, increment, count(*) AS accounts, sum(balance) AS balance,
+               sum(revenue) AS revenue,
+               sum(balance * ftp_rate) * {year_fraction!r} AS direct_cost,
+               sum(balance * provision_rate) * {year_fraction!r} AS risk_cost,
+               sum(revenue * tax_rate) AS tax, sum(balance * capital_factor) AS capital,
+               sum(balance * age) AS age_balance, sum(age) AS age_accounts
+        FROM credited GROUP BY ALL),
+    mgr AS (SELECT manager_id, sum(balance) AS balance, sum(accounts) AS accounts
+            FROM cells GROUP BY ALL),
+    unit AS (SELECT count(*) AS heads, sum(balance) AS balance FROM mgr WHERE accounts > 0),
+    alloc AS (SELECT m.manager_id, m.balance, m.accounts,
+                     {cm!r} / u.heads + {cf!r} * m.balance / u.balance AS cost
+              FROM mgr m, unit u),
+    cell_rorac AS (
+        SELECT c.manager_id, c.category, c.increment, c.capital,
+               c.revenue - c.direct_cost - c.risk_cost - c.tax - a.cost * CASE
+                   WHEN a.balance > 0 THEN c.balance / a.balance
+                   ELSE c.accounts / a.accounts END AS rorac
+        FROM cells c JOIN alloc a USING (manager_id)),
+    k AS (
+        SELECT manager_id, category, greatest({floor!r}, 1 - {decay!r} * CASE
+                   WHEN sum(balance) > 0 THEN sum(age_balance) / sum(balance)
+                   ELSE sum(age_accounts) / sum(accounts) END) AS k0
+        FROM cells WHERE NOT increment GROUP BY ALL),
+    cat AS (
+        SELECT r.manager_id, r.category,
+               w.weight * sum(CASE WHEN r.increment THEN r.rorac
+                                   ELSE coalesce(k.k0, 1) * r.rorac END) AS rorac,
+               sum(r.capital) AS capital
+        FROM cell_rorac r LEFT JOIN k USING (manager_id, category)
+             JOIN weights w ON w.category = r.category
+        GROUP BY r.manager_id, r.category, w.weight),
+    per_manager AS (SELECT manager_id, sum(rorac) AS rorac, sum(capital) AS capital
+                    FROM cat GROUP BY ALL)
+    SELECT s.manager_id, coalesce(p.rorac, 0) AS rorac,
+           coalesce(p.capital, 0) AS economic_capital,
+           CASE WHEN p.capital > 0 THEN p.rorac / p.capital ELSE 0 END AS rorac_ratio
+    FROM staff s LEFT JOIN per_manager p USING (manager_id)
+    ORDER BY s.manager_id
+    """
+
+
+def run_duckdb(path: Path, managers: int) -> tuple[float, pd.DataFrame]:
+    import duckdb
+
+    staff = roster(managers)[["manager_id"]].astype({"manager_id": object})
+    sql = duckdb_sql(path)
+    started = time.perf_counter()
+    connection = duckdb.connect()
+    connection.register("staff", staff)
+    result = connection.execute(sql).df()
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return elapsed, result
+
+
+def agree(engine: pd.DataFrame, reference: pd.DataFrame) -> bool:
+    merged = engine.merge(reference, on="manager_id", suffixes=("", "_duckdb"), how="outer")
+    if len(merged) != len(engine) or len(merged) != len(reference):
+        return False
+    for column in ("rorac", "economic_capital", "rorac_ratio"):
+        ours = merged[column].to_numpy(dtype=np.float64)
+        theirs = merged[f"{column}_duckdb"].to_numpy(dtype=np.float64)
+        if not np.allclose(ours, theirs, rtol=TOLERANCE, atol=TOLERANCE, equal_nan=False):
+            worst = np.argmax(np.abs(ours - theirs))
+            print(f"disagree on {column}: {merged['manager_id'].iloc[worst]} "
+                  f"{ours[worst]!r} vs {theirs[worst]!r}", file=sys.stderr)
+            return False
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--managers", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each side; the fastest counts (other load on the machine "
+                             "only ever slows a run down)")
+    parser.add_argument("--engine-only", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.engine_only is not None:
+        print(json.dumps(run_engine(args.engine_only, args.managers, args.out)))
+        return
+
+    with tempfile.TemporaryDirectory(prefix="bench_rorac_") as folder:
+        path = Path(folder) / "business.parquet"
+        out = Path(folder) / "engine_by_manager.parquet"
+        started = time.perf_counter()
+        generate(path, args.rows, args.managers)
+        print(f"generated {args.rows:,} rows over {args.managers:,} managers in "
+              f"{time.perf_counter() - started:.1f} s ({path.stat().st_size / 2**20:.0f} MiB)",
+              file=sys.stderr)
+        engine_runs = []
+        for _ in range(max(1, args.repeat)):
+            child = subprocess.run(
+                [sys.executable, __file__, "--engine-only", str(path), "--managers",
+                 str(args.managers), "--out", str(out)],
+                check=True, capture_output=True, text=True,
+            )
+            engine_runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
+        duckdb_runs = [run_duckdb(path, args.managers) for _ in range(max(1, args.repeat))]
+        same = agree(pd.read_parquet(out), duckdb_runs[-1][1])
+    engine_s = min(run["engine_s"] for run in engine_runs)
+    duckdb_s = min(seconds for seconds, _ in duckdb_runs)
+    print(f"engine runs (s): {[round(r['engine_s'], 3) for r in engine_runs]}; duckdb runs "
+          f"(s): {[round(s, 3) for s, _ in duckdb_runs]}", file=sys.stderr)
+    print(json.dumps({
+        "rows": args.rows,
+        "engine_s": round(engine_s, 3),
+        "duckdb_s": round(duckdb_s, 3),
+        "ratio": round(engine_s / duckdb_s, 3),
+        "peak_rss_mb": round(max(run["peak_rss_mb"] for run in engine_runs), 1),
+        "agree": same,
+    }))
+
+
+if __name__ == "__main__":
+    main()
