@@ -769,6 +769,7 @@ def _manager_rows(
     )
     f360 = (flags_360.reindex(ids).fillna("").to_numpy(dtype=object) if flags_360 is not None
             else np.full(len(ids), "", dtype=object))
+    f360 = np.where(employed, f360, "")
     out["flags"] = _join_codes(len(ids), [
         ("not_employed", ~employed), ("joined_during_period", joined),
         ("left_during_period", left), ("prorated", prorated), ("excluded", excluded),

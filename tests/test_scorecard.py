@@ -6,6 +6,8 @@ Hand calculations are in the comments; tolerance 1e-9 unless stated.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -521,3 +523,10 @@ def test_forced_quotas_must_sum_to_one():
         {"id": "A", "quota": 0.5, "coefficient": 1.2},
         {"id": "B", "quota": 0.4, "coefficient": 1.0}]}})
     assert "quotas must sum to 1" in text
+
+
+def test_documented_yaml_is_the_default_section():
+    text = (Path(__file__).parents[1] / "docs" / "scorecard.md").read_text(encoding="utf-8")
+    snippet = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    documented = parse_config(ROOT | yaml.safe_load(snippet)).scorecard
+    assert documented == ScorecardConfig()
