@@ -120,6 +120,36 @@ def test_saaty_2008_drinks_consistency_ratio(table, published, tolerance):
     assert result.consistent
 
 
+# Saaty, T.L. (1990) How to make a decision: the analytic hierarchy process, European Journal of
+# Operational Research 48, 9-26, Table 2: criteria for buying a house (an INCONSISTENT matrix).
+# Published: eigenvector (0.173, 0.054, 0.188, 0.018, 0.031, 0.036, 0.167, 0.333), λmax = 9.669,
+# CI = 0.238, CR = 0.169 (RI(8) = 1.41). Tolerance: half a unit of the last published decimal.
+HOUSE = """1 5 3 7 6 6 1/3 1/4
+1/5 1 1/3 5 3 3 1/5 1/7
+1/3 3 1 6 3 4 6 1/5
+1/7 1/5 1/6 1 1/3 1/4 1/7 1/8
+1/6 1/3 1/3 3 1 1/2 1/5 1/6
+1/6 1/3 1/4 4 2 1 1/5 1/6
+3 5 1/6 7 5 5 1 1/2
+4 7 5 8 6 6 2 1"""
+
+
+def test_saaty_1990_house_criteria_are_inconsistent():
+    cells = [row.split() for row in HOUSE.splitlines()]
+    matrix = judgment_matrix(cells, scale="saaty")
+    result = analyse_matrix(matrix.matrix, method="eigenvector")
+    assert result.weights == pytest.approx(
+        (0.173, 0.054, 0.188, 0.018, 0.031, 0.036, 0.167, 0.333), abs=5e-4)
+    assert result.lambda_max == pytest.approx(9.669, abs=5e-4)
+    assert result.consistency_index == pytest.approx(0.238, abs=5e-4)
+    assert result.random_index == 1.41
+    assert result.consistency_ratio == pytest.approx(0.169, abs=5e-4)
+    assert not result.consistent
+    diagnostics = inconsistency_diagnostics(result)
+    assert len(diagnostics) == 3
+    assert all(d.consistency_ratio_after < result.consistency_ratio for d in diagnostics[:1])
+
+
 # Saaty, T.L. (2005) Theory and Applications of the Analytic Network Process: choosing a city
 # (criteria culture, family, housing, jobs, transportation; four cities). Published overall
 # priorities to 3 decimals (reproduced in AHPy's test suite, test_cities_weights_saaty_precision_3).

@@ -80,6 +80,16 @@ def test_inconsistent_matrix_exits_3_with_output_and_diagnostics():
     assert data["diagnostics"][0]["cr_after"] < data["cr"]
 
 
+def test_saaty_1990_house_matrix_exits_3():
+    # Saaty (1990) EJOR 48, Table 2: λmax 9.669, CI 0.238, CR 0.169 (eigenvector, RI 1.41)
+    result = run(str(DATA / "saaty_1990_house.csv"), "--method", "eigenvector")
+    assert result.exit_code == 3
+    for text in ("λmax = 9.6689", "CI = 0.2384", "RI = 1.41 (saaty_1980)", "CR = 0.1691",
+                 "0.3332", "verdict: NOT consistent (CR 0.1691 >= 0.10)",
+                 "(neighborhood, condition) = 6: the weights imply 1.128"):
+        assert text in result.output
+
+
 def test_cr_threshold_option():
     result = run(str(DATA / "source_dimensions.csv"), "--cr-threshold", "0.005")
     assert result.exit_code == 3
