@@ -395,6 +395,12 @@ def compute_scorecard(
         groups.add(config.grading.unit)
     issues += _needs_columns(managers, sorted(groups - {"all"}), roster_file)
     InputError.collect(issues)
+    repeated = managers["manager_id"].astype(str).duplicated().to_numpy()
+    InputError.collect(
+        InputIssue(roster_file, _plain(r), "manager_id", "manager appears twice in the roster", v)
+        for r, v in zip(_rows(managers)[repeated], _text(managers["manager_id"])[repeated],
+                        strict=True)
+    )
 
     roster = managers.reset_index(drop=True)
     roster_ids = pd.Index(_text(roster["manager_id"]), dtype=object, name="manager_id")
@@ -464,8 +470,8 @@ def compute_scorecard(
     raw = np.zeros(len(grid))
     extra_flags = np.full(len(grid), "", dtype=object)
     flags: dict[str, np.ndarray] = {
-        code: np.zeros(len(grid), dtype=bool)
-        for code in ("actual_missing", "target_missing", "target_default", "target_zero",
+        name: np.zeros(len(grid), dtype=bool)
+        for name in ("actual_missing", "target_missing", "target_default", "target_zero",
                      "target_negative", "actual_zero", "single_member_group")
     }
     group_values = {

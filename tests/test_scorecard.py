@@ -530,3 +530,10 @@ def test_documented_yaml_is_the_default_section():
     snippet = text.split("```yaml\n", 1)[1].split("```", 1)[0]
     documented = parse_config(ROOT | yaml.safe_load(snippet)).scorecard
     assert documented == ScorecardConfig()
+
+
+def test_repeated_roster_manager_names_the_row():
+    managers = roster(hire=("2014-10-31", "2018-10-31", "2022-10-31"))
+    managers.loc[2, "manager_id"] = "M1"
+    with pytest.raises(InputError, match=r"managers.csv, row 4, column 'manager_id'.*twice"):
+        run_hand(managers=managers)
