@@ -156,24 +156,38 @@ def _roster_issues(
     ]
 
 
+def _by_manager(frame: pd.DataFrame, name: str, needed: tuple[str, ...]) -> pd.DataFrame:
+    """A stage frame indexed by manager_id (as a column or as the index), one row each."""
+    if "manager_id" not in frame.columns and frame.index.name == "manager_id":
+        frame = frame.reset_index()
+    absent = [column for column in ("manager_id", *needed) if column not in frame.columns]
+    if absent:
+        raise AppraisalError(f"bonus: {name} lacks the column(s) {', '.join(absent)}")
+    keyed = frame.assign(manager_id=frame["manager_id"].astype("str"))
+    return keyed.drop_duplicates("manager_id", keep="first").set_index("manager_id")
+
+
 def _scorecard_inputs(
     ids: pd.Index, scorecard_managers: pd.DataFrame, config: BonusConfig
 ) -> pd.DataFrame:
     """composite, grade, grade_coefficient, excluded aligned on the roster's manager ids."""
-    card = scorecard_managers.assign(manager_id=scorecard_managers["manager_id"].astype("str"))
-    card = card.drop_duplicates("manager_id", keep="first").set_index("manager_id")
+    card = _by_manager(scorecard_managers, "scorecard", ())
     missing = ids[~ids.isin(card.index)]
     if len(missing):
         raise AppraisalError(
             f"bonus: the scorecard has no row for roster manager(s) {_named(pd.Series(missing))}"
         )
     card = card.reindex(ids)
+    excluded = pd.Series(False, index=ids)
     if "excluded" in card.columns:
-        excluded = card["excluded"].astype("boolean").fillna(False).astype(bool)
-    else:
-        excluded = pd.Series(False, index=ids)
+        flag = card["excluded"]
+        text = flag.astype("str").str.strip().str.lower()
+        excluded = flag.notna() & text.isin(["true", "1", "1.0", "yes", "y", "是"])
     out = pd.DataFrame(index=ids)
-    out["composite"] = pd.to_numeric(card.get("composite"), errors="coerce").astype("float64")
+    for column in ("composite", "grade", "grade_coefficient"):
+        if column not in card.columns:
+            card[column] = np.nan
+    out["composite"] = pd.to_numeric(card["composite"], errors="coerce").astype("float64")
     out["grade"] = card["grade"].astype("str").where(card["grade"].notna(), "")
     out["grade_coefficient"] = pd.to_numeric(card["grade_coefficient"], errors="coerce").astype(
         "float64"
@@ -198,8 +212,7 @@ def _scorecard_inputs(
 
 def _profit(ids: pd.Index, rorac_by_manager: pd.DataFrame) -> pd.Series:
     """Risk-adjusted profit per roster manager; a manager with no row has earned 0."""
-    frame = rorac_by_manager.assign(manager_id=rorac_by_manager["manager_id"].astype("str"))
-    by_id = frame.drop_duplicates("manager_id").set_index("manager_id")["rorac"]
+    by_id = _by_manager(rorac_by_manager, "rorac_by_manager", ("rorac",))["rorac"]
     values = pd.to_numeric(by_id, errors="coerce").astype("float64")
     profit = values.reindex(ids)
     known = ids.isin(values.index)
