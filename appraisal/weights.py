@@ -218,7 +218,7 @@ def _check_declared(matrices: Mapping[str, Sequence[str]]) -> None:
 
 
 def _check_config(config: WeightsConfig, matrices: Mapping[str, Sequence[str]],
-                  experts_seen: set[str]) -> None:
+                  experts_seen: set[str], config_file: str) -> None:
     problems = [
         (f"weights.accept.{key}", f"no AHP matrix has this id; declared: {', '.join(matrices)}")
         for key in config.accept if key not in matrices
@@ -234,7 +234,7 @@ def _check_config(config: WeightsConfig, matrices: Mapping[str, Sequence[str]],
             for expert in sorted(experts_seen) if expert not in config.expert_weights
         ]
     if problems:
-        raise ConfigError("config", problems)
+        raise ConfigError(config_file, problems)
 
 
 def _parse_values(values: pd.Series) -> tuple[list[ahp.ParsedJudgment | None], list[str | None]]:
@@ -354,6 +354,7 @@ def derive_weights(
     matrices: Mapping[str, Sequence[str]],
     *,
     enforce: bool = True,
+    config_file: str = "config",
 ) -> WeightsResult:
     """Weights of every declared matrix (id -> ordered criteria) from the experts' judgments.
 
@@ -361,6 +362,7 @@ def derive_weights(
     `weights.expert_weights` raise ConfigError; a matrix that fails the CR gate raises
     InconsistentJudgmentsError with diagnostics unless accepted in the config. With
     `enforce=False` (the audit command) the result is returned with `blocking` reasons instead.
+    `config_file` names the config in ConfigError messages.
     A matrix with a single criterion needs no judgments (local weight 1).
     """
     _check_declared(matrices)
@@ -383,7 +385,7 @@ def derive_weights(
     issues = _row_issues(frame, matrices, config, file)
     if issues:
         raise InputError(sorted(issues, key=lambda i: (i.row or 0, i.column or "")))
-    _check_config(config, matrices, set(frame["expert"]))
+    _check_config(config, matrices, set(frame["expert"]), config_file)
 
     built: dict[str, list[tuple[str, tuple[int, ...], ahp.MatrixCompletion]]] = {}
     for matrix_id, declared in matrices.items():

@@ -231,3 +231,11 @@ def test_default_command_takes_the_matrices_the_scorecard_declares(tmp_path):
     # the default scheme declares the dimension matrix too, which has no judgments here
     assert result.exit_code == 2
     assert "no judgments for matrix 'dimensions'" in result.output
+
+
+def test_config_mode_acceptance_of_unknown_matrix_names_the_config(tmp_path):
+    config = write_config(tmp_path, CONSISTENT, "weights:\n  accept:\n    learning:\n"
+                                                "      justification: typo in the id\n")
+    result = run("--config", str(config), command=configured())
+    assert result.exit_code == 2
+    assert "config.yaml: weights.accept.learning: no AHP matrix has this id" in result.output

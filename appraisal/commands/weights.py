@@ -271,7 +271,7 @@ def _from_config(config_path: Path, overrides: Mapping[str, Any], as_json: bool,
         settings = WeightsConfig.model_validate({**settings.model_dump(), **update})
     matrices = matrices_of(loaded.config)
     result: WeightsResult = derive_weights(judgments_of(loaded), settings, matrices,
-                                           enforce=False)
+                                           enforce=False, config_file=str(config_path))
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
