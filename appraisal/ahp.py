@@ -598,7 +598,10 @@ def analyse_matrix(
                        f"choose one of: {', '.join(WEIGHT_METHODS)}")
     values, names = _complete_reciprocal(matrix, criteria, matrix_id)
     n = values.shape[0]
-    ri = random_index(n, ri_table)  # checks the table name even for small n
+    try:
+        ri = random_index(n, ri_table)  # checks the table name even for small n
+    except RandomIndexError as exc:
+        raise RandomIndexError(f"matrix '{matrix_id}': {exc}") from None
     w = priority_vector(values, method)
     lam = lambda_max(values, w) if n > 2 else float(n)
     ci = consistency_index(lam, n)

@@ -233,6 +233,11 @@ def _check_config(config: WeightsConfig, matrices: Mapping[str, Sequence[str]],
                                        "(give every expert a weight, or remove expert_weights)")
             for expert in sorted(experts_seen) if expert not in config.expert_weights
         ]
+    for matrix_id, criteria in matrices.items():
+        try:
+            ahp.random_index(len(criteria), config.ri_table)
+        except ahp.RandomIndexError as exc:
+            problems.append(("weights.ri_table", f"matrix '{matrix_id}': {exc}"))
     if problems:
         raise ConfigError(config_file, problems)
 

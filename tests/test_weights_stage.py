@@ -368,3 +368,17 @@ def test_config_acceptance_needs_a_written_justification():
 def test_config_rejects_non_positive_expert_weights():
     with pytest.raises(ConfigError, match=r"weights\.expert_weights\.E1"):
         parse_config(_root({"expert_weights": {"E1": 0}}), "config.yaml")
+
+
+def test_matrix_larger_than_the_ri_table_is_a_config_error():
+    eleven = [f"k{i}" for i in range(11)]
+    pairs = {(eleven[0], other): "1" for other in eleven[1:]}
+    with pytest.raises(ConfigError) as caught:
+        derive_weights(judgments(("big", "E1", pairs)), WeightsConfig(), {"big": eleven},
+                       config_file="config.yaml")
+    message = str(caught.value)
+    assert message.startswith("config.yaml: weights.ri_table: matrix 'big'")
+    assert "up to n = 10" in message and "alonso_lamata_2006" in message
+    result = derive_weights(judgments(("big", "E1", pairs)),
+                            WeightsConfig(ri_table="alonso_lamata_2006"), {"big": eleven})
+    assert result.local_weights["big"] == pytest.approx(dict.fromkeys(eleven, 1 / 11), abs=1e-12)
