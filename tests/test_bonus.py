@@ -552,3 +552,31 @@ def test_higher_composite_never_lowers_the_bonus(unit: dict[str, object], raise_
         assert gross_after >= gross_before - 0.01
     # withholding rounds per person: at most one cent of rounding noise on the final figure
     assert after.managers["bonus_final"].iloc[0] >= before.managers["bonus_final"].iloc[0] - 0.01
+
+
+def test_fixed_pool_component_without_points_gives_its_share_to_the_others() -> None:
+    # every profit is below the lowest band: the profit sub-pool (60%) has no points, so the
+    # whole pool 20000 follows the grade points 1.5 : 1.2 : 1.0 : 1.2×15/31
+    # (Σ = 3.7 + 18/31 = 132.7/31); M1: 20000 × 46.5/132.7 = 7008.2893… → 7008.29
+    managers, card, rorac = team()
+    rorac["rorac"] = [-1.0, -2.0, -3.0, -4.0]
+    cfg = config(funding={"mode": "fixed_pool", "pool_amount": 20000})
+    result = compute_bonus(managers, card, rorac, cfg, PERIOD)
+    assert column(result, "bonus_profit") == [0.0] * 4
+    assert column(result, "bonus_gross")[0] == 7008.29
+    assert round(sum(column(result, "bonus_gross")) * 100) == 2_000_000
+
+
+def test_documented_yaml_section_is_valid() -> None:
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    text = (Path(__file__).parent.parent / "docs" / "bonus.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", text, re.S)
+    assert block is not None
+    section = yaml.safe_load(block.group(1))["bonus"]
+    assert BonusConfig.model_validate(section) == BonusConfig.model_validate(
+        {"funding": {"base_by_job_level": {"junior": 6000, "senior": 8000}}}
+    )
