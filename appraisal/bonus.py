@@ -519,22 +519,20 @@ def compute_bonus(
     lower = np.where(is_active, lower, 0.0)
     upper = np.where(is_active, np.maximum(upper, lower), 0.0)
 
-    if per_person:
+    scale_all = 1.0  # λ: the common scale of the unclipped managers (fixed pool only)
+    if per_person or np.all((uncapped >= lower) & (uncapped <= upper)):
         gross_exact = np.clip(uncapped, lower, upper)
-    elif np.all((uncapped >= lower) & (uncapped <= upper)):
-        gross_exact = uncapped
     else:
-        gross_exact, _ = _water_fill(
+        gross_exact, scale_all = _water_fill(
             np.where(is_active, uncapped, 0.0), lower, upper, pool_cents / 100
         )
-    capped = uncapped > upper
-    raised = uncapped < lower
+    wanted = uncapped * scale_all
+    capped = wanted > upper
+    raised = wanted < lower
     flag = np.full(n, "none", dtype=object)
     flag[capped] = "cap"
     flag[raised] = np.where(guarantee[raised] >= floor[raised], "guarantee", "floor")
-    if not per_person:
-        moved = (flag == "none") & (gross_exact != uncapped)
-        flag[moved] = "rescaled"
+    flag[(flag == "none") & (gross_exact != uncapped)] = "rescaled"
     limited = flag != "none"
 
     # 3. cents: components, then gross, then the pool

@@ -580,3 +580,23 @@ def test_documented_yaml_section_is_valid() -> None:
     assert BonusConfig.model_validate(section) == BonusConfig.model_validate(
         {"funding": {"base_by_job_level": {"junior": 6000, "senior": 8000}}}
     )
+
+
+def test_fixed_pool_floor_is_paid_by_scaling_the_others_down() -> None:
+    # same split as the fixed-pool example without a cap: uncapped 9632.685, 6499.600,
+    # 1556.200, 2311.514; floor 3000 a month (M4: 3000 × 15/31 = 1451.61, not binding)
+    # M3 is raised to 3000; the others share 17000: λ = 17000 / 18443.80 = 0.921719
+    # → 8878.6286 → 8878.63, 5990.8047 → 5990.80, 2130.5666 → 2130.57; Σ = 20000.00
+    managers, card, rorac = team()
+    cfg = config(
+        funding={"mode": "fixed_pool", "pool_amount": 20000},
+        components=[
+            {"id": "profit", "kind": "profit_band", "share": 0.6},
+            {"id": "grade", "kind": "grade", "share": 0.4, "factors": ["composite"]},
+        ],
+        limits={"floor": 3000},
+    )
+    result = compute_bonus(managers, card, rorac, cfg, PERIOD)
+    assert column(result, "limit_applied") == ["rescaled", "rescaled", "floor", "rescaled"]
+    assert column(result, "bonus_gross") == [8878.63, 5990.80, 3000.0, 2130.57]
+    assert column(result, "limit_adjustment") == [-754.05, -508.81, 1443.80, -180.94]
