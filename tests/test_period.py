@@ -42,5 +42,18 @@ def test_service_fraction_counts_hire_and_leave_days():
     fraction = service_fraction(roster, parse_period("2026-10"))
     assert fraction.to_dict() == pytest.approx({"M1": 1.0, "M2": 16 / 31, "M3": 10 / 31, "M4": 0.0})
     years = years_of_service(roster, parse_period("2026-10"))
-    days = (pd.Timestamp("2026-10-31") - pd.Timestamp("2010-01-01")).days
-    assert years["M1"] == pytest.approx(days / 365.25)
+    # 16 completed anniversaries (2010-01-01 .. 2026-01-01), then 303 of 365 days to 2026-10-31.
+    assert years["M1"] == pytest.approx(16 + 303 / 365)
+
+
+def test_years_of_service_counts_anniversaries_on_the_calendar():
+    roster = pd.DataFrame({
+        "manager_id": ["exact", "day_before", "leap", "future"],
+        "hire_date": pd.to_datetime(["2016-10-31", "2016-11-01", "2024-02-29", "2026-12-01"]),
+    })
+    years = years_of_service(roster, parse_period("2026-10"))
+    assert years["exact"] == 10.0
+    assert 9.99 < years["day_before"] < 10.0
+    # 2024-02-29 -> anniversaries 2025-02-28, 2026-02-28; 245 of 365 days since the last.
+    assert years["leap"] == pytest.approx(2 + 245 / 365)
+    assert years["future"] == 0.0
