@@ -3,6 +3,7 @@ byte-identical rewrites. The RunResult here is a small made-up run (3 managers).
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from appraisal.pipeline import InputRecord, RunResult
 from appraisal.report.excel import write_bonus_sheet
 from appraisal.report.labels import COLUMNS, column_header, column_kind
 
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 LABELS = {
     "financial": {"zh": "财务", "en": "Financial"},
     "customer": {"zh": "客户", "en": "Customer"},
@@ -395,7 +397,26 @@ def test_any_text_round_trips_as_text(tmp_path, names):
     cells = [row[1] for row in sheet.iter_rows(min_row=2, max_row=4)]
     for cell in cells:
         assert cell.data_type == "s"
-    # characters XML cannot hold become U+FFFD; everything else is kept as written
+    # characters XML cannot hold become U+FFFD; everything else is kept exactly as written
     for cell, name in zip(cells, names, strict=True):
-        if cell.value is not None:
-            assert len(cell.value) == len(name) or "\r" in name
+        assert cell.value == ILLEGAL_XML.sub("\ufffd", name)
+
+
+def test_markup_and_blanks_in_text_round_trip(tmp_path):
+    names = ("<b>A&B</b>", "  leading and trailing  ", "line\r\nbreak")
+    result = make_result(names=names)
+    path = tmp_path / "t.xlsx"
+    write_bonus_sheet(result, path, language="en")
+    sheet = load_workbook(path)["Bonus"]
+    assert [row[1].value for row in sheet.iter_rows(min_row=2)] == list(names)
+
+
+def test_empty_frames_still_get_their_sheets(tmp_path):
+    result = make_result()
+    empty = {key: getattr(result, key).iloc[0:0] for key in ("managers", "scores", "rorac")}
+    result = RunResult(**{**result.__dict__, **empty})
+    path = tmp_path / "e.xlsx"
+    write_bonus_sheet(result, path, language="en")
+    book = load_workbook(path)
+    assert _headers(book["Bonus"])[0] == "Manager ID"
+    assert book["Bonus"].max_row == 1

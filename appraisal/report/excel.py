@@ -15,7 +15,7 @@ import math
 import os
 import re
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.writer.excel import ExcelWriter
 
 from .._version import __version__
@@ -121,11 +122,19 @@ def _sample_width(value: Any, kind: Kind) -> float:
 
 
 class _FixedTimeZip(ZipFile):
-    """A zip archive whose every entry carries the same timestamp and permissions."""
+    """A zip archive whose every entry carries the same timestamp and permissions.
 
-    def __init__(self, path: Path, stamp: datetime) -> None:
+    `bodies` maps a worksheet's archive name to a writer of its data rows: openpyxl writes the
+    sheet's frame (columns, header row, panes, filter) and the rows are streamed in before
+    `</sheetData>`.
+    """
+
+    def __init__(
+        self, path: Path, stamp: datetime, bodies: Mapping[str, Callable[[Any], None]]
+    ) -> None:
         super().__init__(path, "w", ZIP_DEFLATED, allowZip64=True)
         self._stamp = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+        self._bodies = dict(bodies)
 
     def _info(self, name: str) -> ZipInfo:
         info = ZipInfo(name, date_time=self._stamp)
@@ -139,13 +148,37 @@ class _FixedTimeZip(ZipFile):
             if isinstance(zinfo_or_arcname, ZipInfo)
             else str(zinfo_or_arcname)
         )
+        if name in self._bodies:
+            text = data.decode("utf-8") if isinstance(data, bytes) else str(data)
+            self._write_sheet(name, text)
+            return
         super().writestr(self._info(name), data)
 
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[no-untyped-def]
-        info = self._info(str(arcname or filename))
+        name = str(arcname or filename)
+        if name in self._bodies:
+            self._write_sheet(name, Path(filename).read_text(encoding="utf-8"))
+            return
+        info = self._info(name)
         info.file_size = os.path.getsize(filename)
         with open(filename, "rb") as source, self.open(info, "w") as target:
             shutil.copyfileobj(source, target, 1 << 20)
+
+    def _write_sheet(self, name: str, shell: str) -> None:
+        """The sheet openpyxl wrote (header row only) with the data rows streamed in."""
+        if "</sheetData>" in shell:
+            head, tail = shell.split("</sheetData>", 1)
+        elif "<sheetData/>" in shell:
+            head, tail = shell.split("<sheetData/>", 1)
+            head += "<sheetData>"
+        else:  # pragma: no cover - openpyxl always writes sheetData
+            raise RuntimeError(f"no sheetData in worksheet {name}")
+        info = self._info(name)
+        info.file_size = 1 << 32  # unknown in advance: allow ZIP64
+        with self.open(info, "w", force_zip64=True) as target:
+            target.write(head.encode("utf-8"))
+            self._bodies.pop(name)(target)
+            target.write(b"</sheetData>" + tail.encode("utf-8"))
 
 
 def _passthrough_rows(cells: list[Cell], row_idx: int) -> list[Cell]:
@@ -184,6 +217,7 @@ class SheetBook:
             styles.append(NamedStyle(name=_STYLE_PREFIX + kind, number_format=number_format))
         for style in styles:
             self.workbook.add_named_style(style)
+        self._bodies: dict[Any, tuple[list[_Column], list[tuple[int, int]], int]] = {}
 
     # -- cells -----------------------------------------------------------------------------
     def cell(self, sheet: Any, style: str, *, inert: bool = False) -> Cell:
@@ -235,43 +269,34 @@ class SheetBook:
 
     # -- large tables ----------------------------------------------------------------------
     def frame_sheet(self, title: str, frame: pd.DataFrame) -> Any:
-        """One table per sheet: header row frozen, auto-filter, one style per column."""
+        """One table per sheet: header row frozen, auto-filter, one style per column.
+
+        The data rows are not built as openpyxl cells: they are rendered straight to sheet XML
+        (the same markup openpyxl writes) and streamed into the archive on save.
+        """
         columns = _prepare_columns(frame, self.language, self.labels)
         widths = [column.width for column in columns] or [_MIN_WIDTH]
         sheet = self.sheet(title, widths, freeze="A2")
         sheet.append(
             [_set(self.cell(sheet, "header"), c.header, "s", i) for i, c in enumerate(columns, 1)]
         )
-        self.stream_rows(sheet, columns, len(frame))
         if columns:
             last = get_column_letter(len(columns))
             sheet.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
+        styles = [
+            (self.cell(sheet, c.kind).style_id, self.cell(sheet, c.kind, inert=True).style_id)
+            for c in columns
+        ]
+        self._bodies[sheet] = (columns, styles, len(frame))
         return sheet
 
-    def stream_rows(self, sheet: Any, columns: Sequence[_Column], count: int) -> None:
-        prepared = []
-        for index, column in enumerate(columns, start=1):
-            plain = self.cell(sheet, column.kind)
-            plain.column = index
-            inert = self.cell(sheet, column.kind, inert=True)
-            inert.column = index
-            prepared.append((column.values, plain, inert, column.data_type))
-        append = sheet.append
-        for i in range(count):
-            out = []
-            for values, plain, inert, fixed_type in prepared:
-                value = values[i]
-                if value is None:
-                    continue
-                data_type = fixed_type or _data_type(value)
-                if data_type == "s":
-                    cell = inert if value.startswith(FORMULA_PREFIXES) else plain
-                else:
-                    cell = plain
-                cell._value = value
-                cell.data_type = data_type
-                out.append(cell)
-            append(out)
+    def _body_writer(self, sheet: Any) -> Callable[[Any], None]:
+        columns, styles, count = self._bodies[sheet]
+
+        def write(target: Any) -> None:
+            _write_rows_xml(target, columns, styles, count, self.workbook.epoch)
+
+        return write
 
     def save(self, path: Path) -> None:
         """Write the workbook with fixed timestamps (byte-identical for identical content)."""
@@ -279,7 +304,12 @@ class SheetBook:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not self.workbook.worksheets:
             self.workbook.create_sheet()
-        archive = _FixedTimeZip(path, self.stamp)
+        bodies = {
+            f"xl/worksheets/sheet{index}.xml": self._body_writer(sheet)
+            for index, sheet in enumerate(self.workbook.worksheets, start=1)
+            if sheet in self._bodies
+        }
+        archive = _FixedTimeZip(path, self.stamp, bodies)
         try:
             ExcelWriter(self.workbook, archive).save()
         finally:
@@ -291,6 +321,78 @@ def _set(cell: Cell, value: Any, data_type: str, column: int) -> Cell:
     cell.data_type = data_type
     cell.column = column
     return cell
+
+
+_ROWS_PER_CHUNK = 5000
+
+
+def _xml_text(value: str) -> str:
+    """Escape text for an inline string; keep leading/trailing blanks and carriage returns."""
+    if "&" in value or "<" in value or ">" in value:
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "\r" in value:
+        value = value.replace("\r", "&#13;")
+    if value != value.strip():
+        return f'<t xml:space="preserve">{value}</t>'
+    return f"<t>{value}</t>"
+
+
+def _cell_xml(ref: str, style: int, inert: int, value: Any, epoch: datetime) -> str:
+    """One cell as sheet XML: numbers as numbers, text always as an inline string."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        return f'<c r="{ref}" s="{style}" t="n"><v>{value!r}</v></c>'
+    if isinstance(value, datetime | date):
+        return f'<c r="{ref}" s="{style}" t="n"><v>{to_excel(value, epoch)!r}</v></c>'
+    text_value = str(value)
+    chosen = inert if text_value.startswith(FORMULA_PREFIXES) else style
+    return f'<c r="{ref}" s="{chosen}" t="inlineStr"><is>{_xml_text(text_value)}</is></c>'
+
+
+def _column_xml(
+    column: _Column, letter: str, styles: tuple[int, int], rows: range, epoch: datetime
+) -> list[str]:
+    """The cells of one column for a chunk of rows (sheet row numbers in `rows`)."""
+    style, inert = styles
+    offset = rows.start - 2
+    values = column.values[offset : offset + len(rows)]
+    if column.data_type == "n":
+        return [
+            "" if v is None else f'<c r="{letter}{r}" s="{style}" t="n"><v>{v!r}</v></c>'
+            for r, v in zip(rows, values, strict=True)
+        ]
+    return [
+        _cell_xml(f"{letter}{r}", style, inert, v, epoch)
+        for r, v in zip(rows, values, strict=True)
+    ]
+
+
+def _write_rows_xml(
+    target: Any,
+    columns: Sequence[_Column],
+    styles: Sequence[tuple[int, int]],
+    count: int,
+    epoch: datetime,
+) -> None:
+    """Stream the data rows (sheet rows 2..count+1) as XML, a chunk of rows at a time."""
+    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
+    for first in range(2, count + 2, _ROWS_PER_CHUNK):
+        rows = range(first, min(first + _ROWS_PER_CHUNK, count + 2))
+        cells = [
+            _column_xml(column, letter, style, rows, epoch)
+            for column, letter, style in zip(columns, letters, styles, strict=True)
+        ]
+        if cells:
+            by_row = zip(*cells, strict=True)
+            chunk = "".join(
+                f'<row r="{r}">{"".join(row)}</row>' for r, row in zip(rows, by_row, strict=True)
+            )
+        else:
+            chunk = "".join(f'<row r="{r}"></row>' for r in rows)
+        target.write(chunk.encode("utf-8"))
 
 
 def _default_style(data_type: str) -> str:
