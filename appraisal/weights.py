@@ -354,7 +354,7 @@ def _trivial(
 
 
 def derive_weights(
-    judgments: pd.DataFrame,
+    judgments: pd.DataFrame | None,
     config: WeightsConfig,
     matrices: Mapping[str, Sequence[str]],
     *,
@@ -367,10 +367,19 @@ def derive_weights(
     `weights.expert_weights` raise ConfigError; a matrix that fails the CR gate raises
     InconsistentJudgmentsError with diagnostics unless accepted in the config. With
     `enforce=False` (the audit command) the result is returned with `blocking` reasons instead.
-    `config_file` names the config in ConfigError messages.
-    A matrix with a single criterion needs no judgments (local weight 1).
+    `config_file` names the config in ConfigError messages. A matrix with a single criterion
+    needs no judgments (local weight 1); `judgments` may be None only if no matrix needs them.
     """
     _check_declared(matrices)
+    if judgments is None:
+        needing = [m for m, criteria in matrices.items() if len(criteria) >= 2]
+        if needing:
+            raise ConfigError(config_file, [(
+                "inputs.judgments",
+                "no judgments file configured, but the scorecard declares AHP matrices: "
+                + ", ".join(needing) + " (add the experts' judgments, or give fixed weights)",
+            )])
+        judgments = pd.DataFrame({c: pd.Series(dtype="object") for c in _COLUMNS})
     file = str(judgments.attrs.get("file", "judgments"))
     missing_columns = [c for c in _COLUMNS if c not in judgments.columns]
     if missing_columns:

@@ -20,22 +20,34 @@ DIMENSIONS = ["financial", "customer", "internal_process", "learning_growth"]
 LEARNING = ["training_hours", "exam_score", "research_output"]
 MATRICES = {"dimensions": DIMENSIONS, "learning_growth": LEARNING, "financial": ["rorac"]}
 # the source's dimension matrix, upper triangle as an expert writes it
-SOURCE_UPPER = {("financial", "customer"): "2", ("financial", "internal_process"): "3",
-                ("financial", "learning_growth"): "5", ("customer", "internal_process"): "2",
-                ("customer", "learning_growth"): "3", ("internal_process", "learning_growth"): "2"}
+SOURCE_UPPER = {
+    ("financial", "customer"): "2",
+    ("financial", "internal_process"): "3",
+    ("financial", "learning_growth"): "5",
+    ("customer", "internal_process"): "2",
+    ("customer", "learning_growth"): "3",
+    ("internal_process", "learning_growth"): "2",
+}
 SOURCE_WEIGHTS = (0.4832, 0.2717, 0.1569, 0.0882)
-LEARNING_OK = {("training_hours", "exam_score"): "1/2", ("training_hours", "research_output"): "2",
-               ("exam_score", "research_output"): "4"}
+LEARNING_OK = {
+    ("training_hours", "exam_score"): "1/2",
+    ("training_hours", "research_output"): "2",
+    ("exam_score", "research_output"): "4",
+}
 # a cyclic, inconsistent judgment of the three learning indicators (CR = 0.25/0.58 by hand)
-LEARNING_CYCLE = {("training_hours", "exam_score"): "2", ("exam_score", "research_output"): "2",
-                  ("research_output", "training_hours"): "2"}
+LEARNING_CYCLE = {
+    ("training_hours", "exam_score"): "2",
+    ("exam_score", "research_output"): "2",
+    ("research_output", "training_hours"): "2",
+}
 
 
 def judgments(*blocks: tuple[str, str, dict[tuple[str, str], object]]) -> pd.DataFrame:
     """Long judgments table from (matrix, expert, {(a, b): value}) blocks, with `_row` and file."""
     rows = [
         {"matrix": matrix, "expert": expert, "criterion_a": a, "criterion_b": b, "value": value}
-        for matrix, expert, pairs in blocks for (a, b), value in pairs.items()
+        for matrix, expert, pairs in blocks
+        for (a, b), value in pairs.items()
     ]
     frame = pd.DataFrame(rows, columns=["matrix", "expert", "criterion_a", "criterion_b", "value"])
     frame["_row"] = np.arange(len(frame)) + 2
@@ -67,8 +79,22 @@ def test_weights_json_has_every_matrix_per_expert_and_combined():
     assert data["method"] == "geometric_mean" and data["ri_table"] == "saaty_1980"
     assert "Saaty" in data["ri_table_source"]
     matrix = data["matrices"]["dimensions"]
-    for key in ("criteria", "matrix", "weights", "method", "lambda_max", "ci", "ri", "ri_table",
-                "cr", "consistent", "gci", "excluded_experts", "accepted", "experts"):
+    for key in (
+        "criteria",
+        "matrix",
+        "weights",
+        "method",
+        "lambda_max",
+        "ci",
+        "ri",
+        "ri_table",
+        "cr",
+        "consistent",
+        "gci",
+        "excluded_experts",
+        "accepted",
+        "experts",
+    ):
         assert key in matrix
     expert = matrix["experts"][0]
     assert expert["expert"] == "E1" and expert["rows"] == [2, 3, 4, 5, 6, 7]
@@ -102,15 +128,19 @@ def test_eigenvector_method_is_recorded():
 
 def test_two_experts_combined_by_geometric_mean():
     other = {**SOURCE_UPPER, ("financial", "customer"): "4"}
-    frame = judgments(("dimensions", "E1", SOURCE_UPPER), ("dimensions", "E2", other),
-                      ("learning_growth", "E1", LEARNING_OK))
+    frame = judgments(
+        ("dimensions", "E1", SOURCE_UPPER),
+        ("dimensions", "E2", other),
+        ("learning_growth", "E1", LEARNING_OK),
+    )
     result = derive_weights(frame, WeightsConfig(), MATRICES)
     record = result.matrices["dimensions"]
     assert [e.expert for e in record.experts] == ["E1", "E2"]
     # by hand: the combined (financial, customer) is sqrt(2·4) = 2.828...
-    assert record.combined.array[0, 1] == pytest.approx(8 ** 0.5, rel=1e-12)
-    expected = analyse_matrix(combine_judgments([e.analysis.array for e in record.experts]),
-                              DIMENSIONS)
+    assert record.combined.array[0, 1] == pytest.approx(8**0.5, rel=1e-12)
+    expected = analyse_matrix(
+        combine_judgments([e.analysis.array for e in record.experts]), DIMENSIONS
+    )
     assert record.combined.weights == pytest.approx(expected.weights, abs=1e-15)
     assert all(e.analysis.consistency_ratio >= 0 for e in record.experts)
 
@@ -121,15 +151,16 @@ def test_expert_weights_from_the_config():
     config = WeightsConfig(expert_weights={"E1": 3, "E2": 1})
     result = derive_weights(frame, config, {"dimensions": DIMENSIONS})
     # by hand: 2^(3/4) · 4^(1/4) = 2^1.25
-    assert result.matrices["dimensions"].combined.array[0, 1] == pytest.approx(2 ** 1.25, rel=1e-12)
+    assert result.matrices["dimensions"].combined.array[0, 1] == pytest.approx(2**1.25, rel=1e-12)
     assert result.to_dict()["expert_weights"] == {"E1": 3.0, "E2": 1.0}
 
 
 def test_expert_weights_must_name_every_expert_and_only_them():
     frame = judgments(("dimensions", "E1", SOURCE_UPPER), ("dimensions", "E2", SOURCE_UPPER))
     with pytest.raises(ConfigError) as caught:
-        derive_weights(frame, WeightsConfig(expert_weights={"E1": 1, "E9": 1}),
-                       {"dimensions": DIMENSIONS})
+        derive_weights(
+            frame, WeightsConfig(expert_weights={"E1": 1, "E9": 1}), {"dimensions": DIMENSIONS}
+        )
     message = str(caught.value)
     assert "weights.expert_weights.E9" in message and "expert 'E2'" in message
 
@@ -183,21 +214,27 @@ def test_acceptance_of_an_unknown_matrix_is_a_config_error():
 
 
 def test_inconsistent_expert_fails_by_default():
-    frame = judgments(("learning_growth", "E1", LEARNING_OK),
-                      ("learning_growth", "E2", LEARNING_CYCLE))
+    frame = judgments(
+        ("learning_growth", "E1", LEARNING_OK), ("learning_growth", "E2", LEARNING_CYCLE)
+    )
     with pytest.raises(InconsistentJudgmentsError, match=r"inconsistent expert judgments: E2 "):
         derive_weights(frame, WeightsConfig(), {"learning_growth": LEARNING})
 
 
 def test_inconsistent_expert_excluded_and_said_so():
-    frame = judgments(("learning_growth", "E1", LEARNING_OK),
-                      ("learning_growth", "E2", LEARNING_CYCLE))
-    result = derive_weights(frame, WeightsConfig(inconsistent_expert="exclude"),
-                            {"learning_growth": LEARNING})
+    frame = judgments(
+        ("learning_growth", "E1", LEARNING_OK), ("learning_growth", "E2", LEARNING_CYCLE)
+    )
+    result = derive_weights(
+        frame, WeightsConfig(inconsistent_expert="exclude"), {"learning_growth": LEARNING}
+    )
     record = result.matrices["learning_growth"]
     assert record.excluded_experts == ("E2",)
-    only_e1 = derive_weights(judgments(("learning_growth", "E1", LEARNING_OK)), WeightsConfig(),
-                             {"learning_growth": LEARNING})
+    only_e1 = derive_weights(
+        judgments(("learning_growth", "E1", LEARNING_OK)),
+        WeightsConfig(),
+        {"learning_growth": LEARNING},
+    )
     assert record.weights == only_e1.local_weights["learning_growth"]
     data = result.to_dict()["matrices"]["learning_growth"]
     assert data["excluded_experts"] == ["E2"] and data["combined_from"] == ["E1"]
@@ -208,8 +245,9 @@ def test_inconsistent_expert_excluded_and_said_so():
 def test_every_expert_inconsistent_with_exclude_stops():
     frame = judgments(("learning_growth", "E2", LEARNING_CYCLE))
     with pytest.raises(InconsistentJudgmentsError, match="every expert is inconsistent"):
-        derive_weights(frame, WeightsConfig(inconsistent_expert="exclude"),
-                       {"learning_growth": LEARNING})
+        derive_weights(
+            frame, WeightsConfig(inconsistent_expert="exclude"), {"learning_growth": LEARNING}
+        )
 
 
 def test_enforce_false_returns_the_blocking_reasons():
@@ -223,24 +261,40 @@ def test_enforce_false_returns_the_blocking_reasons():
 
 
 def test_missing_judgment_completed_and_recorded():
-    partial = {("training_hours", "exam_score"): "1/2", ("exam_score", "research_output"): "4",
-               ("training_hours", "research_output"): ""}
-    result = derive_weights(judgments(("learning_growth", "E1", partial)), WeightsConfig(),
-                            {"learning_growth": LEARNING})
+    partial = {
+        ("training_hours", "exam_score"): "1/2",
+        ("exam_score", "research_output"): "4",
+        ("training_hours", "research_output"): "",
+    }
+    result = derive_weights(
+        judgments(("learning_growth", "E1", partial)),
+        WeightsConfig(),
+        {"learning_growth": LEARNING},
+    )
     completion = result.to_dict()["matrices"]["learning_growth"]["experts"][0]["completion"]
     assert completion["method"] == "harker"
     # consistent chain: training:exam = 1/2, exam:research = 4 → training:research = 2 exactly
-    assert completion["filled"] == [{"criterion_a": "training_hours",
-                                     "criterion_b": "research_output",
-                                     "value": pytest.approx(2.0, rel=1e-9)}]
+    assert completion["filled"] == [
+        {
+            "criterion_a": "training_hours",
+            "criterion_b": "research_output",
+            "value": pytest.approx(2.0, rel=1e-9),
+        }
+    ]
 
 
 def test_missing_judgment_refused_when_completion_is_none():
     partial = {("training_hours", "exam_score"): "1/2", ("exam_score", "research_output"): "4"}
-    with pytest.raises(InputError, match=r"expert E1: no judgment for \(training_hours, "
-                                         r"research_output\)"):
-        derive_weights(judgments(("learning_growth", "E1", partial)),
-                       WeightsConfig(completion="none"), {"learning_growth": LEARNING})
+    with pytest.raises(
+        InputError,
+        match=r"expert E1: no judgment for \(training_hours, "
+        r"research_output\)",
+    ):
+        derive_weights(
+            judgments(("learning_growth", "E1", partial)),
+            WeightsConfig(completion="none"),
+            {"learning_growth": LEARNING},
+        )
 
 
 def test_disconnected_judgments_refused():
@@ -254,8 +308,9 @@ def test_disconnected_judgments_refused():
 
 def test_declared_matrix_without_judgments():
     with pytest.raises(InputError, match="no judgments for matrix 'customer'"):
-        derive_weights(standard(), WeightsConfig(),
-                       {**MATRICES, "customer": ["deposit_plan", "loan_plan"]})
+        derive_weights(
+            standard(), WeightsConfig(), {**MATRICES, "customer": ["deposit_plan", "loan_plan"]}
+        )
 
 
 # ---- bad input rows -----------------------------------------------------------------------------
@@ -272,47 +327,69 @@ def test_bad_rows_are_all_reported_with_file_row_and_column():
         derive_weights(frame, WeightsConfig(), MATRICES)
     message = str(caught.value)
     assert "judgments.csv, row 2, column 'value': judgment is not a number (got 'two')" in message
-    assert ("judgments.csv, row 3, column 'criterion_b': not a criterion of matrix 'dimensions' "
-            "(got 'profit')") in message
+    assert (
+        "judgments.csv, row 3, column 'criterion_b': not a criterion of matrix 'dimensions' "
+        "(got 'profit')"
+    ) in message
     assert "row 4, column 'matrix': unknown AHP matrix id (got 'dimension')" in message
     assert "row 5, column 'value': judgment must be positive" in message
     assert "row 6, column 'value': judgment is outside Saaty's scale (got '12')" in message
 
 
 def test_any_positive_scale_allows_large_judgments():
-    pairs = {("training_hours", "exam_score"): "12", ("exam_score", "research_output"): "1",
-             ("training_hours", "research_output"): "12"}
-    result = derive_weights(judgments(("learning_growth", "E1", pairs)),
-                            WeightsConfig(scale="any_positive"), {"learning_growth": LEARNING})
+    pairs = {
+        ("training_hours", "exam_score"): "12",
+        ("exam_score", "research_output"): "1",
+        ("training_hours", "research_output"): "12",
+    }
+    result = derive_weights(
+        judgments(("learning_growth", "E1", pairs)),
+        WeightsConfig(scale="any_positive"),
+        {"learning_growth": LEARNING},
+    )
     assert result.matrices["learning_growth"].combined.consistent
 
 
 def test_both_mirror_judgments_must_be_reciprocal():
     pairs = {**LEARNING_OK, ("exam_score", "training_hours"): "3"}
     with pytest.raises(InputError) as caught:
-        derive_weights(judgments(("learning_growth", "E1", pairs)), WeightsConfig(),
-                       {"learning_growth": LEARNING})
+        derive_weights(
+            judgments(("learning_growth", "E1", pairs)),
+            WeightsConfig(),
+            {"learning_growth": LEARNING},
+        )
     message = str(caught.value)
     assert "row 5, column 'value'" in message
-    assert "(exam_score, training_hours) is not the reciprocal of (training_hours, exam_score) " \
-           "in row 2" in message
+    assert (
+        "(exam_score, training_hours) is not the reciprocal of (training_hours, exam_score) "
+        "in row 2" in message
+    )
     assert "exactly 2" in message
 
 
 def test_reciprocal_mirror_judgments_are_accepted():
-    pairs = {**LEARNING_OK, ("exam_score", "training_hours"): "2", ("research_output",
-                                                                    "exam_score"): "0.25"}
-    result = derive_weights(judgments(("learning_growth", "E1", pairs)), WeightsConfig(),
-                            {"learning_growth": LEARNING})
+    pairs = {
+        **LEARNING_OK,
+        ("exam_score", "training_hours"): "2",
+        ("research_output", "exam_score"): "0.25",
+    }
+    result = derive_weights(
+        judgments(("learning_growth", "E1", pairs)), WeightsConfig(), {"learning_growth": LEARNING}
+    )
     assert result.passed
 
 
 def test_duplicate_and_self_comparisons():
     itself = {("training_hours", "training_hours"): "3"}
     again = {("training_hours", "exam_score"): "1/2"}
-    frame = pd.concat([judgments(("learning_growth", "E1", LEARNING_OK)),
-                       judgments(("learning_growth", "E1", again)),
-                       judgments(("learning_growth", "E1", itself))], ignore_index=True)
+    frame = pd.concat(
+        [
+            judgments(("learning_growth", "E1", LEARNING_OK)),
+            judgments(("learning_growth", "E1", again)),
+            judgments(("learning_growth", "E1", itself)),
+        ],
+        ignore_index=True,
+    )
     frame["_row"] = np.arange(len(frame)) + 2
     frame.attrs["file"] = "j.xlsx"
     with pytest.raises(InputError) as caught:
@@ -330,10 +407,16 @@ def test_missing_column_is_reported():
 
 def test_blank_value_cells_from_a_reader_are_missing():
     # readers give blank text cells as "" or NaN: both mean "not judged"
-    partial = {("training_hours", "exam_score"): "1/2", ("exam_score", "research_output"): "4",
-               ("training_hours", "research_output"): None}
-    result = derive_weights(judgments(("learning_growth", "E1", partial)), WeightsConfig(),
-                            {"learning_growth": LEARNING})
+    partial = {
+        ("training_hours", "exam_score"): "1/2",
+        ("exam_score", "research_output"): "4",
+        ("training_hours", "research_output"): None,
+    }
+    result = derive_weights(
+        judgments(("learning_growth", "E1", partial)),
+        WeightsConfig(),
+        {"learning_growth": LEARNING},
+    )
     assert result.matrices["learning_growth"].experts[0].completion.filled
 
 
@@ -342,15 +425,24 @@ def test_blank_value_cells_from_a_reader_are_missing():
 
 def test_config_defaults():
     config = WeightsConfig()
-    assert (config.method, config.ri_table, config.cr_threshold, config.scale,
-            config.inconsistent_expert, config.completion) == (
-        "geometric_mean", "saaty_1980", 0.10, "saaty", "fail", "harker")
+    assert (
+        config.method,
+        config.ri_table,
+        config.cr_threshold,
+        config.scale,
+        config.inconsistent_expert,
+        config.completion,
+    ) == ("geometric_mean", "saaty_1980", 0.10, "saaty", "fail", "harker")
     assert config.accept == {} and config.expert_weights == {}
 
 
 def _root(weights: dict) -> dict:
-    return {"period": "2026-10", "unit": {"id": "b1"}, "inputs": {"managers": "m.csv"},
-            "weights": weights}
+    return {
+        "period": "2026-10",
+        "unit": {"id": "b1"},
+        "inputs": {"managers": "m.csv"},
+        "weights": weights,
+    }
 
 
 def test_config_unknown_ri_table_lists_the_names():
@@ -374,11 +466,18 @@ def test_matrix_larger_than_the_ri_table_is_a_config_error():
     eleven = [f"k{i}" for i in range(11)]
     pairs = {(eleven[0], other): "1" for other in eleven[1:]}
     with pytest.raises(ConfigError) as caught:
-        derive_weights(judgments(("big", "E1", pairs)), WeightsConfig(), {"big": eleven},
-                       config_file="config.yaml")
+        derive_weights(
+            judgments(("big", "E1", pairs)),
+            WeightsConfig(),
+            {"big": eleven},
+            config_file="config.yaml",
+        )
     message = str(caught.value)
     assert message.startswith("config.yaml: weights.ri_table: matrix 'big'")
     assert "up to n = 10" in message and "alonso_lamata_2006" in message
-    result = derive_weights(judgments(("big", "E1", pairs)),
-                            WeightsConfig(ri_table="alonso_lamata_2006"), {"big": eleven})
+    result = derive_weights(
+        judgments(("big", "E1", pairs)),
+        WeightsConfig(ri_table="alonso_lamata_2006"),
+        {"big": eleven},
+    )
     assert result.local_weights["big"] == pytest.approx(dict.fromkeys(eleven, 1 / 11), abs=1e-12)
