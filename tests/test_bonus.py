@@ -600,3 +600,26 @@ def test_fixed_pool_floor_is_paid_by_scaling_the_others_down() -> None:
     assert column(result, "limit_applied") == ["rescaled", "rescaled", "floor", "rescaled"]
     assert column(result, "bonus_gross") == [8878.63, 5990.80, 3000.0, 2130.57]
     assert column(result, "limit_adjustment") == [-754.05, -508.81, 1443.80, -180.94]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_unit(), st.integers(1, 100_000))
+def test_allocations_above_the_pool_are_refused(unit: dict[str, object], extra: int) -> None:
+    first = run_unit(unit)
+    holds = round(first.ledger.iloc[0]["carry_in"] * 100) + cents(first.managers["withheld"])
+    allocation = pd.DataFrame(
+        {
+            "manager_id": ["K00"],
+            "amount": [(holds + extra) / 100],
+            "reason": ["special_factor"],
+            "approved_by": ["head"],
+            "note": [""],
+            "_row": [7],
+        }
+    )
+    allocation.attrs["file"] = "alloc.csv"
+    with pytest.raises(InputError) as caught:
+        run_unit(unit, pool_allocations=allocation)
+    assert "alloc.csv, column 'amount': allocations total more than the shared pool holds" in str(
+        caught.value
+    )

@@ -215,3 +215,32 @@ def test_pool_money_in_equals_money_out_or_is_refused(
     assert all(0 <= w <= g for w, g in zip(result.withheld, gross_cents, strict=True))
     if remainder == "redistribute" and sum(gross_cents) > 0:
         assert result.carry_out_cents == 0
+
+
+DEFECTS = {
+    "manager_id": ("manager_id", "nobody"),
+    "amount": ("amount", -1.0),
+    "reason": ("reason", "luck"),
+    "approved_by": ("approved_by", ""),
+    "note": ("reason", "other"),
+}
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 12), st.data())
+def test_a_bad_row_anywhere_is_named_by_file_row_and_column(size: int, data: st.DataObject) -> None:
+    bad = data.draw(st.integers(0, size - 1))
+    defect = data.draw(st.sampled_from(sorted(DEFECTS)))
+    frame = allocations(
+        manager_id=["M1"] * size,
+        amount=[10.0] * size,
+        reason=["diligence"] * size,
+        approved_by=["head"] * size,
+        note=[None] * size,
+    )
+    column, value = DEFECTS[defect]
+    frame[column] = frame[column].astype(object)
+    frame.loc[bad, column] = value
+    message = message_of(frame)
+    assert message.startswith("1 problem in the input data")
+    assert f"allocations.xlsx, row {bad + 2}, column '{defect}'" in message
