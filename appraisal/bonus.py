@@ -224,8 +224,14 @@ def _profit(ids: pd.Index, rorac_by_manager: pd.DataFrame) -> pd.Series:
     return profit.fillna(0.0)
 
 
-def _base(managers: pd.DataFrame, config: BonusConfig, needed: pd.Series) -> pd.Series:
-    """Performance-pay base (绩效工资基数) per manager for one month or the period, unscaled."""
+def _base(
+    managers: pd.DataFrame, config: BonusConfig, needed: pd.Series, scale: float
+) -> pd.Series:
+    """Performance-pay base (绩效工资基数) per manager for the period.
+
+    The roster's pay_base is for the period (docs/inputs.md); the config table is scaled by
+    `scale` (the months of the period when `amounts_per: month`).
+    """
     funding = config.funding
     index = managers.index
     roster = (
@@ -235,7 +241,7 @@ def _base(managers: pd.DataFrame, config: BonusConfig, needed: pd.Series) -> pd.
     )
     level = managers["job_level"].astype("str") if "job_level" in managers.columns else None
     table = (
-        level.map(funding.base_by_job_level).astype("float64")
+        level.map(funding.base_by_job_level).astype("float64") * scale
         if level is not None and funding.base_source != "roster"
         else pd.Series(np.nan, index=index, dtype="float64")
     )
@@ -456,7 +462,7 @@ def compute_bonus(
     per_person = funding.mode == "per_person_base"
     needs_base = per_person or config.limits.cap_base_multiple is not None
     base = (
-        _base(roster, config, active).to_numpy(dtype="float64") * scale
+        _base(roster, config, active, scale).to_numpy(dtype="float64")
         if needs_base
         else np.zeros(len(roster))
     )

@@ -292,8 +292,10 @@ def test_excluded_manager_gets_nothing_and_missing_flag_means_included() -> None
     assert column(result, "bonus_gross")[1] == 5760.0
 
 
-def test_quarter_scales_monthly_bases_and_bands() -> None:
-    # 2026-Q4: 3 months; base 3 × 8000 = 24000; band bounds ×3: 60000 falls in band 2 (≥30000)
+def test_quarter_scales_monthly_config_amounts_not_the_roster_base() -> None:
+    # 2026-Q4: 3 months. The roster's pay_base is for the period: M1 keeps 10000; the
+    # job-level table is monthly: M2 3 × 6000 = 18000. Band bounds ×3: 60000 falls in band 2
+    # (≥ 3 × 10000 = 30000, coefficient 0.5): profit part 0.6 × 10000 × 0.5 = 3000
     managers, card, rorac = team()
     rorac["rorac"] = [60000.0, 0.0, 0.0, 0.0]
     result = compute_bonus(
@@ -303,9 +305,10 @@ def test_quarter_scales_monthly_bases_and_bands() -> None:
         config(funding={"base_by_job_level": {"junior": 6000}}),
         parse_period("2026-Q4"),
     )
-    assert column(result, "base")[0] == 30000.0
+    assert column(result, "base")[:2] == [10000.0, 18000.0]
+    assert column(result, "profit_band")[0] == "档次2"
     assert column(result, "profit_band_coefficient")[0] == 0.5
-    assert column(result, "bonus_profit")[0] == 0.6 * 30000 * 0.5
+    assert column(result, "bonus_profit")[0] == 3000.0
 
 
 def test_missing_base_names_the_roster_file_row_and_column() -> None:
