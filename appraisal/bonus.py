@@ -606,7 +606,7 @@ def compute_bonus(
         if column not in out.columns:
             out[column] = ""
 
-    allocations = records.copy()
+    allocations = records.drop(columns=["amount_cents"])
     if "name" in out.columns:
         names = out.set_index("manager_id")["name"]
         allocations.insert(1, "name", allocations["manager_id"].map(names).astype("str"))
