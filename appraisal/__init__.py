@@ -1,5 +1,29 @@
-"""appraise: appraisal and bonus engine for bank customer managers."""
+"""appraise: appraisal and bonus engine for bank customer managers.
+
+    >>> import appraisal
+    >>> result = appraisal.run("configs/example.yaml")        # doctest: +SKIP
+    >>> result.managers[["manager_id", "composite", "grade", "bonus_final"]]  # doctest: +SKIP
+"""
+
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from .pipeline import RunResult, run
+    from .report.writer import write_run
+
+__all__ = ["RunResult", "__version__", "run", "write_run"]
+
+
+def __getattr__(name: str) -> Any:
+    # The pipeline pulls in numpy/pandas/scipy; import it on first use, not on `import appraisal`.
+    if name in ("run", "RunResult"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    if name == "write_run":
+        from .report.writer import write_run
+
+        return write_run
+    raise AttributeError(f"module 'appraisal' has no attribute {name!r}")

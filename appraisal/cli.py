@@ -15,6 +15,8 @@ from typing import Any
 import click
 
 from . import __version__
+from .commands.sample import sample_command
+from .commands.weights import weights_command
 from .errors import AppraisalError
 
 __all__ = ["main"]
@@ -102,15 +104,8 @@ def validate(config: Path) -> None:
     click.echo("all checks passed; nothing was written")
 
 
-def _register_optional_commands() -> None:
-    from .commands.sample import sample_command
-    from .commands.weights import weights_command
-
-    main.add_command(weights_command, "weights")
-    main.add_command(sample_command, "sample")
-
-
-_register_optional_commands()
+main.add_command(weights_command, "weights")
+main.add_command(sample_command, "sample")
 
 
 if __name__ == "__main__":  # pragma: no cover
