@@ -16,6 +16,7 @@ from .bonus import BonusResult, compute_bonus
 from .config import AppraisalConfig, LoadedConfig, Period, load_config
 from .errors import InputError, InputIssue
 from .io.readers import LoadedTable, check_references, read_table
+from .money import yuan_to_cents
 from .rorac import RoracResult, compute_rorac
 from .scorecard import ScorecardResult, compute_scorecard
 from .weights import WeightsResult, derive_weights
@@ -255,7 +256,7 @@ def _assemble(
         "accepted_matrices": dict(weights_result.accepted),
         "excluded_experts": _excluded_experts(weights_result),
         "flags": _flag_counts(managers),
-        "totals": _totals(managers, bonus_result),
+        "totals": _totals(managers),
     }
     inputs = tuple(
         InputRecord(t.name, t.shown, str(t.path), t.sha256, t.rows) for t in tables.values()
@@ -324,14 +325,14 @@ def _flag_counts(managers: pd.DataFrame) -> dict[str, int]:
     return {str(k): int(v) for k, v in sorted(counts.items()) if k}
 
 
-def _totals(managers: pd.DataFrame, bonus_result: BonusResult) -> dict[str, float]:
-    totals = {}
-    for column in ("bonus_gross", "withheld", "pool_allocation", "pool_redistributed",
-                   "bonus_final"):
-        if column in managers.columns:
-            cents = int(round(float(managers[column].sum()) * 100))
-            totals[column] = cents / 100
-    return totals
+def _totals(managers: pd.DataFrame) -> dict[str, float]:
+    """Money totals; every column holds exact cents, so the rounded sum is exact."""
+    return {
+        column: yuan_to_cents(float(managers[column].sum())) / 100
+        for column in ("bonus_gross", "withheld", "pool_allocation", "pool_redistributed",
+                       "bonus_final")
+        if column in managers.columns
+    }
 
 
 def _labels(cfg: AppraisalConfig) -> dict[str, dict[str, str]]:
