@@ -40,6 +40,8 @@ COMPONENTS = ("revenue", "direct_cost", "management_cost", "fixed_cost", "risk_c
 VINTAGES = ("stock", "increment")
 ORG_LEVELS = ("team", "sub_branch", "branch")
 SHARE_TOLERANCE = 1e-9
+MIN_CAPITAL = 0.005
+"""Economic capital below half a cent counts as none: the ratio is then 0, has_capital False."""
 DAYS_PER_YEAR_OF_AGE = 365.25
 _DAY_COUNT_BASIS = {"act/365": 365.0, "act/360": 360.0}
 _STOCK, _INCREMENT = 0, 1
@@ -468,7 +470,7 @@ def _roster(managers: pd.DataFrame) -> pd.Index:
 
 
 def compute_rorac(
-    business: pd.DataFrame,
+    business: pd.DataFrame | None,
     managers: pd.DataFrame,
     config: RoracConfig,
     period: Period,
@@ -476,7 +478,18 @@ def compute_rorac(
     credit_splits: pd.DataFrame | None = None,
     manager_costs: pd.DataFrame | None = None,
 ) -> RoracResult:
-    """Risk-adjusted profit of every roster manager for the period, by category and in total."""
+    """Risk-adjusted profit of every roster manager for the period, by category and in total.
+
+    Without a business table (None) every manager's RORAC is 0.
+    """
+    if business is None:
+        business = pd.DataFrame({
+            "category": pd.Series([], dtype="str"), "product": pd.Series([], dtype="str"),
+            "balance": pd.Series([], dtype="float64"), "revenue": pd.Series([], dtype="float64"),
+            "booking_date": pd.Series([], dtype="datetime64[ns]"),
+            "manager_id": pd.Series([], dtype="str"),
+        })
+        credit_splits = None
     roster_ids = _roster(managers)
     categories = pd.Index(config.category_ids(), dtype="str")
     products = pd.Index(list(config.products), dtype="str")
@@ -643,10 +656,15 @@ def _reference_day(config: RoracConfig, period: Period) -> np.int64:
     return np.datetime64(day, "D").astype(np.int64)
 
 
+def _has_capital(capital: FloatArray) -> npt.NDArray[np.bool_]:
+    """Economic capital of at least half a cent; less counts as none."""
+    return capital >= MIN_CAPITAL
+
+
 def _ratio(profit: FloatArray, capital: FloatArray) -> FloatArray:
     """Profit ÷ economic capital; 0 where there is no capital (flagged by has_capital)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(capital > 0, profit / capital, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.where(_has_capital(capital), profit / capital, 0.0)
 
 
 def _vintage_columns(dense: dict[str, FloatArray], pick: Any) -> dict[str, FloatArray]:
@@ -686,7 +704,7 @@ def _by_category_frame(
     })
     frame["rorac_ratio"] = _ratio(frame["rorac_category"].to_numpy(),
                                   frame["economic_capital"].to_numpy())
-    frame["has_capital"] = frame["economic_capital"].to_numpy() > 0
+    frame["has_capital"] = _has_capital(frame["economic_capital"].to_numpy())
     return frame
 
 
@@ -708,7 +726,7 @@ def _by_manager_frame(
         "rorac": rorac,
         "economic_capital": total_capital,
         "rorac_ratio": _ratio(rorac, total_capital),
-        "has_capital": total_capital > 0,
+        "has_capital": _has_capital(total_capital),
     })
     frame["rorac_indicator"] = frame["rorac" if config.scorecard_measure == "amount"
                                      else "rorac_ratio"]
@@ -734,6 +752,6 @@ def _rollups(by_manager: pd.DataFrame) -> pd.DataFrame:
     rollups = pd.concat(parts, ignore_index=True)
     rollups["rorac_ratio"] = _ratio(rollups["rorac"].to_numpy(),
                                     rollups["economic_capital"].to_numpy())
-    rollups["has_capital"] = rollups["economic_capital"].to_numpy() > 0
+    rollups["has_capital"] = _has_capital(rollups["economic_capital"].to_numpy())
     leading = ["level", "unit", *hierarchy, "managers"]
     return rollups[leading + [c for c in rollups.columns if c not in leading]]

@@ -25,10 +25,18 @@ EXAMPLE_CONFIG = {
     "products": {
         "demand_deposit": {"category": "deposit", "ftp_rate": 0.01},
         "time_deposit": {"category": "deposit", "ftp_rate": 0.02},
-        "working_capital_loan": {"category": "loan", "ftp_rate": 0.03, "provision_rate": 0.01,
-                                 "capital_factor": 0.08},
-        "fixed_asset_loan": {"category": "loan", "ftp_rate": 0.03, "provision_rate": 0.02,
-                             "capital_factor": 0.10},
+        "working_capital_loan": {
+            "category": "loan",
+            "ftp_rate": 0.03,
+            "provision_rate": 0.01,
+            "capital_factor": 0.08,
+        },
+        "fixed_asset_loan": {
+            "category": "loan",
+            "ftp_rate": 0.03,
+            "provision_rate": 0.02,
+            "capital_factor": 0.10,
+        },
     },
     "categories": [
         {"id": "deposit", "name_zh": "存款", "name_en": "Deposits", "tax_rate": 0.06},
@@ -45,40 +53,57 @@ def _config(**changes: object) -> RoracConfig:
 
 
 def _managers() -> pd.DataFrame:
-    frame = pd.DataFrame({
-        "manager_id": ["M1", "M2", "M3", "M4"],
-        "name": ["Li", "Wang", "Zhang", "Zhao"],
-        "branch": ["B1", "B1", "B1", "B1"],
-        "sub_branch": ["S1", "S1", "S1", "S2"],
-        "team": ["T1", "T1", "T2", "T3"],
-        "job_level": ["L1", "L1", "L2", "L2"],
-        "hire_date": pd.to_datetime(["2010-01-01"] * 4),
-        "_row": [2, 3, 4, 5],
-    })
+    frame = pd.DataFrame(
+        {
+            "manager_id": ["M1", "M2", "M3", "M4"],
+            "name": ["Li", "Wang", "Zhang", "Zhao"],
+            "branch": ["B1", "B1", "B1", "B1"],
+            "sub_branch": ["S1", "S1", "S1", "S2"],
+            "team": ["T1", "T1", "T2", "T3"],
+            "job_level": ["L1", "L1", "L2", "L2"],
+            "hire_date": pd.to_datetime(["2010-01-01"] * 4),
+            "_row": [2, 3, 4, 5],
+        }
+    )
     frame.attrs["file"] = "managers.csv"
     return frame
 
 
 def _business() -> pd.DataFrame:
-    frame = pd.DataFrame({
-        "account_id": ["A1", "A2", "A3", "A4", "A5", "A6"],
-        "category": ["deposit", "loan", "loan", "deposit", "loan", "deposit"],
-        "product": ["time_deposit", "working_capital_loan", "fixed_asset_loan",
-                    "demand_deposit", "working_capital_loan", "time_deposit"],
-        "balance": [3_650_000.0, 7_300_000.0, 3_650_000.0, 1_825_000.0, 1_460_000.0, 730_000.0],
-        "revenue": [20_000.0, 40_000.0, 25_000.0, 5_000.0, 12_000.0, 1_500.0],
-        "booking_date": pd.to_datetime(["2016-10-31", "2026-03-15", "2024-10-31",
-                                        "2026-10-10", "2025-10-31", "2026-06-01"]),
-        "manager_id": ["M1", "M1", None, "M2", "M3", "M3"],
-        "_row": [2, 3, 4, 5, 6, 7],
-    })
+    frame = pd.DataFrame(
+        {
+            "account_id": ["A1", "A2", "A3", "A4", "A5", "A6"],
+            "category": ["deposit", "loan", "loan", "deposit", "loan", "deposit"],
+            "product": [
+                "time_deposit",
+                "working_capital_loan",
+                "fixed_asset_loan",
+                "demand_deposit",
+                "working_capital_loan",
+                "time_deposit",
+            ],
+            "balance": [3_650_000.0, 7_300_000.0, 3_650_000.0, 1_825_000.0, 1_460_000.0, 730_000.0],
+            "revenue": [20_000.0, 40_000.0, 25_000.0, 5_000.0, 12_000.0, 1_500.0],
+            "booking_date": pd.to_datetime(
+                ["2016-10-31", "2026-03-15", "2024-10-31", "2026-10-10", "2025-10-31", "2026-06-01"]
+            ),
+            "manager_id": ["M1", "M1", None, "M2", "M3", "M3"],
+            "_row": [2, 3, 4, 5, 6, 7],
+        }
+    )
     frame.attrs["file"] = "business.csv"
     return frame
 
 
 def _splits() -> pd.DataFrame:
-    frame = pd.DataFrame({"account_id": ["A3", "A3"], "manager_id": ["M1", "M2"],
-                          "share": [0.6, 0.4], "_row": [2, 3]})
+    frame = pd.DataFrame(
+        {
+            "account_id": ["A3", "A3"],
+            "manager_id": ["M1", "M2"],
+            "share": [0.6, 0.4],
+            "_row": [2, 3],
+        }
+    )
     frame.attrs["file"] = "credit_splits.csv"
     return frame
 
@@ -196,8 +221,13 @@ def test_allocated_costs_reconcile_exactly_to_the_unit_total() -> None:
 
 
 def test_ratio_measure_is_what_the_scorecard_uses_when_configured() -> None:
-    result = compute_rorac(_business(), _managers(), _config(scorecard_measure="ratio"), PERIOD,
-                           credit_splits=_splits())
+    result = compute_rorac(
+        _business(),
+        _managers(),
+        _config(scorecard_measure="ratio"),
+        PERIOD,
+        credit_splits=_splits(),
+    )
     m1 = _manager(result, "M1")
     assert m1["rorac_indicator"] == m1["rorac_ratio"] == pytest.approx(0.0278245, abs=1e-7)
     assert result.scorecard_measure == "ratio"
@@ -206,23 +236,31 @@ def test_ratio_measure_is_what_the_scorecard_uses_when_configured() -> None:
 def test_category_weights_multiply_each_category() -> None:
     categories = [dict(c) for c in EXAMPLE_CONFIG["categories"]]  # type: ignore[union-attr]
     categories[1]["weight"] = 2.0
-    result = compute_rorac(_business(), _managers(), _config(categories=categories), PERIOD,
-                           credit_splits=_splits())
+    result = compute_rorac(
+        _business(), _managers(), _config(categories=categories), PERIOD, credit_splits=_splits()
+    )
     # M1 = 8,916.601307 + 2 × 13,426.477970 = 35,769.557247
     assert _manager(result, "M1")["rorac"] == pytest.approx(35_769.56, abs=CENT)
     assert _cell(result, "M1", "loan")["rorac_weighted"] == pytest.approx(26_852.96, abs=CENT)
 
 
 def test_provision_per_period_basis_charges_the_rate_unprorated() -> None:
-    result = compute_rorac(_business(), _managers(), _config(provision_basis="per_period"),
-                           PERIOD, credit_splits=_splits())
+    result = compute_rorac(
+        _business(),
+        _managers(),
+        _config(provision_basis="per_period"),
+        PERIOD,
+        credit_splits=_splits(),
+    )
     # A2: 7,300,000 × 0.01 = 73,000 for the period (not × 31/365)
     assert _cell(result, "M1", "loan")["risk_cost_increment"] == pytest.approx(73_000, abs=CENT)
 
 
 def test_supplied_cost_columns_win_and_blank_cells_fall_back_to_rates() -> None:
-    business = _business().assign(ftp_cost=[100.0, np.nan, np.nan, np.nan, np.nan, np.nan],
-                                  tax=[0.0, np.nan, np.nan, np.nan, np.nan, np.nan])
+    business = _business().assign(
+        ftp_cost=[100.0, np.nan, np.nan, np.nan, np.nan, np.nan],
+        tax=[0.0, np.nan, np.nan, np.nan, np.nan, np.nan],
+    )
     result = compute_rorac(business, _managers(), _config(), PERIOD, credit_splits=_splits())
     m1_dep = _cell(result, "M1", "deposit")
     assert m1_dep["direct_cost_stock"] == 100.0 and m1_dep["tax_stock"] == 0.0
@@ -230,13 +268,19 @@ def test_supplied_cost_columns_win_and_blank_cells_fall_back_to_rates() -> None:
 
 
 def test_manager_costs_table_by_manager_and_by_category() -> None:
-    costs = pd.DataFrame({
-        "manager_id": ["M1", "M4"], "category": [None, "loan"],
-        "management_cost": [900.0, 50.0], "fixed_cost": [np.nan, 20.0], "_row": [2, 3],
-    })
+    costs = pd.DataFrame(
+        {
+            "manager_id": ["M1", "M4"],
+            "category": [None, "loan"],
+            "management_cost": [900.0, 50.0],
+            "fixed_cost": [np.nan, 20.0],
+            "_row": [2, 3],
+        }
+    )
     config = _config(management_cost={"source": "table"}, fixed_cost={"source": "table"})
-    result = compute_rorac(_business(), _managers(), config, PERIOD, credit_splits=_splits(),
-                           manager_costs=costs)
+    result = compute_rorac(
+        _business(), _managers(), config, PERIOD, credit_splits=_splits(), manager_costs=costs
+    )
     # M1's 900 follows its balances 5/18 : 3/18 : 10/18 → 250 / 150 / 500; blank Cf = 0
     assert _cell(result, "M1", "deposit")["management_cost_stock"] == pytest.approx(250)
     assert _cell(result, "M1", "loan")["management_cost_increment"] == pytest.approx(500)
@@ -264,8 +308,14 @@ def test_no_business_gives_every_manager_zero() -> None:
 
 
 def test_example_config_section_validates_inside_the_root_config() -> None:
-    root = parse_config({"period": "2026-10", "unit": {"id": "B1"},
-                         "inputs": {"managers": "managers.csv"}, "rorac": EXAMPLE_CONFIG})
+    root = parse_config(
+        {
+            "period": "2026-10",
+            "unit": {"id": "B1"},
+            "inputs": {"managers": "managers.csv"},
+            "rorac": EXAMPLE_CONFIG,
+        }
+    )
     assert root.rorac.stock.decay == 0.05 and root.rorac.stock.floor == 0.8
     assert RoracConfig().category_ids() == ("deposit", "loan", "intermediate", "other")
 
@@ -274,12 +324,22 @@ def test_example_config_section_validates_inside_the_root_config() -> None:
 
 
 def _error(**kwargs: object) -> str:
-    inputs = {"business": _business(), "managers": _managers(), "config": _config(),
-              "period": PERIOD, "credit_splits": _splits()}
+    inputs = {
+        "business": _business(),
+        "managers": _managers(),
+        "config": _config(),
+        "period": PERIOD,
+        "credit_splits": _splits(),
+    }
     inputs.update(kwargs)
     with pytest.raises(InputError) as caught:
-        compute_rorac(inputs.pop("business"), inputs.pop("managers"), inputs.pop("config"),
-                      inputs.pop("period"), **inputs)  # type: ignore[arg-type]
+        compute_rorac(
+            inputs.pop("business"),
+            inputs.pop("managers"),
+            inputs.pop("config"),
+            inputs.pop("period"),
+            **inputs,
+        )  # type: ignore[arg-type]
     return str(caught.value)
 
 
@@ -300,12 +360,15 @@ def test_unknown_product_is_listed_once_with_its_row_count() -> None:
 
 def test_credited_manager_must_be_in_the_roster() -> None:
     splits = _splits().assign(manager_id=["M1", "M9"])
-    assert "credit_splits.csv, row 3, column 'manager_id': manager not in the roster (got 'M9')" \
+    assert (
+        "credit_splits.csv, row 3, column 'manager_id': manager not in the roster (got 'M9')"
         in _error(credit_splits=splits)
+    )
     business = _business()
     business.loc[1, "manager_id"] = "X7"
     assert "business.csv, row 3, column 'manager_id': manager not in the roster" in _error(
-        business=business)
+        business=business
+    )
 
 
 def test_account_neither_split_nor_credited_is_an_error() -> None:
@@ -314,8 +377,14 @@ def test_account_neither_split_nor_credited_is_an_error() -> None:
 
 
 def test_split_of_an_unknown_account_and_bad_share() -> None:
-    splits = pd.DataFrame({"account_id": ["A3", "A3", "ZZ"], "manager_id": ["M1", "M2", "M1"],
-                           "share": [0.6, 0.4, 1.5], "_row": [2, 3, 4]})
+    splits = pd.DataFrame(
+        {
+            "account_id": ["A3", "A3", "ZZ"],
+            "manager_id": ["M1", "M2", "M1"],
+            "share": [0.6, 0.4, 1.5],
+            "_row": [2, 3, 4],
+        }
+    )
     splits.attrs["file"] = "credit_splits.csv"
     message = _error(credit_splits=splits)
     assert "row 4, column 'account_id': split account not in the business table" in message
@@ -326,7 +395,8 @@ def test_category_must_match_the_products_category() -> None:
     business = _business()
     business.loc[0, "category"] = "loan"
     assert "row 2, column 'category': category differs from the product's category" in _error(
-        business=business)
+        business=business
+    )
 
 
 def test_missing_dates_and_negative_balances_are_reported_together() -> None:
@@ -344,8 +414,10 @@ def test_cost_without_category_for_a_manager_without_business_is_an_error() -> N
     costs.attrs["file"] = "manager_costs.csv"
     config = _config(management_cost={"source": "table"})
     message = _error(config=config, manager_costs=costs)
-    assert "manager_costs.csv, row 2, column 'management_cost': manager has no credited " \
+    assert (
+        "manager_costs.csv, row 2, column 'management_cost': manager has no credited "
         "business to carry a cost without a category" in message
+    )
 
 
 def test_allocation_with_a_zero_driver_names_the_config_key() -> None:
@@ -357,6 +429,22 @@ def test_allocation_with_a_zero_driver_names_the_config_key() -> None:
 
 def test_config_rejects_a_product_of_an_unknown_category() -> None:
     with pytest.raises(ConfigError, match=r"products\.gold\.category = 'metals'"):
-        parse_config({"period": "2026-10", "unit": {"id": "B1"},
-                      "inputs": {"managers": "managers.csv"},
-                      "rorac": {"products": {"gold": {"category": "metals"}}}})
+        parse_config(
+            {
+                "period": "2026-10",
+                "unit": {"id": "B1"},
+                "inputs": {"managers": "managers.csv"},
+                "rorac": {"products": {"gold": {"category": "metals"}}},
+            }
+        )
+
+
+def test_without_a_business_table_every_manager_has_zero() -> None:
+    result = compute_rorac(
+        None,
+        _managers(),
+        _config(management_cost={"source": "table"}, fixed_cost={"source": "table"}),
+        PERIOD,
+    )
+    assert list(result.by_manager["rorac"]) == [0.0] * 4
+    assert list(result.rollups["rorac"]) == [0.0] * len(result.rollups)
