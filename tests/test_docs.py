@@ -24,3 +24,17 @@ def test_every_command_has_help():
         assert command.help, f"appraise {name} has no help text"
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
+
+
+def test_config_reference_matches_the_schema():
+    from appraisal.config.reference import reference_table
+
+    text = (DOCS / "config.md").read_text(encoding="utf-8")
+    assert reference_table() in text, "regenerate with: python -m appraisal.config.reference"
+
+
+def test_example_config_is_valid_and_uses_every_section():
+    from appraisal.config import AppraisalConfig, load_config
+
+    loaded = load_config(DOCS.parent / "configs" / "example.yaml")
+    assert set(AppraisalConfig.model_fields) <= set(loaded.raw)

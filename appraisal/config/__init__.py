@@ -44,18 +44,22 @@ __all__ = [
 class UnitConfig(StrictModel):
     """The organisational unit being appraised."""
 
-    id: str = Field(min_length=1)
-    name: str = ""
-    level: Literal["bank", "branch", "sub_branch", "team"] = "branch"
+    id: str = Field(min_length=1, description="unit id, shown in outputs and the manifest")
+    name: str = Field("", description="display name (e.g. 滨江分行)")
+    level: Literal["bank", "branch", "sub_branch", "team"] = Field(
+        "branch", description="organisational level of the unit"
+    )
 
 
 class AppraisalConfig(StrictModel):
     """Root of config.yaml."""
 
-    period: str
-    unit: UnitConfig
-    language: Literal["zh", "en"] = "zh"
-    inputs: InputsConfig
+    period: str = Field(description="appraisal period: 2026-10, 2026-Q4, 2026-H2 or 2026")
+    unit: UnitConfig = Field(description="the unit being appraised")
+    language: Literal["zh", "en"] = Field(
+        "zh", description="language of headers, sheet names, charts and statements"
+    )
+    inputs: InputsConfig = Field(description="input tables (docs/inputs.md)")
     rorac: RoracConfig = RoracConfig()
     weights: WeightsConfig = WeightsConfig()
     scorecard: ScorecardConfig = ScorecardConfig()

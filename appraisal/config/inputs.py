@@ -26,11 +26,15 @@ TABLE_NAMES = (
 class TableSource(StrictModel):
     """One input file. A bare string in YAML is taken as `path`."""
 
-    path: str = Field(min_length=1)
-    format: Literal["auto", "csv", "xlsx", "parquet"] = "auto"
-    encoding: Literal["auto", "utf-8", "utf-8-sig", "gbk", "gb18030", "gb2312", "big5"] = "auto"
-    sheet: str | None = None
-    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    path: str = Field(min_length=1, description="file path, relative to the config's folder")
+    format: Literal["auto", "csv", "xlsx", "parquet"] = Field(
+        "auto", description="auto: from the file extension"
+    )
+    encoding: Literal["auto", "utf-8", "utf-8-sig", "gbk", "gb18030", "gb2312", "big5"] = Field(
+        "auto", description="CSV only; auto: UTF-8 (with or without BOM), else GB18030"
+    )
+    sheet: str | None = Field(None, description="XLSX only; default: the first sheet")
+    delimiter: str = Field(default=",", min_length=1, max_length=1, description="CSV only")
     columns: dict[str, str] = Field(
         default_factory=dict,
         description="engine column name -> header used in the file (e.g. manager_id: 客户经理编号)",
