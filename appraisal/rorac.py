@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .config.base import Period
 from .config.rorac import AllocatedCostConfig, RoracConfig
@@ -251,6 +253,17 @@ def _credit(
     )
 
 
+def _arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A text column as pyarrow strings (zero-copy for pandas' arrow-backed str dtype)."""
+    return pa.array(values.astype("str"), from_pandas=True)
+
+
+def _positions(values: pa.Array | pa.ChunkedArray, vocabulary: pa.Array) -> IntArray:
+    """Position of each value in `vocabulary`, -1 when absent or missing."""
+    found = pc.index_in(values, value_set=vocabulary).fill_null(-1)
+    return np.asarray(found.to_numpy(), dtype=np.int64)
+
+
 def _check_splits(
     business: pd.DataFrame, splits: pd.DataFrame, roster_ids: pd.Index, issues: _Issues,
     bfile: str, brows: _LazyRows,
@@ -267,15 +280,17 @@ def _check_splits(
     issues.rows(managers == _UNKNOWN, sfile, srows, "manager_id", "manager not in the roster",
                 "a manager_id listed in the roster", splits["manager_id"])
     issues.rows(managers == _MISSING, sfile, srows, "manager_id", "empty cell", "a manager_id")
-    pair = splits[["account_id", "manager_id"]].astype("string").fillna("")
-    issues.rows(pair.duplicated().to_numpy(dtype=bool), sfile, srows, "account_id + manager_id",
+    pair = splits.duplicated(["account_id", "manager_id"]).to_numpy(dtype=bool)
+    issues.rows(pair, sfile, srows, "account_id + manager_id",
                 "the same credit is listed twice", "each account and manager once")
 
-    accounts = pd.Index(splits["account_id"].astype("string").unique().dropna())
-    account_codes = _codes(splits["account_id"].astype("string"), accounts)
+    # account matching by pyarrow hashing (no Python string objects for the business rows)
+    split_ids = _arrow_text(splits["account_id"])
+    accounts = pc.unique(split_ids.drop_null())
+    account_codes = _positions(split_ids, accounts)
     has_account = account_codes >= 0
     issues.rows(~has_account, sfile, srows, "account_id", "empty cell", "an account_id")
-    position = accounts.get_indexer(business["account_id"].astype("string"))
+    position = _positions(_arrow_text(business["account_id"]), accounts)
     matched = np.flatnonzero(position >= 0)
     repeated = np.zeros(len(business), dtype=bool)
     repeated[matched[pd.Series(position[matched]).duplicated().to_numpy(dtype=bool)]] = True
@@ -298,7 +313,7 @@ def _check_splits(
     for code in off[: MAX_REPORTED_ISSUES]:
         issues.add(InputIssue(
             sfile, int(first_row[code]), "share",
-            f"shares of account {accounts[code]} sum to {sums[code]:.12g}", None,
+            f"shares of account {accounts[int(code)].as_py()} sum to {sums[code]:.12g}", None,
             f"shares summing to 1 (tolerance {SHARE_TOLERANCE:g})",
         ))
     issues.total += max(0, off.size - MAX_REPORTED_ISSUES)
