@@ -41,6 +41,8 @@ COMPONENTS = ("revenue", "direct_cost", "management_cost", "fixed_cost", "risk_c
 """E, Cd, Cm, Cf, Cr, T: the amounts of the source's formula, in this order."""
 VINTAGES = ("stock", "increment")
 ORG_LEVELS = ("team", "sub_branch", "branch")
+SUPPLIED_COLUMNS = ("ftp_cost", "risk_cost", "tax")
+"""Optional per-account business columns for Cd, Cr, T; a blank cell uses the configured rate."""
 SHARE_TOLERANCE = 1e-9
 MIN_CAPITAL = 0.005
 """Economic capital below half a cent counts as none: the ratio is then 0, has_capital False."""
@@ -363,6 +365,13 @@ class _BusinessRows:
         if revenue.size and not np.isfinite(revenue.sum()):
             issues.rows(~np.isfinite(revenue), bfile, brows, "revenue", "not a number",
                         "a number", business["revenue"])
+        for column in SUPPLIED_COLUMNS:
+            if column in business.columns:
+                given = _numbers(business[column])
+                if given.size and not np.isfinite(np.nansum(given)):
+                    issues.rows(np.isinf(given), bfile, brows, column, "not a finite number",
+                                "a number, or blank to use the configured rate",
+                                business[column])
         booked, per_day = _date_ticks(business["booking_date"])
         if booked.size and booked.min() == _NAT:
             issues.rows(booked == _NAT, bfile, brows, "booking_date", "not a valid date",

@@ -448,3 +448,9 @@ def test_without_a_business_table_every_manager_has_zero() -> None:
     )
     assert list(result.by_manager["rorac"]) == [0.0] * 4
     assert list(result.rollups["rorac"]) == [0.0] * len(result.rollups)
+
+
+def test_infinite_supplied_cost_is_reported() -> None:
+    business = _business().assign(risk_cost=[np.nan, np.inf, np.nan, np.nan, np.nan, np.nan])
+    assert "business.csv, row 3, column 'risk_cost': not a finite number" in _error(
+        business=business)
