@@ -92,9 +92,9 @@ class _Issues:
 
     def rows(
         self, mask: npt.NDArray[np.bool_], file: str, rows: IntArray | _LazyRows, column: str,
-        rule: str,
-        expected: str, values: Any = None,
+        rule: str, expected: str, values: Any = None,
     ) -> None:
+        """One issue per True in `mask` (the first 50 kept), counting them all."""
         positions = np.flatnonzero(mask)
         self.total += positions.size
         for p in positions[: MAX_REPORTED_ISSUES]:
