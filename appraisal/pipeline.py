@@ -14,7 +14,7 @@ import pandas as pd
 
 from .bonus import BonusResult, compute_bonus
 from .config import AppraisalConfig, LoadedConfig, Period, load_config
-from .errors import InputError, InputIssue
+from .errors import ConfigError, InputError, InputIssue
 from .io.readers import LoadedTable, check_references, read_table
 from .money import yuan_to_cents
 from .rorac import RoracResult, compute_rorac
@@ -173,11 +173,20 @@ def run(
     clock = _Clock(progress)
     clock.start()
     loaded = config if isinstance(config, LoadedConfig) else load_config(config)
+    tables = load_inputs(loaded)
+    clock.stop("read", sum(t.rows for t in tables.values()))
+    try:
+        return _run_stages(loaded, tables, clock)
+    except ConfigError as exc:
+        if exc.file in ("config", "<config>"):
+            raise ConfigError(str(loaded.path), exc.problems) from None
+        raise
+
+
+def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Clock) -> RunResult:
     cfg = loaded.config
     period = cfg.appraisal_period
-    tables = load_inputs(loaded)
     managers = tables["managers"].frame
-    clock.stop("read", sum(t.rows for t in tables.values()))
 
     clock.start()
     rorac_result = compute_rorac(
