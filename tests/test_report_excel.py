@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from appraisal.ahp import analyse_matrix
 from appraisal.config import parse_config
 from appraisal.pipeline import InputRecord, RunResult
 from appraisal.report.excel import write_bonus_sheet
@@ -31,6 +32,38 @@ LABELS = {
     "B": {"zh": "良好", "en": "Good"},
     "C": {"zh": "合格", "en": "Satisfactory"},
 }
+
+
+SOURCE_MATRIX = [[1, 2, 3, 5], [1 / 2, 1, 2, 3], [1 / 3, 1 / 2, 1, 2], [1 / 5, 1 / 3, 1 / 2, 1]]
+DIMENSIONS = ["financial", "customer", "internal_process", "learning_growth"]
+
+
+def weights_document() -> dict:
+    """weights.json as the weights stage writes it: the source's dimension matrix, combined from
+    two experts (E1 gave the source's matrix, E2 a slightly different one)."""
+    combined = analyse_matrix(SOURCE_MATRIX, DIMENSIONS).to_dict()
+    expert_two = [[1, 3, 3, 5], [1 / 3, 1, 2, 3], [1 / 3, 1 / 2, 1, 2], [1 / 5, 1 / 3, 1 / 2, 1]]
+    experts = [
+        {"expert": "E1", "rows": [2, 3, 4], **analyse_matrix(SOURCE_MATRIX, DIMENSIONS).to_dict()},
+        {"expert": "E2", "rows": [8, 9], **analyse_matrix(expert_two, DIMENSIONS).to_dict()},
+    ]
+    return {
+        "method": "geometric_mean",
+        "ri_table": "saaty_1980",
+        "cr_threshold": 0.1,
+        "accepted": {"dimensions": "reviewed by the board on 2026-10-05"},
+        "local_weights": {"dimensions": combined["weights"], "customer": {"deposit_plan": 1.0}},
+        "matrices": {
+            "dimensions": {
+                **combined,
+                "combined_from": ["E1", "E2"],
+                "excluded_experts": [],
+                "accepted": {"justification": "reviewed by the board on 2026-10-05", "used": False},
+                "passed": True,
+                "experts": experts,
+            }
+        },
+    }
 
 
 def make_result(*, names: tuple[str, ...] = ("张三", "李四", "王五"), language: str = "zh"):
@@ -133,33 +166,7 @@ def make_result(*, names: tuple[str, ...] = ("张三", "李四", "王五"), lang
             "note": ["=HYPERLINK(\"http://x\")"],
         }
     )
-    weights = {
-        "method": "geometric_mean",
-        "matrices": [
-            {
-                "matrix": "dimensions",
-                "expert": "combined",
-                "criteria": ["financial", "customer", "internal_process", "learning_growth"],
-                "matrix_values": None,
-                "values": [[1, 2, 3, 5], [0.5, 1, 2, 3], [1 / 3, 0.5, 1, 2], [0.2, 1 / 3, 0.5, 1]],
-                "weights": [0.4832, 0.2717, 0.1569, 0.0882],
-                "lambda_max": 4.0145,
-                "ci": 0.0048,
-                "ri": 0.9,
-                "ri_table": "Saaty (1980)",
-                "cr": 0.0054,
-                "verdict": "accepted",
-                "justification": None,
-            }
-        ],
-        "global_weights": {"rorac": 0.4832, "deposit_plan": 0.1087},
-    }
-    # the shape another stage may choose: the matrix under "matrix", the id under "id"
-    weights["matrices"][0] = {
-        "id": "dimensions",
-        **{k: v for k, v in weights["matrices"][0].items() if k not in ("matrix", "values")},
-        "matrix": weights["matrices"][0]["values"],
-    }
+    weights = weights_document()
     return RunResult(
         config=config,
         period=config.appraisal_period,
@@ -279,14 +286,29 @@ def test_summary_reconciles_pool_and_counts_grades(written):
     assert grades == {"A": 1, "B": 1, "C": 1}
 
 
-def test_weights_sheet_holds_matrix_and_consistency(written):
+def test_weights_sheet_holds_every_matrix_and_consistency(written):
     sheet = load_workbook(written["en"])["Weights"]
     rows = [r for r in sheet.iter_rows(values_only=True)]
+    titles = [r[0] for r in rows if isinstance(r[0], str) and r[0].startswith("Matrix ")]
+    assert titles == [
+        "Matrix dimensions — combined (all experts)",
+        "Matrix dimensions — Expert E1",
+        "Matrix dimensions — Expert E2",
+    ]
+    first = rows.index(next(r for r in rows if r[0] == titles[0]))
+    block = {r[0]: r[1] for r in rows[first : first + 30] if r[0] is not None}
+    # the source's worked example: λmax 4.0145, CI 0.0048, RI 0.90, CR 0.0054 (4 decimals)
+    assert block["λmax"] == pytest.approx(4.0145, abs=5e-5)
+    assert block["Consistency index CI"] == pytest.approx(0.0048, abs=5e-5)
+    assert block["Random index RI"] == 0.9 and block["RI table"] == "saaty_1980"
+    assert block["Consistency ratio CR"] == pytest.approx(0.0054, abs=5e-5)
+    assert block["Consistent"] is True
+    assert block["Accepted / Accepted justification"] == "reviewed by the board on 2026-10-05"
+    financial = next(r for r in rows[first:] if r[0] == "Financial")
+    assert list(financial[1:5]) == [1, 2, 3, 5]
+    assert financial[5] == pytest.approx(0.4832, abs=5e-5)
     flat = [v for r in rows for v in r if v is not None]
-    assert "Consistency ratio CR" in flat and "RI table" in flat and "Saaty (1980)" in flat
-    matrix_row = next(r for r in rows if r[0] == "Financial")
-    assert list(matrix_row[1:6]) == [1, 2, 3, 5, 0.4832]
-    assert any(r[0] == "global_weights.rorac" and r[1] == 0.4832 for r in rows)
+    assert "Accepted / dimensions" in flat and "reviewed by the board on 2026-10-05" in flat
 
 
 def test_run_sheet_lists_inputs_with_hashes(written):
@@ -338,15 +360,18 @@ def test_charts_are_embedded_in_summary(tmp_path):
 
 def test_unknown_columns_fall_back_to_key_and_dtype(tmp_path):
     result = make_result()
-    managers = result.managers.assign(special_points=[1.5, 2.0, 0.0], bonus_extra=[1.0, 2.0, 3.0])
+    managers = result.managers.assign(
+        zz_metric=[1.5, 2.0, 0.0], bonus_extra=[1.0, 2.0, 3.0], zz_note=["a", "b", "c"]
+    )
     result = RunResult(**{**result.__dict__, "managers": managers})
     path = tmp_path / "b.xlsx"
     write_bonus_sheet(result, path, language="en")
     sheet = load_workbook(path)["Bonus"]
     headers = _headers(sheet)
     row = next(sheet.iter_rows(min_row=2, max_row=2))
-    assert row[headers.index("special_points")].number_format == "0.00"
-    assert row[headers.index("bonus_extra")].number_format == "#,##0.00"
+    assert row[headers.index("zz_metric")].number_format == "#,##0.00"
+    assert row[headers.index("zz_note")].number_format == "General"
+    assert row[headers.index("Bonus: extra")].number_format == "#,##0.00"
 
 
 def test_missing_values_are_empty_cells_not_nan(tmp_path):

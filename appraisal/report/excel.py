@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ from openpyxl.writer.excel import ExcelWriter
 from .._version import __version__
 from ..money import yuan_to_cents
 from .labels import (
+    COLUMNS,
     NUMBER_FORMATS,
     SHEET_NAMES,
     VALUE_COLUMNS,
@@ -730,7 +732,7 @@ def _leaf(value: Any) -> Any:
 _MATRIX_KEYS = ("matrix", "judgment_matrix", "pairwise", "comparison_matrix")
 _CRITERIA_KEYS = ("criteria", "labels", "names", "items")
 _WEIGHT_KEYS = ("weights", "local_weights", "priorities", "weight")
-_TITLE_KEYS = ("matrix_id", "id", "name", "matrix_name", "node", "level")
+_TITLE_KEYS = ("matrix_id", "id", "name", "matrix_name", "node")
 
 
 def _square_matrix(value: Any) -> list[list[Any]] | None:
@@ -749,21 +751,44 @@ def _matrix_of(record: Mapping[str, Any]) -> tuple[str, list[list[Any]]] | None:
     return None
 
 
+def _holds_matrix(value: Any) -> bool:
+    """Whether a matrix record sits anywhere inside `value`."""
+    if isinstance(value, Mapping):
+        return _matrix_of(value) is not None or any(_holds_matrix(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_matrix(v) for v in value)
+    return False
+
+
+@dataclass(frozen=True)
+class _MatrixRecord:
+    path: str
+    title: str
+    record: Mapping[str, Any]
+
+
 def _matrix_blocks(
-    value: Any, path: str, found: list[tuple[str, Mapping[str, Any]]], rest: list[tuple[str, Any]]
+    value: Any, path: str, title: str, found: list[_MatrixRecord], rest: list[tuple[str, Any]]
 ) -> None:
-    """Split the weights document into matrix records and other leaves, in document order."""
+    """Split the weights document into matrix records (in document order, an expert's after
+    the combined matrix it belongs to) and the other leaves."""
     if isinstance(value, Mapping):
         if _matrix_of(value) is not None:
-            found.append((path, value))
+            own = next((str(value[k]) for k in _TITLE_KEYS if value.get(k)), None)
+            here = own or title or path
+            found.append(_MatrixRecord(path, here, value))
+            for key, child in value.items():
+                if _holds_matrix(child):
+                    _matrix_blocks(child, f"{path}.{key}", here, found, rest)
             return
         if not value and path:
             rest.append((path, "{}"))
         for key in value:
-            _matrix_blocks(value[key], f"{path}.{key}" if path else str(key), found, rest)
+            child_path = f"{path}.{key}" if path else str(key)
+            _matrix_blocks(value[key], child_path, str(key), found, rest)
     elif isinstance(value, list | tuple) and any(isinstance(v, Mapping | list) for v in value):
         for index, item in enumerate(value):
-            _matrix_blocks(item, f"{path}[{index}]", found, rest)
+            _matrix_blocks(item, f"{path}[{index}]", title, found, rest)
     else:
         rest.append((path, value))
 
@@ -778,62 +803,93 @@ def _criteria(record: Mapping[str, Any], size: int, weights: Any) -> list[str]:
     return [str(i) for i in range(1, size + 1)]
 
 
+def _dotted_header(key: str, language: Language) -> str:
+    """A flattened key (accepted.justification) with each part shown by its display name."""
+    parts = re.split(r"(\.|\[\d+\])", key)
+    shown = {".": " / "}
+    return "".join(
+        shown.get(part, part) if not part or part == "." or part.startswith("[")
+        else column_header(part, language)
+        for part in parts
+    )
+
+
+def _record_rows(item: _MatrixRecord, language: Language, labels: Labels) -> list[list[CellSpec]]:
+    record = item.record
+    matrix_key, matrix = _matrix_of(record)  # type: ignore[misc]
+    weights = next((record[k] for k in _WEIGHT_KEYS if k in record), None)
+    names = _criteria(record, len(matrix), weights)
+    expert = record.get("expert")
+    who = (
+        f"{column_header('expert', language)} {expert}"
+        if expert not in (None, "")
+        else text("combined", language)
+    )
+    rows: list[list[CellSpec]] = [
+        [(f"{column_header('matrix', language)} {item.title} — {who}", "subtitle")],
+        _kv(text("source", language), f"weights.json: {item.path}"),
+    ]
+    skip = {matrix_key, *_CRITERIA_KEYS, *_WEIGHT_KEYS}
+    for key, value in record.items():
+        if key in skip or _holds_matrix(value):
+            continue
+        if isinstance(value, Mapping | list | tuple) and _has_nested(value):
+            for sub_key, leaf in _flatten(value, str(key)):
+                rows.append(_kv(_dotted_header(sub_key, language), _leaf(leaf), _leaf_kind(leaf)))
+            continue
+        rows.append(_kv(column_header(str(key), language), _leaf(value), _leaf_kind(value, key)))
+    header: list[CellSpec] = [(column_header("criterion", language), "header")]
+    header += [(value_label(n, language, labels), "header") for n in names]
+    if weights is not None:
+        header.append((column_header("weight", language), "header"))
+    rows.append(header)
+    if isinstance(weights, Mapping):
+        weight_list = [weights.get(n) for n in names]
+    elif isinstance(weights, list | tuple):
+        weight_list = list(weights)
+    else:
+        weight_list = []
+    for i, name in enumerate(names):
+        row: list[CellSpec] = [(value_label(name, language, labels), None)]
+        row += [(v, "coefficient") for v in matrix[i]]
+        if weights is not None:
+            row.append((weight_list[i] if i < len(weight_list) else None, "coefficient"))
+        rows.append(row)
+    rows.append([])
+    return rows
+
+
+def _has_nested(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return True
+    return any(isinstance(v, Mapping | list | tuple) for v in value)
+
+
+def _leaf_kind(value: Any, key: str | None = None) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if key is not None and key in COLUMNS:
+        return COLUMNS[key].kind
+    return "coefficient" if isinstance(value, float) else "integer"
+
+
 def _weights_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
     labels = result.labels
     rows: list[list[CellSpec]] = [[(text("ahp_matrices", language), "title")], []]
-    found: list[tuple[str, Mapping[str, Any]]] = []
+    found: list[_MatrixRecord] = []
     rest: list[tuple[str, Any]] = []
-    _matrix_blocks(result.weights, "", found, rest)
+    _matrix_blocks(result.weights, "", "", found, rest)
     if not found and not rest:
         rows.append([(text("no_weights", language), None)])
         return rows
-    for path, record in found:
-        matrix_key, matrix = _matrix_of(record)  # type: ignore[misc]
-        weights = next((record[k] for k in _WEIGHT_KEYS if k in record), None)
-        names = _criteria(record, len(matrix), weights)
-        title_bits = [str(record[k]) for k in _TITLE_KEYS if record.get(k)][:1]
-        if "expert" in record and record["expert"] not in (None, ""):
-            title_bits.append(f"{column_header('expert', language)} {record['expert']}")
-        title = " — ".join(title_bits) if title_bits else path
-        rows.append([(f"{column_header('matrix', language)} {title}", "subtitle")])
-        rows.append(_kv(text("source", language), path))
-        skip = {matrix_key, *_CRITERIA_KEYS, *_WEIGHT_KEYS}
-        for key, value in record.items():
-            if key in skip:
-                continue
-            if isinstance(value, Mapping | list | tuple):
-                for sub_key, leaf in _flatten(value, str(key)):
-                    rows.append(_kv(sub_key, _leaf(leaf)))
-                continue
-            kind = column_kind(str(key), None) if isinstance(value, int | float) else None
-            if isinstance(value, bool):
-                kind = None
-            rows.append(_kv(column_header(str(key), language), value, kind))
-        header: list[CellSpec] = [(column_header("criterion", language), "header")]
-        header += [(value_label(n, language, labels), "header") for n in names]
-        if weights is not None:
-            header.append((column_header("weight", language), "header"))
-        rows.append(header)
-        weight_list = (
-            [weights.get(n) for n in names]
-            if isinstance(weights, Mapping)
-            else list(weights)
-            if isinstance(weights, list | tuple)
-            else []
-        )
-        for i, name in enumerate(names):
-            row: list[CellSpec] = [(value_label(name, language, labels), None)]
-            row += [(v, "coefficient") for v in matrix[i]]
-            if weights is not None:
-                row.append((weight_list[i] if i < len(weight_list) else None, "coefficient"))
-            rows.append(row)
-        rows.append([])
     if rest:
         rows.append([(text("other_values", language), "subtitle")])
         rows.append([(text("item", language), "header"), (text("value", language), "header")])
         for key, value in rest:
-            kind = "coefficient" if isinstance(value, float) else None
-            rows.append(_kv(key, _leaf(value), kind))
+            rows.append(_kv(_dotted_header(key, language), _leaf(value), _leaf_kind(value)))
+        rows.append([])
+    for item in found:
+        rows.extend(_record_rows(item, language, labels))
     return rows
 
 

@@ -104,11 +104,31 @@ COLUMNS: dict[str, ColumnLabel] = {
     "rorac_weighted": _c("加权风险调整后利润", "Weighted RORAC", "money"),
     "economic_capital": _c("经济资本", "Economic capital", "money"),
     "rorac_ratio": _c("经济资本回报率", "RORAC ratio (profit / capital)", "percent"),
+    "accounts": _c("账户数", "Accounts", "integer"),
+    "direct_cost": _c("直接成本(Cd)", "Direct cost, FTP (Cd)", "money"),
+    "rorac_category": _c("业务大类风险调整后利润", "RORAC of the category", "money"),
+    "category_weight": _c("业务大类权重", "Category weight", "coefficient"),
+    "category_name_zh": _c("业务大类中文名", "Category name (zh)", "text"),
+    "category_name_en": _c("业务大类英文名", "Category name (en)", "text"),
+    "has_capital": _c("有经济资本", "Has economic capital", "text"),
+    "has_business": _c("有业务", "Has business", "text"),
+    "rorac_indicator": _c("考核用风险调整后利润指标", "RORAC used by the scorecard", "number"),
     "rorac_target": _c("风险调整后利润目标", "RORAC target", "money"),
     "gap": _c("与目标差额", "Gap to target", "money"),
     "gap_to_target": _c("与目标差额", "Gap to target", "money"),
     # scorecard
     "dimension": _c("维度", "Dimension", "text"),
+    "source": _c("数据来源", "Source", "text"),
+    "input_row": _c("输入行号", "Input row", "integer"),
+    "raw_score": _c("原始得分", "Raw score", "score"),
+    "dimension_weight": _c("维度权重", "Dimension weight", "coefficient"),
+    "joined_during_period": _c("期内入职", "Joined during period", "text"),
+    "left_during_period": _c("期内离职", "Left during period", "text"),
+    "additional_points_raw": _c("附加分(封顶前)", "Additional points before cap", "score"),
+    "weighted_score": _c("加权得分", "Weighted score", "score"),
+    "composite_before_proration": _c("折算前综合得分", "Composite before proration", "score"),
+    "excluded": _c("不参与评级", "Excluded from grading", "text"),
+    "rank_in_unit": _c("单位内排名", "Rank in unit", "integer"),
     "indicator": _c("指标", "Indicator", "text"),
     "actual": _c("实际值", "Actual", "number"),
     "target": _c("目标值", "Target", "number"),
@@ -134,6 +154,10 @@ COLUMNS: dict[str, ColumnLabel] = {
     "bonus_profit": _c("利润奖金", "Profit-linked bonus", "money"),
     "grade_bonus": _c("等级奖金", "Grade-linked bonus", "money"),
     "bonus_grade": _c("等级奖金", "Grade-linked bonus", "money"),
+    "base": _c("采用的绩效工资基数", "Pay base used", "money"),
+    "limit_adjustment": _c("封顶保底调整", "Cap/floor adjustment", "money"),
+    "limit_applied": _c("封顶保底说明", "Cap/floor applied", "text"),
+    "pool_redistributed": _c("公共绩效池再分配", "Shared-pool redistribution", "money"),
     "bonus_gross": _c("应发奖金", "Gross bonus", "money"),
     "withheld": _c("公共绩效池留存", "Withheld into shared pool", "money"),
     "pool_allocation": _c("公共绩效池分配", "Shared-pool allocation", "money"),
@@ -144,6 +168,11 @@ COLUMNS: dict[str, ColumnLabel] = {
     "redistributed": _c("再分配", "Redistributed", "money"),
     "carry_out": _c("结转下期", "Carried out", "money"),
     "amount": _c("金额", "Amount", "money"),
+    "amount_cents": _c("金额(分)", "Amount (cents)", "integer"),
+    "withhold_rate": _c("留存比例", "Withholding rate", "percent"),
+    "mode": _c("分配方式", "Mode", "text"),
+    "source_file": _c("来源文件", "Source file", "text"),
+    "source_row": _c("来源行号", "Source row", "integer"),
     "reason": _c("分配原因", "Reason", "text"),
     "approved_by": _c("审批人", "Approved by", "text"),
     "note": _c("备注", "Note", "text"),
@@ -190,6 +219,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "branch": {"zh": "分行", "en": "Branch"},
     "sub_branch": {"zh": "支行", "en": "Sub-branch"},
     "team": {"zh": "团队", "en": "Team"},
+    "total": {"zh": "合计", "en": "Total"},
 }
 
 SHEET_NAMES: dict[str, dict[Language, str]] = {
@@ -243,7 +273,8 @@ TEXT: dict[str, dict[Language, str]] = {
     "unit_name": {"zh": "考核单位名称", "en": "Unit name"},
     "language": {"zh": "语言", "en": "Language"},
     "ahp_matrices": {"zh": "层次分析法判断矩阵", "en": "AHP pairwise-comparison matrices"},
-    "other_values": {"zh": "其他权重结果", "en": "Other weight results"},
+    "other_values": {"zh": "权重设置与结果", "en": "Weight settings and results"},
+    "combined": {"zh": "综合(专家合成)", "en": "combined (all experts)"},
     "no_weights": {"zh": "本次运行没有权重结果", "en": "No weights in this run"},
     "name_suffix": {"zh": "名称", "en": " name"},
     "score_suffix": {"zh": "得分", "en": " score"},
@@ -271,6 +302,40 @@ def value_label(value: str, language: Language, labels: Mapping[str, Mapping[str
     return value
 
 
+# Derived columns: (suffix or prefix, zh template, en template); {base} is the base's name.
+_SUFFIXES: tuple[tuple[str, str, str], ...] = (
+    ("_stock", "存量{base}", "{base} (stock)"),
+    ("_increment", "增量{base}", "{base} (new business)"),
+    ("_band_coefficient", "{base}档次系数", "{base} band coefficient"),
+    ("_band", "{base}档次", "{base} band"),
+    ("_points", "{base}点数", "{base} points"),
+)
+_PREFIXES: tuple[tuple[str, str, str], ...] = (("bonus_", "{base}奖金", "Bonus: {base}"),)
+
+
+def _derived(
+    key: str, language: Language, labels: Mapping[str, Mapping[str, str]]
+) -> tuple[str, Kind | None] | None:
+    """Header and kind of a column named after another (rorac_stock, bonus_<component>...)."""
+    for suffix, zh, en in _SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            base = key[: -len(suffix)]
+            entry = COLUMNS.get(base)
+            if entry is not None:
+                name = entry.header(language)
+                kind: Kind | None = entry.kind
+            else:
+                name = value_label(base, language, labels)
+                kind = None
+            return (zh if language == "zh" else en).format(base=name), kind
+    for prefix, zh, en in _PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            base = key[len(prefix) :]
+            name = value_label(base, language, labels)
+            return (zh if language == "zh" else en).format(base=name), "money"
+    return None
+
+
 _ID_PREFIXES = ("score_", "dimension_score_")
 _ID_SUFFIXES = ("_score",)
 
@@ -295,10 +360,13 @@ def column_header(
     entry = COLUMNS.get(key)
     if entry is not None:
         return entry.header(language)
-    if labels:
-        ident = _labelled_id(key, labels)
-        if ident is not None:
-            return value_label(ident, language, labels) + text("score_suffix", language)
+    labels = labels or {}
+    ident = _labelled_id(key, labels)
+    if ident is not None:
+        return value_label(ident, language, labels) + text("score_suffix", language)
+    derived = _derived(key, language, labels)
+    if derived is not None:
+        return derived[0]
     return key
 
 
@@ -313,6 +381,9 @@ def column_kind(
         return entry.kind
     if labels and _labelled_id(key, labels) is not None:
         return "score"
+    derived = _derived(key, "en", labels or {})
+    if derived is not None and derived[1] is not None:
+        return derived[1]
     lowered = key.lower()
     if dtype is not None and pd.api.types.is_datetime64_any_dtype(dtype):
         return "date"
