@@ -34,6 +34,7 @@ LABELS = {
 }
 
 
+BOARD_NOTE = "reviewed by the board on 2026-10-05"
 SOURCE_MATRIX = [[1, 2, 3, 5], [1 / 2, 1, 2, 3], [1 / 3, 1 / 2, 1, 2], [1 / 5, 1 / 3, 1 / 2, 1]]
 DIMENSIONS = ["financial", "customer", "internal_process", "learning_growth"]
 
@@ -51,14 +52,14 @@ def weights_document() -> dict:
         "method": "geometric_mean",
         "ri_table": "saaty_1980",
         "cr_threshold": 0.1,
-        "accepted": {"dimensions": "reviewed by the board on 2026-10-05"},
+        "accepted": {"dimensions": BOARD_NOTE},
         "local_weights": {"dimensions": combined["weights"], "customer": {"deposit_plan": 1.0}},
         "matrices": {
             "dimensions": {
                 **combined,
                 "combined_from": ["E1", "E2"],
                 "excluded_experts": [],
-                "accepted": {"justification": "reviewed by the board on 2026-10-05", "used": False},
+                "accepted": {"justification": BOARD_NOTE, "used": False},
                 "passed": True,
                 "experts": experts,
             }
@@ -303,12 +304,13 @@ def test_weights_sheet_holds_every_matrix_and_consistency(written):
     assert block["Random index RI"] == 0.9 and block["RI table"] == "saaty_1980"
     assert block["Consistency ratio CR"] == pytest.approx(0.0054, abs=5e-5)
     assert block["Consistent"] is True
-    assert block["Accepted / Accepted justification"] == "reviewed by the board on 2026-10-05"
+    accepted = "Accepted with justification / Accepted justification"
+    assert block[accepted] == BOARD_NOTE
     financial = next(r for r in rows[first:] if r[0] == "Financial")
     assert list(financial[1:5]) == [1, 2, 3, 5]
     assert financial[5] == pytest.approx(0.4832, abs=5e-5)
     flat = [v for r in rows for v in r if v is not None]
-    assert "Accepted / dimensions" in flat and "reviewed by the board on 2026-10-05" in flat
+    assert "Accepted with justification / dimensions" in flat and BOARD_NOTE in flat
 
 
 def test_run_sheet_lists_inputs_with_hashes(written):

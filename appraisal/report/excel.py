@@ -42,6 +42,7 @@ from .labels import (
     VALUE_COLUMNS,
     Kind,
     Language,
+    ahp_header,
     column_header,
     column_kind,
     text,
@@ -809,7 +810,7 @@ def _dotted_header(key: str, language: Language) -> str:
     shown = {".": " / "}
     return "".join(
         shown.get(part, part) if not part or part == "." or part.startswith("[")
-        else column_header(part, language)
+        else ahp_header(part, language)
         for part in parts
     )
 
@@ -837,7 +838,7 @@ def _record_rows(item: _MatrixRecord, language: Language, labels: Labels) -> lis
             for sub_key, leaf in _flatten(value, str(key)):
                 rows.append(_kv(_dotted_header(sub_key, language), _leaf(leaf), _leaf_kind(leaf)))
             continue
-        rows.append(_kv(column_header(str(key), language), _leaf(value), _leaf_kind(value, key)))
+        rows.append(_kv(ahp_header(str(key), language), _leaf(value), _leaf_kind(value, key)))
     header: list[CellSpec] = [(column_header("criterion", language), "header")]
     header += [(value_label(n, language, labels), "header") for n in names]
     if weights is not None:

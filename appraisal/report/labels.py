@@ -15,6 +15,7 @@ from typing import Literal
 import pandas as pd
 
 __all__ = [
+    "AHP_KEYS",
     "COLUMNS",
     "NUMBER_FORMATS",
     "SHEET_NAMES",
@@ -24,6 +25,7 @@ __all__ = [
     "ColumnLabel",
     "Kind",
     "Language",
+    "ahp_header",
     "column_header",
     "column_kind",
     "text",
@@ -104,7 +106,7 @@ COLUMNS: dict[str, ColumnLabel] = {
     "rorac_weighted": _c("加权风险调整后利润", "Weighted RORAC", "money"),
     "economic_capital": _c("经济资本", "Economic capital", "money"),
     "rorac_ratio": _c("经济资本回报率", "RORAC ratio (profit / capital)", "percent"),
-    "accounts": _c("账户数", "Accounts", "integer"),
+    "accounts": _c("账户数", "Accounts", "number"),  # fractional under credit splits
     "direct_cost": _c("直接成本(Cd)", "Direct cost, FTP (Cd)", "money"),
     "rorac_category": _c("业务大类风险调整后利润", "RORAC of the category", "money"),
     "category_weight": _c("业务大类权重", "Category weight", "coefficient"),
@@ -220,6 +222,35 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "sub_branch": {"zh": "支行", "en": "Sub-branch"},
     "team": {"zh": "团队", "en": "Team"},
     "total": {"zh": "合计", "en": "Total"},
+    "profit": {"zh": "利润", "en": "Profit"},
+}
+
+# Keys of weights.json whose meaning there differs from a column of the same name.
+AHP_KEYS: dict[str, ColumnLabel] = {
+    "completion": _c("缺失判断补全方法", "Completion of missing judgments", "text"),
+    "source": _c("判断矩阵来源文件", "Judgments file", "text"),
+    "cr_threshold": _c("CR 阈值", "CR threshold", "coefficient"),
+    "ri_table_source": _c("RI 表出处", "RI table source", "text"),
+    "inconsistent_expert": _c("不一致专家的处理", "Inconsistent expert policy", "text"),
+    "expert_weights": _c("专家权重", "Expert weights", "coefficient"),
+    "expert_weight": _c("专家权重", "Expert weight", "coefficient"),
+    "passed": _c("通过检验", "Passed", "text"),
+    "accepted": _c("经说明后接受", "Accepted with justification", "text"),
+    "used": _c("已采用该接受", "Acceptance used", "text"),
+    "gci": _c("几何一致性指标 GCI", "Geometric consistency index GCI", "coefficient"),
+    "gci_threshold": _c("GCI 阈值", "GCI threshold", "coefficient"),
+    "combined_from": _c("合成所用专家", "Combined from experts", "text"),
+    "excluded_experts": _c("剔除的专家", "Excluded experts", "text"),
+    "blocking": _c("未通过原因", "Blocking problems", "text"),
+    "diagnostics": _c("诊断", "Diagnostics", "text"),
+    "rows": _c("输入行号", "Input rows", "text"),
+    "excluded": _c("已剔除", "Excluded", "text"),
+    "exclusion_reason": _c("剔除原因", "Exclusion reason", "text"),
+    "local_weights": _c("层内权重", "Local weights", "coefficient"),
+    "filled": _c("补全的判断", "Filled judgments", "text"),
+    "criterion_a": _c("准则 A", "Criterion A", "text"),
+    "criterion_b": _c("准则 B", "Criterion B", "text"),
+    "implied": _c("一致时应有值", "Value implied by the weights", "coefficient"),
 }
 
 SHEET_NAMES: dict[str, dict[Language, str]] = {
@@ -351,6 +382,12 @@ def _labelled_id(key: str, labels: Mapping[str, Mapping[str, str]]) -> str | Non
         if key.endswith(suffix) and key[: -len(suffix)] in labels:
             return key[: -len(suffix)]
     return None
+
+
+def ahp_header(key: str, language: Language) -> str:
+    """Header of a weights.json key: its AHP meaning first, else the column registry's."""
+    entry = AHP_KEYS.get(key)
+    return entry.header(language) if entry is not None else column_header(key, language)
 
 
 def column_header(
