@@ -447,3 +447,13 @@ def test_empty_frames_still_get_their_sheets(tmp_path):
     book = load_workbook(path)
     assert _headers(book["Bonus"])[0] == "Manager ID"
     assert book["Bonus"].max_row == 1
+
+
+def test_every_part_is_well_formed_xml(written, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    for path in written.values():
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.endswith((".xml", ".rels")):
+                    ET.fromstring(archive.read(name))  # raises on malformed XML

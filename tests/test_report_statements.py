@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from test_report_excel import make_result
@@ -112,3 +113,15 @@ def test_no_managers_no_statements(tmp_path):
     result = make_result()
     result = RunResult(**{**result.__dict__, "managers": result.managers.iloc[0:0]})
     assert write_statements(result, tmp_path, language="en") == []
+
+
+def test_missing_dates_and_amounts_are_empty_cells(tmp_path):
+    result = make_result()
+    managers = result.managers.assign(leave_date=pd.to_datetime([None, "2026-10-15", None]))
+    managers.loc[0, "pool_allocation"] = float("nan")
+    result = RunResult(**{**result.__dict__, "managers": managers})
+    first, second, _ = write_statements(result, tmp_path, language="en")
+    rows = {r[0]: r[1] for r in load_workbook(first).worksheets[0].iter_rows(values_only=True)}
+    assert rows["Leave date"] is None and rows["Shared-pool allocation"] is None
+    rows = {r[0]: r[1] for r in load_workbook(second).worksheets[0].iter_rows(values_only=True)}
+    assert rows["Leave date"].date().isoformat() == "2026-10-15"

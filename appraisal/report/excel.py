@@ -220,7 +220,8 @@ class SheetBook:
             styles.append(NamedStyle(name=_STYLE_PREFIX + kind, number_format=number_format))
         for style in styles:
             self.workbook.add_named_style(style)
-        self._bodies: dict[Any, tuple[list[_Column], list[tuple[int, int]], int]] = {}
+        self._bodies: dict[Any, Callable[[Any], None]] = {}
+        self._ids: dict[str, tuple[int, int]] = {}
 
     # -- cells -----------------------------------------------------------------------------
     def cell(self, sheet: Any, style: str, *, inert: bool = False) -> Cell:
@@ -253,22 +254,40 @@ class SheetBook:
                 widths[col] = max(widths.get(col, _MIN_WIDTH), min(width, _MAX_WIDTH))
         count = max(widths) if widths else 1
         sheet = self.sheet(title, [widths.get(i, _MIN_WIDTH) for i in range(1, count + 1)])
-        for row in rows:
-            sheet.append(self._spec_cells(sheet, row))
+        epoch = self.workbook.epoch
+        prepared = [
+            [
+                (col, _python_value(value), self._style_ids(sheet, style, value))
+                for col, (value, style) in enumerate(row, start=1)
+            ]
+            for row in rows
+        ]
+
+        def write(target: Any) -> None:
+            parts = []
+            for number, row in enumerate(prepared, start=1):
+                cells = "".join(
+                    _cell_xml(f"{get_column_letter(col)}{number}", ids[0], ids[1], value, epoch)
+                    if value is not None
+                    else f'<c r="{get_column_letter(col)}{number}" s="{ids[0]}"/>'
+                    if ids[2]
+                    else ""
+                    for col, value, ids in row
+                )
+                parts.append(f'<row r="{number}">{cells}</row>')
+            target.write("".join(parts).encode("utf-8"))
+
+        self._bodies[sheet] = write
         return sheet
 
-    def _spec_cells(self, sheet: Any, row: Sequence[CellSpec]) -> list[Cell]:
-        cells = []
-        for col, (value, style) in enumerate(row, start=1):
-            python_value = _python_value(value)
-            if python_value is None and style != "header":
-                continue
-            data_type = _data_type(python_value)
-            inert = data_type == "s" and str(python_value).startswith(FORMULA_PREFIXES)
-            cell = self.cell(sheet, style or _default_style(data_type), inert=inert)
-            _set(cell, python_value, data_type, col)
-            cells.append(cell)
-        return cells
+    def _style_ids(self, sheet: Any, style: str | None, value: Any) -> tuple[int, int, bool]:
+        """(style id, quote-prefixed style id, styled even when empty) of a block cell."""
+        name = style or _default_style(_data_type(_python_value(value)))
+        ids = self._ids.get(name)
+        if ids is None:
+            ids = (self.cell(sheet, name).style_id, self.cell(sheet, name, inert=True).style_id)
+            self._ids[name] = ids
+        return ids[0], ids[1], name == "header"
 
     # -- large tables ----------------------------------------------------------------------
     def frame_sheet(self, title: str, frame: pd.DataFrame) -> Any:
@@ -286,20 +305,15 @@ class SheetBook:
         if columns:
             last = get_column_letter(len(columns))
             sheet.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
-        styles = [
-            (self.cell(sheet, c.kind).style_id, self.cell(sheet, c.kind, inert=True).style_id)
-            for c in columns
-        ]
-        self._bodies[sheet] = (columns, styles, len(frame))
-        return sheet
-
-    def _body_writer(self, sheet: Any) -> Callable[[Any], None]:
-        columns, styles, count = self._bodies[sheet]
+        styles = [self._style_ids(sheet, c.kind, None)[:2] for c in columns]
+        count = len(frame)
+        epoch = self.workbook.epoch
 
         def write(target: Any) -> None:
-            _write_rows_xml(target, columns, styles, count, self.workbook.epoch)
+            _write_rows_xml(target, columns, styles, count, epoch)
 
-        return write
+        self._bodies[sheet] = write
+        return sheet
 
     def save(self, path: Path) -> None:
         """Write the workbook with fixed timestamps (byte-identical for identical content)."""
@@ -308,7 +322,7 @@ class SheetBook:
         if not self.workbook.worksheets:
             self.workbook.create_sheet()
         bodies = {
-            f"xl/worksheets/sheet{index}.xml": self._body_writer(sheet)
+            f"xl/worksheets/sheet{index}.xml": self._bodies[sheet]
             for index, sheet in enumerate(self.workbook.worksheets, start=1)
             if sheet in self._bodies
         }
@@ -349,7 +363,10 @@ def _cell_xml(ref: str, style: int, inert: int, value: Any, epoch: datetime) -> 
     if isinstance(value, int | float):
         return f'<c r="{ref}" s="{style}" t="n"><v>{value!r}</v></c>'
     if isinstance(value, datetime | date):
-        return f'<c r="{ref}" s="{style}" t="n"><v>{to_excel(value, epoch)!r}</v></c>'
+        serial = to_excel(value, epoch)
+        if serial is None:  # not a date (NaT)
+            return ""
+        return f'<c r="{ref}" s="{style}" t="n"><v>{serial!r}</v></c>'
     text_value = str(value)
     chosen = inert if text_value.startswith(FORMULA_PREFIXES) else style
     return f'<c r="{ref}" s="{chosen}" t="inlineStr"><is>{_xml_text(text_value)}</is></c>'
@@ -404,7 +421,7 @@ def _default_style(data_type: str) -> str:
 
 def _python_value(value: Any) -> Any:
     """A plain Python value openpyxl writes as a number, date, bool or text; None for missing."""
-    if value is None:
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, str):
         return _clean_text(value)
@@ -423,8 +440,6 @@ def _python_value(value: Any) -> Any:
         return None if pd.isna(value) else value.to_pydatetime()
     if isinstance(value, datetime | date):
         return value
-    if value is pd.NaT or value is pd.NA:
-        return None
     if isinstance(value, Mapping | list | tuple):
         return _clean_text(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))
     return _clean_text(str(value))

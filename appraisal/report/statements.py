@@ -9,7 +9,7 @@ about another manager (no unit totals, no ranks of others) is written.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +43,7 @@ ROSTER_COLUMNS = (
 )
 _SAFE_NAME = re.compile(r"[^\w.-]", flags=re.UNICODE)
 _RORAC_TARGET_COLUMNS = ("rorac_target", "target")
-_NO_ROWS = np.array([], dtype=np.intp)
+_NAMED_VALUES = ("grade", "category", "reason")
 
 
 def statement_filename(manager_id: str) -> str:
@@ -61,84 +61,113 @@ def _positions(frame: pd.DataFrame) -> dict[Any, np.ndarray]:
     return frame.groupby("manager_id", sort=False, dropna=True).indices
 
 
-def _key_values(
-    row: pd.Series, frame: pd.DataFrame, keys: Sequence[str], language: Language, labels: Any
-) -> list[list[CellSpec]]:
-    rows: list[list[CellSpec]] = []
-    for key in keys:
-        value = row[key]
-        kind = column_kind(key, frame[key].dtype, labels)
-        rows.append([(column_header(key, language, labels), None), (value, kind)])
-        if key in ("grade", "category", "reason") and isinstance(value, str):
-            name = value_label(value, language, labels)
-            if name != value:
-                header = column_header(key, language) + text("name_suffix", language)
-                rows.append([(header, None), (name, "text")])
-    return rows
+class _Table:
+    """A manager-keyed frame rendered once as block rows; a statement picks its own rows."""
+
+    def __init__(self, frame: pd.DataFrame, language: Language, labels: Any) -> None:
+        self.positions = _positions(frame)
+        if self.positions:
+            self.rows = table_rows(frame.drop(columns=["manager_id"]), language, labels)
+        else:
+            self.rows = []
+
+    def of(self, manager_id: Any) -> list[list[CellSpec]]:
+        """Header and the manager's rows; nothing when the manager has none."""
+        picked = self.positions.get(manager_id)
+        if picked is None or len(picked) == 0:
+            return []
+        return [self.rows[0], *(self.rows[1 + i] for i in picked)]
 
 
-def _rorac_block(
-    rorac: pd.DataFrame, manager: pd.Series, scores: pd.DataFrame, language: Language, labels: Any
-) -> list[list[CellSpec]]:
-    """The manager's RORAC rows, a gap column when a target is given, and the total vs target."""
-    frame = rorac.drop(columns=["manager_id"])
-    target = next((c for c in _RORAC_TARGET_COLUMNS if c in frame.columns), None)
-    if target is not None and "rorac" in frame.columns and "gap_to_target" not in frame.columns:
-        frame = frame.assign(gap_to_target=frame["rorac"] - frame[target])
-    rows = table_rows(frame, language, labels) if not frame.empty else []
-    total = manager.get("rorac")
-    total_target = None
-    if "indicator" in scores.columns and "target" in scores.columns:
-        match = scores.loc[scores["indicator"] == "rorac", "target"]
-        if len(match) == 1 and pd.notna(match.iloc[0]):
-            total_target = float(match.iloc[0])
-    if total is not None and pd.notna(total):
-        rows.append([])
-        rows.append([(text("total", language), None), (float(total), "money")])
-        if total_target is not None:
-            rows.append([(column_header("rorac_target", language), None), (total_target, "money")])
-            gap = float(total) - total_target
-            rows.append([(column_header("gap_to_target", language), None), (gap, "money")])
-    return rows
+class _KeyValues:
+    """The managers frame's columns as (label, value) rows, headers and kinds resolved once."""
+
+    def __init__(
+        self, managers: pd.DataFrame, keys: Sequence[str], language: Language, labels: Any
+    ) -> None:
+        self.keys = list(keys)
+        self.headers = [column_header(k, language, labels) for k in self.keys]
+        self.kinds = [column_kind(k, managers[k].dtype, labels) for k in self.keys]
+        self.name_header = {
+            k: column_header(k, language) + text("name_suffix", language)
+            for k in self.keys
+            if k in _NAMED_VALUES
+        }
+        self.language = language
+        self.labels = labels
+
+    def rows(self, record: Mapping[str, Any]) -> list[list[CellSpec]]:
+        out: list[list[CellSpec]] = []
+        for key, header, kind in zip(self.keys, self.headers, self.kinds, strict=True):
+            value = record[key]
+            out.append([(header, None), (value, kind)])
+            if key in self.name_header and isinstance(value, str):
+                name = value_label(value, self.language, self.labels)
+                if name != value:
+                    out.append([(self.name_header[key], None), (name, "text")])
+        return out
+
+
+def _rorac_frame(rorac: pd.DataFrame) -> pd.DataFrame:
+    """RORAC rows with a gap column when the rows carry a target."""
+    target = next((c for c in _RORAC_TARGET_COLUMNS if c in rorac.columns), None)
+    if target is not None and "rorac" in rorac.columns and "gap_to_target" not in rorac.columns:
+        return rorac.assign(gap_to_target=rorac["rorac"] - rorac[target])
+    return rorac
+
+
+def _rorac_targets(scores: pd.DataFrame) -> dict[Any, float]:
+    """Each manager's target of the `rorac` indicator, where there is exactly one."""
+    if scores.empty or not {"manager_id", "indicator", "target"} <= set(scores.columns):
+        return {}
+    rows = scores.loc[scores["indicator"] == "rorac", ["manager_id", "target"]]
+    rows = rows[~rows["manager_id"].duplicated(keep=False) & rows["target"].notna()]
+    return dict(zip(rows["manager_id"], rows["target"].astype(float), strict=True))
 
 
 def _statement_rows(
     result: RunResult,
-    manager: pd.Series,
-    scores: pd.DataFrame,
-    rorac: pd.DataFrame,
-    allocations: pd.DataFrame,
+    record: Mapping[str, Any],
+    tables: Mapping[str, _Table],
+    fields: Mapping[str, _KeyValues],
+    rorac_target: float | None,
     language: Language,
 ) -> list[list[CellSpec]]:
-    labels = result.labels
-    managers = result.managers
-    roster = [c for c in ROSTER_COLUMNS if c in managers.columns]
-    others = [c for c in managers.columns if c not in ROSTER_COLUMNS]
+    manager_id = record["manager_id"]
     rows: list[list[CellSpec]] = [
         [(f"{text('statement', language)} {result.period.label}", "title")],
         [],
         [(text("basic_info", language), "subtitle")],
         [(column_header("period", language), None), (result.period.label, "text")],
-        *_key_values(manager, managers, roster, language, labels),
+        *fields["roster"].rows(record),
         [],
     ]
-    if not scores.empty:
+    indicators = tables["scores"].of(manager_id)
+    if indicators:
         rows.append([(text("indicators", language), "subtitle")])
-        rows.extend(table_rows(scores.drop(columns=["manager_id"]), language, labels))
+        rows.extend(indicators)
         rows.append([])
-    rorac_rows = _rorac_block(rorac, manager, scores, language, labels) if not rorac.empty else []
-    if rorac_rows:
+    categories = tables["rorac"].of(manager_id)
+    total = record.get("rorac")
+    has_total = total is not None and pd.notna(total)
+    if categories or has_total:
         rows.append([(text("rorac_by_category", language), "subtitle")])
-        rows.extend(rorac_rows)
+        rows.extend(categories)
+        if has_total:
+            rows.append([])
+            rows.append([(text("total", language), None), (float(total), "money")])
+            if rorac_target is not None:
+                target_header = column_header("rorac_target", language)
+                rows.append([(target_header, None), (rorac_target, "money")])
+                gap = float(total) - rorac_target
+                rows.append([(column_header("gap_to_target", language), None), (gap, "money")])
         rows.append([])
     rows.append([(text("result", language), "subtitle")])
-    rows.extend(_key_values(manager, managers, others, language, labels))
+    rows.extend(fields["result"].rows(record))
     rows.append([])
     rows.append([(text("pool_allocation", language), "subtitle")])
-    if allocations.empty:
-        rows.append([(text("none", language), None)])
-    else:
-        rows.extend(table_rows(allocations.drop(columns=["manager_id"]), language, labels))
+    allocations = tables["allocations"].of(manager_id)
+    rows.extend(allocations or [[(text("none", language), None)]])
     return rows
 
 
@@ -171,26 +200,31 @@ def write_statements(
     if "manager_id" not in managers.columns:
         raise AppraisalError("statements: the managers frame has no manager_id column")
     names = _check_ids(managers["manager_id"])
-    frames = {
-        "scores": result.scores,
-        "rorac": result.rorac,
-        "allocations": result.pool_allocations,
+    labels = result.labels
+    tables = {
+        "scores": _Table(result.scores, language, labels),
+        "rorac": _Table(_rorac_frame(result.rorac), language, labels),
+        "allocations": _Table(result.pool_allocations, language, labels),
     }
-    positions = {key: _positions(frame) for key, frame in frames.items()}
+    roster = [c for c in ROSTER_COLUMNS if c in managers.columns]
+    others = [c for c in managers.columns if c not in ROSTER_COLUMNS]
+    fields = {
+        "roster": _KeyValues(managers, roster, language, labels),
+        "result": _KeyValues(managers, others, language, labels),
+    }
+    targets = _rorac_targets(result.scores)
     stamp = fixed_timestamp(result.period)
     sheet_name = SHEET_NAMES["statement"][language]
+    columns = [str(c) for c in managers.columns]
     written = []
-    for position, filename in enumerate(names):
-        manager = managers.iloc[position]
-        manager_id = manager["manager_id"]
-        own = {
-            key: frame.iloc[positions[key].get(manager_id, _NO_ROWS)]
-            for key, frame in frames.items()
-        }
+    for values, filename in zip(
+        managers.itertuples(index=False, name=None), names, strict=True
+    ):
+        record = dict(zip(columns, values, strict=True))
         rows = _statement_rows(
-            result, manager, own["scores"], own["rorac"], own["allocations"], language
+            result, record, tables, fields, targets.get(record["manager_id"]), language
         )
-        book = SheetBook(language, result.labels, stamp)
+        book = SheetBook(language, labels, stamp)
         book.block_sheet(sheet_name, rows)
         path = folder / filename
         book.save(path)
