@@ -457,3 +457,22 @@ def test_every_part_is_well_formed_xml(written, tmp_path):
             for name in archive.namelist():
                 if name.endswith((".xml", ".rels")):
                     ET.fromstring(archive.read(name))  # raises on malformed XML
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    amounts=st.lists(
+        st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=3, max_size=3
+    )
+)
+def test_numbers_round_trip_exactly(tmp_path, amounts):
+    result = make_result()
+    managers = result.managers.assign(bonus_final=amounts)
+    result = RunResult(**{**result.__dict__, "managers": managers})
+    path = tmp_path / "n.xlsx"
+    write_bonus_sheet(result, path, language="en")
+    sheet = load_workbook(path)["Bonus"]
+    column = _headers(sheet).index("Final bonus")
+    assert [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)] == amounts
