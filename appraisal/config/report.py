@@ -14,19 +14,21 @@ OutputFile = Literal[
     "managers_csv",
     "scores_csv",
     "rorac_csv",
+    "rollups_csv",
     "pool_ledger_csv",
+    "pool_allocations_csv",
     "weights_json",
     "bonus_sheet",
-    "manifest",
 ]
 OUTPUT_FILES: tuple[OutputFile, ...] = (
     "managers_csv",
     "scores_csv",
     "rorac_csv",
+    "rollups_csv",
     "pool_ledger_csv",
+    "pool_allocations_csv",
     "weights_json",
     "bonus_sheet",
-    "manifest",
 )
 
 
@@ -43,7 +45,8 @@ class OutputConfig(StrictModel):
         description="language of headers, sheet names and charts; default: the root `language`",
     )
     files: tuple[OutputFile, ...] = Field(
-        default=OUTPUT_FILES, description="which files to write (statements and charts apart)"
+        default=OUTPUT_FILES, description="which files to write; manifest.json is always written (the audit "
+        "trail), statements and charts are switched apart"
     )
     statements: bool = Field(
         default=False, description="write one statement (绩效单) per manager into statements/"

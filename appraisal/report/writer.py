@@ -43,13 +43,23 @@ def _money_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if column_kind(str(c)) == "money"]
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Deterministic CSV: money with two decimals, other floats in shortest round-trip form."""
+def _fixed(values: pd.Series, decimals: int) -> pd.Series:
+    return values.map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}f}")
+
+
+def write_csv(frame: pd.DataFrame, path: Path, *, decimals: int | None = None) -> None:
+    """Deterministic CSV: money with two decimals; other floats with `decimals`, or in their
+    shortest round-trip form when None (full precision)."""
     out = frame.copy()
-    for column in _money_columns(out):
+    money = set(_money_columns(out))
+    for column in out.columns:
         values = out[column]
-        if pd.api.types.is_numeric_dtype(values):
-            out[column] = values.map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
+        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+            continue
+        if column in money:
+            out[column] = _fixed(values, 2)
+        elif decimals is not None and pd.api.types.is_float_dtype(values):
+            out[column] = _fixed(values, decimals)
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].dt.strftime("%Y-%m-%d").fillna("")
@@ -88,19 +98,22 @@ def _write_all(result: RunResult, folder: Path, statements: bool,
         if progress:
             progress(stage, rows, time.perf_counter() - started)
 
-    def csv(name: str, frame: pd.DataFrame) -> None:
-        outputs[name] = folder / name
-        write_csv(frame, outputs[name])
+    wanted = set(result.config.output.files)
+    decimals = result.config.output.csv_decimals
 
     def tables() -> None:
-        csv("managers.csv", result.managers)
-        csv("scores.csv", result.scores)
-        csv("rorac.csv", result.rorac)
-        csv("rollups.csv", result.rollups)
-        csv("pool_ledger.csv", result.pool_ledger)
-        csv("pool_allocations.csv", result.pool_allocations)
-        outputs["weights.json"] = folder / "weights.json"
-        write_json(result.weights, outputs["weights.json"])
+        frames = {
+            "managers": result.managers, "scores": result.scores, "rorac": result.rorac,
+            "rollups": result.rollups, "pool_ledger": result.pool_ledger,
+            "pool_allocations": result.pool_allocations,
+        }
+        for name, frame in frames.items():
+            if f"{name}_csv" in wanted:
+                outputs[f"{name}.csv"] = folder / f"{name}.csv"
+                write_csv(frame, outputs[f"{name}.csv"], decimals=decimals)
+        if "weights_json" in wanted:
+            outputs["weights.json"] = folder / "weights.json"
+            write_json(result.weights, outputs["weights.json"])
 
     timed("write csv", len(result.managers), tables)
     charts: dict[str, Path] = {}
@@ -110,10 +123,11 @@ def _write_all(result: RunResult, folder: Path, statements: bool,
 
         timed("charts", len(result.managers), draw)
         outputs.update({f"charts/{p.name}": p for p in charts.values()})
-    sheet = folder / "bonus_sheet.xlsx"
-    timed("workbook", len(result.managers),
-          lambda: write_bonus_sheet(result, sheet, language=language, charts=charts))
-    outputs["bonus_sheet.xlsx"] = sheet
+    if "bonus_sheet" in wanted:
+        sheet = folder / "bonus_sheet.xlsx"
+        timed("workbook", len(result.managers),
+              lambda: write_bonus_sheet(result, sheet, language=language, charts=charts))
+        outputs["bonus_sheet.xlsx"] = sheet
     if statements:
         def write_each() -> None:
             for path in write_statements(result, folder / "statements", language=language):
