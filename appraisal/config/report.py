@@ -45,8 +45,9 @@ class OutputConfig(StrictModel):
         description="language of headers, sheet names and charts; default: the root `language`",
     )
     files: tuple[OutputFile, ...] = Field(
-        default=OUTPUT_FILES, description="which files to write; manifest.json is always written (the audit "
-        "trail), statements and charts are switched apart"
+        default=OUTPUT_FILES,
+        description="which files to write; manifest.json is always written (the audit "
+        "trail), statements and charts are switched apart",
     )
     statements: bool = Field(
         default=False, description="write one statement (绩效单) per manager into statements/"
