@@ -268,51 +268,68 @@ def coerce_table(
     return out, issues
 
 
-def _coerce_column(
-    raw: pd.Series, column: Column, rows: np.ndarray, shown: str
-) -> tuple[pd.Series, list[InputIssue]]:
+_Masks = dict[str, np.ndarray]
+
+
+def _convert(raw: pd.Series, column: Column) -> tuple[pd.Series, _Masks]:
+    """Convert one column; masks of the cells breaking each rule (rule name -> bool array)."""
     blank = _blank(raw)
-    issues: list[InputIssue] = []
-    if not column.nullable and blank.any():
-        issues += _issues_from_mask(blank, raw, rows, shown, column.name, "empty cell",
-                                    column.expected())
-    if column.kind == "text":
-        converted = _as_text(raw).where(~blank, None)
-        return converted, issues
-    if column.kind == "choice":
+    masks: _Masks = {"empty cell": blank if not column.nullable else np.zeros_like(blank)}
+    if column.kind in ("text", "choice"):
         text = _as_text(raw)
-        bad = ~blank & ~text.isin(column.choices).to_numpy(dtype=bool)
-        issues += _issues_from_mask(bad, raw, rows, shown, column.name, "value not allowed",
-                                    column.expected())
-        return text.where(~blank, None), issues
+        if column.kind == "choice":
+            masks["value not allowed"] = ~blank & ~text.isin(column.choices).to_numpy(dtype=bool)
+        return text.where(~blank, None), masks
     if column.kind == "number":
         converted = _as_number(raw)
         values = converted.to_numpy(dtype=np.float64)
-        unparsed = ~blank & ~np.isfinite(values)
-        issues += _issues_from_mask(unparsed, raw, rows, shown, column.name, "not a number",
-                                    column.expected())
         ok = np.isfinite(values)
+        masks["not a number"] = ~blank & ~ok
         out_of_range = np.zeros(len(values), dtype=bool)
         if column.minimum is not None:
             low = values <= column.minimum if column.minimum_exclusive else values < column.minimum
             out_of_range |= ok & low
         if column.maximum is not None:
             out_of_range |= ok & (values > column.maximum)
-        issues += _issues_from_mask(out_of_range, raw, rows, shown, column.name,
-                                    "value out of range", column.expected())
-        return converted, issues
+        masks["value out of range"] = out_of_range
+        return converted, masks
     converted = _as_date(raw)
-    unparsed = ~blank & converted.isna().to_numpy(dtype=bool)
-    issues += _issues_from_mask(unparsed, raw, rows, shown, column.name, "not a valid date",
-                                column.expected())
+    masks["not a valid date"] = ~blank & converted.isna().to_numpy(dtype=bool)
+    return converted, masks
+
+
+def _coerce_column(
+    raw: pd.Series, column: Column, rows: np.ndarray, shown: str
+) -> tuple[pd.Series, list[InputIssue]]:
+    codes, uniques = None, None
+    if column.kind != "number" and (pd.api.types.is_string_dtype(raw) or raw.dtype == object):
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    if uniques is not None and len(uniques) * 2 < len(raw):
+        # Text columns repeat a few values (categories, products, dates): convert each distinct
+        # value once and spread the results back by its code.
+        distinct = pd.concat(
+            [pd.Series(uniques, dtype=raw.dtype), pd.Series([None], dtype=raw.dtype)],
+            ignore_index=True,
+        )
+        converted_distinct, masks_distinct = _convert(distinct, column)
+        positions = np.where(codes < 0, len(uniques), codes)
+        converted = converted_distinct.iloc[positions].reset_index(drop=True)
+        masks = {rule: mask[positions] for rule, mask in masks_distinct.items()}
+    else:
+        converted, masks = _convert(raw, column)
+    issues: list[InputIssue] = []
+    for rule, mask in masks.items():
+        if mask.any():
+            issues += _issues_from_mask(mask, raw, rows, shown, column.name, rule,
+                                        column.expected())
     return converted, issues
 
 
 def _duplicate_keys(frame: pd.DataFrame, key: tuple[str, ...], shown: str) -> list[InputIssue]:
-    keys = frame[list(key)].astype("string").fillna("")
-    duplicated = keys.duplicated(keep="first").to_numpy(dtype=bool)
+    duplicated = frame.duplicated(subset=list(key), keep="first").to_numpy(dtype=bool)
     if not duplicated.any():
         return []
+    keys = frame[list(key)].astype("string").fillna("")
     first_rows = (
         frame.assign(_key=keys.agg("\x1f".join, axis=1) if len(key) > 1 else keys[key[0]])
         .groupby("_key", sort=False)[ROW_COLUMN]
