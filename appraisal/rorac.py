@@ -61,19 +61,17 @@ class RoracResult:
     """The RORAC stage's output.
 
     by_category: rorac.csv, one row per manager and category with business or costs.
-    by_manager: one row per roster manager (sorted by manager_id); `rorac_indicator` is the
-        value the scorecard's `rorac` indicator uses (amount or ratio, per config).
+    by_manager: one row per roster manager (sorted by manager_id) with the amount `rorac` and
+        the ratio `rorac_ratio`; the scorecard indicator's `source` picks one of them.
     rollups: every amount summed per team, sub_branch and branch (`level`, `unit`).
     """
 
     by_category: pd.DataFrame
     by_manager: pd.DataFrame
     rollups: pd.DataFrame
-    scorecard_measure: str = "amount"
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "scorecard_measure": self.scorecard_measure,
             "by_category": self.by_category.to_dict(orient="records"),
             "by_manager": self.by_manager.to_dict(orient="records"),
             "rollups": self.rollups.to_dict(orient="records"),
@@ -590,7 +588,7 @@ def compute_rorac(
     by_manager = _by_manager_frame(
         config, managers, roster_ids, order, dense, rorac_weighted, capital)
     rollups = _rollups(by_manager)
-    return RoracResult(by_category, by_manager, rollups, config.scorecard_measure)
+    return RoracResult(by_category, by_manager, rollups)
 
 
 def _sums_by_key(
@@ -752,8 +750,6 @@ def _by_manager_frame(
         "rorac_ratio": _ratio(rorac, total_capital),
         "has_capital": _has_capital(total_capital),
     })
-    frame["rorac_indicator"] = frame["rorac" if config.scorecard_measure == "amount"
-                                     else "rorac_ratio"]
     return frame
 
 

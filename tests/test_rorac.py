@@ -200,7 +200,6 @@ def test_hand_worked_example_totals_ratio_and_rollups() -> None:
         row = _manager(result, manager)
         assert row["rorac"] == pytest.approx(amount, abs=CENT)
         assert row["rorac_ratio"] == pytest.approx(ratios[manager], abs=1e-7)
-        assert row["rorac_indicator"] == row["rorac"]  # scorecard_measure defaults to amount
     assert not _manager(result, "M4")["has_business"]
     rollups = result.rollups.set_index(["level", "unit"])
     assert rollups.loc[("branch", "B1"), "rorac"] == pytest.approx(30_931.07, abs=CENT)
@@ -220,17 +219,11 @@ def test_allocated_costs_reconcile_exactly_to_the_unit_total() -> None:
     assert math.fsum(fixed) == pytest.approx(6_000, abs=1e-9)
 
 
-def test_ratio_measure_is_what_the_scorecard_uses_when_configured() -> None:
-    result = compute_rorac(
-        _business(),
-        _managers(),
-        _config(scorecard_measure="ratio"),
-        PERIOD,
-        credit_splits=_splits(),
-    )
+def test_both_measures_are_offered_to_the_scorecard() -> None:
+    result = compute_rorac(_business(), _managers(), _config(), PERIOD, credit_splits=_splits())
     m1 = _manager(result, "M1")
-    assert m1["rorac_indicator"] == m1["rorac_ratio"] == pytest.approx(0.0278245, abs=1e-7)
-    assert result.scorecard_measure == "ratio"
+    assert m1["rorac"] == pytest.approx(22_343.08, abs=CENT)
+    assert m1["rorac_ratio"] == pytest.approx(0.0278245, abs=1e-7)
 
 
 def test_category_weights_multiply_each_category() -> None:

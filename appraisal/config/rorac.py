@@ -78,7 +78,6 @@ class RoracConfig(StrictModel):
     management_cost: AllocatedCostConfig = AllocatedCostConfig()
     fixed_cost: AllocatedCostConfig = AllocatedCostConfig()
     cost_split: Literal["balance", "revenue", "accounts"] = "balance"
-    scorecard_measure: Literal["amount", "ratio"] = "amount"
 
     @model_validator(mode="after")
     def _check_references(self) -> RoracConfig:

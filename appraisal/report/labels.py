@@ -114,7 +114,6 @@ COLUMNS: dict[str, ColumnLabel] = {
     "category_name_en": _c("业务大类英文名", "Category name (en)", "text"),
     "has_capital": _c("有经济资本", "Has economic capital", "text"),
     "has_business": _c("有业务", "Has business", "text"),
-    "rorac_indicator": _c("考核用风险调整后利润指标", "RORAC used by the scorecard", "number"),
     "rorac_target": _c("风险调整后利润目标", "RORAC target", "money"),
     "gap": _c("与目标差额", "Gap to target", "money"),
     "gap_to_target": _c("与目标差额", "Gap to target", "money"),
