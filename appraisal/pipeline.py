@@ -72,6 +72,9 @@ class RunResult:
     timings: tuple[StageTiming, ...] = ()
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     audit: dict[str, Any] = field(default_factory=dict)
+    # Where the config file is (outputs resolve against its folder); kept out of `audit` so the
+    # data files do not depend on where the project is checked out.
+    config_path: Path | None = None
 
     def summary(self) -> dict[str, Any]:
         """Headline figures: managers, period, money totals (yuan, exact cents)."""
@@ -259,8 +262,7 @@ def _assemble(
     rollups = _rollups(rorac_result.rollups, bonus_result.rollups)
     config_bytes = loaded.path.read_bytes()
     audit: dict[str, Any] = {
-        "config_path": str(loaded.path),
-        "config_dir": str(loaded.base_dir),
+        "config_file": loaded.path.name,
         "config_sha256": hashlib.sha256(config_bytes).hexdigest(),
         "accepted_matrices": dict(weights_result.accepted),
         "excluded_experts": _excluded_experts(weights_result),
@@ -284,6 +286,7 @@ def _assemble(
         timings=tuple(timings),
         labels=_labels(cfg),
         audit=audit,
+        config_path=loaded.path,
     )
 
 

@@ -240,3 +240,16 @@ def test_python_api_returns_frames_and_audit_records():
                                                "learning_growth"}
     assert result.summary()["bonus_final"] == pytest.approx(result.managers["bonus_final"].sum())
     assert [t.stage for t in result.timings][:2] == ["read", "rorac"]
+
+
+def test_outputs_do_not_depend_on_where_the_project_lives(tmp_path, example_run):
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(SAMPLES, moved / "input_samples")
+    (moved / "configs").mkdir()
+    shutil.copy(EXAMPLE, moved / "configs" / "example.yaml")
+    out = tmp_path / "results"
+    result = _invoke("run", str(moved / "configs" / "example.yaml"), "--out", str(out), "--quiet")
+    assert result.exit_code == 0
+    for path in sorted(example_run.rglob("*")):
+        if path.is_file() and path.name != "manifest.json":
+            assert (out / path.relative_to(example_run)).read_bytes() == path.read_bytes(), path

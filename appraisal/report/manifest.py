@@ -38,7 +38,7 @@ def build_manifest(result: RunResult, outputs: dict[str, Path]) -> dict[str, Any
         "period": result.period.label,
         "unit": result.config.unit.model_dump(mode="json"),
         "config": {
-            "path": result.audit.get("config_path"),
+            "path": None if result.config_path is None else str(result.config_path),
             "sha256": result.audit.get("config_sha256"),
             "resolved": result.config.model_dump(mode="json"),
         },
@@ -48,7 +48,7 @@ def build_manifest(result: RunResult, outputs: dict[str, Path]) -> dict[str, Any
             for t in result.timings
         ],
         "audit": {key: value for key, value in result.audit.items()
-                  if key not in ("config_path", "config_sha256")},
+                  if key != "config_sha256"},
         "outputs": {name: sha256_of(path) for name, path in sorted(outputs.items())},
         "environment": {
             "python": platform.python_version(),

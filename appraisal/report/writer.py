@@ -33,7 +33,7 @@ def default_output_dir(result: RunResult) -> Path:
     template = result.config.output.dir
     name = template.format(period=result.period.label, unit=result.config.unit.id)
     path = Path(name).expanduser()
-    base = Path(result.audit.get("config_dir", "."))
+    base = result.config_path.parent if result.config_path is not None else Path(".")
     return path if path.is_absolute() else base / path
 
 
