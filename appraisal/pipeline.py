@@ -105,7 +105,7 @@ class RunResult:
             names = ", ".join(e["expert"] for e in experts)
             lines.append(f"AHP matrix {matrix_id}: excluded inconsistent expert(s) {names}")
         for matrix_id, why in self.audit.get("accepted_matrices", {}).items():
-            lines.append(f"AHP matrix {matrix_id}: accepted despite CR, because: {why}")
+            lines.append(f"AHP matrix {matrix_id}: inconsistent judgments accepted, because: {why}")
         if "grade" in self.managers.columns:
             counts = self.managers["grade"].fillna("-").value_counts().sort_index()
             lines.append("grades: " + ", ".join(f"{g} {n}" for g, n in counts.items()))
