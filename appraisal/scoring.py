@@ -110,12 +110,17 @@ def piecewise_linear(
     rows = np.arange(a.shape[0])
     x0, x1 = bp[rows, lo], bp[rows, hi]
     width = x1 - x0
-    slope = np.where(width > 0.0, (s[hi] - s[lo]) / np.where(width > 0.0, width, 1.0), 0.0)
-    with np.errstate(over="ignore", invalid="ignore"):
-        inside = _bounded(s[lo] + slope * (a - x0))
-        below = _bounded(s[0] + (slope * (a - x0) if extrapolate else 0.0))
-        above = _bounded(s[k - 1] + (slope * (a - x1) if extrapolate else 0.0))
-    return np.where(count == 0, below, np.where(count >= k, above, inside))
+    safe_width = np.where(width > 0.0, width, 1.0)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        # Inside a segment interpolate by the fraction travelled, which stays in [0, 1] even
+        # for a segment of subnormal width (where the slope itself overflows).
+        travelled = np.clip(np.where(width > 0.0, (a - x0) / safe_width, 0.0), 0.0, 1.0)
+        inside = _bounded(s[lo] + travelled * (s[hi] - s[lo]))
+        slope = np.where(width > 0.0, (s[hi] - s[lo]) / safe_width, 0.0)
+        before, beyond = a - x0, a - x1
+        below = s[0] + (np.where(before < 0.0, slope * before, 0.0) if extrapolate else 0.0)
+        above = s[k - 1] + (np.where(beyond > 0.0, slope * beyond, 0.0) if extrapolate else 0.0)
+    return np.where(count == 0, _bounded(below), np.where(count >= k, _bounded(above), inside))
 
 
 def scale_mapping(

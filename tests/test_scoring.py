@@ -182,3 +182,12 @@ def test_caps_and_floors_hold(values, cap, floor):
     assert (score <= cap).all() and (score >= floor).all()
     assert (capped == (np.asarray(values) > cap)).all()
     assert (floored == (np.asarray(values) < floor)).all()
+
+
+def test_piecewise_segment_of_subnormal_width_gives_no_nan():
+    # Found by hypothesis: breakpoints 0 and 5e-324 made the slope overflow and 0·inf = NaN.
+    points = piecewise_breakpoints([0.0, 0.0], [0.0, 5e-324], [True, True])
+    for extrapolate in (False, True):
+        scores = piecewise_linear([0.0, 0.0], points, [0.0, 1.0], extrapolate=extrapolate)
+        assert np.isfinite(scores).all()
+        assert scores.tolist() == [0.0, 0.0]
