@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Literal
 
 from pydantic import Field
@@ -20,23 +21,14 @@ OutputFile = Literal[
     "weights_json",
     "bonus_sheet",
 ]
-OUTPUT_FILES: tuple[OutputFile, ...] = (
-    "managers_csv",
-    "scores_csv",
-    "rorac_csv",
-    "rollups_csv",
-    "pool_ledger_csv",
-    "pool_allocations_csv",
-    "weights_json",
-    "bonus_sheet",
-)
+OUTPUT_FILES: tuple[OutputFile, ...] = typing.get_args(OutputFile)
 
 
 class OutputConfig(StrictModel):
     """What the run writes and in which language."""
 
     dir: str = Field(
-        default="output",
+        default="results/{period}",
         min_length=1,
         description="output folder, relative to the config file's folder",
     )
