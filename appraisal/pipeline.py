@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ import pandas as pd
 from .bonus import BonusResult, compute_bonus
 from .config import AppraisalConfig, LoadedConfig, Period, load_config
 from .errors import ConfigError, InputError, InputIssue
-from .io.readers import LoadedTable, check_references, read_table
+from .io.readers import LoadedTable, check_references, file_sha256, read_table
 from .money import yuan_to_cents
 from .rorac import RoracResult, compute_rorac
 from .scorecard import ScorecardResult, compute_scorecard
@@ -260,10 +259,9 @@ def _assemble(
 
     rorac = rorac_result.by_category.reset_index(drop=True)
     rollups = _rollups(rorac_result.rollups, bonus_result.rollups)
-    config_bytes = loaded.path.read_bytes()
     audit: dict[str, Any] = {
         "config_file": loaded.path.name,
-        "config_sha256": hashlib.sha256(config_bytes).hexdigest(),
+        "config_sha256": file_sha256(loaded.path),
         "accepted_matrices": dict(weights_result.accepted),
         "excluded_experts": _excluded_experts(weights_result),
         "flags": _flag_counts(managers),

@@ -5,7 +5,6 @@ The only file of a run that carries a wall-clock timestamp.
 
 from __future__ import annotations
 
-import hashlib
 import platform
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,19 +14,12 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
+from ..io.readers import file_sha256
 
 if TYPE_CHECKING:
     from ..pipeline import RunResult
 
-__all__ = ["build_manifest", "sha256_of"]
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+__all__ = ["build_manifest"]
 
 
 def build_manifest(result: RunResult, outputs: dict[str, Path]) -> dict[str, Any]:
@@ -49,7 +41,7 @@ def build_manifest(result: RunResult, outputs: dict[str, Path]) -> dict[str, Any
         ],
         "audit": {key: value for key, value in result.audit.items()
                   if key != "config_sha256"},
-        "outputs": {name: sha256_of(path) for name, path in sorted(outputs.items())},
+        "outputs": {name: file_sha256(path) for name, path in sorted(outputs.items())},
         "environment": {
             "python": platform.python_version(),
             "pandas": pd.__version__,
