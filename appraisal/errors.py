@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 __all__ = [
     "MAX_REPORTED_ISSUES",
@@ -15,6 +16,8 @@ __all__ = [
     "ConfigError",
     "InputError",
     "InputIssue",
+    "InternalError",
+    "IssueCode",
     "OutputExistsError",
 ]
 
@@ -27,12 +30,43 @@ class AppraisalError(Exception):
     exit_code = 2
 
 
+class IssueCode(StrEnum):
+    """The closed set of reasons an input is refused (the `code` column of `--issues`)."""
+
+    FILE_NOT_FOUND = "file_not_found"
+    FILE_UNREADABLE = "file_unreadable"
+    ENCODING = "encoding"
+    EMPTY_TABLE = "empty_table"
+    MISSING_COLUMN = "missing_column"
+    UNKNOWN_COLUMN = "unknown_column"
+    BLANK = "blank"
+    NOT_A_NUMBER = "not_a_number"
+    NOT_A_DATE = "not_a_date"
+    NOT_FINITE = "not_finite"
+    OUT_OF_RANGE = "out_of_range"
+    NEGATIVE = "negative"
+    NOT_ALLOWED = "not_allowed"
+    DUPLICATE_KEY = "duplicate_key"
+    UNKNOWN_MANAGER = "unknown_manager"
+    UNKNOWN_ID = "unknown_id"
+    INCONSISTENT = "inconsistent"
+    SHARES_NOT_ONE = "shares_not_one"
+    MISSING_ROW = "missing_row"
+    MISSING_VALUE = "missing_value"
+    MISSING_TABLE = "missing_table"
+    NOT_RECIPROCAL = "not_reciprocal"
+    DISCONNECTED = "disconnected"
+    OVER_LIMIT = "over_limit"
+    MATRIX_SHAPE = "matrix_shape"
+
+
 @dataclass(frozen=True)
 class InputIssue:
     """One violation in an input table: where it is, what was found, what was expected.
 
     `row` counts as a spreadsheet user does: the header is row 1, the first data row is 2.
-    `row` is None for problems of the whole file or a whole column.
+    `row` is None for problems of the whole file or a whole column. `code` is the reason from
+    the closed set `IssueCode`; `rule` says it in words.
     """
 
     file: str
@@ -41,6 +75,7 @@ class InputIssue:
     rule: str
     value: object = None
     expected: str = ""
+    code: IssueCode = IssueCode.INCONSISTENT
 
     def describe(self) -> str:
         where = self.file
@@ -57,6 +92,7 @@ class InputIssue:
 
     def to_dict(self) -> dict[str, object]:
         return {
+            "code": str(self.code),
             "file": self.file,
             "row": self.row,
             "column": self.column,
@@ -110,6 +146,14 @@ class ConfigError(AppraisalError):
             f"  - {key}: {message}" if key else f"  - {message}" for key, message in self.problems
         ]
         return "\n".join(lines)
+
+
+class InternalError(Exception):
+    """A broken invariant inside the engine (a bug, not the user's data): exit code 1.
+
+    Raised where a stage finds what validation should have made impossible; never an
+    `AppraisalError`, so the CLI reports it as an internal error.
+    """
 
 
 class OutputExistsError(AppraisalError):
