@@ -41,6 +41,7 @@ __all__ = [
     "RI_TABLES",
     "SAATY_SCALE",
     "WEIGHT_METHODS",
+    "WEIGHT_SUM_TOLERANCE",
     "AHPError",
     "CompletionMethod",
     "DisconnectedJudgmentsError",
@@ -62,13 +63,16 @@ __all__ = [
     "complete_matrix",
     "consistency_index",
     "consistency_ratio",
+    "format_judgment",
     "gci_threshold",
     "geometric_consistency_index",
     "hierarchy_weights",
     "inconsistency_diagnostics",
+    "is_reciprocal",
     "judgment_matrix",
     "lambda_max",
     "matrix_problems",
+    "on_saaty_scale",
     "parse_judgment",
     "priority_vector",
     "random_index",
@@ -88,7 +92,11 @@ SAATY_SCALE: tuple[float, ...] = tuple(
     [1.0 / k for k in range(9, 1, -1)] + [float(k) for k in range(1, 10)]
 )
 
+WEIGHT_SUM_TOLERANCE = 1e-6
+"""Weights of one level sum to 1 within this (fixed weights typed as decimals, AHP weights)."""
+
 _SCALE_MIN, _SCALE_MAX = 1.0 / 9.0, 9.0
+_SCALE_SLACK = 1e-9
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]?\d{2}:\d{2}(:\d{2})?)?$")
 _FLOAT_SLACK = 1e-12
 
@@ -289,6 +297,31 @@ def _show(value: float) -> str:
     return f"{value:.6g}"
 
 
+def format_judgment(value: float) -> str:
+    """A judgment as an expert writes it: `3`, `1/3` when it is one, else 4 significant digits."""
+    fraction = Fraction(value).limit_denominator(9)
+    if abs(float(fraction) - value) <= 1e-9 * max(1.0, value):
+        return str(fraction)
+    return f"{value:.4g}"
+
+
+def on_saaty_scale(values: ArrayLike) -> np.ndarray:
+    """True where a judgment lies on Saaty's range 1/9..9 (relative float slack 1e-9)."""
+    v = np.asarray(values, dtype=float)
+    return (v >= _SCALE_MIN * (1 - _SCALE_SLACK)) & (v <= _SCALE_MAX * (1 + _SCALE_SLACK))
+
+
+def is_reciprocal(
+    a: float, b: float, *, exact_a: Fraction | None = None, exact_b: Fraction | None = None,
+    tolerance: float,
+) -> bool:
+    """a_ij · a_ji = 1: exactly when both were written as integers or fractions, else within
+    `tolerance` (relative)."""
+    if exact_a is not None and exact_b is not None:
+        return exact_a * exact_b == 1
+    return abs(a * b - 1.0) <= tolerance + _FLOAT_SLACK
+
+
 def matrix_problems(
     matrix: ArrayLike,
     criteria: Sequence[str] | None = None,
@@ -337,7 +370,7 @@ def matrix_problems(
                     problems.append(MatrixProblem(matrix_id, names[i], names[j],
                                                   "diagonal judgment must be 1", _show(a), "1"))
                 continue
-            if scale == "saaty" and not (_SCALE_MIN * (1 - 1e-9) <= a <= _SCALE_MAX * (1 + 1e-9)):
+            if scale == "saaty" and not on_saaty_scale(a):
                 problems.append(MatrixProblem(matrix_id, names[i], names[j],
                                               "judgment is outside Saaty's scale", _show(a),
                                               "1/9..9 (or set scale: any_positive)"))
@@ -355,13 +388,12 @@ def matrix_problems(
             exact_a = exact[i][j] if exact is not None else None
             exact_b = exact[j][i] if exact is not None else None
             if exact_a is not None and exact_b is not None:
-                ok = exact_a * exact_b == 1
                 expected = f"exactly {1 / exact_a} in the mirror cell"
             else:
-                ok = abs(a * b - 1.0) <= reciprocal_tolerance + _FLOAT_SLACK
                 expected = (f"a_ji = 1/a_ij = {_show(1 / a)} "
                             f"(relative tolerance {reciprocal_tolerance:g})")
-            if not ok:
+            if not is_reciprocal(a, b, exact_a=exact_a, exact_b=exact_b,
+                                 tolerance=reciprocal_tolerance):
                 problems.append(MatrixProblem(matrix_id, names[i], names[j],
                                               "judgment and its mirror are not reciprocal",
                                               f"{_show(a)} and {_show(b)}", expected))
@@ -830,18 +862,19 @@ def inconsistency_diagnostics(
 
 # ---- hierarchy ----------------------------------------------------------------------------------
 
-_SUM_TOLERANCE = 1e-9
-
-
 def hierarchy_weights(
     dimension_weights: Mapping[str, float],
     indicator_weights: Mapping[str, Mapping[str, float]],
 ) -> dict[str, dict[str, float]]:
     """Global weight of each indicator = dimension weight × local weight ({dimension: {indicator:
-    global}}); every dimension needs its local weights (a single indicator has local weight 1)."""
+    global}}); every dimension needs its local weights (a single indicator has local weight 1).
+
+    Each level must be finite, >= 0 and sum to 1 within WEIGHT_SUM_TOLERANCE; the one definition
+    of the global weight, used by the scorecard stage too.
+    """
     problems = []
     total = sum(dimension_weights.values())
-    if abs(total - 1.0) > _SUM_TOLERANCE:
+    if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
         problems.append(f"dimension weights sum to {total!r}, not 1")
     missing = [d for d in dimension_weights if d not in indicator_weights]
     if missing:
@@ -851,7 +884,7 @@ def hierarchy_weights(
         problems.append(f"indicator weights for unknown dimension(s): {', '.join(extra)}")
     for dimension, local in indicator_weights.items():
         local_total = sum(local.values())
-        if not local or abs(local_total - 1.0) > _SUM_TOLERANCE:
+        if not local or abs(local_total - 1.0) > WEIGHT_SUM_TOLERANCE:
             problems.append(
                 f"local weights of dimension '{dimension}' sum to {local_total!r}, not 1"
             )

@@ -1,52 +1,43 @@
 """Balanced-scorecard stage (平衡计分卡): indicator scores → dimension scores → composite → grade.
 
-    DimensionScore_d = Σ_j w_dj · IndicatorScore_dj          (w: local AHP or fixed weights)
-    composite        = Σ_d W_d · DimensionScore_d + AdditionalPoints
-                     = Σ (global weight · score) over weighted indicators + AdditionalPoints
+    IndicatorScore_dj = clip(rule(actual, target), floor_j, cap_j)
+    DimensionScore_d  = Σ_j w_dj · IndicatorScore_dj          (w: local AHP or fixed weights)
+    composite         = Σ_d W_d · DimensionScore_d + AdditionalPoints
+                      = Σ (global weight · score) over weighted indicators + AdditionalPoints
 
 Source: seeds 篇3 (BSC dimensions, AHP weights, additional dimension with weight 1) and 篇1
 (grades with pay coefficients). Rules, edge cases and flags: docs/scorecard.md.
+
+`check_scorecard` finds every problem of the input tables before anything is computed;
+`compute_scorecard` then assumes valid input (what it still finds wrong is an InternalError).
+The steps of both read from the same helpers: the staff employed in the period, the grid of
+employed managers × indicators, the actual and target of every cell, the rule of each indicator
+(dispatched from `scoring.RULES`), cap and floor, weights, composite, grade.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from . import ahp
 from .config.base import Period
-from .config.scorecard import (
-    RATER_TYPES,
-    DirectRule,
-    Feedback360Config,
-    Indicator,
-    LowerBetterRule,
-    PercentileRule,
-    PiecewiseRule,
-    RatioRule,
-    ScaleRule,
-    ScorecardConfig,
-)
-from .errors import AppraisalError, InputError, InputIssue
-from .scoring import (
-    clip_scores,
-    direct_score,
-    lower_better,
-    percentile_rank,
-    piecewise_breakpoints,
-    piecewise_linear,
-    ratio_to_target,
-    scale_mapping,
-)
+from .config.scorecard import RATER_TYPES, Feedback360Config, Indicator, ScorecardConfig
+from .errors import InputIssue, InternalError, IssueCode
+from .scoring import RULES, RuleRows, clip_scores
 from .tenure import service_fraction, years_of_service
+
+if TYPE_CHECKING:
+    from .config import AppraisalConfig
 
 __all__ = [
     "BAND_TOLERANCE",
     "ScorecardResult",
+    "check_scorecard",
     "combine_360",
     "compute_scorecard",
     "forced_distribution",
@@ -57,12 +48,16 @@ __all__ = [
 BAND_TOLERANCE = 1e-9
 """A composite within this distance below a band's lower bound reaches the band (float noise)."""
 
-_WEIGHT_TOLERANCE = 1e-6
+RORAC_SOURCE = "rorac stage result"
 _SCORE_COLUMNS = [
     "manager_id", "dimension", "indicator", "source", "rule", "actual", "target", "input_row",
     "raw_score", "score", "local_weight", "dimension_weight", "global_weight", "contribution",
     "flags",
 ]
+_ROW_FLAGS = ("actual_missing", "target_missing", "target_default", "target_zero",
+              "target_negative", "actual_zero", "single_member_group")
+_RORAC_COLUMNS = {"rorac_amount": "rorac", "rorac_ratio": "rorac_ratio"}
+_TABLE_SOURCES = ("indicators", "ratings_360", "satisfaction")
 
 
 @dataclass(frozen=True)
@@ -101,7 +96,7 @@ def _level_weights(
     if len(criteria) == 1:
         return {criteria[0]: 1.0}
     if matrix not in local_weights:
-        raise AppraisalError(
+        raise ahp.HierarchyError(
             f"no AHP weights for matrix '{matrix}' ({what}); add its judgments to the judgments "
             f"table or give fixed weights in the scorecard config"
         )
@@ -109,19 +104,11 @@ def _level_weights(
     missing = [c for c in criteria if c not in given]
     extra = [c for c in given if c not in criteria]
     if missing or extra:
-        raise AppraisalError(
+        raise ahp.HierarchyError(
             f"AHP matrix '{matrix}' ({what}) must weigh exactly {', '.join(criteria)}; "
             f"missing: {', '.join(missing) or '-'}; unexpected: {', '.join(map(str, extra)) or '-'}"
         )
-    weights = {c: float(given[c]) for c in criteria}
-    bad = [c for c, w in weights.items() if not (math.isfinite(w) and w >= 0.0)]
-    total = sum(weights.values())
-    if bad or abs(total - 1.0) > _WEIGHT_TOLERANCE:
-        raise AppraisalError(
-            f"AHP matrix '{matrix}' ({what}): weights must be finite, >= 0 and sum to 1; "
-            f"got {weights}"
-        )
-    return weights
+    return {c: float(given[c]) for c in criteria}
 
 
 def resolve_weights(
@@ -129,7 +116,9 @@ def resolve_weights(
 ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """Dimension weights W_d and local indicator weights w_dj (fixed, AHP or 1 for a single one).
 
-    The additional dimension is not weighed: its points are added with weight 1.
+    Each level is checked by `ahp.hierarchy_weights` (finite, >= 0, sum 1 within
+    ahp.WEIGHT_SUM_TOLERANCE). The additional dimension is not weighed: its points are added
+    with weight 1.
     """
     dims = [d.id for d in config.dimensions]
     dimension_weights = _level_weights(
@@ -142,6 +131,7 @@ def resolve_weights(
         )
         for d in config.dimensions
     }
+    ahp.hierarchy_weights(dimension_weights, indicator_weights)
     return dimension_weights, indicator_weights
 
 
@@ -244,6 +234,701 @@ def forced_distribution(
     return grade_out, rank_out
 
 
+# --------------------------------------------------------------------------- the steps
+
+@dataclass(frozen=True)
+class _Staff:
+    """The roster in the period: employment share, joiners, leavers, years of service."""
+
+    roster: pd.DataFrame
+    ids: pd.Index
+    fraction: np.ndarray
+    joined: np.ndarray
+    left: np.ndarray
+    years: pd.Series
+
+    @property
+    def employed(self) -> np.ndarray:
+        return self.fraction > 0.0
+
+
+def _staff(managers: pd.DataFrame, period: Period) -> _Staff:
+    """Joined: start < hire_date <= end; left: start <= leave_date <= end; employed: any day."""
+    roster = managers.reset_index(drop=True)
+    ids = pd.Index(_text(roster["manager_id"]), dtype=object, name="manager_id")
+    fraction = service_fraction(roster, period).to_numpy(dtype="float64")
+    years = pd.Series(years_of_service(roster, period).to_numpy(dtype="float64"), index=ids)
+    hire = pd.to_datetime(roster["hire_date"])
+    leave = (pd.to_datetime(roster["leave_date"]) if "leave_date" in roster.columns
+             else pd.Series(pd.NaT, index=roster.index))
+    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
+    joined = ((hire > start) & (hire <= end)).to_numpy()
+    left = (leave.notna() & (leave >= start) & (leave <= end)).to_numpy()
+    return _Staff(roster, ids, fraction, joined, left, years)
+
+
+@dataclass(frozen=True)
+class _Declared:
+    dimension: str
+    indicator: Indicator
+    additional: bool
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Employed managers (by manager_id) × declared indicators (config order), one row each."""
+
+    declared: tuple[_Declared, ...]
+    code: np.ndarray
+    manager_id: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.code)
+
+    def per_indicator(self, values: Sequence[Any]) -> np.ndarray:
+        """One value per declared indicator, spread over the grid's rows."""
+        return np.asarray(values, dtype=object)[self.code]
+
+    def rows_of(self, k: int) -> np.ndarray:
+        return np.flatnonzero(self.code == k)
+
+    @property
+    def is_additional(self) -> np.ndarray:
+        return self.per_indicator([d.additional for d in self.declared]).astype(bool)
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({
+            "manager_id": self.manager_id,
+            "dimension": self.per_indicator([d.dimension for d in self.declared]),
+            "indicator": self.per_indicator([d.indicator.id for d in self.declared]),
+            "source": self.per_indicator([d.indicator.source for d in self.declared]),
+            "rule": self.per_indicator([d.indicator.rule.kind for d in self.declared]),
+        })
+
+
+def _grid(config: ScorecardConfig, staff: _Staff) -> _Grid:
+    declared = [_Declared(d.id, i, False) for d in config.dimensions for i in d.indicators]
+    if config.additional is not None:
+        declared += [_Declared(config.additional.id, i, True) for i in config.additional.indicators]
+    employed = np.sort(staff.ids[staff.employed].to_numpy(dtype=object))
+    n = len(declared)
+    return _Grid(tuple(declared), np.tile(np.arange(n), len(employed)), np.repeat(employed, n))
+
+
+def _peer_groups(config: ScorecardConfig) -> set[str]:
+    """Roster columns the scheme groups by (percentile peer groups, forced-distribution unit)."""
+    groups = {i.rule.group_by for i in config.all_indicators() if i.rule.kind == "percentile"}
+    if config.grading.method == "forced":
+        groups.add(config.grading.unit)
+    return groups - {"all"}
+
+
+def _rorac_values(by_manager: pd.DataFrame, source: str) -> pd.Series:
+    """The RORAC stage's actual per manager: `rorac` in yuan (int64 cents are divided by 100
+    exactly), `rorac_ratio` as it is."""
+    column = _RORAC_COLUMNS[source]
+    values = by_manager[column]
+    if column == "rorac" and pd.api.types.is_integer_dtype(values.dtype):
+        numbers = values.to_numpy(dtype="int64") / 100
+    else:
+        numbers = _numbers(by_manager, column)
+    return pd.Series(numbers, index=_text(by_manager["manager_id"]))
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """Per-manager actuals of the sources other than the indicators table (index manager_id)."""
+
+    values: dict[str, pd.Series]
+    flags_360: pd.Series | None
+
+
+def _source_actuals(
+    config: ScorecardConfig, staff: _Staff, tables: Mapping[str, pd.DataFrame | None],
+    rorac_by_manager: pd.DataFrame | None,
+) -> _Sources:
+    """RORAC amount or ratio, type-weighted 360 rating, mean satisfaction, years of service;
+    only those the scheme reads and whose table is given."""
+    needed = {i.source for i in config.all_indicators()}
+    values: dict[str, pd.Series] = {}
+    flags_360 = None
+    for source in needed & set(_RORAC_COLUMNS):
+        if rorac_by_manager is not None:
+            values[source] = _rorac_values(rorac_by_manager, source)
+    ratings = tables.get("ratings_360")
+    if "ratings_360" in needed and ratings is not None:
+        combined = combine_360(ratings, config.feedback_360, staff.ids)
+        values["ratings_360"] = combined["rating"]
+        flags_360 = _flags_360(combined)
+    answers = tables.get("satisfaction")
+    if "satisfaction" in needed and answers is not None:
+        frame = pd.DataFrame({"manager_id": _text(answers["manager_id"]),
+                              "score": _numbers(answers, "score")})
+        values["satisfaction"] = frame.groupby("manager_id")["score"].mean()
+    if "tenure_years" in needed:
+        values["tenure_years"] = staff.years
+    return _Sources(values, flags_360)
+
+
+def _flags_360(combined: pd.DataFrame) -> pd.Series:
+    missing = combined["types_missing"].to_numpy(dtype=object)
+    below = combined["types_below_min"].to_numpy(dtype=object)
+    text = np.where(missing != "", "feedback_360_missing:" + missing, "")
+    below_text = np.where(below != "", "feedback_360_below_min:" + below, "")
+    glue = np.where((text != "") & (below_text != ""), ";", "")
+    return pd.Series(text + glue + below_text, index=combined.index, dtype=object)
+
+
+def _indicator_rows(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The indicators table as text ids and numbers, one row per input row."""
+    return pd.DataFrame({
+        "manager_id": _text(indicators["manager_id"]),
+        "indicator": _text(indicators["indicator"]),
+        "table_actual": _numbers(indicators, "actual"),
+        "table_target": _numbers(indicators, "target"),
+        "input_row": _rows(indicators),
+    })
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """Actual and target of every grid row, where they were read, and which used the default."""
+
+    actual: np.ndarray
+    target: np.ndarray
+    input_row: Any
+    target_default: np.ndarray
+    flags_360: np.ndarray
+
+
+def _cells(grid: _Grid, rows: pd.DataFrame | None, sources: _Sources) -> _Cells:
+    """actual: the indicators table or the indicator's source; target: the indicators table,
+    else the indicator's `default_target`."""
+    actual = np.full(len(grid), np.nan)
+    target = np.full(len(grid), np.nan)
+    input_row = pd.array([pd.NA] * len(grid), dtype="Int64")
+    if rows is not None and not rows.empty:
+        first = rows.drop_duplicates(["manager_id", "indicator"], keep="first")
+        merged = pd.DataFrame({"manager_id": grid.manager_id,
+                               "indicator": grid.frame()["indicator"]}).merge(
+            first, on=["manager_id", "indicator"], how="left", validate="one_to_one")
+        actual = merged["table_actual"].to_numpy(dtype="float64", copy=True)
+        target = merged["table_target"].to_numpy(dtype="float64", copy=True)
+        input_row = pd.array(merged["input_row"], dtype="Int64")
+    target_default = np.zeros(len(grid), dtype=bool)
+    flags_360 = np.full(len(grid), "", dtype=object)
+    for k, item in enumerate(grid.declared):
+        ind, at = item.indicator, grid.rows_of(k)
+        ids = grid.manager_id[at]
+        if ind.source != "indicators":
+            values = sources.values.get(ind.source)
+            actual[at] = (values.reindex(ids).to_numpy(dtype="float64")
+                          if values is not None else np.nan)
+        if ind.source == "ratings_360" and sources.flags_360 is not None:
+            flags_360[at] = sources.flags_360.reindex(ids).fillna("").to_numpy()
+        if ind.default_target is not None:
+            use_default = ~np.isfinite(target[at])
+            target[at] = np.where(use_default, ind.default_target, target[at])
+            target_default[at] = use_default
+    return _Cells(actual, target, input_row, target_default, flags_360)
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    """Rows of one indicator that cannot be scored (mask over its rows), and why."""
+
+    mask: np.ndarray
+    column: str
+    rule: str
+    values: np.ndarray | None
+    expected: str
+    code: IssueCode
+    in_table: bool
+
+
+@dataclass(frozen=True)
+class _IndicatorScore:
+    raw: np.ndarray
+    target: np.ndarray
+    flags: dict[str, np.ndarray]
+    refusals: tuple[_Refusal, ...]
+
+
+def _spread(mask: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """A mask over the rows selected by `where`, as a mask over all rows."""
+    full = np.zeros(where.shape, dtype=bool)
+    full[where] = mask
+    return full
+
+
+def _missing_refusals(
+    ind: Indicator, no_actual: np.ndarray, no_target: np.ndarray
+) -> list[_Refusal]:
+    found = []
+    if ind.missing_actual == "error":
+        found.append(_Refusal(no_actual, "actual", "actual is missing", None,
+                              "a number (or scorecard missing_actual: zero)",
+                              IssueCode.MISSING_VALUE, ind.source == "indicators"))
+    if ind.missing_target == "error":
+        found.append(_Refusal(no_target, "target", "target is missing", None,
+                              "a number (or default_target / missing_target: zero in the config)",
+                              IssueCode.MISSING_VALUE, True))
+    return found
+
+
+def _score_indicator(
+    ind: Indicator, actual: np.ndarray, target: np.ndarray, group: np.ndarray
+) -> _IndicatorScore:
+    """raw = rule(actual, target) where both are known and the rule accepts the row, else 0.
+
+    The rule's violations, flags and score come from `scoring.RULES[rule.kind]`. Targets the
+    rule does not read are reported blank.
+    """
+    no_actual = ~np.isfinite(actual)
+    no_target = (~np.isfinite(target) & ~no_actual if ind.needs_target
+                 else np.zeros(actual.shape, dtype=bool))
+    refusals = _missing_refusals(ind, no_actual, no_target)
+    known = ~no_actual & ~no_target
+    spec = RULES[ind.rule.kind]
+    known_target = target[known]
+    rows = RuleRows(actual[known], np.where(np.isfinite(known_target), known_target, 0.0),
+                    group[known], ind.cap)
+    accepted = np.ones(rows.actual.shape, dtype=bool)
+    for violation in spec.violations(ind.rule, rows):
+        values = actual if violation.column == "actual" else target
+        refusals.append(_Refusal(
+            _spread(violation.mask, known), violation.column, violation.rule, values,
+            violation.expected, violation.code,
+            violation.column == "target" or ind.source == "indicators",
+        ))
+        accepted &= ~violation.mask
+    flags = {"actual_missing": no_actual, "target_missing": no_target}
+    flags |= {name: _spread(mask, known) for name, mask in spec.flags(ind.rule, rows).items()}
+    raw = np.zeros(actual.shape)
+    raw[_spread(accepted, known)] = spec.score(ind.rule, rows.take(accepted))
+    shown_target = target if ind.needs_target else np.full(actual.shape, np.nan)
+    return _IndicatorScore(raw, shown_target, flags, tuple(refusals))
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """Raw scores of the whole grid, the targets shown, the row flags and every refused row."""
+
+    raw: np.ndarray
+    target: np.ndarray
+    flags: dict[str, np.ndarray]
+    issues: list[InputIssue]
+
+
+def _score_grid(
+    grid: _Grid, cells: _Cells, groups: Mapping[str, pd.Series], files: Mapping[str, str],
+    skip: frozenset[str] = frozenset(),
+) -> _Scored:
+    """Every indicator scored by its rule; indicators whose source is in `skip` are left at 0."""
+    raw = np.zeros(len(grid))
+    target = cells.target.copy()
+    flags = {name: np.zeros(len(grid), dtype=bool) for name in _ROW_FLAGS}
+    flags["target_default"] = cells.target_default.copy()
+    rows = np.asarray(cells.input_row, dtype=object)
+    rows = np.where(pd.isna(rows), None, rows)
+    issues: list[InputIssue] = []
+    for k, item in enumerate(grid.declared):
+        ind = item.indicator
+        if ind.source in skip:
+            continue
+        at = grid.rows_of(k)
+        ids = grid.manager_id[at]
+        group = _peer_group(ind, groups, ids)
+        result = _score_indicator(ind, cells.actual[at], cells.target[at], group)
+        raw[at] = result.raw
+        target[at] = result.target
+        for name, mask in result.flags.items():
+            flags[name][at] = mask
+        if not ind.needs_target:
+            flags["target_default"][at] = False
+        for refusal in result.refusals:
+            issues += _refusal_issues(ind, refusal, ids, rows[at], files)
+    return _Scored(raw, target, flags, issues)
+
+
+def _peer_group(ind: Indicator, groups: Mapping[str, pd.Series], ids: np.ndarray) -> np.ndarray:
+    group_by = getattr(ind.rule, "group_by", "all")
+    if group_by == "all":
+        return np.full(len(ids), "all", dtype=object)
+    return groups[group_by].reindex(ids).to_numpy(dtype=object)
+
+
+def _refusal_issues(
+    ind: Indicator, refusal: _Refusal, ids: np.ndarray, rows: np.ndarray,
+    files: Mapping[str, str],
+) -> list[InputIssue]:
+    mask = refusal.mask
+    values = (refusal.values[mask] if refusal.values is not None
+              else np.full(int(mask.sum()), None, dtype=object))
+    file = files["indicators"] if refusal.in_table else files.get(ind.source, ind.source)
+    return [
+        InputIssue(file, _plain(row) if refusal.in_table else None, refusal.column,
+                   f"indicator '{ind.id}', manager '{manager}': {refusal.rule}", _plain(value),
+                   refusal.expected, code=refusal.code)
+        for row, manager, value in zip(rows[mask], ids[mask], values, strict=True)
+    ]
+
+
+def _clip(grid: _Grid, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """IndicatorScore = clip(raw, floor, cap) per indicator: (score, capped, floored)."""
+    score = raw.copy()
+    capped = np.zeros(len(grid), dtype=bool)
+    floored = np.zeros(len(grid), dtype=bool)
+    for k, item in enumerate(grid.declared):
+        at = grid.rows_of(k)
+        score[at], capped[at], floored[at] = clip_scores(
+            raw[at], cap=item.indicator.cap, floor=item.indicator.floor)
+    return score, capped, floored
+
+
+def _row_weights(
+    grid: _Grid, dimension_weights: Mapping[str, float],
+    indicator_weights: Mapping[str, Mapping[str, float]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(w_dj, W_d, W_d · w_dj) per row, the global weight from `ahp.hierarchy_weights`;
+    additional indicators have weight 1 at every level."""
+    global_weights = ahp.hierarchy_weights(dimension_weights, indicator_weights)
+
+    def spread(weight: Any) -> np.ndarray:
+        return grid.per_indicator([
+            1.0 if d.additional else weight(d.dimension, d.indicator.id) for d in grid.declared
+        ]).astype("float64")
+
+    return (spread(lambda d, i: indicator_weights[d][i]),
+            spread(lambda d, i: dimension_weights[d]),
+            spread(lambda d, i: global_weights[d][i]))
+
+
+# --------------------------------------------------------------------------- input checks
+
+def _missing_columns(frame: pd.DataFrame, columns: Sequence[str], file: str) -> list[InputIssue]:
+    return [
+        InputIssue(file, None, column, "required column is missing", code=IssueCode.MISSING_COLUMN)
+        for column in columns if column not in frame.columns
+    ]
+
+
+def _indicator_table_issues(
+    rows: pd.DataFrame, config: ScorecardConfig, file: str
+) -> list[InputIssue]:
+    """Ids not declared, a second row per manager × indicator, an actual that comes from
+    elsewhere."""
+    sources = {i.id: i.source for i in config.all_indicators()}
+    row = rows["input_row"].to_numpy(dtype=object)
+    ids = rows["indicator"].to_numpy(dtype=object)
+    managers = rows["manager_id"].to_numpy(dtype=object)
+    unknown = ~pd.Index(ids, dtype=object).isin(list(sources))
+    issues = [
+        InputIssue(file, _plain(r), "indicator", "indicator not declared in scorecard config", v,
+                   f"one of {', '.join(sources)}", code=IssueCode.UNKNOWN_ID)
+        for r, v in zip(row[unknown], ids[unknown], strict=True)
+    ]
+    repeated = rows.duplicated(["manager_id", "indicator"], keep="first").to_numpy()
+    issues += [
+        InputIssue(file, _plain(r), "indicator", f"second row for manager '{m}' and this indicator",
+                   v, "one row per manager and indicator", code=IssueCode.DUPLICATE_KEY)
+        for r, m, v in zip(row[repeated], managers[repeated], ids[repeated], strict=True)
+    ]
+    source = pd.Series(ids, dtype=object).map(sources).fillna("indicators").to_numpy()
+    actual = rows["table_actual"].to_numpy()
+    elsewhere = (source != "indicators") & np.isfinite(actual)
+    issues += [
+        InputIssue(file, _plain(r), "actual", f"the actual of '{i}' comes from {s}; leave this "
+                   "cell blank (only its target is read here)", _plain(a),
+                   code=IssueCode.NOT_ALLOWED)
+        for r, i, s, a in zip(row[elsewhere], ids[elsewhere], source[elsewhere],
+                              actual[elsewhere], strict=True)
+    ]
+    return issues
+
+
+def _rating_table_issues(
+    table: pd.DataFrame, source: str, indicator: Indicator, file: str
+) -> list[InputIssue]:
+    """Every 360 rating or satisfaction answer on the indicator's scale; known rater types."""
+    issues: list[InputIssue] = []
+    rule = indicator.rule
+    if rule.kind == "scale":
+        values = _numbers(table, "score")
+        bad = ~(np.isfinite(values) & (values >= rule.low) & (values <= rule.high))
+        issues += [
+            InputIssue(file, _plain(r), "score", "rating outside the configured scale", _plain(v),
+                       f"a number from {rule.low:g} to {rule.high:g}",
+                       code=IssueCode.OUT_OF_RANGE)
+            for r, v in zip(_rows(table)[bad], values[bad], strict=True)
+        ]
+    if source == "ratings_360":
+        kinds = _text(table["rater_type"])
+        odd = ~pd.Index(kinds, dtype=object).isin(list(RATER_TYPES))
+        issues += [
+            InputIssue(file, _plain(r), "rater_type", "unknown rater type", v,
+                       "one of " + ", ".join(RATER_TYPES), code=IssueCode.NOT_ALLOWED)
+            for r, v in zip(_rows(table)[odd], kinds[odd], strict=True)
+        ]
+    return issues
+
+
+def _source_table_issues(
+    tables: Mapping[str, pd.DataFrame], config: ScorecardConfig
+) -> tuple[list[InputIssue], set[str]]:
+    """Tables an indicator reads that are absent or lack columns, and the checks of their rows;
+    with the sources that cannot be read."""
+    needed = {}
+    for indicator in config.all_indicators():
+        needed.setdefault(indicator.source, indicator)
+    issues: list[InputIssue] = []
+    unreadable: set[str] = set()
+    columns = {"indicators": ["manager_id", "indicator"], "satisfaction": ["manager_id", "score"],
+               "ratings_360": ["manager_id", "rater_type", "score"]}
+    for source in _TABLE_SOURCES:
+        if source not in needed:
+            continue
+        table = tables.get(source)
+        if table is None:
+            issues.append(InputIssue(
+                source, None, None,
+                f"table not supplied, but indicator '{needed[source].id}' reads it",
+                expected=f"inputs.{source} in the config", code=IssueCode.MISSING_TABLE))
+            unreadable.add(source)
+            continue
+        file = _file(table, source)
+        found = _missing_columns(table, columns[source], file)
+        issues += found
+        if found:
+            unreadable.add(source)
+        elif source != "indicators":
+            issues += _rating_table_issues(table, source, needed[source], file)
+    return issues, unreadable
+
+
+def check_scorecard(
+    tables: Mapping[str, pd.DataFrame], config: AppraisalConfig
+) -> list[InputIssue]:
+    """Every problem the scorecard would meet in the input tables, found before any computing.
+
+    Indicators table: ids not declared, second rows, actuals given where they come from
+    elsewhere; missing tables and columns; 360 ratings and satisfaction answers off the scale,
+    unknown rater types; and per manager and indicator what the rule refuses (missing actual or
+    target under the `error` policy, target 0 or negative, out-of-order breakpoints, values off
+    the scale). The roster itself is checked by validation (not here). Pure; never raises.
+    """
+    scheme = config.scorecard
+    managers = tables.get("managers")
+    roster_file = _file(managers, "managers")
+    issues: list[InputIssue] = []
+    if managers is not None:
+        issues += _missing_columns(
+            managers, ["manager_id", "hire_date", *sorted(_peer_groups(scheme))], roster_file)
+    indicators = tables.get("indicators")
+    found, unreadable = _source_table_issues(tables, scheme)
+    rows = None
+    if indicators is not None and "indicators" not in unreadable:
+        rows = _indicator_rows(indicators)
+        found += _indicator_table_issues(rows, scheme, _file(indicators, "indicators"))
+    if managers is None or issues:
+        return issues + found
+    once = ~pd.Index(_text(managers["manager_id"]), dtype=object).duplicated()
+    staff = _staff(managers[once], config.appraisal_period)  # repeats: validation reports them
+    placeholder = pd.DataFrame({"manager_id": staff.ids.to_numpy(dtype=object),
+                                "rorac": 0.0, "rorac_ratio": 0.0})
+    readable = {name: tables.get(name) for name in _TABLE_SOURCES if name not in unreadable}
+    sources = _source_actuals(scheme, staff, readable, placeholder)
+    grid = _grid(scheme, staff)
+    cells = _cells(grid, rows, sources)
+    files = _source_files(tables, roster_file)
+    scored = _score_grid(grid, cells, _group_values(scheme, staff), files,
+                         skip=frozenset(unreadable))
+    return issues + found + scored.issues
+
+
+# --------------------------------------------------------------------------- the stage
+
+def _source_files(tables: Mapping[str, pd.DataFrame | None], roster_file: str) -> dict[str, str]:
+    return {
+        "indicators": _file(tables.get("indicators"), "indicators"),
+        "rorac_amount": RORAC_SOURCE,
+        "rorac_ratio": RORAC_SOURCE,
+        "ratings_360": _file(tables.get("ratings_360"), "ratings_360"),
+        "satisfaction": _file(tables.get("satisfaction"), "satisfaction"),
+        "tenure_years": roster_file,
+    }
+
+
+def _group_values(config: ScorecardConfig, staff: _Staff) -> dict[str, pd.Series]:
+    return {g: pd.Series(_text(staff.roster[g]), index=staff.ids) for g in _peer_groups(config)}
+
+
+def _invariant(broken: bool, message: str) -> None:
+    if broken:
+        raise InternalError(f"scorecard: {message} (validation should have refused the input)")
+
+
+def compute_scorecard(
+    managers: pd.DataFrame,
+    config: ScorecardConfig,
+    period: Period,
+    *,
+    indicators: pd.DataFrame | None = None,
+    ratings_360: pd.DataFrame | None = None,
+    satisfaction: pd.DataFrame | None = None,
+    rorac_by_manager: pd.DataFrame | None = None,
+    local_weights: Mapping[str, Mapping[str, float]],
+) -> ScorecardResult:
+    """Score every employed roster manager on every indicator; composite and grade per manager.
+
+    Assumes input that `check_scorecard` accepted; anything it would have refused raises
+    InternalError. `rorac_by_manager["rorac"]` may be yuan (float) or int64 cents.
+    Weights that do not fit the scheme raise ahp.HierarchyError.
+    """
+    dimension_weights, indicator_weights = resolve_weights(config, local_weights)
+    staff = _staff(managers, period)
+    _invariant(staff.ids.has_duplicates, "a manager appears twice in the roster")
+    tables = {"indicators": indicators, "ratings_360": ratings_360, "satisfaction": satisfaction}
+    needed = {i.source for i in config.all_indicators()}
+    absent = sorted(s for s in needed if s in tables and tables[s] is None)
+    _invariant(bool(absent), f"tables not supplied: {', '.join(absent)}")
+    _invariant(bool(needed & set(_RORAC_COLUMNS)) and rorac_by_manager is None,
+               "the RORAC stage result is missing")
+    rows = _indicator_rows(indicators) if indicators is not None else None
+    _invariant(rows is not None and rows.duplicated(["manager_id", "indicator"]).any(),
+               "two rows for one manager and indicator")
+
+    grid = _grid(config, staff)
+    sources = _source_actuals(config, staff, tables, rorac_by_manager)
+    cells = _cells(grid, rows, sources)
+    files = _source_files(tables, _file(managers, "managers"))
+    scored = _score_grid(grid, cells, _group_values(config, staff), files)
+    _invariant(bool(scored.issues), "; ".join(i.describe() for i in scored.issues[:3]))
+    score, capped, floored = _clip(grid, scored.raw)
+    local, dim_weight, global_weight = _row_weights(grid, dimension_weights, indicator_weights)
+
+    scores = grid.frame().assign(
+        actual=cells.actual, target=scored.target, input_row=cells.input_row,
+        raw_score=scored.raw, score=score, local_weight=local, dimension_weight=dim_weight,
+        global_weight=global_weight, contribution=global_weight * score,
+        flags=_join_codes(len(grid), [
+            *scored.flags.items(), ("capped", capped), ("floored", floored),
+        ], detail=cells.flags_360),
+    )[_SCORE_COLUMNS]
+    managers_out = _manager_rows(config, scores, grid.is_additional, staff, sources.flags_360)
+    counts = managers_out["grade"].value_counts()
+    grade_counts = {g.id: int(counts.get(g.id, 0)) for g in config.grading.grades}
+    return ScorecardResult(scores=scores, managers=managers_out,
+                           dimension_weights=dimension_weights,
+                           indicator_weights=indicator_weights, grade_counts=grade_counts)
+
+
+# --------------------------------------------------------------------------- per manager
+
+def _dimension_scores(
+    config: ScorecardConfig, weighted: pd.DataFrame, ids: np.ndarray
+) -> pd.DataFrame:
+    """DimensionScore_d = Σ_j w_dj · IndicatorScore_dj per manager (0 for managers not scored)."""
+    part = weighted["local_weight"] * weighted["score"]
+    return (
+        part.groupby([weighted["manager_id"], weighted["dimension"]]).sum()
+        .unstack().reindex(index=ids, columns=[d.id for d in config.dimensions]).fillna(0.0)
+    )
+
+
+def _additional_points(
+    config: ScorecardConfig, extra: pd.DataFrame, ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(Σ_k points, clipped to the additional dimension's floor and cap) per manager."""
+    if config.additional is None:
+        zero = np.zeros(len(ids))
+        return zero, zero
+    points = extra["score"].groupby(extra["manager_id"]).sum().reindex(ids).fillna(0.0)
+    raw = points.to_numpy(dtype="float64")
+    cap, floor = config.additional.cap, config.additional.floor
+    return raw, np.clip(raw, -np.inf if floor is None else floor, np.inf if cap is None else cap)
+
+
+def _grades(
+    config: ScorecardConfig, composite: np.ndarray, graded: np.ndarray, staff: _Staff
+) -> tuple[np.ndarray, Any]:
+    """Grade index per manager (-1 when not graded) and the rank in unit (forced only)."""
+    ids = staff.ids.to_numpy(dtype=object)
+    grades = config.grading.grades
+    grade_index = np.full(len(ids), -1)
+    rank = pd.array([pd.NA] * len(ids), dtype="Int64")
+    if config.grading.method == "bands":
+        bounds = [float(g.min_score) for g in grades[:-1]]  # type: ignore[arg-type]
+        grade_index[graded] = grade_by_bands(composite[graded], bounds)
+        return grade_index, rank
+    unit = config.grading.unit
+    units = np.full(len(ids), "all", dtype=object) if unit == "all" else _text(staff.roster[unit])
+    index, ranks = forced_distribution(composite[graded], ids[graded], units[graded],
+                                       [g.quota for g in grades])
+    grade_index[graded] = index
+    rank_values = np.full(len(ids), -1)
+    rank_values[graded] = ranks
+    rank = pd.array(np.where(graded, rank_values, 0), dtype="Int64")
+    rank[~graded] = pd.NA
+    return grade_index, rank
+
+
+def _manager_rows(
+    config: ScorecardConfig, scores: pd.DataFrame, is_additional: np.ndarray, staff: _Staff,
+    flags_360: pd.Series | None,
+) -> pd.DataFrame:
+    """One row per roster manager: dimension scores, composite, tenure treatment, grade."""
+    ids = staff.ids.to_numpy(dtype=object)
+    weighted = scores[~is_additional]
+    dim_scores = _dimension_scores(config, weighted, ids)
+    weighted_score = (weighted["contribution"].groupby(weighted["manager_id"]).sum()
+                      .reindex(ids).fillna(0.0).to_numpy())
+    raw_points, points = _additional_points(config, scores[is_additional], ids)
+    employed, joined, left = staff.employed, staff.joined, staff.left
+
+    before = weighted_score + points
+    partial = employed & (joined | left)
+    mode = config.tenure.joiners_leavers
+    prorated = partial & (mode == "prorate")
+    excluded = ~employed | (partial & (mode == "exclude"))
+    composite = np.where(prorated, before * staff.fraction, before)
+    graded = ~excluded
+    grade_index, rank = _grades(config, composite, graded, staff)
+
+    grades = config.grading.grades
+    grade_ids = np.array([g.id for g in grades], dtype=object)
+    coefficients = np.array([g.coefficient for g in grades], dtype="float64")
+    out = pd.DataFrame({"manager_id": ids, "service_fraction": staff.fraction,
+                        "joined_during_period": joined, "left_during_period": left})
+    for dim in dim_scores.columns:
+        out[f"{dim}_score"] = dim_scores[dim].to_numpy()
+    out["additional_points_raw"] = raw_points
+    out["additional_points"] = points
+    out["weighted_score"] = weighted_score
+    out["composite_before_proration"] = before
+    out["composite"] = composite
+    out["excluded"] = excluded
+    out["rank_in_unit"] = rank
+    out["grade"] = np.where(graded, grade_ids[np.maximum(grade_index, 0)], "")
+    out["grade"] = out["grade"].astype(str)
+    out["grade_coefficient"] = np.where(
+        graded, coefficients[np.maximum(grade_index, 0)],
+        np.where(employed, config.tenure.excluded_coefficient, 0.0),
+    )
+    missing_actual = (
+        scores["flags"].str.contains("actual_missing", regex=False)
+        .groupby(scores["manager_id"]).any().reindex(ids).fillna(False).to_numpy(dtype=bool)
+    )
+    f360 = (flags_360.reindex(ids).fillna("").to_numpy(dtype=object) if flags_360 is not None
+            else np.full(len(ids), "", dtype=object))
+    out["flags"] = _join_codes(len(ids), [
+        ("not_employed", ~employed), ("joined_during_period", joined),
+        ("left_during_period", left), ("prorated", prorated), ("excluded", excluded),
+        ("actual_missing", missing_actual), ("additional_capped", raw_points != points),
+    ], detail=np.where(employed, f360, ""))
+    return out.sort_values("manager_id", kind="mergesort").reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- helpers
 
 def _join_codes(
@@ -303,482 +988,3 @@ def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
     return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _needs_columns(frame: pd.DataFrame, columns: Sequence[str], file: str) -> list[InputIssue]:
-    return [
-        InputIssue(file, None, column, "required column is missing")
-        for column in columns if column not in frame.columns
-    ]
-
-
-def _indicator_rows(
-    indicators: pd.DataFrame, config: ScorecardConfig, roster_ids: pd.Index, file: str
-) -> tuple[pd.DataFrame, list[InputIssue]]:
-    """The indicators table checked against the config and roster: one row per manager × id."""
-    issues = _needs_columns(indicators, ["manager_id", "indicator"], file)
-    if issues:
-        return pd.DataFrame(), issues
-    sources = {i.id: i.source for i in config.all_indicators()}
-    rows = pd.DataFrame({
-        "manager_id": _text(indicators["manager_id"]),
-        "indicator": _text(indicators["indicator"]),
-        "table_actual": _numbers(indicators, "actual"),
-        "table_target": _numbers(indicators, "target"),
-        "input_row": _rows(indicators),
-    })
-    unknown = ~pd.Index(rows["indicator"].to_numpy(dtype=object), dtype=object).isin(list(sources))
-    known = ", ".join(sources)
-    issues += [
-        InputIssue(file, _plain(r), "indicator", "indicator not declared in scorecard config", v,
-                   f"one of {known}")
-        for r, v in zip(rows["input_row"][unknown], rows["indicator"][unknown], strict=True)
-    ]
-    stranger = ~pd.Index(rows["manager_id"].to_numpy(dtype=object), dtype=object).isin(roster_ids)
-    issues += [
-        InputIssue(file, _plain(r), "manager_id", "manager not in the roster", v)
-        for r, v in zip(rows["input_row"][stranger], rows["manager_id"][stranger], strict=True)
-    ]
-    repeated = rows.duplicated(["manager_id", "indicator"], keep="first").to_numpy()
-    issues += [
-        InputIssue(file, _plain(r), "indicator", f"second row for manager '{m}' and this indicator",
-                   v)
-        for r, m, v in zip(rows["input_row"][repeated], rows["manager_id"][repeated],
-                           rows["indicator"][repeated], strict=True)
-    ]
-    source = rows["indicator"].map(sources).fillna("indicators").to_numpy()
-    elsewhere = (source != "indicators") & np.isfinite(rows["table_actual"].to_numpy())
-    issues += [
-        InputIssue(file, _plain(r), "actual", f"the actual of '{i}' comes from {s}; leave this "
-                   "cell blank (only its target is read here)", _plain(a))
-        for r, i, s, a in zip(rows["input_row"][elsewhere], rows["indicator"][elsewhere],
-                              source[elsewhere], rows["table_actual"][elsewhere], strict=True)
-    ]
-    keep = ~(unknown | stranger | repeated)
-    return rows[keep].reset_index(drop=True), issues
-
-
-def _check_scale(
-    frame: pd.DataFrame, rule: ScaleRule, file: str, column: str = "score"
-) -> list[InputIssue]:
-    values = _numbers(frame, column)
-    bad = ~(np.isfinite(values) & (values >= rule.low) & (values <= rule.high))
-    return [
-        InputIssue(file, _plain(r), column, "rating outside the configured scale", _plain(v),
-                   f"a number from {rule.low:g} to {rule.high:g}")
-        for r, v in zip(_rows(frame)[bad], values[bad], strict=True)
-    ]
-
-
-# --------------------------------------------------------------------------- the stage
-
-def compute_scorecard(
-    managers: pd.DataFrame,
-    config: ScorecardConfig,
-    period: Period,
-    *,
-    indicators: pd.DataFrame | None = None,
-    ratings_360: pd.DataFrame | None = None,
-    satisfaction: pd.DataFrame | None = None,
-    rorac_by_manager: pd.DataFrame | None = None,
-    local_weights: Mapping[str, Mapping[str, float]],
-) -> ScorecardResult:
-    """Score every employed roster manager on every indicator; composite and grade per manager.
-
-    Raises InputError listing every bad input row at once, AppraisalError for missing weights.
-    """
-    dimension_weights, indicator_weights = resolve_weights(config, local_weights)
-    roster_file = _file(managers, "managers")
-    issues = _needs_columns(managers, ["manager_id", "hire_date"], roster_file)
-    groups = {
-        i.rule.group_by for i in config.all_indicators() if isinstance(i.rule, PercentileRule)
-    }
-    if config.grading.method == "forced":
-        groups.add(config.grading.unit)
-    issues += _needs_columns(managers, sorted(groups - {"all"}), roster_file)
-    InputError.collect(issues)
-    repeated = managers["manager_id"].astype(str).duplicated().to_numpy()
-    InputError.collect(
-        InputIssue(roster_file, _plain(r), "manager_id", "manager appears twice in the roster", v)
-        for r, v in zip(_rows(managers)[repeated], _text(managers["manager_id"])[repeated],
-                        strict=True)
-    )
-
-    roster = managers.reset_index(drop=True)
-    roster_ids = pd.Index(_text(roster["manager_id"]), dtype=object, name="manager_id")
-    fraction = service_fraction(roster, period).to_numpy(dtype="float64")
-    years = pd.Series(years_of_service(roster, period).to_numpy(dtype="float64"), index=roster_ids)
-    hire = pd.to_datetime(roster["hire_date"])
-    leave = (pd.to_datetime(roster["leave_date"]) if "leave_date" in roster.columns
-             else pd.Series(pd.NaT, index=roster.index))
-    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
-    joined = ((hire > start) & (hire <= end)).to_numpy()
-    left = (leave.notna() & (leave >= start) & (leave <= end)).to_numpy()
-    employed = fraction > 0.0
-
-    # grid: employed managers (by manager_id) × indicators (config order)
-    declared: list[tuple[str, Indicator, bool]] = [
-        (d.id, i, False) for d in config.dimensions for i in d.indicators
-    ]
-    if config.additional is not None:
-        declared += [(config.additional.id, i, True) for i in config.additional.indicators]
-    staff = np.sort(roster_ids[employed].to_numpy(dtype=object))
-    n_ind = len(declared)
-    code = np.tile(np.arange(n_ind), len(staff))
-    manager_col = np.repeat(staff, n_ind)
-
-    def per_indicator(values: list[Any]) -> np.ndarray:
-        return np.asarray(values, dtype=object)[code]
-
-    grid = pd.DataFrame({
-        "manager_id": manager_col,
-        "dimension": per_indicator([d for d, _, _ in declared]),
-        "indicator": per_indicator([i.id for _, i, _ in declared]),
-        "source": per_indicator([i.source for _, i, _ in declared]),
-        "rule": per_indicator([i.rule.kind for _, i, _ in declared]),
-    })
-    is_additional = np.asarray([a for _, _, a in declared], dtype=bool)[code]
-
-    indicators_file = _file(indicators, "indicators")
-    table_actual = np.full(len(grid), np.nan)
-    table_target = np.full(len(grid), np.nan)
-    input_row = pd.array([pd.NA] * len(grid), dtype="Int64")
-    if indicators is not None:
-        rows, found = _indicator_rows(indicators, config, roster_ids, indicators_file)
-        issues += found
-        if not rows.empty:
-            merged = grid[["manager_id", "indicator"]].merge(
-                rows, on=["manager_id", "indicator"], how="left", validate="one_to_one"
-            )
-            table_actual = merged["table_actual"].to_numpy(dtype="float64")
-            table_target = merged["table_target"].to_numpy(dtype="float64")
-            input_row = pd.array(merged["input_row"], dtype="Int64")
-
-    by_manager = _source_values(
-        config, grid_ids=roster_ids, issues=issues, years=years,
-        ratings_360=ratings_360, satisfaction=satisfaction, rorac_by_manager=rorac_by_manager,
-        indicators=indicators,
-    )
-
-    source_files = {
-        "rorac_amount": _file(rorac_by_manager, "rorac stage result"),
-        "rorac_ratio": _file(rorac_by_manager, "rorac stage result"),
-        "ratings_360": _file(ratings_360, "ratings_360"),
-        "satisfaction": _file(satisfaction, "satisfaction"),
-        "tenure_years": roster_file,
-    }
-    actual = table_actual.copy()
-    target = table_target.copy()
-    raw = np.zeros(len(grid))
-    extra_flags = np.full(len(grid), "", dtype=object)
-    flags: dict[str, np.ndarray] = {
-        name: np.zeros(len(grid), dtype=bool)
-        for name in ("actual_missing", "target_missing", "target_default", "target_zero",
-                     "target_negative", "actual_zero", "single_member_group")
-    }
-    group_values = {
-        g: pd.Series(_text(roster[g]), index=roster_ids)
-        for g in groups - {"all"}
-    }
-    for k, (_, ind, _) in enumerate(declared):
-        at = np.flatnonzero(code == k)
-        ids = manager_col[at]
-        if ind.source != "indicators":
-            values = by_manager.get(ind.source)
-            actual[at] = (values.reindex(ids).to_numpy(dtype="float64")
-                          if values is not None else np.nan)
-        if ind.source == "ratings_360" and "ratings_360_flags" in by_manager:
-            extra_flags[at] = by_manager["ratings_360_flags"].reindex(ids).fillna("").to_numpy()
-        if ind.default_target is not None:
-            use_default = ~np.isfinite(target[at])
-            target[at] = np.where(use_default, ind.default_target, target[at])
-            flags["target_default"][at] = use_default
-        issues += _score_indicator(
-            ind, at, actual, target, raw, flags, input_row, ids, indicators_file,
-            group_values, source_files.get(ind.source, ind.source),
-        )
-    InputError.collect(issues)
-
-    local = np.array([indicator_weights[d][i.id] if not a else 1.0 for d, i, a in declared])[code]
-    dim_weight = np.array([dimension_weights[d] if not a else 1.0 for d, _, a in declared])[code]
-    score = raw.copy()
-    capped = np.zeros(len(grid), dtype=bool)
-    floored = np.zeros(len(grid), dtype=bool)
-    for k, (_, ind, _) in enumerate(declared):
-        at = code == k
-        score[at], capped[at], floored[at] = clip_scores(raw[at], cap=ind.cap, floor=ind.floor)
-    global_weight = local * dim_weight
-    contribution = global_weight * score
-
-    scores = grid.assign(
-        actual=actual, target=target, input_row=input_row, raw_score=raw, score=score,
-        local_weight=local, dimension_weight=dim_weight, global_weight=global_weight,
-        contribution=contribution,
-        flags=_join_codes(len(grid), [
-            *flags.items(), ("capped", capped), ("floored", floored),
-        ], detail=extra_flags),
-    )[_SCORE_COLUMNS]
-    managers_out = _manager_rows(
-        config, scores, is_additional, roster_ids, fraction, joined, left, employed, roster,
-        by_manager.get("ratings_360_flags"),
-    )
-    counts = managers_out["grade"].value_counts()
-    grade_counts = {g.id: int(counts.get(g.id, 0)) for g in config.grading.grades}
-    return ScorecardResult(scores=scores, managers=managers_out,
-                           dimension_weights=dimension_weights,
-                           indicator_weights=indicator_weights, grade_counts=grade_counts)
-
-
-def _source_values(
-    config: ScorecardConfig, *, grid_ids: pd.Index, issues: list[InputIssue], years: pd.Series,
-    ratings_360: pd.DataFrame | None, satisfaction: pd.DataFrame | None,
-    rorac_by_manager: pd.DataFrame | None, indicators: pd.DataFrame | None,
-) -> dict[str, pd.Series]:
-    """Per-manager actuals of the non-table sources (index manager_id)."""
-    needed = {i.source: i for i in config.all_indicators()}
-    out: dict[str, pd.Series] = {}
-    if "indicators" in needed and indicators is None:
-        issues.append(InputIssue("indicators", None, None,
-                                 f"table not supplied, but indicator '{needed['indicators'].id}' "
-                                 "reads it", expected="inputs.indicators in the config"))
-    for source in ("rorac_amount", "rorac_ratio"):
-        if source not in needed:
-            continue
-        column = "rorac" if source == "rorac_amount" else "rorac_ratio"
-        if rorac_by_manager is None:
-            issues.append(InputIssue("rorac stage result", None, column,
-                                     f"missing, but indicator '{needed[source].id}' reads it"))
-            continue
-        file = _file(rorac_by_manager, "rorac stage result")
-        found = _needs_columns(rorac_by_manager, ["manager_id", column], file)
-        issues += found
-        if not found:
-            ids = _text(rorac_by_manager["manager_id"])
-            out[source] = pd.Series(_numbers(rorac_by_manager, column), index=ids)
-    for source, table in (("ratings_360", ratings_360), ("satisfaction", satisfaction)):
-        if source not in needed:
-            continue
-        if table is None:
-            issues.append(InputIssue(source, None, None,
-                                     f"table not supplied, but indicator '{needed[source].id}' "
-                                     "reads it", expected=f"inputs.{source} in the config"))
-            continue
-        file = _file(table, source)
-        columns = ["manager_id", "score"] + (["rater_type"] if source == "ratings_360" else [])
-        found = _needs_columns(table, columns, file)
-        issues += found
-        if found:
-            continue
-        rule = needed[source].rule
-        if isinstance(rule, ScaleRule):
-            issues += _check_scale(table, rule, file)
-        ids = _text(table["manager_id"])
-        stranger = ~pd.Index(ids, dtype=object).isin(grid_ids)
-        issues += [InputIssue(file, _plain(r), "manager_id", "manager not in the roster", v)
-                   for r, v in zip(_rows(table)[stranger], ids[stranger], strict=True)]
-        if source == "ratings_360":
-            kinds = _text(table["rater_type"])
-            odd = ~pd.Index(kinds, dtype=object).isin(list(RATER_TYPES))
-            issues += [InputIssue(file, _plain(r), "rater_type", "unknown rater type", v,
-                                  "one of " + ", ".join(RATER_TYPES))
-                       for r, v in zip(_rows(table)[odd], kinds[odd], strict=True)]
-            combined = combine_360(table, config.feedback_360, grid_ids)
-            out[source] = combined["rating"]
-            missing = combined["types_missing"].to_numpy(dtype=object)
-            below = combined["types_below_min"].to_numpy(dtype=object)
-            text = np.where(missing != "", "feedback_360_missing:" + missing, "")
-            below_text = np.where(below != "", "feedback_360_below_min:" + below, "")
-            glue = np.where((text != "") & (below_text != ""), ";", "")
-            out["ratings_360_flags"] = pd.Series(text + glue + below_text, index=combined.index,
-                                                 dtype=object)
-        else:
-            frame = pd.DataFrame({"manager_id": ids, "score": _numbers(table, "score")})
-            out[source] = frame.groupby("manager_id")["score"].mean()
-    if "tenure_years" in needed:
-        out["tenure_years"] = years
-    return out
-
-
-def _score_indicator(
-    ind: Indicator, at: np.ndarray, actual: np.ndarray, target: np.ndarray, raw: np.ndarray,
-    flags: dict[str, np.ndarray], input_row: Any, ids: np.ndarray, file: str,
-    group_values: Mapping[str, pd.Series], source_name: str,
-) -> list[InputIssue]:
-    """Raw score of one indicator's rows (written into `raw`); issues for error policies."""
-    issues: list[InputIssue] = []
-    a, t = actual[at], target[at]
-    rows = np.asarray(input_row[at], dtype=object)
-    rows = np.where(pd.isna(rows), None, rows)
-    where = file if ind.source == "indicators" else source_name
-
-    def report(mask: np.ndarray, column: str, rule: str, values: np.ndarray | None,
-               expected: str = "", in_table: bool = True) -> None:
-        for row, manager, value in zip(rows[mask], ids[mask],
-                                       values[mask] if values is not None else [None] * mask.sum(),
-                                       strict=True):
-            issues.append(InputIssue(
-                file if in_table else where, _plain(row) if in_table else None, column,
-                f"indicator '{ind.id}', manager '{manager}': {rule}", _plain(value), expected,
-            ))
-
-    no_actual = ~np.isfinite(a)
-    if ind.missing_actual == "error":
-        report(no_actual, "actual", "actual is missing", None,
-               "a number (or scorecard missing_actual: zero)",
-               in_table=ind.source == "indicators")
-    flags["actual_missing"][at] = no_actual
-    no_target = np.zeros(a.shape, dtype=bool)
-    if ind.needs_target:
-        no_target = ~np.isfinite(t) & ~no_actual
-        if ind.missing_target == "error":
-            report(no_target, "target", "target is missing", None,
-                   "a number (or default_target / missing_target: zero in the config)")
-        flags["target_missing"][at] = no_target
-    else:
-        target[at] = np.nan
-        flags["target_default"][at] = False
-    ok = ~no_actual & ~no_target
-    rule = ind.rule
-    result = np.zeros(a.shape)
-    if isinstance(rule, RatioRule):
-        zero, negative = ok & (t == 0.0), ok & (t < 0.0)
-        if rule.zero_target == "error":
-            report(zero, "target", "target is 0, so the completion ratio is undefined", t,
-                   "a non-zero target (or rule zero_target: cap_if_exceeded)")
-            ok &= ~zero
-        if rule.negative_target == "error":
-            report(negative, "target", "target is negative", t,
-                   "a positive target (or rule negative_target: relative)")
-            ok &= ~negative
-        flags["target_zero"][at] = zero
-        flags["target_negative"][at] = negative
-        result[ok] = ratio_to_target(a[ok], t[ok], zero_target_exceeded=ind.cap or 0.0)
-    elif isinstance(rule, LowerBetterRule):
-        negative = ok & (t < 0.0)
-        report(negative, "target", "target of a lower-is-better indicator is negative", t,
-               "a target >= 0")
-        ok &= ~negative
-        flags["actual_zero"][at] = ok & (a <= 0.0)
-        at_zero = rule.zero_actual_score if rule.zero_actual_score is not None else ind.cap
-        result[ok] = lower_better(a[ok], t[ok], zero_actual_score=float(at_zero or 0.0))
-    elif isinstance(rule, PiecewiseRule):
-        xs = [p.x for p in rule.points]
-        relative = [p.basis == "target" for p in rule.points]
-        used_target = np.where(np.isfinite(t), t, 0.0)
-        points = piecewise_breakpoints(used_target[ok], xs, relative)
-        unordered = np.zeros(a.shape, dtype=bool)
-        unordered[np.flatnonzero(ok)] = (np.diff(points, axis=1) < 0).any(axis=1)
-        report(unordered, "target", "the piecewise table's breakpoints fall out of order for "
-               "this target", t, "a target that keeps target-based points after absolute ones")
-        keep = ~unordered[ok]
-        ok &= ~unordered
-        result[ok] = piecewise_linear(a[ok], points[keep], [p.score for p in rule.points],
-                                      extrapolate=rule.extrapolate)
-    elif isinstance(rule, ScaleRule):
-        outside = ok & ((a < rule.low) | (a > rule.high))
-        report(outside, "actual", "value outside the configured scale", a,
-               f"a number from {rule.low:g} to {rule.high:g}")
-        ok &= ~outside
-        result[ok] = scale_mapping(a[ok], low=rule.low, high=rule.high, to_low=rule.to_low,
-                                   to_high=rule.to_high)
-    elif isinstance(rule, PercentileRule):
-        if rule.group_by == "all":
-            peer = np.full(ok.sum(), "all", dtype=object)
-        else:
-            peer = group_values[rule.group_by].reindex(ids[ok]).to_numpy(dtype=object)
-        result[ok] = percentile_rank(a[ok], peer, higher_is_better=rule.better == "higher",
-                                     single_member_score=rule.single_member_score)
-        sizes = pd.Series(peer).map(pd.Series(peer).value_counts()).to_numpy()
-        alone = np.zeros(a.shape, dtype=bool)
-        alone[np.flatnonzero(ok)] = sizes == 1
-        flags["single_member_group"][at] = alone
-    elif isinstance(rule, DirectRule):
-        result[ok] = direct_score(a[ok])
-    raw[at] = result
-    return issues
-
-
-def _manager_rows(
-    config: ScorecardConfig, scores: pd.DataFrame, is_additional: np.ndarray,
-    roster_ids: pd.Index, fraction: np.ndarray, joined: np.ndarray, left: np.ndarray,
-    employed: np.ndarray, roster: pd.DataFrame, flags_360: pd.Series | None,
-) -> pd.DataFrame:
-    """One row per roster manager: dimension scores, composite, tenure treatment, grade."""
-    ids = roster_ids.to_numpy(dtype=object)
-    weighted = scores[~is_additional]
-    part = weighted["local_weight"] * weighted["score"]
-    dims = [d.id for d in config.dimensions]
-    dim_scores = (
-        part.groupby([weighted["manager_id"], weighted["dimension"]]).sum()
-        .unstack().reindex(index=ids, columns=dims).fillna(0.0)
-    )
-    weighted_score = weighted["contribution"].groupby(weighted["manager_id"]).sum()
-    weighted_score = weighted_score.reindex(ids).fillna(0.0).to_numpy()
-    out = pd.DataFrame({"manager_id": ids})
-    out["service_fraction"] = fraction
-    out["joined_during_period"] = joined
-    out["left_during_period"] = left
-    for dim in dims:
-        out[f"{dim}_score"] = dim_scores[dim].to_numpy()
-    additional_capped = np.zeros(len(ids), dtype=bool)
-    if config.additional is not None:
-        extra = scores[is_additional]
-        points = extra["score"].groupby(extra["manager_id"]).sum().reindex(ids).fillna(0.0)
-        raw_points = points.to_numpy(dtype="float64")
-        cap, floor = config.additional.cap, config.additional.floor
-        clipped = np.clip(raw_points, -np.inf if floor is None else floor,
-                          np.inf if cap is None else cap)
-        additional_capped = clipped != raw_points
-    else:
-        raw_points = clipped = np.zeros(len(ids))
-    out["additional_points_raw"] = raw_points
-    out["additional_points"] = clipped
-    out["weighted_score"] = weighted_score
-    before = weighted_score + clipped
-    partial = employed & (joined | left)
-    mode = config.tenure.joiners_leavers
-    prorated = partial & (mode == "prorate")
-    excluded = ~employed | (partial & (mode == "exclude"))
-    out["composite_before_proration"] = before
-    out["composite"] = np.where(prorated, before * fraction, before)
-    out["excluded"] = excluded
-
-    grades = config.grading.grades
-    graded = ~excluded
-    grade_index = np.full(len(ids), -1)
-    rank = pd.array([pd.NA] * len(ids), dtype="Int64")
-    composite = out["composite"].to_numpy()
-    if config.grading.method == "bands":
-        bounds = [float(g.min_score) for g in grades[:-1]]  # type: ignore[arg-type]
-        grade_index[graded] = grade_by_bands(composite[graded], bounds)
-    else:
-        unit = config.grading.unit
-        units = (np.full(len(ids), "all", dtype=object) if unit == "all"
-                 else _text(roster[unit]))
-        index, ranks = forced_distribution(composite[graded], ids[graded], units[graded],
-                                           [g.quota for g in grades])
-        grade_index[graded] = index
-        rank_values = np.full(len(ids), -1)
-        rank_values[graded] = ranks
-        rank = pd.array(np.where(graded, rank_values, 0), dtype="Int64")
-        rank[~graded] = pd.NA
-    out["rank_in_unit"] = rank
-    grade_ids = np.array([g.id for g in grades], dtype=object)
-    coefficients = np.array([g.coefficient for g in grades], dtype="float64")
-    out["grade"] = np.where(graded, grade_ids[np.maximum(grade_index, 0)], "")
-    out["grade_coefficient"] = np.where(
-        graded, coefficients[np.maximum(grade_index, 0)],
-        np.where(employed, config.tenure.excluded_coefficient, 0.0),
-    )
-    out["grade"] = out["grade"].astype(str)
-    missing_actual = (
-        scores["flags"].str.contains("actual_missing", regex=False)
-        .groupby(scores["manager_id"]).any().reindex(ids).fillna(False).to_numpy(dtype=bool)
-    )
-    f360 = (flags_360.reindex(ids).fillna("").to_numpy(dtype=object) if flags_360 is not None
-            else np.full(len(ids), "", dtype=object))
-    f360 = np.where(employed, f360, "")
-    out["flags"] = _join_codes(len(ids), [
-        ("not_employed", ~employed), ("joined_during_period", joined),
-        ("left_during_period", left), ("prorated", prorated), ("excluded", excluded),
-        ("actual_missing", missing_actual), ("additional_capped", additional_capped),
-    ], detail=f360)
-    return out.sort_values("manager_id", kind="mergesort").reset_index(drop=True)

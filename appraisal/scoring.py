@@ -5,16 +5,28 @@ exceeded (超额完成). Inputs must be finite: the scorecard stage resolves mis
 targets (config policy or error) before it calls a rule, so no rule ever returns NaN.
 Formulas and the defined results at the edges (target 0, negative target, actual 0) are
 documented in docs/scorecard.md.
+
+`RULES` maps each `rule.kind` of the config to its `RuleSpec`: the rows it refuses
+(violations), the flags it raises and the score, all pure functions of `RuleRows`. The stage
+dispatches on this table; there is no other list of rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from .errors import IssueCode
+
 __all__ = [
+    "RULES",
+    "RuleRows",
+    "RuleSpec",
+    "Violation",
     "clip_scores",
     "direct_score",
     "lower_better",
@@ -173,3 +185,145 @@ def clip_scores(
         np.inf if cap is None else cap,
     )
     return clipped, capped, floored
+
+
+# ---- the rules table ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleRows:
+    """One indicator's rows that a rule scores: actuals and targets known (finite).
+
+    `target` is 0 where the rule reads none; `group` is the peer group of each row (percentile);
+    `cap` is the indicator's cap (the score of some edge cases).
+    """
+
+    actual: np.ndarray
+    target: np.ndarray
+    group: np.ndarray
+    cap: float | None
+
+    def take(self, keep: np.ndarray) -> RuleRows:
+        """The rows where `keep` is true."""
+        return RuleRows(self.actual[keep], self.target[keep], self.group[keep], self.cap)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """Rows a rule cannot score (mask over RuleRows), the column at fault and the way out."""
+
+    mask: np.ndarray
+    column: Literal["actual", "target"]
+    rule: str
+    expected: str
+    code: IssueCode
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """What one rule kind does with its rows: refuses some, flags some, scores the rest."""
+
+    violations: Callable[[Any, RuleRows], tuple[Violation, ...]]
+    flags: Callable[[Any, RuleRows], dict[str, np.ndarray]]
+    score: Callable[[Any, RuleRows], np.ndarray]
+    reads_actual_to_refuse: bool = False
+    """True when a violation depends on the actual (not only on the target)."""
+
+
+def _no_violations(rule: Any, rows: RuleRows) -> tuple[Violation, ...]:
+    return ()
+
+
+def _no_flags(rule: Any, rows: RuleRows) -> dict[str, np.ndarray]:
+    return {}
+
+
+def _ratio_violations(rule: Any, rows: RuleRows) -> tuple[Violation, ...]:
+    found = []
+    if rule.zero_target == "error":
+        found.append(Violation(rows.target == 0.0, "target",
+                               "target is 0, so the completion ratio is undefined",
+                               "a non-zero target (or rule zero_target: cap_if_exceeded)",
+                               IssueCode.OUT_OF_RANGE))
+    if rule.negative_target == "error":
+        found.append(Violation(rows.target < 0.0, "target", "target is negative",
+                               "a positive target (or rule negative_target: relative)",
+                               IssueCode.NEGATIVE))
+    return tuple(found)
+
+
+def _ratio_flags(rule: Any, rows: RuleRows) -> dict[str, np.ndarray]:
+    return {"target_zero": rows.target == 0.0, "target_negative": rows.target < 0.0}
+
+
+def _ratio_score(rule: Any, rows: RuleRows) -> np.ndarray:
+    return ratio_to_target(rows.actual, rows.target, zero_target_exceeded=rows.cap or 0.0)
+
+
+def _lower_better_violations(rule: Any, rows: RuleRows) -> tuple[Violation, ...]:
+    return (Violation(rows.target < 0.0, "target",
+                      "target of a lower-is-better indicator is negative", "a target >= 0",
+                      IssueCode.NEGATIVE),)
+
+
+def _lower_better_flags(rule: Any, rows: RuleRows) -> dict[str, np.ndarray]:
+    return {"actual_zero": rows.actual <= 0.0}
+
+
+def _lower_better_score(rule: Any, rows: RuleRows) -> np.ndarray:
+    at_zero = rule.zero_actual_score if rule.zero_actual_score is not None else rows.cap
+    return lower_better(rows.actual, rows.target, zero_actual_score=float(at_zero or 0.0))
+
+
+def _breakpoints(rule: Any, rows: RuleRows) -> np.ndarray:
+    return piecewise_breakpoints(rows.target, [p.x for p in rule.points],
+                                 [p.basis == "target" for p in rule.points])
+
+
+def _piecewise_violations(rule: Any, rows: RuleRows) -> tuple[Violation, ...]:
+    unordered = (np.diff(_breakpoints(rule, rows), axis=1) < 0).any(axis=1)
+    return (Violation(unordered, "target",
+                      "the piecewise table's breakpoints fall out of order for this target",
+                      "a target that keeps target-based points after absolute ones",
+                      IssueCode.INCONSISTENT),)
+
+
+def _piecewise_score(rule: Any, rows: RuleRows) -> np.ndarray:
+    return piecewise_linear(rows.actual, _breakpoints(rule, rows), [p.score for p in rule.points],
+                            extrapolate=rule.extrapolate)
+
+
+def _scale_violations(rule: Any, rows: RuleRows) -> tuple[Violation, ...]:
+    outside = (rows.actual < rule.low) | (rows.actual > rule.high)
+    return (Violation(outside, "actual", "value outside the configured scale",
+                      f"a number from {rule.low:g} to {rule.high:g}", IssueCode.OUT_OF_RANGE),)
+
+
+def _scale_score(rule: Any, rows: RuleRows) -> np.ndarray:
+    return scale_mapping(rows.actual, low=rule.low, high=rule.high, to_low=rule.to_low,
+                         to_high=rule.to_high)
+
+
+def _percentile_flags(rule: Any, rows: RuleRows) -> dict[str, np.ndarray]:
+    groups = pd.Series(rows.group, dtype=object).astype(str)
+    return {"single_member_group": groups.map(groups.value_counts()).to_numpy() == 1}
+
+
+def _percentile_score(rule: Any, rows: RuleRows) -> np.ndarray:
+    return percentile_rank(rows.actual, rows.group, higher_is_better=rule.better == "higher",
+                           single_member_score=rule.single_member_score)
+
+
+def _direct_score(rule: Any, rows: RuleRows) -> np.ndarray:
+    return direct_score(rows.actual)
+
+
+RULES: Mapping[str, RuleSpec] = {
+    "ratio": RuleSpec(_ratio_violations, _ratio_flags, _ratio_score),
+    "lower_better": RuleSpec(_lower_better_violations, _lower_better_flags, _lower_better_score),
+    "piecewise": RuleSpec(_piecewise_violations, _no_flags, _piecewise_score),
+    "scale": RuleSpec(_scale_violations, _no_flags, _scale_score, reads_actual_to_refuse=True),
+    "percentile": RuleSpec(_no_violations, _percentile_flags, _percentile_score),
+    "direct": RuleSpec(_no_violations, _no_flags, _direct_score),
+}
+"""rule.kind -> RuleSpec; a test checks it covers every kind the config accepts."""

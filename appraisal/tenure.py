@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .config.base import Period
+from .rorac import DAYS_PER_YEAR_OF_AGE
 
-__all__ = ["service_fraction", "years_of_service"]
+__all__ = ["DAYS_PER_YEAR", "service_fraction", "years_of_service"]
 
 
 def _dates(managers: pd.DataFrame, column: str) -> pd.Series:
@@ -30,33 +30,19 @@ def service_fraction(managers: pd.DataFrame, period: Period) -> pd.Series:
     return pd.Series(fraction.to_numpy(), index=pd.Index(managers["manager_id"], name="manager_id"))
 
 
-def years_of_service(managers: pd.DataFrame, period: Period) -> pd.Series:
-    """Years of service at the period end (index: manager_id), counted on the calendar.
+DAYS_PER_YEAR = DAYS_PER_YEAR_OF_AGE
+"""Length of a year of service in days: 365.25, the one convention stock age uses too."""
 
-    Whole years are completed anniversaries (hired 2016-10-31 -> exactly 10.0 on 2026-10-31);
-    the fraction is the share of the current anniversary year already served. Never negative.
+
+def years_of_service(managers: pd.DataFrame, period: Period) -> pd.Series:
+    """Years of service at the period end (index: manager_id), in 365.25-day years.
+
+    years = (period end − hire_date) in days / 365.25: the hire day is day 0 and the period's
+    last day counts, so a manager hired on the last day has 0 years and one hired the day before
+    1/365.25. Hired after the period end (or no hire date): 0. Never negative.
     """
     end = pd.Timestamp(period.end)
-    hired = _dates(managers, "hire_date")
-    whole = end.year - hired.dt.year
-    not_yet = (hired.dt.month > end.month) | (
-        (hired.dt.month == end.month) & (hired.dt.day > end.day)
-    )
-    whole = (whole - not_yet.astype("int64")).clip(lower=0)
-    last = _add_years(hired, whole)
-    following = _add_years(hired, whole + 1)
-    fraction = (end - last).dt.days / (following - last).dt.days
-    years = (whole + fraction.clip(0.0, 1.0)).where(hired <= end, 0.0).fillna(0.0)
+    days = (end - _dates(managers, "hire_date")).dt.days
+    years = (days / DAYS_PER_YEAR).clip(lower=0.0).fillna(0.0)
     return pd.Series(years.to_numpy(dtype="float64"),
                      index=pd.Index(managers["manager_id"], name="manager_id"))
-
-
-def _add_years(dates: pd.Series, years: pd.Series) -> pd.Series:
-    """dates + years on the calendar (29 Feb -> 28 Feb in non-leap years), vectorised."""
-    year = dates.dt.year + years
-    month = dates.dt.month
-    first = pd.to_datetime(
-        pd.DataFrame({"year": year, "month": month, "day": 1}), errors="coerce"
-    )
-    day = np.minimum(dates.dt.day, first.dt.days_in_month)
-    return first + pd.to_timedelta(day - 1, unit="D")

@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from appraisal.config import parse_config
 from appraisal.config.base import parse_period
 from appraisal.config.scorecard import ScorecardConfig
-from appraisal.errors import AppraisalError, ConfigError, InputError
+from appraisal.errors import AppraisalError, ConfigError, InputError, InternalError
 from appraisal.scorecard import (
+    check_scorecard,
     combine_360,
     compute_scorecard,
     forced_distribution,
@@ -130,11 +131,25 @@ def hand_inputs() -> dict[str, pd.DataFrame]:
             "rorac_by_manager": rorac}
 
 
+ROOT = {"period": "2026-10", "unit": {"id": "B1"}, "inputs": {"managers": "m.csv"}}
+
+
+def check_hand(config: dict, managers: pd.DataFrame, inputs: dict) -> list:
+    """check_scorecard on the hand inputs as validation sees them (tables by name)."""
+    tables = {"managers": managers} | {
+        name: frame for name, frame in inputs.items()
+        if name != "rorac_by_manager" and frame is not None
+    }
+    return check_scorecard(tables, parse_config(ROOT | {"scorecard": config}))
+
+
 def run_hand(config: dict | None = None, managers: pd.DataFrame | None = None, **changes):
+    """Check first (bad input raises InputError, as a run does), then compute."""
     inputs = hand_inputs() | changes
+    managers = roster() if managers is None else managers
+    InputError.collect(check_hand(config or HAND_CONFIG, managers, inputs))
     return compute_scorecard(
-        roster() if managers is None else managers,
-        ScorecardConfig.model_validate(config or HAND_CONFIG), PERIOD,
+        managers, ScorecardConfig.model_validate(config or HAND_CONFIG), PERIOD,
         local_weights=HAND_WEIGHTS, **inputs,
     )
 
@@ -455,8 +470,6 @@ def test_missing_ahp_weights_name_the_matrix():
 
 # ----------------------------------------------------------------------------- config
 
-ROOT = {"period": "2026-10", "unit": {"id": "B1"}, "inputs": {"managers": "m.csv"}}
-
 
 def config_error(scorecard: dict) -> str:
     with pytest.raises(ConfigError) as caught:
@@ -532,8 +545,14 @@ def test_documented_yaml_is_the_default_section():
     assert documented == ScorecardConfig()
 
 
-def test_repeated_roster_manager_names_the_row():
+def test_repeated_roster_manager_is_left_to_validation_and_breaks_compute():
+    # The roster check ("managers.csv, row 4, column 'manager_id': duplicate key") is done once,
+    # for all tables, by validation; the scorecard check does not repeat it and never raises,
+    # and compute refuses the impossible roster as an internal error.
     managers = roster(hire=("2014-10-31", "2018-10-31", "2022-10-31"))
     managers.loc[2, "manager_id"] = "M1"
-    with pytest.raises(InputError, match=r"managers.csv, row 4, column 'manager_id'.*twice"):
-        run_hand(managers=managers)
+    issues = check_hand(HAND_CONFIG, managers, hand_inputs())
+    assert not [i for i in issues if i.file == "managers.csv"]
+    with pytest.raises(InternalError, match="twice in the roster"):
+        compute_scorecard(managers, ScorecardConfig.model_validate(HAND_CONFIG), PERIOD,
+                          local_weights=HAND_WEIGHTS, **hand_inputs())

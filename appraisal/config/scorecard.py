@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..ahp import WEIGHT_SUM_TOLERANCE
 from .base import StrictModel
 
 __all__ = [
@@ -43,7 +44,9 @@ IndicatorSource = Literal[
 PeerGroup = Literal["team", "sub_branch", "branch", "job_level", "all"]
 RaterType = Literal["self", "superior", "peer", "subordinate"]
 RATER_TYPES: tuple[RaterType, ...] = ("self", "superior", "peer", "subordinate")
-_WEIGHT_TOLERANCE = 1e-6
+UNBOUNDED_SOURCES: tuple[IndicatorSource, ...] = ("rorac_amount", "rorac_ratio")
+"""Sources computed by another stage, known only after validation: a `scale` rule cannot read
+them (a value outside the scale could not be reported before the run)."""
 
 
 class DisplayName(StrictModel):
@@ -64,6 +67,7 @@ class RatioRule(StrictModel):
     kind: Literal["ratio"] = "ratio"
     zero_target: Literal["error", "cap_if_exceeded"] = "error"
     negative_target: Literal["relative", "error"] = "relative"
+    needs_target: ClassVar[bool] = True
 
 
 class LowerBetterRule(StrictModel):
@@ -74,6 +78,7 @@ class LowerBetterRule(StrictModel):
 
     kind: Literal["lower_better"] = "lower_better"
     zero_actual_score: float | None = None
+    needs_target: ClassVar[bool] = True
 
 
 class PiecewisePoint(StrictModel):
@@ -124,6 +129,7 @@ class ScaleRule(StrictModel):
     high: float = 5.0
     to_low: float = 0.0
     to_high: float = 100.0
+    needs_target: ClassVar[bool] = False
 
     @model_validator(mode="after")
     def _ordered(self) -> ScaleRule:
@@ -144,12 +150,14 @@ class PercentileRule(StrictModel):
     group_by: PeerGroup = "branch"
     better: Literal["higher", "lower"] = "higher"
     single_member_score: float = 100.0
+    needs_target: ClassVar[bool] = False
 
 
 class DirectRule(StrictModel):
     """The actual is the score (e.g. an exam score out of 100)."""
 
     kind: Literal["direct"] = "direct"
+    needs_target: ClassVar[bool] = False
 
 
 Rule = Annotated[
@@ -187,14 +195,15 @@ class Indicator(StrictModel):
             and self.cap is None
         ):
             raise ValueError("zero_target: cap_if_exceeded needs a cap")
+        if self.rule.kind == "scale" and self.source in UNBOUNDED_SOURCES:
+            raise ValueError(f"a scale rule cannot score source {self.source} (an amount with no "
+                             "bounds); use kind: ratio or piecewise")
         return self
 
     @property
     def needs_target(self) -> bool:
         """True when the rule reads a target."""
-        if isinstance(self.rule, RatioRule | LowerBetterRule):
-            return True
-        return isinstance(self.rule, PiecewiseRule) and self.rule.needs_target
+        return self.rule.needs_target
 
 
 def _check_fixed_weights(weights: dict[str, float] | None, criteria: list[str], key: str) -> None:
@@ -209,7 +218,7 @@ def _check_fixed_weights(weights: dict[str, float] | None, criteria: list[str], 
     if bad:
         raise ValueError(f"{key}: weights must be finite and >= 0 ({', '.join(bad)})")
     total = sum(weights.values())
-    if abs(total - 1.0) > _WEIGHT_TOLERANCE:
+    if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
         raise ValueError(f"{key}: weights must sum to 1, got {total:.6g}")
 
 
@@ -318,7 +327,7 @@ class GradingConfig(StrictModel):
                 raise ValueError("bands: min_score must fall strictly from the best grade down")
         else:
             total = sum(g.quota for g in self.grades)
-            if abs(total - 1.0) > _WEIGHT_TOLERANCE:
+            if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
                 raise ValueError(f"forced: grade quotas must sum to 1, got {total:.6g}")
         return self
 
