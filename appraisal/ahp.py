@@ -69,6 +69,7 @@ __all__ = [
     "hierarchy_weights",
     "inconsistency_diagnostics",
     "is_reciprocal",
+    "is_unit",
     "judgment_matrix",
     "lambda_max",
     "matrix_problems",
@@ -305,6 +306,11 @@ def format_judgment(value: float) -> str:
     return f"{value:.4g}"
 
 
+def is_unit(values: ArrayLike) -> np.ndarray:
+    """True where a judgment equals 1 (a diagonal cell, a criterion compared with itself)."""
+    return np.abs(np.asarray(values, dtype=float) - 1.0) <= _FLOAT_SLACK
+
+
 def on_saaty_scale(values: ArrayLike) -> np.ndarray:
     """True where a judgment lies on Saaty's range 1/9..9 (relative float slack 1e-9)."""
     v = np.asarray(values, dtype=float)
@@ -366,7 +372,7 @@ def matrix_problems(
                                               "a value > 0"))
                 continue
             if i == j:
-                if abs(a - 1.0) > _FLOAT_SLACK:
+                if not is_unit(a):
                     problems.append(MatrixProblem(matrix_id, names[i], names[j],
                                                   "diagonal judgment must be 1", _show(a), "1"))
                 continue

@@ -4,8 +4,9 @@ For every matrix the scorecard declares, each expert's judgments (long table `ju
 expert, criterion_a, criterion_b, value) form one reciprocal matrix; missing pairs are completed
 (Harker 1987 by default); each expert's CR is reported; experts are combined by the element-wise
 weighted geometric mean; the combined matrix gives the local weights. A matrix with CR >= threshold
-stops the run with diagnostics unless `weights.accept` accepts it with a written justification.
-The math lives in `appraisal.ahp`.
+stops the run with diagnostics unless `weights.accept` accepts it with a written justification
+(a stage result, not an input check). `check_weights` / `check_judgments` find every problem of
+the judgments table before anything is computed. The math lives in `appraisal.ahp`.
 """
 
 from __future__ import annotations
@@ -14,20 +15,25 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from . import ahp
 from .config.weights import WeightsConfig
-from .errors import AppraisalError, ConfigError, InputError, InputIssue
+from .errors import AppraisalError, ConfigError, InputIssue, InternalError, IssueCode
+
+if TYPE_CHECKING:
+    from .config import AppraisalConfig
 
 __all__ = [
     "ExpertMatrix",
     "InconsistentJudgmentsError",
     "MatrixWeights",
     "WeightsResult",
+    "check_judgments",
+    "check_weights",
     "derive_weights",
     "describe_diagnostics",
 ]
@@ -178,20 +184,14 @@ class InconsistentJudgmentsError(AppraisalError):
         super().__init__("\n".join(lines))
 
 
-def _fmt(value: float) -> str:
-    fraction = Fraction(value).limit_denominator(9)
-    if abs(float(fraction) - value) <= 1e-9 * max(1.0, value):
-        return str(fraction)
-    return f"{value:.4g}"
-
-
 def describe_diagnostics(
     diagnostics: Sequence[ahp.JudgmentDiagnostic], indent: str = ""
 ) -> list[str]:
     """Lines naming each worst judgment, what the weights imply and the CR after the suggestion."""
+    fmt = ahp.format_judgment
     return [
-        f"{indent}({d.criterion_a}, {d.criterion_b}) = {_fmt(d.value)}: the weights imply "
-        f"{d.implied:.3f} (ε = {d.epsilon:.3f}); changing it to {_fmt(d.suggested)} gives "
+        f"{indent}({d.criterion_a}, {d.criterion_b}) = {fmt(d.value)}: the weights imply "
+        f"{d.implied:.3f} (ε = {d.epsilon:.3f}); changing it to {fmt(d.suggested)} gives "
         f"CR {d.consistency_ratio_after:.4f}"
         for d in diagnostics
     ]
@@ -217,31 +217,6 @@ def _check_declared(matrices: Mapping[str, Sequence[str]]) -> None:
         raise ahp.AHPError("the declared AHP matrices are invalid: " + "; ".join(problems))
 
 
-def _check_config(config: WeightsConfig, matrices: Mapping[str, Sequence[str]],
-                  experts_seen: set[str], config_file: str) -> None:
-    problems = [
-        (f"weights.accept.{key}", f"no AHP matrix has this id; declared: {', '.join(matrices)}")
-        for key in config.accept if key not in matrices
-    ]
-    if config.expert_weights:
-        problems += [
-            (f"weights.expert_weights.{key}", "no judgment by this expert in the judgments table")
-            for key in config.expert_weights if key not in experts_seen
-        ]
-        problems += [
-            ("weights.expert_weights", f"expert '{expert}' judged but has no weight here "
-                                       "(give every expert a weight, or remove expert_weights)")
-            for expert in sorted(experts_seen) if expert not in config.expert_weights
-        ]
-    for matrix_id, criteria in matrices.items():
-        try:
-            ahp.random_index(len(criteria), config.ri_table)
-        except ahp.RandomIndexError as exc:
-            problems.append(("weights.ri_table", f"matrix '{matrix_id}': {exc}"))
-    if problems:
-        raise ConfigError(config_file, problems)
-
-
 def _parse_values(values: pd.Series) -> tuple[list[ahp.ParsedJudgment | None], list[str | None]]:
     """Parse each distinct cell once; the error text per cell (None when it parsed)."""
     cache: dict[Any, tuple[ahp.ParsedJudgment | None, str | None]] = {}
@@ -260,20 +235,36 @@ def _parse_values(values: pd.Series) -> tuple[list[ahp.ParsedJudgment | None], l
     return parsed, errors
 
 
+def _judgment_frame(judgments: pd.DataFrame) -> pd.DataFrame:
+    """The judgments table with trimmed ids, its rows and each value parsed (`_value`, `_exact`)."""
+    frame = pd.DataFrame({c: _text(judgments[c]) for c in _COLUMNS[:4]}, index=judgments.index)
+    frame["value"] = judgments["value"].astype("object").to_numpy()
+    frame["_row"] = (judgments["_row"].to_numpy() if "_row" in judgments.columns
+                     else np.arange(len(judgments)) + 2)
+    parsed, errors = _parse_values(frame["value"])
+    frame["_parsed"] = pd.Series(parsed, index=frame.index, dtype="object")
+    frame["_error"] = pd.Series(errors, index=frame.index, dtype="object")
+    frame["_value"] = pd.Series([p.value if p is not None else np.nan for p in parsed],
+                                index=frame.index, dtype="float64")
+    frame["_exact"] = pd.Series([p.exact if p is not None else None for p in parsed],
+                                index=frame.index, dtype="object")
+    return frame
+
+
 def _row_issues(
     frame: pd.DataFrame, matrices: Mapping[str, Sequence[str]], config: WeightsConfig, file: str
 ) -> list[InputIssue]:
     issues: list[InputIssue] = []
 
-    def add(mask: pd.Series, column: str, rule: str, expected: str) -> None:
+    def add(mask: pd.Series, column: str, rule: str, expected: str, code: IssueCode) -> None:
         for row, value in zip(frame.loc[mask, "_row"], frame.loc[mask, column], strict=True):
-            issues.append(InputIssue(file, int(row), column, rule, value, expected))
+            issues.append(InputIssue(file, int(row), column, rule, value, expected, code=code))
 
     for column in ("matrix", "expert", "criterion_a", "criterion_b"):
-        add(frame[column] == "", column, "blank", "a value")
+        add(frame[column] == "", column, "blank", "a value", IssueCode.BLANK)
     known_matrix = frame["matrix"].isin(list(matrices))
     add(~known_matrix & (frame["matrix"] != ""), "matrix", "unknown AHP matrix id",
-        "one of " + ", ".join(matrices))
+        "one of " + ", ".join(matrices), IssueCode.UNKNOWN_ID)
     declared = {(m, str(c)) for m, criteria in matrices.items() for c in criteria}
     for column in ("criterion_a", "criterion_b"):
         pairs = pd.Series(list(zip(frame["matrix"], frame[column], strict=True)), index=frame.index)
@@ -282,30 +273,31 @@ def _row_issues(
                                          frame.loc[unknown, column], strict=True):
             issues.append(InputIssue(file, int(row), column,
                                      f"not a criterion of matrix '{matrix_id}'", value,
-                                     "one of " + ", ".join(map(str, matrices[matrix_id]))))
-    bad_text = frame["_error"].notna()
-    add(bad_text, "value", "judgment is not a number",
-        "a number or a fraction such as 3, 1/3 or 0.5")
+                                     "one of " + ", ".join(map(str, matrices[matrix_id])),
+                                     code=IssueCode.UNKNOWN_ID))
+    add(frame["_error"].notna(), "value", "judgment is not a number",
+        "a number or a fraction such as 3, 1/3 or 0.5", IssueCode.NOT_A_NUMBER)
     value = frame["_value"]
     given = value.notna()
-    add(given & (value <= 0), "value", "judgment must be positive", "a value > 0")
+    add(given & (value <= 0), "value", "judgment must be positive", "a value > 0",
+        IssueCode.OUT_OF_RANGE)
     same = (frame["criterion_a"] == frame["criterion_b"]) & (frame["criterion_a"] != "")
-    add(same & given & ((value - 1.0).abs() > 1e-12), "value",
-        "a criterion compared with itself must be 1", "1 or blank")
+    add(same & given & ~ahp.is_unit(value), "value",
+        "a criterion compared with itself must be 1", "1 or blank", IssueCode.NOT_ALLOWED)
     if config.scale == "saaty":
-        outside = given & (value > 0) & ((value < (1 / 9) * (1 - 1e-9)) | (value > 9 * (1 + 1e-9)))
+        outside = given & (value > 0) & ~ahp.on_saaty_scale(value)
         add(outside & ~same, "value", "judgment is outside Saaty's scale",
-            "1/9..9 (or set weights.scale: any_positive)")
+            "1/9..9 (or set weights.scale: any_positive)", IssueCode.OUT_OF_RANGE)
     key = ["matrix", "expert", "criterion_a", "criterion_b"]
     duplicated = frame.duplicated(key, keep="first") & (frame["matrix"] != "")
     add(duplicated, "criterion_b", "the same comparison is given twice by this expert",
-        "one row per matrix, expert and pair")
+        "one row per matrix, expert and pair", IssueCode.DUPLICATE_KEY)
     issues += _mirror_issues(frame[given & ~same & ~duplicated], config, file)
     return issues
 
 
 def _mirror_issues(frame: pd.DataFrame, config: WeightsConfig, file: str) -> list[InputIssue]:
-    """Both (a, b) and (b, a) given: they must be reciprocal (exactly when written as fractions)."""
+    """Both (a, b) and (b, a) given: they must be reciprocal (`ahp.is_reciprocal`)."""
     left = frame[["matrix", "expert", "criterion_a", "criterion_b", "_row", "_value", "_exact"]]
     left = left.rename(columns={"_row": "row", "_value": "value", "_exact": "exact"})
     right = left.rename(columns={"criterion_a": "criterion_b", "criterion_b": "criterion_a",
@@ -315,21 +307,145 @@ def _mirror_issues(frame: pd.DataFrame, config: WeightsConfig, file: str) -> lis
     issues = []
     tolerance = config.reciprocal_tolerance
     for item in pairs.itertuples(index=False):
-        if isinstance(item.exact, Fraction) and isinstance(item.exact_m, Fraction):
-            ok = item.exact * item.exact_m == 1
-            expected = f"exactly {1 / item.exact} in row {item.row_m}"
-        else:
-            ok = abs(item.value * item.value_m - 1.0) <= tolerance + 1e-12
-            expected = (f"{1 / item.value:.6g} in row {item.row_m} (a_ba = 1/a_ab, relative "
-                        f"tolerance {tolerance:g}, weights.reciprocal_tolerance)")
-        if not ok:
-            issues.append(InputIssue(
-                file, int(item.row_m), "value",
-                f"({item.criterion_b}, {item.criterion_a}) is not the reciprocal of "
-                f"({item.criterion_a}, {item.criterion_b}) in row {item.row}",
-                _fmt(item.value_m), expected,
-            ))
+        exact = isinstance(item.exact, Fraction) and isinstance(item.exact_m, Fraction)
+        if ahp.is_reciprocal(item.value, item.value_m, exact_a=item.exact if exact else None,
+                             exact_b=item.exact_m if exact else None, tolerance=tolerance):
+            continue
+        expected = (f"exactly {1 / item.exact} in row {item.row_m}" if exact else
+                    f"{1 / item.value:.6g} in row {item.row_m} (a_ba = 1/a_ab, relative "
+                    f"tolerance {tolerance:g}, weights.reciprocal_tolerance)")
+        issues.append(InputIssue(
+            file, int(item.row_m), "value",
+            f"({item.criterion_b}, {item.criterion_a}) is not the reciprocal of "
+            f"({item.criterion_a}, {item.criterion_b}) in row {item.row}",
+            ahp.format_judgment(item.value_m), expected, code=IssueCode.NOT_RECIPROCAL,
+        ))
     return issues
+
+
+def _expert_weight_issues(
+    frame: pd.DataFrame, config: WeightsConfig, file: str
+) -> list[InputIssue]:
+    """`weights.expert_weights`, when given, names exactly the experts who judged."""
+    if not config.expert_weights:
+        return []
+    first_row = frame[frame["expert"] != ""].groupby("expert")["_row"].min()
+    issues = [
+        InputIssue(file, None, "expert", f"weights.expert_weights.{expert}: no judgment by this "
+                   "expert in the judgments table", expert,
+                   "an expert who judged (or remove the weight)", code=IssueCode.MISSING_ROW)
+        for expert in config.expert_weights if expert not in first_row.index
+    ]
+    issues += [
+        InputIssue(file, int(row), "expert", f"expert '{expert}' judged but has no weight in "
+                   "weights.expert_weights", expert,
+                   "a weight for every expert, or no expert_weights", code=IssueCode.UNKNOWN_ID)
+        for expert, row in first_row.items() if expert not in config.expert_weights
+    ]
+    return issues
+
+
+_Built = dict[str, list[tuple[str, tuple[int, ...], ahp.MatrixCompletion]]]
+
+
+def _expert_matrices(
+    frame: pd.DataFrame, matrices: Mapping[str, Sequence[str]], config: WeightsConfig, file: str
+) -> tuple[_Built, list[InputIssue]]:
+    """Each expert's completed matrix per declared matrix (rows already valid), and the experts'
+    matrices that cannot be completed: a pair missing without completion, disconnected."""
+    built: _Built = {}
+    issues: list[InputIssue] = []
+    for matrix_id, declared in matrices.items():
+        criteria = tuple(str(c) for c in declared)
+        rows = frame[frame["matrix"] == matrix_id]
+        built[matrix_id] = []
+        if len(criteria) < 2:
+            continue
+        for expert in sorted(rows["expert"].unique()):
+            own = rows[rows["expert"] == expert]
+            matrix = ahp.judgment_matrix(
+                _expert_cells(own, criteria), criteria, matrix_id=matrix_id, scale="any_positive",
+                reciprocal_tolerance=config.reciprocal_tolerance,
+            )
+            line_numbers = tuple(int(r) for r in own["_row"])
+            if matrix.missing and config.completion == "none":
+                issues += [
+                    InputIssue(file, None, "value",
+                               f"matrix '{matrix_id}', expert {expert}: no judgment for ({a}, {b})",
+                               None, "a value, or set weights.completion: harker",
+                               code=IssueCode.MISSING_VALUE)
+                    for a, b in matrix.missing
+                ]
+                continue
+            try:
+                completion = ahp.complete_matrix(
+                    matrix.array, criteria, matrix_id=matrix_id,
+                    method="harker" if config.completion == "none" else config.completion,
+                )
+            except ahp.DisconnectedJudgmentsError as exc:
+                issues.append(InputIssue(file, None, "value", f"expert {expert}: {exc}", None,
+                                         f"rows {', '.join(map(str, line_numbers))} to connect "
+                                         "every criterion", code=IssueCode.DISCONNECTED))
+                continue
+            built[matrix_id].append((expert, line_numbers, completion))
+    return built, issues
+
+
+def _unjudged(
+    frame: pd.DataFrame, matrices: Mapping[str, Sequence[str]], file: str
+) -> list[InputIssue]:
+    """Declared matrices of two or more criteria with no judgment at all."""
+    judged = set(frame["matrix"])
+    return [
+        InputIssue(file, None, "matrix", f"no judgments for matrix '{matrix_id}'", None,
+                   "each expert's comparisons of " + ", ".join(map(str, criteria)),
+                   code=IssueCode.MISSING_ROW)
+        for matrix_id, criteria in matrices.items()
+        if len(criteria) >= 2 and matrix_id not in judged
+    ]
+
+
+def check_judgments(
+    judgments: pd.DataFrame | None, config: WeightsConfig, matrices: Mapping[str, Sequence[str]]
+) -> list[InputIssue]:
+    """Every problem of the judgments table for the declared matrices (id -> criteria).
+
+    Missing table or columns; per row: blanks, unknown matrix or criterion, values that are not
+    numbers, not positive, off Saaty's scale, a self-comparison other than 1, a pair given twice,
+    mirror pairs that are not reciprocal; expert weights that do not name exactly the experts;
+    per matrix: none judged, pairs missing when completion is off, judgments that do not
+    connect every criterion. Pure; never raises for bad data. The CR gate is not a check: it
+    is the stage's result.
+    """
+    needing = [m for m, criteria in matrices.items() if len(criteria) >= 2]
+    if judgments is None:
+        return [InputIssue(
+            "judgments", None, None,
+            "no judgments file configured, but the scorecard declares AHP matrices: "
+            + ", ".join(needing), "inputs.judgments (the experts' judgments), or fixed weights",
+            code=IssueCode.MISSING_TABLE,
+        )] if needing else []
+    file = str(judgments.attrs.get("file", "judgments"))
+    missing = [c for c in _COLUMNS if c not in judgments.columns]
+    if missing:
+        return [InputIssue(file, None, c, "column missing", None,
+                           "columns " + ", ".join(_COLUMNS), code=IssueCode.MISSING_COLUMN)
+                for c in missing]
+    frame = _judgment_frame(judgments)
+    rows = sorted(_row_issues(frame, matrices, config, file),
+                  key=lambda i: (i.row or 0, i.column or ""))
+    issues = rows + _expert_weight_issues(frame, config, file) + _unjudged(frame, matrices, file)
+    if rows:
+        return issues  # experts' matrices are built from valid rows only
+    return issues + _expert_matrices(frame, matrices, config, file)[1]
+
+
+def check_weights(
+    tables: Mapping[str, pd.DataFrame], config: AppraisalConfig
+) -> list[InputIssue]:
+    """`check_judgments` for the matrices the scorecard declares, with the config's settings."""
+    return check_judgments(tables.get("judgments"), config.weights,
+                           config.scorecard.ahp_matrices())
 
 
 # ---- the stage ----------------------------------------------------------------------------------
@@ -363,81 +479,25 @@ def derive_weights(
 ) -> WeightsResult:
     """Weights of every declared matrix (id -> ordered criteria) from the experts' judgments.
 
-    Input problems raise InputError (file, row, column); unknown ids in `weights.accept` or
-    `weights.expert_weights` raise ConfigError; a matrix that fails the CR gate raises
+    Assumes judgments that `check_judgments` accepted (anything it refuses raises
+    InternalError). Config keys that do not fit the matrices (`weights.accept`, an RI table too
+    short) raise ConfigError naming `config_file`; a matrix that fails the CR gate raises
     InconsistentJudgmentsError with diagnostics unless accepted in the config. With
     `enforce=False` (the audit command) the result is returned with `blocking` reasons instead.
-    `config_file` names the config in ConfigError messages. A matrix with a single criterion
-    needs no judgments (local weight 1); `judgments` may be None only if no matrix needs them.
+    A matrix with a single criterion needs no judgments (local weight 1).
     """
     _check_declared(matrices)
+    problems = config.problems(matrices)
+    if problems:
+        raise ConfigError(config_file, problems)
+    issues = check_judgments(judgments, config, matrices)
+    if issues:
+        raise InternalError("weights: judgments that validation should have refused: "
+                            + "; ".join(i.describe() for i in issues[:3]))
     if judgments is None:
-        needing = [m for m, criteria in matrices.items() if len(criteria) >= 2]
-        if needing:
-            raise ConfigError(config_file, [(
-                "inputs.judgments",
-                "no judgments file configured, but the scorecard declares AHP matrices: "
-                + ", ".join(needing) + " (add the experts' judgments, or give fixed weights)",
-            )])
         judgments = pd.DataFrame({c: pd.Series(dtype="object") for c in _COLUMNS})
     file = str(judgments.attrs.get("file", "judgments"))
-    missing_columns = [c for c in _COLUMNS if c not in judgments.columns]
-    if missing_columns:
-        raise InputError([InputIssue(file, None, c, "column missing", None,
-                                     "columns " + ", ".join(_COLUMNS)) for c in missing_columns])
-    frame = pd.DataFrame({c: _text(judgments[c]) for c in _COLUMNS[:4]}, index=judgments.index)
-    frame["value"] = judgments["value"].astype("object").to_numpy()
-    frame["_row"] = (judgments["_row"].to_numpy() if "_row" in judgments.columns
-                     else np.arange(len(judgments)) + 2)
-    parsed, errors = _parse_values(frame["value"])
-    frame["_parsed"] = pd.Series(parsed, index=frame.index, dtype="object")
-    frame["_error"] = pd.Series(errors, index=frame.index, dtype="object")
-    frame["_value"] = pd.Series([p.value if p is not None else np.nan for p in parsed],
-                                index=frame.index, dtype="float64")
-    frame["_exact"] = pd.Series([p.exact if p is not None else None for p in parsed],
-                                index=frame.index, dtype="object")
-    issues = _row_issues(frame, matrices, config, file)
-    if issues:
-        raise InputError(sorted(issues, key=lambda i: (i.row or 0, i.column or "")))
-    _check_config(config, matrices, set(frame["expert"]), config_file)
-
-    built: dict[str, list[tuple[str, tuple[int, ...], ahp.MatrixCompletion]]] = {}
-    for matrix_id, declared in matrices.items():
-        criteria = tuple(str(c) for c in declared)
-        rows = frame[frame["matrix"] == matrix_id]
-        built[matrix_id] = []
-        if len(criteria) >= 2 and rows.empty:
-            issues.append(InputIssue(file, None, "matrix", f"no judgments for matrix '{matrix_id}'",
-                                     None, "each expert's comparisons of " + ", ".join(criteria)))
-        for expert in sorted(rows["expert"].unique()) if len(criteria) >= 2 else ():
-            own = rows[rows["expert"] == expert]
-            matrix = ahp.judgment_matrix(
-                _expert_cells(own, criteria), criteria, matrix_id=matrix_id, scale="any_positive",
-                reciprocal_tolerance=config.reciprocal_tolerance,
-            )
-            line_numbers = tuple(int(r) for r in own["_row"])
-            if matrix.missing and config.completion == "none":
-                issues += [
-                    InputIssue(file, None, "value",
-                               f"matrix '{matrix_id}', expert {expert}: no judgment for ({a}, {b})",
-                               None, "a value, or set weights.completion: harker")
-                    for a, b in matrix.missing
-                ]
-                continue
-            try:
-                completion = ahp.complete_matrix(
-                    matrix.array, criteria, matrix_id=matrix_id,
-                    method="harker" if config.completion == "none" else config.completion,
-                )
-            except ahp.DisconnectedJudgmentsError as exc:
-                issues.append(InputIssue(file, None, "value", f"expert {expert}: {exc}", None,
-                                         f"rows {', '.join(map(str, line_numbers))} to connect "
-                                         "every criterion"))
-                continue
-            built[matrix_id].append((expert, line_numbers, completion))
-    if issues:
-        raise InputError(issues)
-
+    built, _ = _expert_matrices(_judgment_frame(judgments), matrices, config, file)
     records = {
         matrix_id: _gate(matrix_id, tuple(str(c) for c in matrices[matrix_id]), built[matrix_id],
                          config)

@@ -14,7 +14,7 @@ from appraisal.ahp import SAATY_SCALE, analyse_matrix, combine_judgments, hierar
 from appraisal.config import parse_config
 from appraisal.config.weights import WeightsConfig
 from appraisal.errors import ConfigError, InputError
-from appraisal.weights import InconsistentJudgmentsError, derive_weights
+from appraisal.weights import InconsistentJudgmentsError, check_judgments, derive_weights
 
 DIMENSIONS = ["financial", "customer", "internal_process", "learning_growth"]
 LEARNING = ["training_hours", "exam_score", "research_output"]
@@ -53,6 +53,12 @@ def judgments(*blocks: tuple[str, str, dict[tuple[str, str], object]]) -> pd.Dat
     frame["_row"] = np.arange(len(frame)) + 2
     frame.attrs["file"] = "judgments.csv"
     return frame
+
+
+def checked_weights(frame, config, matrices, **options):
+    """Check the judgments first (bad input raises InputError, as a run does), then derive."""
+    InputError.collect(check_judgments(frame, config, matrices))
+    return derive_weights(frame, config, matrices, **options)
 
 
 def standard() -> pd.DataFrame:
@@ -157,8 +163,8 @@ def test_expert_weights_from_the_config():
 
 def test_expert_weights_must_name_every_expert_and_only_them():
     frame = judgments(("dimensions", "E1", SOURCE_UPPER), ("dimensions", "E2", SOURCE_UPPER))
-    with pytest.raises(ConfigError) as caught:
-        derive_weights(
+    with pytest.raises(InputError) as caught:
+        checked_weights(
             frame, WeightsConfig(expert_weights={"E1": 1, "E9": 1}), {"dimensions": DIMENSIONS}
         )
     message = str(caught.value)
@@ -290,7 +296,7 @@ def test_missing_judgment_refused_when_completion_is_none():
         match=r"expert E1: no judgment for \(training_hours, "
         r"research_output\)",
     ):
-        derive_weights(
+        checked_weights(
             judgments(("learning_growth", "E1", partial)),
             WeightsConfig(completion="none"),
             {"learning_growth": LEARNING},
@@ -301,14 +307,14 @@ def test_disconnected_judgments_refused():
     four = ["a", "b", "c", "d"]
     frame = judgments(("m", "E3", {("a", "b"): "3", ("c", "d"): "2"}))
     with pytest.raises(InputError) as caught:
-        derive_weights(frame, WeightsConfig(), {"m": four})
+        checked_weights(frame, WeightsConfig(), {"m": four})
     message = str(caught.value)
     assert "expert E3" in message and "{a, b}; {c, d}" in message and "rows 2, 3" in message
 
 
 def test_declared_matrix_without_judgments():
     with pytest.raises(InputError, match="no judgments for matrix 'customer'"):
-        derive_weights(
+        checked_weights(
             standard(), WeightsConfig(), {**MATRICES, "customer": ["deposit_plan", "loan_plan"]}
         )
 
@@ -324,7 +330,7 @@ def test_bad_rows_are_all_reported_with_file_row_and_column():
     frame.loc[3, "value"] = "0"
     frame.loc[4, "value"] = "12"
     with pytest.raises(InputError) as caught:
-        derive_weights(frame, WeightsConfig(), MATRICES)
+        checked_weights(frame, WeightsConfig(), MATRICES)
     message = str(caught.value)
     assert "judgments.csv, row 2, column 'value': judgment is not a number (got 'two')" in message
     assert (
@@ -353,7 +359,7 @@ def test_any_positive_scale_allows_large_judgments():
 def test_both_mirror_judgments_must_be_reciprocal():
     pairs = {**LEARNING_OK, ("exam_score", "training_hours"): "3"}
     with pytest.raises(InputError) as caught:
-        derive_weights(
+        checked_weights(
             judgments(("learning_growth", "E1", pairs)),
             WeightsConfig(),
             {"learning_growth": LEARNING},
@@ -393,7 +399,7 @@ def test_duplicate_and_self_comparisons():
     frame["_row"] = np.arange(len(frame)) + 2
     frame.attrs["file"] = "j.xlsx"
     with pytest.raises(InputError) as caught:
-        derive_weights(frame, WeightsConfig(), {"learning_growth": LEARNING})
+        checked_weights(frame, WeightsConfig(), {"learning_growth": LEARNING})
     message = str(caught.value)
     assert "j.xlsx, row 5, column 'criterion_b': the same comparison is given twice" in message
     assert "j.xlsx, row 6, column 'value': a criterion compared with itself must be 1" in message
@@ -402,7 +408,7 @@ def test_duplicate_and_self_comparisons():
 def test_missing_column_is_reported():
     frame = standard().drop(columns=["expert"])
     with pytest.raises(InputError, match="column 'expert': column missing"):
-        derive_weights(frame, WeightsConfig(), MATRICES)
+        checked_weights(frame, WeightsConfig(), MATRICES)
 
 
 def test_blank_value_cells_from_a_reader_are_missing():

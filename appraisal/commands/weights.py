@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,13 @@ import pandas as pd
 from .. import ahp
 from ..config import AppraisalConfig, LoadedConfig, WeightsConfig, load_config
 from ..errors import AppraisalError, ConfigError, InputError, InputIssue
-from ..weights import MatrixWeights, WeightsResult, derive_weights, describe_diagnostics
+from ..weights import (
+    MatrixWeights,
+    WeightsResult,
+    check_judgments,
+    derive_weights,
+    describe_diagnostics,
+)
 
 __all__ = [
     "EXIT_INCONSISTENT",
@@ -124,13 +129,6 @@ def _read_judgments(loaded: LoadedConfig) -> pd.DataFrame:
 # ---- showing -------------------------------------------------------------------------------------
 
 
-def _cell(value: float) -> str:
-    fraction = Fraction(value).limit_denominator(9)
-    if abs(float(fraction) - value) <= 1e-9 * max(1.0, value):
-        return str(fraction)
-    return f"{value:.4g}"
-
-
 def _width(text: str) -> int:
     """Columns a text takes in a terminal (CJK characters take two)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -157,7 +155,7 @@ def _matrix_lines(analysis: ahp.MatrixAnalysis, filled: set[tuple[int, int]]) ->
     lines = [" " * (width + 2) + "".join(_right(c, width + 2) for c in names)]
     for i, name in enumerate(names):
         cells = "".join(
-            _right(_cell(values[i, j]) + ("*" if (i, j) in filled else ""), width + 2)
+            _right(ahp.format_judgment(values[i, j]) + ("*" if (i, j) in filled else ""), width + 2)
             for j in range(len(names))
         )
         lines.append(f"  {_left(name, width)}{cells}")
@@ -270,7 +268,12 @@ def _from_config(config_path: Path, overrides: Mapping[str, Any], as_json: bool,
     if update:
         settings = WeightsConfig.model_validate({**settings.model_dump(), **update})
     matrices = matrices_of(loaded.config)
-    result: WeightsResult = derive_weights(judgments_of(loaded), settings, matrices,
+    problems = settings.problems(matrices)
+    if problems:
+        raise ConfigError(str(config_path), problems)
+    judgments = judgments_of(loaded)
+    InputError.collect(check_judgments(judgments, settings, matrices))
+    result: WeightsResult = derive_weights(judgments, settings, matrices,
                                            enforce=False, config_file=str(config_path))
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

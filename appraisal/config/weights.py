@@ -6,11 +6,19 @@ Saaty's 1980 RI table, CR < 0.10, inconsistent experts stop the run).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from pydantic import Field, field_validator
 
-from ..ahp import CompletionMethod, JudgmentScale, RandomIndexTable, WeightMethod
+from ..ahp import (
+    CompletionMethod,
+    JudgmentScale,
+    RandomIndexError,
+    RandomIndexTable,
+    WeightMethod,
+    random_index,
+)
 from .base import Positive, StrictModel
 
 __all__ = ["AcceptedMatrix", "WeightsConfig"]
@@ -42,3 +50,17 @@ class WeightsConfig(StrictModel):
     completion: CompletionMethod | Literal["none"] = "harker"
     diagnostics: int = Field(3, ge=1, le=50)
     accept: dict[str, AcceptedMatrix] = Field(default_factory=dict)
+
+    def problems(self, matrices: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
+        """(key path, message) for each key that does not fit the declared AHP matrices:
+        an acceptance of a matrix that does not exist, an RI table too short for a matrix."""
+        found = [
+            (f"weights.accept.{key}", f"no AHP matrix has this id; declared: {', '.join(matrices)}")
+            for key in self.accept if key not in matrices
+        ]
+        for matrix_id, criteria in matrices.items():
+            try:
+                random_index(len(criteria), self.ri_table)
+            except RandomIndexError as exc:
+                found.append(("weights.ri_table", f"matrix '{matrix_id}': {exc}"))
+        return found
