@@ -17,8 +17,8 @@ from .errors import ConfigError, InputError, InputIssue
 from .io.readers import LoadedTable, check_references, file_sha256, read_table
 from .money import yuan_to_cents
 from .rorac import RoracResult, compute_rorac
-from .scorecard import ScorecardResult, compute_scorecard
-from .weights import WeightsResult, derive_weights
+from .scorecard import ScorecardResult, check_scorecard, compute_scorecard
+from .weights import WeightsResult, check_weights, derive_weights
 
 __all__ = ["InputRecord", "RunResult", "StageTiming", "load_inputs", "run"]
 
@@ -189,6 +189,8 @@ def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Cl
     cfg = loaded.config
     period = cfg.appraisal_period
     managers = tables["managers"].frame
+    frames = {name: table.frame for name, table in tables.items()}
+    InputError.collect([*check_weights(frames, cfg), *check_scorecard(frames, cfg)])
 
     clock.start()
     rorac_result = compute_rorac(

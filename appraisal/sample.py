@@ -22,6 +22,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from . import ahp
 from .config.base import Period, parse_period
 from .errors import OutputExistsError
 
@@ -139,8 +140,7 @@ TRUE_WEIGHTS: dict[str, tuple[float, ...]] = {
 EXPERTS = ("E1", "E2", "E3", "E4", "E5")
 INCONSISTENT_EXPERT = "E5"
 INCONSISTENT_MATRIX = "customer"
-_SAATY_RI = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45}
-_SCALE = np.array([1.0 / k for k in range(9, 1, -1)] + [float(k) for k in range(1, 10)])
+_SCALE = np.asarray(ahp.SAATY_SCALE)
 _CONSISTENT_BELOW = 0.09  # margin under the 0.10 threshold, by both weight methods
 _INCONSISTENT_ABOVE = 0.12
 _BROKEN_CR = 0.2
@@ -585,16 +585,16 @@ def _pad2(numbers: np.ndarray) -> np.ndarray:
 
 
 def _consistency_ratios(matrix: np.ndarray) -> tuple[float, float]:
-    """CR by the geometric-mean weights and by the principal eigenvalue (Saaty's RI)."""
+    """CR by the geometric-mean weights and by the principal eigenvalue (`ahp`, Saaty's 1980 RI)."""
     n = matrix.shape[0]
     if n <= 2:
         return 0.0, 0.0
-    weights = np.exp(np.log(matrix).mean(axis=1))
-    weights /= weights.sum()
-    lam_gm = float(np.mean(matrix @ weights / weights))
+    lam_gm = ahp.lambda_max(matrix, ahp.priority_vector(matrix, "geometric_mean"))
     lam_ev = float(np.max(np.linalg.eigvals(matrix).real))
-    ri = _SAATY_RI[n]
-    return (lam_gm - n) / (n - 1) / ri, (lam_ev - n) / (n - 1) / ri
+    return tuple(  # type: ignore[return-value]
+        ahp.consistency_ratio(ahp.consistency_index(lam, n), n, "saaty_1980")
+        for lam in (lam_gm, lam_ev)
+    )
 
 
 def _to_scale(ratio: np.ndarray) -> np.ndarray:
