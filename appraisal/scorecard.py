@@ -524,7 +524,8 @@ def _score_grid(
     grid: _Grid, cells: _Cells, groups: Mapping[str, pd.Series], files: Mapping[str, str],
     skip: frozenset[str] = frozenset(),
 ) -> _Scored:
-    """Every indicator scored by its rule; indicators whose source is in `skip` are left at 0."""
+    """Every indicator scored by its rule; indicators whose source is in `skip` (or whose target
+    comes from a skipped indicators table) are left at 0."""
     raw = np.zeros(len(grid))
     target = cells.target.copy()
     flags = {name: np.zeros(len(grid), dtype=bool) for name in _ROW_FLAGS}
@@ -534,7 +535,7 @@ def _score_grid(
     issues: list[InputIssue] = []
     for k, item in enumerate(grid.declared):
         ind = item.indicator
-        if ind.source in skip:
+        if ind.source in skip or (ind.needs_target and "indicators" in skip):
             continue
         at = grid.rows_of(k)
         ids = grid.manager_id[at]
