@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from appraisal.config import parse_config
 from appraisal.config.scorecard import Rule, ScorecardConfig
@@ -205,3 +207,16 @@ def test_check_weights_reads_the_scorecard_matrices_and_counts_every_issue():
                                                  (4, IssueCode.OUT_OF_RANGE)]
     missing = check_weights({}, config)
     assert [(i.file, i.code) for i in missing] == [("judgments", IssueCode.MISSING_TABLE)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(0, 20), unique=True, max_size=21))
+def test_one_issue_per_undeclared_indicator_row(rows):
+    # renaming any set of the 21 hand rows to an undeclared id gives exactly that many issues
+    inputs = hand_inputs()
+    frame = inputs["indicators"].copy()
+    frame.loc[rows, "indicator"] = "undeclared"
+    issues = check_hand(HAND_CONFIG, roster(), inputs | {"indicators": frame})
+    unknown = [i for i in issues if i.code == IssueCode.UNKNOWN_ID]
+    assert sorted(i.row for i in unknown) == sorted(r + 2 for r in rows)
+    assert all(i.code is not None for i in issues)
