@@ -160,21 +160,22 @@ def _descending_key(
 
 
 def _as_exact_weights(weights: npt.ArrayLike) -> npt.NDArray[np.int64] | npt.NDArray[np.object_]:
-    """Weights as exact integers: ints as they are, floats at their exact binary value."""
+    """Weights as exact integers: ints as they are; fractions and floats (at their exact
+    binary value) over their common denominator."""
     values = np.asarray(weights)
-    if values.dtype.kind in "iu" or values.dtype == object and all(
-        isinstance(v, int | np.integer) for v in values.tolist()
-    ):
-        ints = values.astype(object) if values.dtype == object else values.astype(np.int64)
-        if np.any(ints < 0):
+    if values.dtype.kind in "iu":
+        ints = values.astype(np.int64)
+    elif values.dtype == object or values.dtype.kind == "f":
+        if values.dtype.kind == "f" and not np.all(np.isfinite(values)):
             raise ValueError("allocation weights must be finite and non-negative")
-        return ints
-    floats = values.astype(np.float64)
-    if not np.all(np.isfinite(floats)) or np.any(floats < 0):
+        ratios = [Fraction(v) for v in values.tolist()]
+        denominator = math.lcm(1, *(ratio.denominator for ratio in ratios))
+        ints = np.array([int(r * denominator) for r in ratios], dtype=object)
+    else:
+        raise ValueError("allocation weights must be numbers")
+    if np.any(ints < 0):
         raise ValueError("allocation weights must be finite and non-negative")
-    ratios = [Fraction(float(v)) for v in floats.tolist()]
-    denominator = math.lcm(1, *(ratio.denominator for ratio in ratios))
-    return np.array([int(r * denominator) for r in ratios] or [], dtype=object)
+    return ints
 
 
 def allocate_cents(weights: npt.ArrayLike, total_cents: int) -> npt.NDArray[np.int64]:
@@ -182,7 +183,8 @@ def allocate_cents(weights: npt.ArrayLike, total_cents: int) -> npt.NDArray[np.i
 
     share_i = total × w_i / W with W = Σ w; floor_i = total × w_i // W and the exact integer
     remainder total × w_i mod W decides who gets the missing cents (ties: earlier position).
-    Integer weights (e.g. cents) are used as they are; float weights at their exact value.
+    Integer weights (e.g. cents) are used as they are; Fractions (a config's decimals via
+    `exact_fraction`) and floats at their exact value.
     """
     exact = _as_exact_weights(weights)
     total = int(total_cents)
