@@ -32,7 +32,14 @@ from appraisal.bonus import (
 from appraisal.config import AppraisalConfig, parse_config
 from appraisal.config.base import parse_period
 from appraisal.config.bonus import BonusConfig
-from appraisal.errors import AppraisalError, ConfigError, InputError, InternalError
+from appraisal.errors import (
+    AppraisalError,
+    ConfigError,
+    InputError,
+    InputIssue,
+    InternalError,
+    IssueCode,
+)
 from appraisal.money import to_cents
 
 PERIOD = parse_period("2026-10")
@@ -131,7 +138,11 @@ def test_step_bands_per_person_base_with_cap_allocation_and_carry_out() -> None:
     assert column(result, "pool_allocation") == [0, 0, 80_000, 30_000]
     assert column(result, "bonus_final") == [1_080_000, 518_400, 368_000, 301_741]
     ledger = result.ledger.iloc[0]
-    assert (ledger["carry_in"], ledger["withheld"], ledger["allocated"]) == (50_000, 239_794, 110_000)
+    assert (ledger["carry_in"], ledger["withheld"], ledger["allocated"]) == (
+        50_000,
+        239_794,
+        110_000,
+    )
     assert (ledger["redistributed"], ledger["carry_out"], ledger["mode"]) == (
         0,
         179_794,
@@ -637,3 +648,109 @@ def test_allocations_above_the_pool_are_refused(unit: dict[str, object], extra: 
     assert "alloc.csv, column 'amount': allocations total more than the shared pool holds" in str(
         caught.value
     )
+
+
+# ---------------------------------------------------------------- check_bonus
+
+
+def issues_of(managers: pd.DataFrame, **sections: object) -> list[InputIssue]:
+    return check_bonus({"managers": managers}, appraisal_config(**sections))
+
+
+def test_check_bonus_names_every_bad_roster_value_with_its_code() -> None:
+    managers, _, _ = team()
+    managers["pay_base"] = [-1.0, np.nan, 8000.0, 8000.0]
+    managers["position_coefficient"] = [1.0, -0.5, 1.0, 1.0]
+    issues = issues_of(
+        managers,
+        funding={"base_source": "roster"},
+        components=[{"id": "grade", "kind": "grade", "share": 1,
+                     "factors": ["position_coefficient"]}],
+    )
+    found = {(i.row, i.column, i.code) for i in issues}
+    assert found == {
+        (2, "pay_base", IssueCode.NEGATIVE),
+        (3, "pay_base", IssueCode.MISSING_VALUE),
+        (3, "position_coefficient", IssueCode.NEGATIVE),
+    }
+    assert all(i.file == "managers.csv" for i in issues)
+
+
+def test_check_bonus_counts_every_problem_exactly() -> None:
+    n = 300
+    managers = pd.DataFrame({
+        "manager_id": [f"K{i:03d}" for i in range(n)],
+        "job_level": ["senior"] * n,
+        "hire_date": pd.to_datetime(["2020-01-01"] * n),
+        "pay_base": [-5.0] * n,
+        "_row": range(2, n + 2),
+    })
+    issues = issues_of(managers, funding={"base_by_job_level": {"senior": 8000}})
+    assert len(issues) == n
+    assert str(InputError(issues)).startswith("300 problems in the input data")
+
+
+def test_check_bonus_needs_no_base_for_managers_the_scorecard_excludes() -> None:
+    # M4 joined on 2026-10-17; with joiners_leavers: exclude, they are not paid: no base needed
+    managers, _, _ = team()
+    managers["pay_base"] = [10000.0, 6000.0, 8000.0, np.nan]
+    raw = {"period": "2026-10", "unit": {"id": "B1"}, "inputs": {"managers": "m.csv"},
+           "scorecard": {"tenure": {"joiners_leavers": "exclude"}}}
+    assert check_bonus({"managers": managers}, parse_config(raw)) == []
+    assert [i.row for i in issues_of(managers)] == [5]
+
+
+def test_check_bonus_covers_allocations_but_not_the_roster_check() -> None:
+    managers, _, _ = team()
+    frame = allocations()
+    frame["manager_id"] = ["NOBODY", "M4"]
+    frame["reason"] = ["other", "diligence"]
+    issues = check_bonus(
+        {"managers": managers, "pool_allocations": frame},
+        appraisal_config(funding={"base_by_job_level": {"junior": 6000}}),
+    )
+    assert [(i.file, i.row, i.column, i.code) for i in issues] == [
+        ("pool_allocations.csv", 2, "note", IssueCode.MISSING_VALUE)
+    ]
+
+
+def test_check_bonus_refuses_allocations_above_a_pool_known_in_advance() -> None:
+    # fixed pool 20000 at 10%: Σ gross = 20000, so the pool holds 2000.00 + carry-in 0.50
+    managers, _, _ = team()
+    frame = allocations()
+    frame["amount"] = [2000.0, 0.51]
+    sections = {"funding": {"mode": "fixed_pool", "pool_amount": 20000},
+                "shared_pool": {"withhold_rate": 0.1, "carry_in": 0.5}}
+    issues = check_bonus({"managers": managers, "pool_allocations": frame},
+                         appraisal_config(**sections))
+    assert [(i.column, i.code, i.value) for i in issues] == [
+        ("amount", IssueCode.OVER_LIMIT, "2000.51")
+    ]
+    assert "at most 2000.50" in issues[0].expected
+    frame["amount"] = [2000.0, 0.5]
+    assert check_bonus({"managers": managers, "pool_allocations": frame},
+                       appraisal_config(**sections)) == []
+
+
+def test_compute_bonus_on_unchecked_data_is_an_internal_error() -> None:
+    managers, card, rorac = team()
+    with pytest.raises(InternalError, match="no usable base"):
+        compute_bonus(managers, card, rorac, config(), PERIOD)
+    rorac["rorac"] = [1.5, 0.0, 0.0, 0.0]
+    with pytest.raises(InternalError, match="whole number of cents"):
+        compute_bonus(managers, card, rorac,
+                      config(funding={"base_by_job_level": {"junior": 6000}}), PERIOD)
+
+
+def test_equal_half_cent_withholdings_go_to_the_earlier_manager() -> None:
+    # bases 0.75 and 1.75 yuan, grade part 0.4 × base × 1.0: gross 0.30 and 0.70 yuan;
+    # 5% of them is exactly 1.5 and 3.5 cents, total 5 cents.
+    # Largest remainder: floors 1 + 3, the tie at .5 goes to the earlier manager_id (M1).
+    managers, card, rorac = team()
+    managers = managers.iloc[:2].assign(pay_base=[0.75, 1.75])
+    cfg = config(components=[{"id": "grade", "kind": "grade", "share": 0.4}],
+                 shared_pool={"withhold_rate": 0.05})
+    card = card.iloc[:2].assign(grade_coefficient=[1.0, 1.0])
+    result = compute_bonus(managers, card, rorac.iloc[:2], cfg, PERIOD)
+    assert column(result, "bonus_gross") == [30, 70]
+    assert column(result, "withheld") == [2, 3]
