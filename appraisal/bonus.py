@@ -1,33 +1,31 @@
-"""Bonus stage: profit bands and grade coefficients -> gross -> shared pool -> final, to the cent.
+"""Bonus stage: profit bands and grade coefficients -> gross -> shared pool -> final, in cents.
 
 Source 篇1: 60% of performance pay follows the period's risk-adjusted profit by band (档次),
 40% the appraisal grade's pay coefficient (绩效工资调节系数). Source 篇6: a share of every gross
 bonus goes to the shared performance pool (公共绩效池, see `appraisal.pool`).
 
-Funding modes (`bonus.funding.mode`):
-    per_person_base  component_c = share_c × base × points_c          (step bands, grade)
-                     component_c = share_c × points_c                  (progressive bands)
-    fixed_pool       component_c = share_c × pool × points_c / Σ points_c
-    points_c = measure_c × Π factors_c × service_fraction   (service fraction: not for
-               progressive amounts, which are earned on the period's actual profit)
-measure: step band coefficient, progressive amount Σ slice × rate (yuan), grade coefficient.
-Limits: gross = clip(Σ components, floor or guarantee, cap); in fixed_pool mode the pool is
-water-filled (every unclipped manager scaled by the same λ) so Σ gross = pool still holds.
+The steps of `compute_bonus`, as in docs/bonus.md (money in cents throughout):
+    components   per_person_base: component_c = share_c × base × points_c   (step bands, grade)
+                                  component_c = share_c × points_c           (progressive)
+                 fixed_pool:      component_c = sub_pool_c × points_c / Σ points_c
+                 points_c = measure_c × Π factors_c × service_fraction   (service fraction: not
+                 for progressive amounts, earned on the period's actual profit)
+    limits       gross = clip(Σ components, max(floor, guarantee), min(cap, multiple × base));
+                 fixed_pool: water-filled (every unclipped manager scaled by the same λ)
+    cents        each component column, then the limited gross, by largest remainder
+                 (`appraisal.money`); limit_adjustment = gross − Σ components exactly
+    pool         withheld = rate × gross (exact integer remainders), allocations, remainder
+    final        final = gross − withheld + pool_allocation + pool_redistributed
 
-Rounding (all in `appraisal.money`, once per figure, then integer cents):
- 1. each component column: largest remainder over managers (fixed pool: to its sub-pool, the
-    sub-pools splitting the pool exactly);
- 2. gross: managers untouched by limits get Σ of their component cents; the others their
-    limited gross by largest remainder (fixed pool: to what is left of the pool), so
-    limit_adjustment = gross − Σ components is exact;
- 3. withheld: rate × gross cents, largest remainder (see `appraisal.pool`);
- 4. final = gross − withheld + pool_allocation + pool_redistributed in integer cents.
+Inputs are checked first by `check_bonus`; `compute_bonus` assumes they passed and raises
+`InternalError` when an invariant does not hold.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -35,16 +33,25 @@ import pandas as pd
 
 from .config.base import Period
 from .config.bonus import BonusComponent, BonusConfig
-from .errors import AppraisalError, InputError, InputIssue
-from .money import allocate_cents, cents_to_yuan, round_to_cents, yuan_to_cents
-from .pool import check_allocations, settle_pool
+from .errors import AppraisalError, InputIssue, InternalError, IssueCode
+from .money import allocate_cents, apply_rate, exact_fraction, round_cents, to_cents
+from .pool import (
+    allocation_records,
+    check_allocations,
+    check_pool_holds,
+    settle_pool,
+)
 from .tenure import service_fraction
+
+if TYPE_CHECKING:
+    from .config import AppraisalConfig
 
 __all__ = [
     "LIMIT_FLAGS",
     "ROLLUP_LEVELS",
     "BonusResult",
     "band_coefficients",
+    "check_bonus",
     "compute_bonus",
     "progressive_amounts",
 ]
@@ -55,22 +62,25 @@ LIMIT_FLAGS = ("none", "cap", "floor", "guarantee", "rescaled")
 ROLLUP_LEVELS = ("team", "sub_branch", "branch", "total")
 BELOW_LOWEST_BAND = "below lowest band"
 _UNIT_COLUMNS = ("branch", "sub_branch", "team")
+_POOL_COLUMNS = ("bonus_gross", "withheld", "pool_allocation", "pool_redistributed",
+                 "bonus_final")
 _MAX_NAMED = 10
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
 class BonusResult:
-    """The bonus stage's figures.
+    """The bonus stage's figures; every money column is int64 cents.
 
-    managers: one row per roster manager (sorted by manager_id): inputs used (rorac, composite,
-        grade, grade_coefficient, excluded, service_fraction, base, position_coefficient), per
-        component `<id>_points` (profit bands also `<id>_band`, `<id>_band_coefficient`) and
-        money `bonus_<id>`, then
-        limit_adjustment, limit_applied, bonus_gross, withheld, pool_allocation,
-        pool_redistributed, bonus_final. Money: float yuan holding exact cents.
-    ledger: pool_ledger.csv (one row). rollups: sums of every money column per team,
+    managers: one row per roster manager (sorted by manager_id): inputs used (rorac in cents,
+        composite, grade, grade_coefficient, excluded, service_fraction, position_coefficient,
+        base in cents), per component `<id>_points` (profit bands also `<id>_band`,
+        `<id>_band_coefficient`) and `bonus_<id>`, then limit_adjustment, limit_applied,
+        bonus_gross, withheld, pool_allocation, pool_redistributed, bonus_final.
+    ledger: pool_ledger.csv (one row, cents). rollups: sums of every money column per team,
         sub_branch, branch and total (columns level, unit, branch, sub_branch, team, managers).
-    allocations: the shared-pool allocation records with reasons (statements, audit sheet).
+    allocations: the shared-pool allocation records with reasons (amount in cents).
     money_columns: the money columns of `managers`, in order.
     """
 
@@ -84,27 +94,25 @@ class BonusResult:
         return {
             "ledger": self.ledger.to_dict(orient="records"),
             "allocations": self.allocations.to_dict(orient="records"),
-            "totals": {
-                column: float(cents_to_yuan([_cents(self.managers[column]).sum()])[0])
-                for column in self.money_columns
+            "totals_cents": {
+                column: int(self.managers[column].sum()) for column in self.money_columns
             },
         }
 
 
-def _cents(yuan: pd.Series) -> npt.NDArray[np.int64]:
-    """Exact-cent yuan back to integer cents (the values are already whole cents)."""
-    return np.rint(yuan.to_numpy(dtype="float64") * 100).astype(np.int64)
+# ---------------------------------------------------------------- measures
 
 
 def band_coefficients(
     profit: npt.ArrayLike, lowers: npt.ArrayLike, coefficients: npt.ArrayLike
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+) -> tuple[IntArray, FloatArray]:
     """Step bands: (band index, coefficient) of each profit; -1 and 0.0 below the lowest band.
 
-    A band applies from its lower bound (inclusive) up to the next band's lower bound.
+    A band applies from its lower bound (inclusive) up to the next band's lower bound. Profit
+    and bounds in the same unit (cents in the stage: the comparison is exact).
     """
-    values = np.asarray(profit, dtype=np.float64)
-    lower = np.asarray(lowers, dtype=np.float64)
+    values = np.asarray(profit)
+    lower = np.asarray(lowers)
     coefficient = np.asarray(coefficients, dtype=np.float64)
     index = np.searchsorted(lower, values, side="right") - 1
     rate = np.where(index >= 0, coefficient[np.clip(index, 0, None)], 0.0)
@@ -113,24 +121,31 @@ def band_coefficients(
 
 def progressive_amounts(
     profit: npt.ArrayLike, lowers: npt.ArrayLike, rates: npt.ArrayLike
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+) -> tuple[IntArray, FloatArray]:
     """Progressive bands: (top band reached, Σ slice × rate) like tax brackets.
 
     The slice of band j is the part of the profit between its lower bound and the next one;
-    profit below the lowest bound earns nothing.
+    profit below the lowest bound earns nothing. The amount is in the unit of the profit.
     """
-    values = np.asarray(profit, dtype=np.float64)
-    lower = np.asarray(lowers, dtype=np.float64)
+    values = np.asarray(profit)
+    lower = np.asarray(lowers)
     rate = np.asarray(rates, dtype=np.float64)
-    width = np.append(np.diff(lower), np.inf)
-    slices = np.clip(values[:, None] - lower[None, :], 0.0, width[None, :])
+    above = np.clip(values[:, None] - lower[None, :], 0, None)
+    width = np.diff(lower)
+    slices = np.concatenate(
+        [np.minimum(above[:, :-1], width[None, :]), above[:, -1:]], axis=1
+    ).astype(np.float64)
     index = np.searchsorted(lower, values, side="right") - 1
     return index.astype(np.int64), (slices * rate[None, :]).sum(axis=1)
 
 
-def _named(ids: pd.Series) -> str:
-    shown = ", ".join(map(str, ids.tolist()[:_MAX_NAMED]))
-    more = len(ids) - _MAX_NAMED
+# ---------------------------------------------------------------- checks
+
+
+def _named(ids: pd.Series | pd.Index) -> str:
+    listed = list(ids)
+    shown = ", ".join(map(str, listed[:_MAX_NAMED]))
+    more = len(listed) - _MAX_NAMED
     return shown + (f" and {more} more" if more > 0 else "")
 
 
@@ -146,14 +161,135 @@ def _roster_issues(
     column: str,
     rule: str,
     values: pd.Series,
+    code: IssueCode,
     expected: str = "",
 ) -> list[InputIssue]:
     file = str(managers.attrs.get("file", "managers"))
     rows = _rows(managers)[mask]
     return [
-        InputIssue(file, int(row), column, rule, value, expected)
+        InputIssue(file, int(row), column, rule, value, expected, code=code)
         for row, value in zip(rows.tolist(), values[mask].tolist(), strict=True)
     ]
+
+
+def _needs_base(config: BonusConfig) -> bool:
+    return config.funding.mode == "per_person_base" or config.limits.cap_base_multiple is not None
+
+
+def _roster_base(managers: pd.DataFrame, config: BonusConfig) -> pd.Series:
+    """The roster's pay_base in yuan where the config reads it, else NaN."""
+    if "pay_base" not in managers.columns or config.funding.base_source == "job_level":
+        return pd.Series(np.nan, index=managers.index, dtype="float64")
+    return pd.to_numeric(managers["pay_base"], errors="coerce").astype("float64")
+
+
+def _level_base_cents(managers: pd.DataFrame, config: BonusConfig, scale: int) -> pd.Series:
+    """base_by_job_level[job_level] in cents for the period (NaN where there is none)."""
+    funding = config.funding
+    if "job_level" not in managers.columns or funding.base_source == "roster":
+        return pd.Series(np.nan, index=managers.index, dtype="float64")
+    table = {level: float(to_cents(amount) * scale)
+             for level, amount in funding.base_by_job_level.items()}
+    return managers["job_level"].astype("str").map(table).astype("float64")
+
+
+def _paid(managers: pd.DataFrame, config: AppraisalConfig) -> pd.Series:
+    """Managers the bonus pays: employed during the period and not excluded by the scorecard.
+
+    The scorecard excludes joiners and leavers when `scorecard.tenure.joiners_leavers: exclude`.
+    """
+    period = config.appraisal_period
+    employed = service_fraction(managers, period).to_numpy() > 0
+    paid = pd.Series(employed, index=managers.index)
+    if config.scorecard.tenure.joiners_leavers == "exclude":
+        start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
+        hire = pd.to_datetime(managers["hire_date"]) if "hire_date" in managers else None
+        leave = pd.to_datetime(managers["leave_date"]) if "leave_date" in managers else None
+        joined = (hire > start) & (hire <= end) if hire is not None else False
+        left = (leave >= start) & (leave <= end) if leave is not None else False
+        paid &= ~(pd.Series(joined, index=managers.index) | pd.Series(left, index=managers.index))
+    return paid
+
+
+def _base_issues(managers: pd.DataFrame, config: AppraisalConfig) -> list[InputIssue]:
+    """pay_base not negative; every paid manager has a base (roster or job-level table)."""
+    bonus = config.bonus
+    if not _needs_base(bonus):
+        return []
+    roster = _roster_base(managers, bonus)
+    base = roster.where(roster.notna(), _level_base_cents(managers, bonus, 1))
+    missing = _paid(managers, config) & base.isna()
+    issues = _roster_issues(managers, roster.notna() & (roster < 0), "pay_base",
+                            "pay_base must not be negative", roster, IssueCode.NEGATIVE)
+    if bonus.funding.base_source == "roster":
+        return issues + _roster_issues(
+            managers, missing, "pay_base",
+            "pay_base is required (bonus.funding.base_source: roster)",
+            roster.astype("object").where(roster.notna(), None), IssueCode.MISSING_VALUE,
+        )
+    level = (managers["job_level"].astype("str") if "job_level" in managers.columns
+             else pd.Series("", index=managers.index))
+    return issues + _roster_issues(
+        managers, missing, "job_level",
+        "no performance-pay base: pay_base is empty and the job level is not in "
+        "bonus.funding.base_by_job_level",
+        level, IssueCode.MISSING_VALUE,
+        ", ".join(sorted(bonus.funding.base_by_job_level)) or "a base_by_job_level table",
+    )
+
+
+def _position_issues(managers: pd.DataFrame, config: BonusConfig) -> list[InputIssue]:
+    """position_coefficient not negative where a component uses it."""
+    used = any("position_coefficient" in c.factors for c in config.components)
+    if not used or "position_coefficient" not in managers.columns:
+        return []
+    values = pd.to_numeric(managers["position_coefficient"], errors="coerce").astype("float64")
+    return _roster_issues(managers, values.notna() & (values < 0), "position_coefficient",
+                          "position_coefficient must not be negative", values,
+                          IssueCode.NEGATIVE)
+
+
+def _known_pool_issues(allocations: pd.DataFrame | None, config: BonusConfig) -> list[InputIssue]:
+    """Allocations within the pool when its content is known before computing.
+
+    That is the case without withholding (the pool holds the carry-in) and in fixed_pool mode
+    (Σ gross = pool_amount, so Σ withheld = rate × pool_amount rounded).
+    """
+    rate = config.shared_pool.withhold_rate
+    if config.funding.mode == "fixed_pool":
+        pool = int(to_cents(config.funding.pool_amount or 0.0))
+        withheld = int(apply_rate([pool], rate).sum())
+    elif rate == 0:
+        withheld = 0
+    else:
+        return []
+    return check_pool_holds(allocation_records(allocations), withheld, config.shared_pool)
+
+
+def check_bonus(
+    tables: Mapping[str, pd.DataFrame], config: AppraisalConfig
+) -> list[InputIssue]:
+    """Every problem the bonus and pool stages would meet in the inputs (pure, never raises).
+
+    Roster: pay_base not negative, a base for every paid manager, position_coefficient not
+    negative. Allocations: see `appraisal.pool.check_allocations`; their total within the pool
+    when the pool is known in advance (otherwise `compute_bonus` refuses it once the gross
+    bonuses are known). Whether managers are in the roster is validation's single check.
+    """
+    issues: list[InputIssue] = []
+    managers = tables.get("managers")
+    if managers is not None:
+        issues += _base_issues(managers, config)
+        issues += _position_issues(managers, config.bonus)
+    allocations = tables.get("pool_allocations")
+    allocation_issues = check_allocations(allocations, config.bonus.shared_pool)
+    issues += allocation_issues
+    if not allocation_issues and allocations is not None and len(allocations):
+        issues += _known_pool_issues(allocations, config.bonus)
+    return issues
+
+
+# ---------------------------------------------------------------- inputs
 
 
 def _by_manager(frame: pd.DataFrame, name: str, needed: tuple[str, ...]) -> pd.DataFrame:
@@ -162,9 +298,17 @@ def _by_manager(frame: pd.DataFrame, name: str, needed: tuple[str, ...]) -> pd.D
         frame = frame.reset_index()
     absent = [column for column in ("manager_id", *needed) if column not in frame.columns]
     if absent:
-        raise AppraisalError(f"bonus: {name} lacks the column(s) {', '.join(absent)}")
+        raise InternalError(f"bonus: {name} lacks the column(s) {', '.join(absent)}")
     keyed = frame.assign(manager_id=frame["manager_id"].astype("str"))
     return keyed.drop_duplicates("manager_id", keep="first").set_index("manager_id")
+
+
+def _excluded(card: pd.DataFrame) -> pd.Series:
+    if "excluded" not in card.columns:
+        return pd.Series(False, index=card.index)
+    flag = card["excluded"]
+    text = flag.astype("str").str.strip().str.lower()
+    return flag.notna() & text.isin(["true", "1", "1.0", "yes", "y", "是"])
 
 
 def _scorecard_inputs(
@@ -174,124 +318,204 @@ def _scorecard_inputs(
     card = _by_manager(scorecard_managers, "scorecard", ())
     missing = ids[~ids.isin(card.index)]
     if len(missing):
-        raise AppraisalError(
-            f"bonus: the scorecard has no row for roster manager(s) {_named(pd.Series(missing))}"
-        )
+        raise InternalError(f"bonus: the scorecard has no row for roster manager(s) "
+                            f"{_named(missing)}")
     card = card.reindex(ids)
-    excluded = pd.Series(False, index=ids)
-    if "excluded" in card.columns:
-        flag = card["excluded"]
-        text = flag.astype("str").str.strip().str.lower()
-        excluded = flag.notna() & text.isin(["true", "1", "1.0", "yes", "y", "是"])
     out = pd.DataFrame(index=ids)
-    for column in ("composite", "grade", "grade_coefficient"):
-        if column not in card.columns:
-            card[column] = np.nan
-    out["composite"] = pd.to_numeric(card["composite"], errors="coerce").astype("float64")
-    out["grade"] = card["grade"].astype("str").where(card["grade"].notna(), "")
-    out["grade_coefficient"] = pd.to_numeric(card["grade_coefficient"], errors="coerce").astype(
-        "float64"
-    )
-    out["excluded"] = excluded.to_numpy()
-    uses_grade = any(c.kind == "grade" for c in config.components)
-    uses_composite = any("composite" in c.factors for c in config.components)
-    for column, used in (("grade_coefficient", uses_grade), ("composite", uses_composite)):
-        bad = used & ~out["excluded"] & ~np.isfinite(out[column].fillna(np.nan))
+    for column in ("composite", "grade_coefficient"):
+        values = card[column] if column in card.columns else pd.Series(np.nan, index=ids)
+        out[column] = pd.to_numeric(values, errors="coerce").astype("float64")
+    grade = card["grade"] if "grade" in card.columns else pd.Series(np.nan, index=ids)
+    out["grade"] = grade.astype("str").where(grade.notna(), "")
+    out["excluded"] = _excluded(card).to_numpy()
+    uses = {
+        "grade_coefficient": any(c.kind == "grade" for c in config.components),
+        "composite": any("composite" in c.factors for c in config.components),
+    }
+    for column, used in uses.items():
+        unusable = ~np.isfinite(out[column].fillna(np.nan)) | (out[column] < 0)
+        bad = used & ~out["excluded"] & unusable
         if bad.any():
-            raise AppraisalError(
-                f"bonus: {column} is missing for manager(s) {_named(pd.Series(ids[bad]))} "
-                "(the scorecard must grade every manager it does not exclude)"
-            )
-        negative = used & (out[column] < 0)
-        if negative.any():
-            raise AppraisalError(
-                f"bonus: {column} is negative for manager(s) {_named(pd.Series(ids[negative]))}"
-            )
-    return out
+            raise InternalError(f"bonus: {column} is missing or negative for manager(s) "
+                                f"{_named(ids[bad])} (the scorecard grades every manager)")
+    return out[["composite", "grade", "grade_coefficient", "excluded"]]
 
 
-def _profit(ids: pd.Index, rorac_by_manager: pd.DataFrame) -> pd.Series:
-    """Risk-adjusted profit per roster manager; a manager with no row has earned 0."""
-    by_id = _by_manager(rorac_by_manager, "rorac_by_manager", ("rorac",))["rorac"]
-    values = pd.to_numeric(by_id, errors="coerce").astype("float64")
-    profit = values.reindex(ids)
+def _profit_cents(ids: pd.Index, rorac_by_manager: pd.DataFrame) -> IntArray:
+    """Risk-adjusted profit per roster manager in int64 cents; no row means 0."""
+    values = _by_manager(rorac_by_manager, "rorac_by_manager", ("rorac",))["rorac"]
+    profit = pd.to_numeric(values, errors="coerce").reindex(ids)
     known = ids.isin(values.index)
-    bad = known & ~np.isfinite(profit.fillna(np.nan).to_numpy())
+    numbers = profit.to_numpy(dtype="float64", na_value=np.nan)
+    bad = known & ~(np.isfinite(numbers) & (numbers == np.round(numbers)))
     if bad.any():
-        raise AppraisalError(
-            f"bonus: rorac is missing or not a number for manager(s) {_named(pd.Series(ids[bad]))}"
-        )
-    return profit.fillna(0.0)
+        raise InternalError(f"bonus: rorac is not a whole number of cents for manager(s) "
+                            f"{_named(ids[bad])}")
+    return np.where(known, np.nan_to_num(numbers), 0).astype(np.int64)
 
 
-def _base(
-    managers: pd.DataFrame, config: BonusConfig, needed: pd.Series, scale: float
-) -> pd.Series:
-    """Performance-pay base (绩效工资基数) per manager for the period.
+def _base_cents(
+    managers: pd.DataFrame, config: BonusConfig, active: npt.NDArray[np.bool_], scale: int
+) -> IntArray:
+    """Performance-pay base (绩效工资基数) in cents for the period.
 
-    The roster's pay_base is for the period (docs/inputs.md); the config table is scaled by
-    `scale` (the months of the period when `amounts_per: month`).
+    The roster's pay_base (yuan, for the period) converted once; else the config's table, in
+    yuan per month (× `scale` months when `amounts_per: month`).
     """
-    funding = config.funding
-    index = managers.index
-    roster = (
-        pd.to_numeric(managers["pay_base"], errors="coerce").astype("float64")
-        if "pay_base" in managers.columns and funding.base_source != "job_level"
-        else pd.Series(np.nan, index=index, dtype="float64")
-    )
-    level = managers["job_level"].astype("str") if "job_level" in managers.columns else None
-    table = (
-        level.map(funding.base_by_job_level).astype("float64") * scale
-        if level is not None and funding.base_source != "roster"
-        else pd.Series(np.nan, index=index, dtype="float64")
-    )
-    base = roster.where(roster.notna(), table)
-    issues: list[InputIssue] = []
-    negative = roster.notna() & (roster < 0)
-    issues += _roster_issues(
-        managers, negative, "pay_base", "pay_base must not be negative", roster
-    )
-    missing = needed & base.isna()
-    if funding.base_source == "roster":
-        issues += _roster_issues(
-            managers,
-            missing,
-            "pay_base",
-            "pay_base is required (bonus.funding.base_source: roster)",
-            roster.astype("object").where(roster.notna(), None),
-        )
-    else:
-        shown = level if level is not None else pd.Series("", index=index)
-        issues += _roster_issues(
-            managers,
-            missing,
-            "job_level",
-            "no performance-pay base: pay_base is empty and the job level is not in "
-            "bonus.funding.base_by_job_level",
-            shown,
-            ", ".join(sorted(funding.base_by_job_level)) or "a base_by_job_level table",
-        )
-    InputError.collect(issues)
-    return base.fillna(0.0)
+    roster = _roster_base(managers, config)
+    cents = pd.Series(np.nan, index=managers.index, dtype="float64")
+    given = roster.notna().to_numpy()
+    cents[given] = to_cents(roster[given].to_numpy()).astype("float64")
+    base = cents.where(cents.notna(), _level_base_cents(managers, config, scale))
+    missing = active & base.isna().to_numpy()
+    if missing.any() or (base < 0).any():
+        raise InternalError(f"bonus: no usable base for manager(s) "
+                            f"{_named(managers['manager_id'][missing])} (check_bonus refuses this)")
+    return base.fillna(0.0).to_numpy().astype(np.int64)
 
 
-def _position_coefficient(managers: pd.DataFrame, used: bool) -> pd.Series:
+def _position_coefficient(managers: pd.DataFrame) -> FloatArray:
     """Position coefficient (岗位系数); missing means 1."""
     if "position_coefficient" not in managers.columns:
-        return pd.Series(1.0, index=managers.index, dtype="float64")
-    values = pd.to_numeric(managers["position_coefficient"], errors="coerce").astype("float64")
-    if used:
-        negative = values.notna() & (values < 0)
-        InputError.collect(
-            _roster_issues(
-                managers,
-                negative,
-                "position_coefficient",
-                "position_coefficient must not be negative",
-                values,
-            )
-        )
-    return values.fillna(1.0)
+        return np.ones(len(managers))
+    values = pd.to_numeric(managers["position_coefficient"], errors="coerce")
+    return values.astype("float64").fillna(1.0).to_numpy()
+
+
+@dataclass(frozen=True)
+class _Team:
+    """Per-manager inputs of the formulas, aligned on the roster sorted by manager_id."""
+
+    roster: pd.DataFrame
+    frame: pd.DataFrame  # rorac (cents), composite, grade, grade_coefficient, excluded, ...
+    prorate: FloatArray
+    active: npt.NDArray[np.bool_]
+    base: IntArray
+    scale: int  # months the config's monthly amounts are multiplied by
+
+    @property
+    def size(self) -> int:
+        return len(self.roster)
+
+
+def _team(
+    managers: pd.DataFrame,
+    scorecard_managers: pd.DataFrame,
+    rorac_by_manager: pd.DataFrame,
+    config: BonusConfig,
+    period: Period,
+) -> _Team:
+    roster = managers.assign(manager_id=managers["manager_id"].astype("str"))
+    roster = roster.sort_values("manager_id", kind="stable").reset_index(drop=True)
+    ids = pd.Index(roster["manager_id"], name="manager_id")
+    scale = period.months if config.funding.amounts_per == "month" else 1
+    frame = _scorecard_inputs(ids, scorecard_managers, config).reset_index(drop=True)
+    frame.insert(0, "manager_id", roster["manager_id"])
+    frame.insert(0, "rorac", _profit_cents(ids, rorac_by_manager))
+    fraction = service_fraction(roster, period).to_numpy(dtype="float64")
+    prorate = fraction if config.prorate else (fraction > 0).astype("float64")
+    frame["service_fraction"] = prorate
+    frame["position_coefficient"] = _position_coefficient(roster)
+    active = ~frame["excluded"].to_numpy(dtype=bool) & (prorate > 0)
+    base = (_base_cents(roster, config, active, scale) if _needs_base(config)
+            else np.zeros(len(roster), dtype=np.int64))
+    return _Team(roster, frame, prorate, active, base, scale)
+
+
+# ---------------------------------------------------------------- components
+
+
+def _measure(
+    component: BonusComponent, team: _Team
+) -> tuple[FloatArray, bool, dict[str, npt.NDArray[Any]]]:
+    """(measure, base-like, audit columns): band coefficient, progressive cents or grade coef."""
+    if component.kind == "grade":
+        return team.frame["grade_coefficient"].fillna(0.0).to_numpy(dtype="float64"), True, {}
+    bands = component.bands
+    lowers = np.array([int(to_cents(band.lower)) * team.scale for band in bands], dtype=np.int64)
+    rates = np.array([band.coefficient for band in bands])
+    labels = np.array([band.label or f"≥{band.lower * team.scale:g}" for band in bands]
+                      + [BELOW_LOWEST_BAND], dtype=object)
+    profit = team.frame["rorac"].to_numpy(dtype=np.int64)
+    if component.method == "step":
+        index, measure = band_coefficients(profit, lowers, rates)
+        coefficient = measure
+    else:
+        index, measure = progressive_amounts(profit, lowers, rates)
+        coefficient = np.where(index >= 0, rates[np.clip(index, 0, None)], 0.0)
+    audit = {
+        f"{component.id}_band": labels[np.where(index >= 0, index, len(bands))],
+        f"{component.id}_band_coefficient": coefficient,
+    }
+    return measure, component.method == "step", audit
+
+
+def _points(component: BonusComponent, team: _Team) -> tuple[FloatArray, bool, dict[str, Any]]:
+    """points = measure × Π factors × service fraction (base-like measures); 0 if excluded."""
+    measure, base_like, audit = _measure(component, team)
+    factors = np.ones(team.size)
+    for factor in component.factors:
+        if factor == "composite":
+            factors = factors * team.frame["composite"].fillna(0.0).to_numpy() / 100
+        else:
+            factors = factors * team.frame["position_coefficient"].to_numpy()
+    points = measure * factors * (team.prorate if base_like else 1.0)
+    points = np.where(team.frame["excluded"].to_numpy(dtype=bool), 0.0, points)
+    audit[f"{component.id}_points"] = points
+    return points, base_like, audit
+
+
+@dataclass(frozen=True)
+class _Components:
+    """Each component in full precision (float cents), with the cents each must add up to."""
+
+    exact: dict[str, FloatArray]
+    totals: dict[str, int | None]  # fixed pool: the sub-pool's cents; None: the rounded sum
+    audit: dict[str, npt.NDArray[Any]] = field(default_factory=dict)
+
+
+def _per_person_components(team: _Team, config: BonusConfig) -> _Components:
+    """component = share × base × points (base-like) or share × points (progressive cents)."""
+    exact, audit = {}, {}
+    for component in config.components:
+        points, base_like, columns = _points(component, team)
+        audit.update(columns)
+        exact[component.id] = component.share * points * (team.base if base_like else 1.0)
+    return _Components(exact, dict.fromkeys(exact), audit)
+
+
+def _fixed_pool_components(team: _Team, config: BonusConfig, pool: int) -> _Components:
+    """component = sub_pool × points / Σ points; the sub-pools split the pool by share."""
+    points, audit = {}, {}
+    for component in config.components:
+        points[component.id], _, columns = _points(component, team)
+        audit.update(columns)
+    with_points = [c for c in config.components if points[c.id].sum() > 0]
+    if not with_points:
+        raise AppraisalError("bonus: no manager has any points, so the fixed pool "
+                             f"({pool / 100:.2f}) cannot be split (bonus.funding.pool_amount)")
+    shares = [c.share if c in with_points else 0.0 for c in config.components]
+    sub_pools = allocate_cents([exact_fraction(share) for share in shares], pool)
+    exact, totals = {}, {}
+    for component, cents in zip(config.components, sub_pools.tolist(), strict=True):
+        total_points = points[component.id].sum()
+        exact[component.id] = (points[component.id] / total_points * cents if total_points > 0
+                               else np.zeros(team.size))
+        totals[component.id] = int(cents)
+    return _Components(exact, totals, audit)
+
+
+# ---------------------------------------------------------------- limits
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """Per-manager bounds on the gross, in float cents (prorated)."""
+
+    lower: FloatArray
+    upper: FloatArray
+    floor: FloatArray
+    guarantee: FloatArray
 
 
 def _guarantee_eligible(
@@ -304,35 +528,56 @@ def _guarantee_eligible(
     return (months < within_months).fillna(False).to_numpy(dtype=bool)
 
 
+def _bounds(team: _Team, config: BonusConfig, period: Period) -> _Bounds:
+    """upper = min(cap, multiple × base), lower = max(floor, guarantee); inactive: 0."""
+    limits = config.limits
+    prorated = team.prorate * team.scale
+
+    def monthly(yuan: float) -> FloatArray:
+        return int(to_cents(yuan)) * prorated
+
+    upper = np.full(team.size, np.inf)
+    if limits.cap is not None:
+        upper = np.minimum(upper, monthly(limits.cap))
+    if limits.cap_base_multiple is not None:
+        upper = np.minimum(upper, limits.cap_base_multiple * team.base * team.prorate)
+    floor = monthly(limits.floor)
+    guarantee = np.zeros(team.size)
+    if limits.minimum_guarantee is not None:
+        within = limits.minimum_guarantee.within_months_of_hire
+        eligible = _guarantee_eligible(team.roster, period, within)
+        guarantee = np.where(eligible, monthly(limits.minimum_guarantee.amount), 0.0)
+    lower = np.where(team.active, np.maximum(floor, guarantee), 0.0)
+    upper = np.where(team.active, np.maximum(upper, lower), 0.0)
+    return _Bounds(lower, upper, floor, guarantee)
+
+
 def _water_fill(
-    points: npt.NDArray[np.float64],
-    lower: npt.NDArray[np.float64],
-    upper: npt.NDArray[np.float64],
-    total: float,
-) -> tuple[npt.NDArray[np.float64], float]:
-    """x = clip(λ·points, lower, upper) with Σ x = total; returns (x, λ).
+    points: FloatArray, lower: FloatArray, upper: FloatArray, total: float
+) -> tuple[FloatArray, float]:
+    """x = clip(λ·points, lower, upper) with Σ x = total (cents); returns (x, λ).
 
     f(λ) = Σ clip(λ·points, lower, upper) is continuous and non-decreasing: bisection finds
     which managers are clipped, then λ is solved exactly for the free ones.
     """
 
-    def filled(scale: float) -> npt.NDArray[np.float64]:
+    def filled(scale: float) -> FloatArray:
         return np.clip(scale * points, lower, upper)
 
     positive = points > 0
     floor_sum = float(lower.sum())
     reach = float(np.where(positive, upper, lower).sum())
-    if floor_sum > total * (1 + 1e-12) + 1e-9:
+    if floor_sum > total * (1 + 1e-12) + 1e-7:
         raise AppraisalError(
-            f"bonus: the fixed pool ({total:.2f}) does not cover the floors and guarantees "
-            f"({floor_sum:.2f}); lower bonus.limits.floor / minimum_guarantee or raise "
+            f"bonus: the fixed pool ({total / 100:.2f}) does not cover the floors and guarantees "
+            f"({floor_sum / 100:.2f}); lower bonus.limits.floor / minimum_guarantee or raise "
             "bonus.funding.pool_amount"
         )
-    if reach < total * (1 - 1e-12) - 1e-9:
+    if reach < total * (1 - 1e-12) - 1e-7:
         raise AppraisalError(
-            f"bonus: the caps (and managers without points) leave room for only {reach:.2f} of "
-            f"the fixed pool ({total:.2f}); raise bonus.limits.cap or lower "
-            "bonus.funding.pool_amount"
+            f"bonus: the caps (and managers without points) leave room for only "
+            f"{reach / 100:.2f} of the fixed pool ({total / 100:.2f}); raise bonus.limits.cap "
+            "or lower bonus.funding.pool_amount"
         )
     low, high = 0.0, 1.0
     while filled(high).sum() < total and high < 1e300:
@@ -354,52 +599,86 @@ def _water_fill(
     return filled(scale), scale
 
 
-def _component_figures(
-    component: BonusComponent,
-    frame: pd.DataFrame,
-    scale: float,
-    prorate: npt.NDArray[np.float64],
-) -> tuple[npt.NDArray[np.float64], bool, dict[str, npt.NDArray[Any]]]:
-    """(points, base_like, audit columns) of one component for every manager."""
-    cid = component.id
-    columns: dict[str, npt.NDArray[Any]] = {}
-    if component.kind == "grade":
-        measure = frame["grade_coefficient"].fillna(0.0).to_numpy(dtype="float64")
-        base_like = True
+def _limited_gross(
+    uncapped: FloatArray, bounds: _Bounds, team: _Team, pool: int | None
+) -> tuple[FloatArray, npt.NDArray[np.object_]]:
+    """(gross in float cents, limit_applied): clipped, or water-filled in a fixed pool."""
+    scale = 1.0  # λ: the common scale of the unclipped managers (fixed pool only)
+    inside = np.all((uncapped >= bounds.lower) & (uncapped <= bounds.upper))
+    if pool is None or inside:
+        gross = np.clip(uncapped, bounds.lower, bounds.upper)
     else:
-        lowers = np.array([band.lower for band in component.bands]) * scale
-        coefficients = np.array([band.coefficient for band in component.bands])
-        labels = np.array(
-            [band.label or f"≥{band.lower * scale:g}" for band in component.bands]
-            + [BELOW_LOWEST_BAND],
-            dtype=object,
-        )
-        profit = frame["rorac"].to_numpy(dtype="float64")
-        if component.method == "step":
-            index, measure = band_coefficients(profit, lowers, coefficients)
-            coefficient = measure
-            base_like = True
-        else:
-            index, measure = progressive_amounts(profit, lowers, coefficients)
-            coefficient = np.where(index >= 0, coefficients[np.clip(index, 0, None)], 0.0)
-            base_like = False
-        columns[f"{cid}_band"] = labels[np.where(index >= 0, index, len(component.bands))]
-        columns[f"{cid}_band_coefficient"] = coefficient
-    factors = np.ones(len(frame), dtype=np.float64)
-    for factor in component.factors:
-        if factor == "composite":
-            factors = factors * frame["composite"].fillna(0.0).to_numpy(dtype="float64") / 100
-        else:
-            factors = factors * frame["position_coefficient"].to_numpy(dtype="float64")
-    points = measure * factors * (prorate if base_like else 1.0)
-    points = np.where(frame["excluded"].to_numpy(dtype=bool), 0.0, points)
-    columns[f"{cid}_points"] = points
-    return points, base_like, columns
+        gross, scale = _water_fill(np.where(team.active, uncapped, 0.0), bounds.lower,
+                                   bounds.upper, float(pool))
+    wanted = uncapped * scale
+    raised = wanted < bounds.lower
+    flag = np.full(team.size, "none", dtype=object)
+    flag[wanted > bounds.upper] = "cap"
+    flag[raised] = np.where(bounds.guarantee[raised] >= bounds.floor[raised], "guarantee",
+                            "floor")
+    flag[(flag == "none") & (gross != uncapped)] = "rescaled"
+    return gross, flag
+
+
+# ---------------------------------------------------------------- cents
+
+
+def _component_cents(components: _Components) -> dict[str, IntArray]:
+    """Each component column to cents by largest remainder (to its sub-pool in a fixed pool)."""
+    return {cid: round_cents(exact, components.totals[cid])
+            for cid, exact in components.exact.items()}
+
+
+def _gross_cents(
+    component_cents: dict[str, IntArray],
+    gross: FloatArray,
+    limited: npt.NDArray[np.bool_],
+    pool: int | None,
+) -> IntArray:
+    """Unlimited managers: Σ of their component cents; limited: their gross by largest
+    remainder (fixed pool: to what is left of the pool)."""
+    summed = np.sum(list(component_cents.values()), axis=0).astype(np.int64)
+    cents = summed.copy()
+    if limited.any():
+        rest = None if pool is None else pool - int(summed[~limited].sum())
+        cents[limited] = round_cents(gross[limited], rest)
+    return cents
+
+
+# ---------------------------------------------------------------- output
+
+
+def _managers_frame(
+    team: _Team,
+    config: BonusConfig,
+    audit: dict[str, npt.NDArray[Any]],
+    money: dict[str, IntArray],
+    flag: npt.NDArray[np.object_],
+) -> pd.DataFrame:
+    out = pd.DataFrame({"manager_id": team.roster["manager_id"]})
+    for column in ("name", "branch", "sub_branch", "team", "job_level"):
+        if column in team.roster.columns:
+            out[column] = team.roster[column].to_numpy()
+    for column in ("rorac", "composite", "grade", "grade_coefficient", "excluded",
+                   "service_fraction", "position_coefficient"):
+        out[column] = team.frame[column].to_numpy()
+    if _needs_base(config):
+        out["base"] = team.base
+    for name, values in audit.items():
+        out[name] = values
+    for column, cents in money.items():
+        out[column] = np.asarray(cents, dtype=np.int64)
+        if column == "limit_adjustment":
+            out["limit_applied"] = pd.array(flag.astype(str), dtype="str")
+    for column in _UNIT_COLUMNS:
+        if column not in out.columns:
+            out[column] = ""
+    return out
 
 
 def _rollups(managers: pd.DataFrame, money: tuple[str, ...]) -> pd.DataFrame:
-    """Sums in integer cents per team, sub-branch, branch and in total, then yuan."""
-    cents = pd.DataFrame({column: _cents(managers[column]) for column in money})
+    """Sums of int64 cents per team, sub-branch, branch and in total."""
+    cents = managers[list(money)].astype("int64")
     for column in _UNIT_COLUMNS:
         cents[column] = managers[column].astype("str").to_numpy()
     cents["managers"] = 1
@@ -409,12 +688,8 @@ def _rollups(managers: pd.DataFrame, money: tuple[str, ...]) -> pd.DataFrame:
     branches = subs.groupby(["branch"], sort=True)[values].sum().reset_index()
     total = branches[values].sum().to_frame().T
     parts = []
-    for level, frame in (
-        ("team", teams),
-        ("sub_branch", subs),
-        ("branch", branches),
-        ("total", total),
-    ):
+    for level, frame in (("team", teams), ("sub_branch", subs), ("branch", branches),
+                         ("total", total)):
         frame = frame.copy()
         for column in _UNIT_COLUMNS:
             if column not in frame.columns:
@@ -423,10 +698,18 @@ def _rollups(managers: pd.DataFrame, money: tuple[str, ...]) -> pd.DataFrame:
         frame["unit"] = "total" if level == "total" else frame[level]
         parts.append(frame)
     rollups = pd.concat(parts, ignore_index=True)
-    rollups["managers"] = rollups["managers"].astype("int64")
-    for column in money:
-        rollups[column] = cents_to_yuan(rollups[column].to_numpy(dtype="int64"))
+    for column in values:
+        rollups[column] = rollups[column].astype("int64")
     return rollups[["level", "unit", *_UNIT_COLUMNS, *values]]
+
+
+def _allocations_with_names(records: pd.DataFrame, managers: pd.DataFrame) -> pd.DataFrame:
+    if "name" not in managers.columns:
+        return records
+    names = managers.set_index("manager_id")["name"]
+    return records.assign(name=records["manager_id"].map(names).astype("str"))[
+        ["manager_id", "name", *[c for c in records.columns if c != "manager_id"]]
+    ]
 
 
 def compute_bonus(
@@ -438,182 +721,42 @@ def compute_bonus(
     *,
     pool_allocations: pd.DataFrame | None = None,
 ) -> BonusResult:
-    """Each roster manager's bonus for the period: components, limits, shared pool, final.
+    """Each roster manager's bonus for the period in cents: components, limits, pool, final.
 
-    Raises InputError (roster or allocations file, row, column) or AppraisalError before
-    anything is computed when an input cannot be used.
+    `rorac_by_manager["rorac"]` is int64 cents. Assumes `check_bonus` passed (InternalError
+    otherwise); a fixed pool its floors or caps cannot hold, or allocations above what the
+    pool holds, are user errors naming the config keys or the allocations file.
     """
-    roster = managers.assign(manager_id=managers["manager_id"].astype("str"))
-    roster = roster.sort_values("manager_id", kind="stable").reset_index(drop=True)
-    ids = pd.Index(roster["manager_id"], name="manager_id")
-    records = check_allocations(pool_allocations, roster["manager_id"], config.shared_pool)
+    team = _team(managers, scorecard_managers, rorac_by_manager, config, period)
+    records = allocation_records(pool_allocations)
+    fixed = config.funding.mode == "fixed_pool"
+    pool = int(to_cents(config.funding.pool_amount or 0.0)) if fixed else None
 
-    funding = config.funding
-    scale = float(period.months) if funding.amounts_per == "month" else 1.0
-    frame = _scorecard_inputs(ids, scorecard_managers, config).reset_index(drop=True)
-    frame.insert(0, "manager_id", roster["manager_id"])
-    frame.insert(0, "rorac", _profit(ids, rorac_by_manager).to_numpy())
-    fraction = service_fraction(roster, period).to_numpy(dtype="float64")
-    prorate = fraction if config.prorate else (fraction > 0).astype("float64")
-    frame["service_fraction"] = prorate
-    active = pd.Series(~frame["excluded"].to_numpy() & (prorate > 0), index=roster.index)
-    uses_position = any("position_coefficient" in c.factors for c in config.components)
-    frame["position_coefficient"] = _position_coefficient(roster, uses_position).to_numpy()
-    per_person = funding.mode == "per_person_base"
-    needs_base = per_person or config.limits.cap_base_multiple is not None
-    base = (
-        _base(roster, config, active, scale).to_numpy(dtype="float64")
-        if needs_base
-        else np.zeros(len(roster))
+    components = (_fixed_pool_components(team, config, pool) if pool is not None
+                  else _per_person_components(team, config))
+    uncapped = np.sum(list(components.exact.values()), axis=0)
+    gross, flag = _limited_gross(uncapped, _bounds(team, config, period), team, pool)
+
+    component_cents = _component_cents(components)
+    gross_cents = _gross_cents(component_cents, gross, flag != "none", pool)
+    ids = pd.Index(team.roster["manager_id"], name="manager_id")
+    settlement = settle_pool(pd.Series(gross_cents, index=ids), records, config.shared_pool,
+                             period_label=period.label)
+    withheld, allocated, redistributed = (
+        series.to_numpy(dtype=np.int64)
+        for series in (settlement.withheld, settlement.allocated, settlement.redistributed)
     )
-    if needs_base:
-        frame["base"] = base
+    money = {f"bonus_{cid}": cents for cid, cents in component_cents.items()}
+    money["limit_adjustment"] = gross_cents - np.sum(list(component_cents.values()), axis=0)
+    money.update(zip(_POOL_COLUMNS, (gross_cents, withheld, allocated, redistributed,
+                                     gross_cents - withheld + allocated + redistributed),
+                     strict=True))
 
-    # 1. components in full precision
-    n = len(roster)
-    exact: dict[str, npt.NDArray[np.float64]] = {}
-    audit: dict[str, npt.NDArray[Any]] = {}
-    pool_cents = yuan_to_cents(funding.pool_amount or 0.0)
-    sub_pool_cents: dict[str, int] = {}
-    if per_person:
-        for component in config.components:
-            points, base_like, columns = _component_figures(component, frame, scale, prorate)
-            audit.update(columns)
-            # points already carry the service fraction of base-like measures
-            exact[component.id] = component.share * points * (base if base_like else 1.0)
-    else:
-        all_points = {}
-        for component in config.components:
-            points, _, columns = _component_figures(component, frame, scale, prorate)
-            audit.update(columns)
-            all_points[component.id] = points
-        shares = np.array(
-            [c.share if all_points[c.id].sum() > 0 else 0.0 for c in config.components]
-        )
-        if shares.sum() <= 0:
-            raise AppraisalError(
-                "bonus: no manager has any points, so the fixed pool "
-                f"({funding.pool_amount:.2f}) cannot be split"
-            )
-        split = allocate_cents(shares, pool_cents)
-        for component, cents in zip(config.components, split.tolist(), strict=True):
-            sub_pool_cents[component.id] = int(cents)
-            points = all_points[component.id]
-            total_points = points.sum()
-            exact[component.id] = (
-                points / total_points * cents / 100 if total_points > 0 else np.zeros(n)
-            )
-    uncapped = np.sum(list(exact.values()), axis=0) if exact else np.zeros(n)
-
-    # 2. limits
-    limits = config.limits
-    limit_scale = scale * prorate
-    upper = np.full(n, np.inf)
-    if limits.cap is not None:
-        upper = np.minimum(upper, limits.cap * limit_scale)
-    if limits.cap_base_multiple is not None:
-        upper = np.minimum(upper, limits.cap_base_multiple * base * prorate)
-    floor = np.full(n, limits.floor) * limit_scale
-    guarantee = np.zeros(n)
-    if limits.minimum_guarantee is not None:
-        eligible = _guarantee_eligible(
-            roster, period, limits.minimum_guarantee.within_months_of_hire
-        )
-        guarantee = np.where(eligible, limits.minimum_guarantee.amount * limit_scale, 0.0)
-    lower = np.maximum(floor, guarantee)
-    is_active = active.to_numpy()
-    lower = np.where(is_active, lower, 0.0)
-    upper = np.where(is_active, np.maximum(upper, lower), 0.0)
-
-    scale_all = 1.0  # λ: the common scale of the unclipped managers (fixed pool only)
-    if per_person or np.all((uncapped >= lower) & (uncapped <= upper)):
-        gross_exact = np.clip(uncapped, lower, upper)
-    else:
-        gross_exact, scale_all = _water_fill(
-            np.where(is_active, uncapped, 0.0), lower, upper, pool_cents / 100
-        )
-    wanted = uncapped * scale_all
-    capped = wanted > upper
-    raised = wanted < lower
-    flag = np.full(n, "none", dtype=object)
-    flag[capped] = "cap"
-    flag[raised] = np.where(guarantee[raised] >= floor[raised], "guarantee", "floor")
-    flag[(flag == "none") & (gross_exact != uncapped)] = "rescaled"
-    limited = flag != "none"
-
-    # 3. cents: components, then gross, then the pool
-    component_cents: dict[str, npt.NDArray[np.int64]] = {}
-    for component in config.components:
-        total = sub_pool_cents.get(component.id) if not per_person else None
-        component_cents[component.id] = round_to_cents(exact[component.id], total)
-    component_sum = np.sum(list(component_cents.values()), axis=0).astype(np.int64)
-    gross_cents = component_sum.copy()
-    if limited.any():
-        rest = None if per_person else pool_cents - int(component_sum[~limited].sum())
-        gross_cents[limited] = round_to_cents(gross_exact[limited], rest)
-    settlement = settle_pool(
-        pd.Series(gross_cents, index=ids), records, config.shared_pool, period_label=period.label
-    )
-    withheld = settlement.withheld.to_numpy(dtype=np.int64)
-    allocated = settlement.allocated.to_numpy(dtype=np.int64)
-    redistributed = settlement.redistributed.to_numpy(dtype=np.int64)
-    final_cents = gross_cents - withheld + allocated + redistributed
-
-    # 4. the managers frame
-    out = pd.DataFrame({"manager_id": roster["manager_id"]})
-    for column in ("name", "branch", "sub_branch", "team", "job_level"):
-        if column in roster.columns:
-            out[column] = roster[column].to_numpy()
-    for column in (
-        "rorac",
-        "composite",
-        "grade",
-        "grade_coefficient",
-        "excluded",
-        "service_fraction",
-        "position_coefficient",
-    ):
-        out[column] = frame[column].to_numpy()
-    if needs_base:
-        out["base"] = base
-    for name, values in audit.items():
-        out[name] = values
-    money: list[str] = []
-    for component in config.components:
-        column = f"bonus_{component.id}"
-        out[column] = cents_to_yuan(component_cents[component.id])
-        money.append(column)
-    out["limit_adjustment"] = cents_to_yuan(gross_cents - component_sum)
-    out["limit_applied"] = pd.array(flag.astype(str), dtype="str")
-    for column, cents in (
-        ("bonus_gross", gross_cents),
-        ("withheld", withheld),
-        ("pool_allocation", allocated),
-        ("pool_redistributed", redistributed),
-        ("bonus_final", final_cents),
-    ):
-        out[column] = cents_to_yuan(cents)
-    money += [
-        "limit_adjustment",
-        "bonus_gross",
-        "withheld",
-        "pool_allocation",
-        "pool_redistributed",
-        "bonus_final",
-    ]
-    money_columns = tuple(money)
-    for column in _UNIT_COLUMNS:
-        if column not in out.columns:
-            out[column] = ""
-
-    allocations = records.drop(columns=["amount_cents"])
-    if "name" in out.columns:
-        names = out.set_index("manager_id")["name"]
-        allocations.insert(1, "name", allocations["manager_id"].map(names).astype("str"))
+    out = _managers_frame(team, config, components.audit, money, flag)
     return BonusResult(
         managers=out,
         ledger=settlement.ledger,
-        rollups=_rollups(out, money_columns),
-        allocations=allocations,
-        money_columns=money_columns,
+        rollups=_rollups(out, tuple(money)),
+        allocations=_allocations_with_names(records, out),
+        money_columns=tuple(money),
     )

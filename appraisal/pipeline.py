@@ -15,7 +15,7 @@ from .bonus import BonusResult, compute_bonus
 from .config import AppraisalConfig, LoadedConfig, Period, load_config
 from .errors import ConfigError, InputError, InputIssue
 from .io.readers import LoadedTable, check_references, file_sha256, read_table
-from .money import yuan_to_cents
+from .money import to_cents, yuan_to_cents
 from .rorac import RoracResult, compute_rorac
 from .scorecard import ScorecardResult, check_scorecard, compute_scorecard
 from .weights import WeightsResult, check_weights, derive_weights
@@ -218,8 +218,10 @@ def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Cl
     clock.stop("scorecard", len(scorecard_result.scores))
 
     clock.start()
+    rorac_cents = rorac_result.by_manager.assign(  # SHIM until rorac emits cents
+        rorac=to_cents(rorac_result.by_manager["rorac"].to_numpy(dtype="float64")))
     bonus_result = compute_bonus(
-        managers, scorecard_result.managers, rorac_result.by_manager, cfg.bonus, period,
+        managers, scorecard_result.managers, rorac_cents, cfg.bonus, period,
         pool_allocations=_frame(tables, "pool_allocations"),
     )
     clock.stop("bonus", len(bonus_result.managers))

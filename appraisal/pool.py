@@ -7,7 +7,8 @@ special reasons (`special_factor`) or who worked diligently with poor results (`
 for another documented reason (`other`, note required). The remainder is carried to the next
 period or, if configured, redistributed pro rata to gross bonus. Everything is integer cents:
 
-    carry_in + withheld = allocated + redistributed + carry_out      (exactly, in cents)
+    withheld_i = rate × gross_i            (largest remainder on exact integer remainders)
+    carry_in + Σ withheld = Σ allocated + Σ redistributed + carry_out      (exactly, in cents)
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ import numpy as np
 import pandas as pd
 
 from .config.bonus import SharedPoolConfig
-from .errors import InputError, InputIssue
-from .money import allocate_cents, cents_to_yuan, round_to_cents, yuan_to_cents
+from .errors import InputError, InputIssue, InternalError, IssueCode
+from .money import MAX_YUAN, allocate_cents, apply_rate, cents_to_text, to_cents
 
 __all__ = [
     "ALLOCATION_REASONS",
     "LEDGER_COLUMNS",
     "PoolSettlement",
+    "allocation_records",
     "check_allocations",
+    "check_pool_holds",
     "empty_allocations",
     "settle_pool",
 ]
@@ -43,6 +46,8 @@ LEDGER_COLUMNS = (
     "mode",
     "note",
 )
+"""pool_ledger.csv; carry_in, withheld, allocated, redistributed, carry_out are int64 cents."""
+_REQUIRED = ("manager_id", "amount", "reason", "approved_by")
 _DEFAULT_FILE = "pool_allocations"
 
 
@@ -51,7 +56,7 @@ class PoolSettlement:
     """The pool for one period: per-manager cents (index manager_id), the ledger, the records.
 
     withheld, allocated, redistributed: int64 cents per roster manager. ledger: one row
-    (pool_ledger.csv, yuan). allocations: the checked allocation records with their reasons.
+    (pool_ledger.csv, amounts in int64 cents). allocations: the allocation records.
     """
 
     withheld: pd.Series
@@ -75,8 +80,7 @@ def empty_allocations() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "manager_id": pd.Series([], dtype="str"),
-            "amount": pd.Series([], dtype="float64"),
-            "amount_cents": pd.Series([], dtype="int64"),
+            "amount": pd.Series([], dtype="int64"),
             "reason": pd.Series([], dtype="str"),
             "approved_by": pd.Series([], dtype="str"),
             "note": pd.Series([], dtype="str"),
@@ -84,6 +88,16 @@ def empty_allocations() -> pd.DataFrame:
             "source_row": pd.Series([], dtype="int64"),
         }
     )
+
+
+def _file(frame: pd.DataFrame) -> str:
+    return str(frame.attrs.get("file", _DEFAULT_FILE))
+
+
+def _rows(frame: pd.DataFrame) -> pd.Series:
+    if "_row" in frame.columns:
+        return pd.Series(frame["_row"].to_numpy(dtype="int64"), index=frame.index)
+    return pd.Series(np.arange(len(frame), dtype="int64") + 2, index=frame.index)
 
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -96,159 +110,180 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _issues(
-    file: str,
-    rows: pd.Series,
+    frame: pd.DataFrame,
     mask: pd.Series,
     column: str,
     rule: str,
+    code: IssueCode,
     values: pd.Series | None = None,
     expected: str = "",
 ) -> list[InputIssue]:
-    picked = rows[mask]
+    """One issue per row of `frame` where `mask` holds."""
+    picked = _rows(frame)[mask]
     shown = values[mask] if values is not None else pd.Series(None, index=picked.index)
     return [
-        InputIssue(file, int(row), column, rule, None if value == "" else value, expected)
+        InputIssue(
+            _file(frame), int(row), column, rule, None if value == "" else value, expected,
+            code=code,
+        )
         for row, value in zip(picked.tolist(), shown.tolist(), strict=True)
     ]
 
 
-def check_allocations(
-    pool_allocations: pd.DataFrame | None,
-    roster_ids: pd.Series,
-    config: SharedPoolConfig,
-) -> pd.DataFrame:
-    """Validate the department head's allocations; all problems at once as an InputError.
+def _missing_columns(frame: pd.DataFrame) -> list[InputIssue]:
+    return [
+        InputIssue(_file(frame), None, column, "required column is missing",
+                   code=IssueCode.MISSING_COLUMN)
+        for column in _REQUIRED
+        if column not in frame.columns
+    ]
 
-    Rules: manager in the roster, amount a positive whole number of cents, reason given and
-    allowed by `bonus.shared_pool.allowed_reasons`, approved_by given, note given for `other`.
-    Returns the records (manager_id, amount, amount_cents, reason, approved_by, note,
-    source_file, source_row) sorted by manager and row. The pool total is checked in
-    `settle_pool`, once the amount withheld is known.
+
+def _amounts(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(amount in float yuan, mask of usable amounts: a positive number of whole cents)."""
+    amount = pd.to_numeric(frame["amount"], errors="coerce").astype("float64")
+    usable = np.isfinite(amount.fillna(np.nan)) & (amount > 0) & (amount <= MAX_YUAN)
+    filled = amount.where(usable, 1.0)
+    whole = (filled * 100 - to_cents(filled.to_numpy())).abs() <= 1e-6
+    return amount, usable & whole
+
+
+def _amount_issues(frame: pd.DataFrame) -> list[InputIssue]:
+    """amount: given, a number, positive, a whole number of cents."""
+    raw = frame["amount"]
+    amount = pd.to_numeric(raw, errors="coerce").astype("float64")
+    missing = raw.isna() | (_text(frame, "amount") == "")
+    not_number = ~missing & (amount.isna() | ~np.isfinite(amount.fillna(0.0)))
+    number = ~missing & ~not_number
+    not_positive = number & (amount.where(number, 1.0) <= 0)
+    too_large = number & (amount.where(number, 1.0) > MAX_YUAN)
+    _, usable = _amounts(frame)
+    fractional = number & ~not_positive & ~too_large & ~usable
+    return [
+        *_issues(frame, missing, "amount", "amount is required", IssueCode.BLANK),
+        *_issues(frame, not_number, "amount", "amount is not a number", IssueCode.NOT_A_NUMBER,
+                 raw.astype("str"), "an amount in yuan, e.g. 1200.50"),
+        *_issues(frame, not_positive, "amount", "amount must be positive",
+                 IssueCode.OUT_OF_RANGE, amount, "> 0"),
+        *_issues(frame, too_large, "amount", "amount is too large", IssueCode.OUT_OF_RANGE,
+                 amount, f"at most {MAX_YUAN:g}"),
+        *_issues(frame, fractional, "amount", "amount must be a whole number of cents",
+                 IssueCode.NOT_ALLOWED, amount, "at most two decimals"),
+    ]
+
+
+def _reason_issues(frame: pd.DataFrame, config: SharedPoolConfig) -> list[InputIssue]:
+    """reason: given and allowed by `bonus.shared_pool.allowed_reasons`; `other` needs a note."""
+    reason = _text(frame, "reason")
+    allowed = ", ".join(config.allowed_reasons)
+    unlisted = (reason != "") & ~reason.isin(list(config.allowed_reasons))
+    no_note = (reason == "other") & (_text(frame, "note") == "")
+    return [
+        *_issues(frame, reason == "", "reason", "a reason is required", IssueCode.BLANK,
+                 expected=allowed),
+        *_issues(frame, unlisted, "reason",
+                 "reason not allowed (bonus.shared_pool.allowed_reasons)",
+                 IssueCode.NOT_ALLOWED, reason, allowed),
+        *_issues(frame, no_note, "note", "a note is required when the reason is 'other'",
+                 IssueCode.MISSING_VALUE),
+    ]
+
+
+def check_allocations(
+    pool_allocations: pd.DataFrame | None, config: SharedPoolConfig
+) -> list[InputIssue]:
+    """Every problem of the department head's allocations, sorted by row (pure, never raises).
+
+    Rules: required columns present; manager_id given; amount given, a number, positive, whole
+    cents; reason given and allowed by `bonus.shared_pool.allowed_reasons`; approved_by given;
+    note given for `other`. Whether the manager is in the roster is checked once for all
+    tables by validation; whether the pool holds the total, by `check_pool_holds`.
+    """
+    if pool_allocations is None or len(pool_allocations) == 0:
+        return []
+    frame = pool_allocations
+    missing = _missing_columns(frame)
+    if missing:
+        return missing
+    issues = [
+        *_issues(frame, _text(frame, "manager_id") == "", "manager_id",
+                 "manager_id is required", IssueCode.BLANK),
+        *_amount_issues(frame),
+        *_reason_issues(frame, config),
+        *_issues(frame, _text(frame, "approved_by") == "", "approved_by",
+                 "approved_by is required (who approved it)", IssueCode.BLANK),
+    ]
+    return sorted(issues, key=lambda issue: (issue.row or 0, issue.column or ""))
+
+
+def allocation_records(pool_allocations: pd.DataFrame | None) -> pd.DataFrame:
+    """The checked allocations as records, amount in int64 cents, sorted by manager and row.
+
+    Columns: manager_id, amount, reason, approved_by, note, source_file, source_row.
+    Assumes `check_allocations` found nothing (InternalError otherwise).
     """
     if pool_allocations is None or len(pool_allocations) == 0:
         return empty_allocations()
     frame = pool_allocations
-    file = str(frame.attrs.get("file", _DEFAULT_FILE))
-    if "_row" in frame.columns:
-        rows = pd.Series(frame["_row"].to_numpy(dtype="int64"), index=frame.index)
-    else:
-        rows = pd.Series(np.arange(len(frame), dtype="int64") + 2, index=frame.index)
-
-    issues: list[InputIssue] = []
-    for column in ("manager_id", "amount", "reason", "approved_by"):
-        if column not in frame.columns:
-            issues.append(InputIssue(file, None, column, "required column is missing"))
-    if issues:
-        raise InputError(issues)
-
-    manager_id = _text(frame, "manager_id")
-    known = manager_id.isin(pd.Index(roster_ids.astype("str")))
-    issues += _issues(file, rows, manager_id == "", "manager_id", "manager_id is required")
-    issues += _issues(
-        file,
-        rows,
-        (manager_id != "") & ~known,
-        "manager_id",
-        "unknown manager (not in the roster)",
-        manager_id,
-    )
-
-    raw_amount = frame["amount"]
-    amount = pd.to_numeric(raw_amount, errors="coerce").astype("float64")
-    missing_amount = raw_amount.isna() | (_text(frame, "amount") == "")
-    not_number = ~missing_amount & (amount.isna() | ~np.isfinite(amount.fillna(0.0)))
-    issues += _issues(file, rows, missing_amount, "amount", "amount is required")
-    issues += _issues(
-        file,
-        rows,
-        not_number,
-        "amount",
-        "amount is not a number",
-        raw_amount.astype("str"),
-        "an amount in yuan, e.g. 1200.50",
-    )
-    valid_number = ~missing_amount & ~not_number
-    filled = amount.where(valid_number, 1.0)
-    not_positive = valid_number & (filled <= 0)
-    issues += _issues(
-        file,
-        rows,
-        not_positive,
-        "amount",
-        "amount must be positive",
-        amount,
-        "> 0",
-    )
-    cents_exact = filled * 100
-    fractional = valid_number & ~not_positive & ((cents_exact - cents_exact.round()).abs() > 1e-6)
-    issues += _issues(
-        file,
-        rows,
-        fractional,
-        "amount",
-        "amount must be a whole number of cents",
-        amount,
-        "at most two decimals",
-    )
-
-    reason = _text(frame, "reason")
-    allowed = tuple(config.allowed_reasons)
-    allowed_text = ", ".join(allowed)
-    issues += _issues(
-        file,
-        rows,
-        reason == "",
-        "reason",
-        "a reason is required",
-        expected=allowed_text,
-    )
-    issues += _issues(
-        file,
-        rows,
-        (reason != "") & ~reason.isin(allowed),
-        "reason",
-        "reason not allowed (bonus.shared_pool.allowed_reasons)",
-        reason,
-        allowed_text,
-    )
-    approved_by = _text(frame, "approved_by")
-    issues += _issues(
-        file,
-        rows,
-        approved_by == "",
-        "approved_by",
-        "approved_by is required (who approved it)",
-    )
-    note = _text(frame, "note")
-    issues += _issues(
-        file,
-        rows,
-        (reason == "other") & (note == ""),
-        "note",
-        "a note is required when the reason is 'other'",
-    )
-    if issues:
-        issues.sort(key=lambda issue: (issue.row or 0, issue.column or ""))
-        raise InputError(issues)
-
+    amount, usable = _amounts(frame) if "amount" in frame.columns else (None, None)
+    if amount is None or not bool(usable.all()) or _missing_columns(frame):
+        raise InternalError("pool: allocations reached the pool without passing their checks")
     records = pd.DataFrame(
         {
-            "manager_id": manager_id.astype("str"),
-            "amount_cents": cents_exact.round().astype("int64"),
-            "reason": reason.astype("str"),
-            "approved_by": approved_by.astype("str"),
-            "note": note.astype("str"),
-            "source_file": pd.Series(file, index=frame.index, dtype="str"),
-            "source_row": rows,
+            "manager_id": _text(frame, "manager_id").astype("str"),
+            "amount": to_cents(amount.to_numpy()),
+            "reason": _text(frame, "reason").astype("str"),
+            "approved_by": _text(frame, "approved_by").astype("str"),
+            "note": _text(frame, "note").astype("str"),
+            "source_file": pd.Series(_file(frame), index=frame.index, dtype="str"),
+            "source_row": _rows(frame),
         }
     )
-    records.insert(1, "amount", cents_to_yuan(records["amount_cents"].to_numpy()))
     records = records.sort_values(["manager_id", "source_row"], kind="stable")
     return records.reset_index(drop=True)
 
 
-def _yuan(cents: int) -> float:
-    return float(cents_to_yuan([cents])[0])
+def check_pool_holds(
+    allocations: pd.DataFrame, withheld_cents: int, config: SharedPoolConfig
+) -> list[InputIssue]:
+    """Allocations may total at most carry_in + Σ withheld (an issue on the `amount` column)."""
+    carry_in = int(to_cents(config.carry_in))
+    holds = carry_in + int(withheld_cents)
+    asked = int(allocations["amount"].sum()) if len(allocations) else 0
+    if asked <= holds:
+        return []
+    return [
+        InputIssue(
+            str(allocations["source_file"].iloc[0]),
+            None,
+            "amount",
+            "allocations total more than the shared pool holds",
+            cents_to_text(asked),
+            f"at most {cents_to_text(holds)} (carry-in {cents_to_text(carry_in)} + withheld "
+            f"{cents_to_text(int(withheld_cents))} at rate {config.withhold_rate:g})",
+            code=IssueCode.OVER_LIMIT,
+        )
+    ]
+
+
+def _redistribute(
+    gross: pd.Series, remainder: int, config: SharedPoolConfig
+) -> tuple[pd.Series, Literal["carry_forward", "redistribute"], str]:
+    """(redistributed cents per manager, ledger mode, ledger note) of what the pool has left."""
+    nothing = pd.Series(0, index=gross.index, dtype="int64")
+    if config.remainder != "redistribute":
+        return nothing, "carry_forward", ""
+    if remainder == 0:
+        return nothing, "redistribute", "nothing left to redistribute"
+    if int(gross.sum()) <= 0:
+        note = "redistribution configured but no manager has a gross bonus; carried forward"
+        return nothing, "carry_forward", note
+    shares = allocate_cents(gross.to_numpy(dtype="int64"), remainder)
+    return (
+        pd.Series(shares, index=gross.index, dtype="int64"),
+        "redistribute",
+        "remainder redistributed pro rata to gross bonus",
+    )
 
 
 def settle_pool(
@@ -261,69 +296,40 @@ def settle_pool(
     """Withhold, allocate and carry out (or redistribute) the pool, in integer cents.
 
     `gross_cents`: int64 gross bonus per roster manager (index manager_id). `allocations`:
-    records from `check_allocations`. Withheld = rate × gross rounded once with largest
-    remainder (so each is the floor or ceiling of its exact share and never above the gross).
-    Raises InputError naming the allocations file when they total more than the pool holds.
+    records from `allocation_records`. withheld = `money.apply_rate(gross, withhold_rate)`: each
+    the floor or ceiling of its exact share (never above the gross), ties to the earlier
+    manager. Raises InputError naming the allocations file when they total more than the
+    pool holds (known only once the gross bonuses are).
     """
     gross = gross_cents.astype("int64")
     ids = gross.index
-    rate = float(config.withhold_rate)
-    exact_withheld = rate * gross.to_numpy(dtype="float64") / 100
-    withheld = pd.Series(round_to_cents(exact_withheld), index=ids, dtype="int64")
-    carry_in = yuan_to_cents(config.carry_in)
-    withheld_total = int(withheld.sum())
-    holds = carry_in + withheld_total
-
-    allocated_total = int(allocations["amount_cents"].sum()) if len(allocations) else 0
-    if allocated_total > holds:
-        file = str(allocations["source_file"].iloc[0])
-        raise InputError(
-            [
-                InputIssue(
-                    file,
-                    None,
-                    "amount",
-                    "allocations total more than the shared pool holds",
-                    f"{_yuan(allocated_total):.2f}",
-                    f"at most {_yuan(holds):.2f} (carry-in {_yuan(carry_in):.2f} + withheld "
-                    f"{_yuan(withheld_total):.2f} at rate {rate:g})",
-                )
-            ]
-        )
-    per_manager = allocations.groupby("manager_id", sort=True)["amount_cents"].sum()
+    withheld = pd.Series(apply_rate(gross.to_numpy(), config.withhold_rate), index=ids,
+                         dtype="int64")
+    InputError.collect(check_pool_holds(allocations, int(withheld.sum()), config))
+    carry_in = int(to_cents(config.carry_in))
+    per_manager = allocations.groupby("manager_id", sort=True)["amount"].sum()
     allocated = per_manager.reindex(ids, fill_value=0).astype("int64")
-
-    remainder = holds - allocated_total
-    redistributed = pd.Series(0, index=ids, dtype="int64")
-    mode: Literal["carry_forward", "redistribute"] = "carry_forward"
-    note = ""
-    if config.remainder == "redistribute":
-        if remainder == 0:
-            mode = "redistribute"
-            note = "nothing left to redistribute"
-        elif int(gross.sum()) > 0:
-            mode = "redistribute"
-            shares = allocate_cents(gross.to_numpy(dtype="float64"), remainder)
-            redistributed = pd.Series(shares, index=ids, dtype="int64")
-            note = "remainder redistributed pro rata to gross bonus"
-        else:
-            note = "redistribution configured but no manager has a gross bonus; carried forward"
+    if int(allocated.sum()) != (int(allocations["amount"].sum()) if len(allocations) else 0):
+        raise InternalError("pool: an allocation names a manager outside the roster")
+    remainder = carry_in + int(withheld.sum()) - int(allocated.sum())
+    redistributed, mode, note = _redistribute(gross, remainder, config)
     carry_out = remainder - int(redistributed.sum())
-
     ledger = pd.DataFrame(
         {
             "period": [period_label],
-            "withhold_rate": [rate],
-            "carry_in": [_yuan(carry_in)],
-            "withheld": [_yuan(withheld_total)],
-            "allocated": [_yuan(allocated_total)],
-            "redistributed": [_yuan(int(redistributed.sum()))],
-            "carry_out": [_yuan(carry_out)],
+            "withhold_rate": [float(config.withhold_rate)],
+            "carry_in": [carry_in],
+            "withheld": [int(withheld.sum())],
+            "allocated": [int(allocated.sum())],
+            "redistributed": [int(redistributed.sum())],
+            "carry_out": [carry_out],
             "mode": [mode],
             "note": [note],
         },
         columns=list(LEDGER_COLUMNS),
     )
+    for column in ("carry_in", "withheld", "allocated", "redistributed", "carry_out"):
+        ledger[column] = ledger[column].astype("int64")
     return PoolSettlement(
         withheld=withheld,
         allocated=allocated,

@@ -25,13 +25,22 @@ from hypothesis import strategies as st
 from appraisal.bonus import (
     BonusResult,
     band_coefficients,
+    check_bonus,
     compute_bonus,
     progressive_amounts,
 )
-from appraisal.config import parse_config
+from appraisal.config import AppraisalConfig, parse_config
 from appraisal.config.base import parse_period
 from appraisal.config.bonus import BonusConfig
-from appraisal.errors import AppraisalError, ConfigError, InputError
+from appraisal.errors import (
+    AppraisalError,
+    ConfigError,
+    InputError,
+    InputIssue,
+    InternalError,
+    IssueCode,
+)
+from appraisal.money import to_cents
 
 PERIOD = parse_period("2026-10")
 
@@ -61,7 +70,10 @@ def team() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         }
     )
     rorac = pd.DataFrame(
-        {"manager_id": ["M1", "M2", "M3", "M4"], "rorac": [120000.0, 45000.0, -5000.0, 20000.0]}
+        {
+            "manager_id": ["M1", "M2", "M3", "M4"],
+            "rorac": to_cents([120000.0, 45000.0, -5000.0, 20000.0]),
+        }
     )
     return managers, card, rorac
 
@@ -85,6 +97,14 @@ def config(**sections: object) -> BonusConfig:
     return BonusConfig.model_validate(sections)
 
 
+def appraisal_config(**sections: object) -> AppraisalConfig:
+    """A whole config for period 2026-10 with the given `bonus:` sections (for check_bonus)."""
+    return parse_config(
+        {"period": "2026-10", "unit": {"id": "B1"}, "inputs": {"managers": "m.csv"},
+         "bonus": sections}
+    )
+
+
 def column(result: BonusResult, name: str) -> list[float]:
     return result.managers[name].tolist()
 
@@ -106,22 +126,26 @@ def test_step_bands_per_person_base_with_cap_allocation_and_carry_out() -> None:
         shared_pool={"withhold_rate": 0.1, "carry_in": 500},
     )
     result = compute_bonus(managers, card, rorac, cfg, PERIOD, pool_allocations=allocations())
-    assert column(result, "base") == [10000.0, 6000.0, 8000.0, 8000.0]
+    assert column(result, "base") == [1_000_000, 600_000, 800_000, 800_000]
     assert column(result, "profit_band") == ["档次5", "档次3", "below lowest band", "档次2"]
     assert column(result, "profit_band_coefficient") == [1.2, 0.8, 0.0, 0.5]
-    assert column(result, "bonus_profit") == [7200.0, 2880.0, 0.0, 1161.29]
-    assert column(result, "bonus_grade") == [6000.0, 2880.0, 3200.0, 1858.06]
+    assert column(result, "bonus_profit") == [720_000, 288_000, 0, 116_129]
+    assert column(result, "bonus_grade") == [600_000, 288_000, 320_000, 185_806]
     assert column(result, "limit_applied") == ["cap", "none", "none", "none"]
-    assert column(result, "limit_adjustment") == [-1200.0, 0.0, 0.0, 0.0]
-    assert column(result, "bonus_gross") == [12000.0, 5760.0, 3200.0, 3019.35]
-    assert column(result, "withheld") == [1200.0, 576.0, 320.0, 301.94]
-    assert column(result, "pool_allocation") == [0.0, 0.0, 800.0, 300.0]
-    assert column(result, "bonus_final") == [10800.0, 5184.0, 3680.0, 3017.41]
+    assert column(result, "limit_adjustment") == [-120_000, 0, 0, 0]
+    assert column(result, "bonus_gross") == [1_200_000, 576_000, 320_000, 301_935]
+    assert column(result, "withheld") == [120_000, 57_600, 32_000, 30_194]
+    assert column(result, "pool_allocation") == [0, 0, 80_000, 30_000]
+    assert column(result, "bonus_final") == [1_080_000, 518_400, 368_000, 301_741]
     ledger = result.ledger.iloc[0]
-    assert (ledger["carry_in"], ledger["withheld"], ledger["allocated"]) == (500.0, 2397.94, 1100.0)
+    assert (ledger["carry_in"], ledger["withheld"], ledger["allocated"]) == (
+        50_000,
+        239_794,
+        110_000,
+    )
     assert (ledger["redistributed"], ledger["carry_out"], ledger["mode"]) == (
-        0.0,
-        1797.94,
+        0,
+        179_794,
         "carry_forward",
     )
     assert result.allocations["reason"].tolist() == ["diligence", "special_factor"]
@@ -155,8 +179,8 @@ def test_progressive_bands_pay_each_slice_at_its_rate() -> None:
         ],
     )
     result = compute_bonus(managers, card, rorac, cfg, PERIOD)
-    assert column(result, "bonus_profit") == [5100.0, 1350.0, 0.0, 600.0]
-    assert column(result, "bonus_gross") == [11100.0, 4230.0, 3200.0, 2458.06]
+    assert column(result, "bonus_profit") == [510_000, 135_000, 0, 60_000]
+    assert column(result, "bonus_gross") == [1_110_000, 423_000, 320_000, 245_806]
     assert column(result, "profit_band_coefficient") == [0.10, 0.05, 0.0, 0.05]
     # no withholding configured: the pool is empty and final = gross
     assert column(result, "bonus_final") == column(result, "bonus_gross")
@@ -196,21 +220,21 @@ def test_fixed_pool_split_by_points_with_cap_and_redistribution() -> None:
     result = compute_bonus(managers, card, rorac, cfg, PERIOD, pool_allocations=allocations())
     lam = Fraction(8860555, 8350924)
     assert float(lam) == pytest.approx(11000 / (20000 - 9632.685085753657), rel=1e-12)
-    assert column(result, "bonus_profit") == [6423.02, 4282.02, 0.0, 1294.96]
-    assert column(result, "bonus_grade") == [3209.66, 2217.59, 1556.20, 1016.55]
+    assert column(result, "bonus_profit") == [642_302, 428_202, 0, 129_496]
+    assert column(result, "bonus_grade") == [320_966, 221_759, 155_620, 101_655]
     assert column(result, "limit_applied") == ["cap", "rescaled", "rescaled", "rescaled"]
-    assert column(result, "bonus_gross") == [9000.0, 6896.25, 1651.17, 2452.58]
-    assert column(result, "withheld") == [900.0, 689.62, 165.12, 245.26]
-    assert column(result, "pool_redistributed") == [405.0, 310.33, 74.30, 110.37]
-    assert column(result, "bonus_final") == [8505.0, 6516.96, 2360.35, 2617.69]
+    assert column(result, "bonus_gross") == [900_000, 689_625, 165_117, 245_258]
+    assert column(result, "withheld") == [90_000, 68_962, 16_512, 24_526]
+    assert column(result, "pool_redistributed") == [40_500, 31_033, 7430, 11_037]
+    assert column(result, "bonus_final") == [850_500, 651_696, 236_035, 261_769]
     ledger = result.ledger.iloc[0]
     assert (ledger["withheld"], ledger["allocated"], ledger["redistributed"]) == (
-        2000.0,
-        1100.0,
-        900.0,
+        200_000,
+        110_000,
+        90_000,
     )
-    assert (ledger["carry_out"], ledger["mode"]) == (0.0, "redistribute")
-    assert round(sum(column(result, "bonus_gross")) * 100) == 2_000_000
+    assert (ledger["carry_out"], ledger["mode"]) == (0, "redistribute")
+    assert sum(column(result, "bonus_gross")) == 2_000_000
 
 
 def test_fixed_pool_without_limits_gross_is_the_sum_of_components() -> None:
@@ -224,9 +248,9 @@ def test_fixed_pool_without_limits_gross_is_the_sum_of_components() -> None:
     )
     result = compute_bonus(managers, card, rorac, cfg, PERIOD)
     # same split as above, no cap: gross = profit part + grade part
-    assert column(result, "bonus_gross") == [9632.68, 6499.61, 1556.20, 2311.51]
+    assert column(result, "bonus_gross") == [963_268, 649_961, 155_620, 231_151]
     assert column(result, "limit_applied") == ["none"] * 4
-    assert round(sum(column(result, "bonus_gross")) * 100) == 2_000_000
+    assert sum(column(result, "bonus_gross")) == 2_000_000
 
 
 def test_rollups_add_up_per_team_sub_branch_branch() -> None:
@@ -238,14 +262,14 @@ def test_rollups_add_up_per_team_sub_branch_branch() -> None:
     )
     result = compute_bonus(managers, card, rorac, cfg, PERIOD, pool_allocations=allocations())
     rollups = result.rollups.set_index(["level", "unit"])
-    assert rollups.loc[("team", "T1"), "bonus_gross"] == 17760.0
-    assert rollups.loc[("sub_branch", "S1"), "bonus_final"] == 19664.0
-    assert rollups.loc[("branch", "B1"), "bonus_final"] == 22681.41
+    assert rollups.loc[("team", "T1"), "bonus_gross"] == 1_776_000
+    assert rollups.loc[("sub_branch", "S1"), "bonus_final"] == 1_966_400
+    assert rollups.loc[("branch", "B1"), "bonus_final"] == 2_268_141
     assert rollups.loc[("total", "total"), "managers"] == 4
     for level in ("team", "sub_branch", "branch"):
         part = result.rollups[result.rollups["level"] == level]
         for name in result.money_columns:
-            assert round(part[name].sum() * 100) == round(result.managers[name].sum() * 100)
+            assert part[name].sum() == result.managers[name].sum()
 
 
 def test_step_band_edges_are_inclusive_and_negative_profit_earns_zero() -> None:
@@ -271,15 +295,15 @@ def test_floor_and_minimum_guarantee_for_new_hires() -> None:
     # floor 1000 for everyone: M3 (grade coef 0 → 0) is raised to 1000
     managers, card, rorac = team()
     card["grade_coefficient"] = [1.5, 1.2, 0.0, 0.0]
-    rorac["rorac"] = [120000.0, 45000.0, -5000.0, 0.0]
+    rorac["rorac"] = to_cents([120000.0, 45000.0, -5000.0, 0.0])
     cfg = config(
         funding={"base_by_job_level": {"junior": 6000}},
         limits={"floor": 1000, "minimum_guarantee": {"amount": 4000, "within_months_of_hire": 3}},
     )
     result = compute_bonus(managers, card, rorac, cfg, PERIOD)
     assert column(result, "limit_applied") == ["none", "none", "floor", "guarantee"]
-    assert column(result, "bonus_gross")[2:] == [1000.0, 1935.48]
-    assert column(result, "limit_adjustment")[2:] == [1000.0, 1935.48]
+    assert column(result, "bonus_gross")[2:] == [100_000, 193_548]
+    assert column(result, "limit_adjustment")[2:] == [100_000, 193_548]
 
 
 def test_excluded_manager_gets_nothing_and_missing_flag_means_included() -> None:
@@ -288,8 +312,8 @@ def test_excluded_manager_gets_nothing_and_missing_flag_means_included() -> None
     cfg = config(funding={"base_by_job_level": {"junior": 6000}}, limits={"floor": 500})
     result = compute_bonus(managers, card, rorac, cfg, PERIOD)
     assert column(result, "excluded") == [False, False, True, False]
-    assert column(result, "bonus_gross")[2] == 0.0
-    assert column(result, "bonus_gross")[1] == 5760.0
+    assert column(result, "bonus_gross")[2] == 0
+    assert column(result, "bonus_gross")[1] == 576_000
 
 
 def test_quarter_scales_monthly_config_amounts_not_the_roster_base() -> None:
@@ -297,7 +321,7 @@ def test_quarter_scales_monthly_config_amounts_not_the_roster_base() -> None:
     # job-level table is monthly: M2 3 × 6000 = 18000. Band bounds ×3: 60000 falls in band 2
     # (≥ 3 × 10000 = 30000, coefficient 0.5): profit part 0.6 × 10000 × 0.5 = 3000
     managers, card, rorac = team()
-    rorac["rorac"] = [60000.0, 0.0, 0.0, 0.0]
+    rorac["rorac"] = to_cents([60000.0, 0.0, 0.0, 0.0])
     result = compute_bonus(
         managers,
         card,
@@ -305,24 +329,23 @@ def test_quarter_scales_monthly_config_amounts_not_the_roster_base() -> None:
         config(funding={"base_by_job_level": {"junior": 6000}}),
         parse_period("2026-Q4"),
     )
-    assert column(result, "base")[:2] == [10000.0, 18000.0]
+    assert column(result, "base")[:2] == [1_000_000, 1_800_000]
     assert column(result, "profit_band")[0] == "档次2"
     assert column(result, "profit_band_coefficient")[0] == 0.5
-    assert column(result, "bonus_profit")[0] == 3000.0
+    assert column(result, "bonus_profit")[0] == 300_000
 
 
 def test_missing_base_names_the_roster_file_row_and_column() -> None:
-    managers, card, rorac = team()
-    with pytest.raises(InputError) as caught:
-        compute_bonus(managers, card, rorac, config(), PERIOD)
-    message = str(caught.value)
+    managers, _, _ = team()
+    message = str(InputError(check_bonus({"managers": managers}, appraisal_config())))
     assert "managers.csv, row 3, column 'job_level'" in message
     assert "base_by_job_level" in message
 
 
 def test_scorecard_must_cover_the_roster() -> None:
     managers, card, rorac = team()
-    with pytest.raises(AppraisalError, match=r"no row for roster manager.*M4"):
+    # the scorecard grades every roster manager: a gap is a broken invariant, not user data
+    with pytest.raises(InternalError, match=r"no row for roster manager.*M4"):
         compute_bonus(
             managers,
             card.iloc[:3],
@@ -421,7 +444,7 @@ def random_unit(draw: st.DrawFn) -> dict[str, object]:
     rorac = pd.DataFrame(
         {
             "manager_id": managers["manager_id"],
-            "rorac": [draw(st.floats(-50_000, 400_000)) for _ in range(n)],
+            "rorac": to_cents([draw(st.floats(-50_000, 400_000)) for _ in range(n)]),
         }
     )
     mode = draw(st.sampled_from(["per_person_base", "fixed_pool"]))
@@ -482,14 +505,15 @@ def run_unit(unit: dict[str, object], **kwargs: object) -> BonusResult:
 
 
 def cents(values: pd.Series) -> int:
-    return int(np.rint(values.to_numpy() * 100).sum())
+    assert values.dtype == "int64"
+    return int(values.sum())
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_unit())
 def test_money_is_conserved_to_the_cent_in_every_mode(unit: dict[str, object]) -> None:
     first = run_unit(unit)
-    holds = round(first.ledger.iloc[0]["carry_in"] * 100) + cents(first.managers["withheld"])
+    holds = int(first.ledger.iloc[0]["carry_in"]) + cents(first.managers["withheld"])
     target = int(holds * unit["share"])
     allocation = pd.DataFrame(
         {
@@ -506,10 +530,10 @@ def test_money_is_conserved_to_the_cent_in_every_mode(unit: dict[str, object]) -
     cfg = unit["config"]
     # every money column is whole cents
     for name in result.money_columns:
-        assert np.allclose(m[name] * 100, np.rint(m[name] * 100), atol=1e-6)
+        assert m[name].dtype == "int64"
     # components + limit adjustment = gross; gross − withheld + allocation + redistributed = final
-    parts = sum(np.rint(m[f"bonus_{c.id}"] * 100) for c in cfg.components)
-    assert (parts + np.rint(m["limit_adjustment"] * 100) == np.rint(m["bonus_gross"] * 100)).all()
+    parts = sum(m[f"bonus_{c.id}"] for c in cfg.components)
+    assert (parts + m["limit_adjustment"] == m["bonus_gross"]).all()
     assert cents(m["bonus_final"]) == (
         cents(m["bonus_gross"])
         - cents(m["withheld"])
@@ -517,23 +541,21 @@ def test_money_is_conserved_to_the_cent_in_every_mode(unit: dict[str, object]) -
         + cents(m["pool_redistributed"])
     )
     ledger = result.ledger.iloc[0]
-    assert round(ledger["carry_in"] * 100) + round(ledger["withheld"] * 100) == (
-        round(ledger["allocated"] * 100)
-        + round(ledger["redistributed"] * 100)
-        + round(ledger["carry_out"] * 100)
+    assert ledger["carry_in"] + ledger["withheld"] == (
+        ledger["allocated"] + ledger["redistributed"] + ledger["carry_out"]
     )
-    assert round(ledger["withheld"] * 100) == cents(m["withheld"])
-    assert round(ledger["allocated"] * 100) == cents(m["pool_allocation"]) == target
-    assert round(ledger["redistributed"] * 100) == cents(m["pool_redistributed"])
+    assert ledger["withheld"] == cents(m["withheld"])
+    assert ledger["allocated"] == cents(m["pool_allocation"]) == target
+    assert ledger["redistributed"] == cents(m["pool_redistributed"])
     if cfg.funding.mode == "fixed_pool":
         assert cents(m["bonus_gross"]) == round(cfg.funding.pool_amount * 100)
     # withholding never exceeds the gross; caps hold to the cent (prorated caps within 1 cent)
     assert (m["withheld"] <= m["bonus_gross"]).all()
     if cfg.limits.cap is not None:
-        assert (m["bonus_gross"] <= cfg.limits.cap + 0.01).all()
+        assert (m["bonus_gross"] <= round(cfg.limits.cap * 100) + 1).all()
     total = result.rollups[result.rollups["level"] == "total"].iloc[0]
     for name in result.money_columns:
-        assert round(total[name] * 100) == cents(m[name])
+        assert total[name] == cents(m[name])
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -552,9 +574,9 @@ def test_higher_composite_never_lowers_the_bonus(unit: dict[str, object], raise_
     else:
         # a fixed pool is re-split among everyone; Hamilton rounding may move one cent
         # (population paradox), never more
-        assert gross_after >= gross_before - 0.01
+        assert gross_after >= gross_before - 1
     # withholding rounds per person: at most one cent of rounding noise on the final figure
-    assert after.managers["bonus_final"].iloc[0] >= before.managers["bonus_final"].iloc[0] - 0.01
+    assert after.managers["bonus_final"].iloc[0] >= before.managers["bonus_final"].iloc[0] - 1
 
 
 def test_fixed_pool_component_without_points_gives_its_share_to_the_others() -> None:
@@ -562,12 +584,12 @@ def test_fixed_pool_component_without_points_gives_its_share_to_the_others() -> 
     # whole pool 20000 follows the grade points 1.5 : 1.2 : 1.0 : 1.2×15/31
     # (Σ = 3.7 + 18/31 = 132.7/31); M1: 20000 × 46.5/132.7 = 7008.2893… → 7008.29
     managers, card, rorac = team()
-    rorac["rorac"] = [-1.0, -2.0, -3.0, -4.0]
+    rorac["rorac"] = to_cents([-1.0, -2.0, -3.0, -4.0])
     cfg = config(funding={"mode": "fixed_pool", "pool_amount": 20000})
     result = compute_bonus(managers, card, rorac, cfg, PERIOD)
-    assert column(result, "bonus_profit") == [0.0] * 4
-    assert column(result, "bonus_gross")[0] == 7008.29
-    assert round(sum(column(result, "bonus_gross")) * 100) == 2_000_000
+    assert column(result, "bonus_profit") == [0] * 4
+    assert column(result, "bonus_gross")[0] == 700_829
+    assert sum(column(result, "bonus_gross")) == 2_000_000
 
 
 def test_documented_yaml_section_is_valid() -> None:
@@ -601,15 +623,15 @@ def test_fixed_pool_floor_is_paid_by_scaling_the_others_down() -> None:
     )
     result = compute_bonus(managers, card, rorac, cfg, PERIOD)
     assert column(result, "limit_applied") == ["rescaled", "rescaled", "floor", "rescaled"]
-    assert column(result, "bonus_gross") == [8878.63, 5990.80, 3000.0, 2130.57]
-    assert column(result, "limit_adjustment") == [-754.05, -508.81, 1443.80, -180.94]
+    assert column(result, "bonus_gross") == [887_863, 599_080, 300_000, 213_057]
+    assert column(result, "limit_adjustment") == [-75_405, -50_881, 144_380, -18_094]
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_unit(), st.integers(1, 100_000))
 def test_allocations_above_the_pool_are_refused(unit: dict[str, object], extra: int) -> None:
     first = run_unit(unit)
-    holds = round(first.ledger.iloc[0]["carry_in"] * 100) + cents(first.managers["withheld"])
+    holds = int(first.ledger.iloc[0]["carry_in"]) + cents(first.managers["withheld"])
     allocation = pd.DataFrame(
         {
             "manager_id": ["K00"],
@@ -626,3 +648,109 @@ def test_allocations_above_the_pool_are_refused(unit: dict[str, object], extra: 
     assert "alloc.csv, column 'amount': allocations total more than the shared pool holds" in str(
         caught.value
     )
+
+
+# ---------------------------------------------------------------- check_bonus
+
+
+def issues_of(managers: pd.DataFrame, **sections: object) -> list[InputIssue]:
+    return check_bonus({"managers": managers}, appraisal_config(**sections))
+
+
+def test_check_bonus_names_every_bad_roster_value_with_its_code() -> None:
+    managers, _, _ = team()
+    managers["pay_base"] = [-1.0, np.nan, 8000.0, 8000.0]
+    managers["position_coefficient"] = [1.0, -0.5, 1.0, 1.0]
+    issues = issues_of(
+        managers,
+        funding={"base_source": "roster"},
+        components=[{"id": "grade", "kind": "grade", "share": 1,
+                     "factors": ["position_coefficient"]}],
+    )
+    found = {(i.row, i.column, i.code) for i in issues}
+    assert found == {
+        (2, "pay_base", IssueCode.NEGATIVE),
+        (3, "pay_base", IssueCode.MISSING_VALUE),
+        (3, "position_coefficient", IssueCode.NEGATIVE),
+    }
+    assert all(i.file == "managers.csv" for i in issues)
+
+
+def test_check_bonus_counts_every_problem_exactly() -> None:
+    n = 300
+    managers = pd.DataFrame({
+        "manager_id": [f"K{i:03d}" for i in range(n)],
+        "job_level": ["senior"] * n,
+        "hire_date": pd.to_datetime(["2020-01-01"] * n),
+        "pay_base": [-5.0] * n,
+        "_row": range(2, n + 2),
+    })
+    issues = issues_of(managers, funding={"base_by_job_level": {"senior": 8000}})
+    assert len(issues) == n
+    assert str(InputError(issues)).startswith("300 problems in the input data")
+
+
+def test_check_bonus_needs_no_base_for_managers_the_scorecard_excludes() -> None:
+    # M4 joined on 2026-10-17; with joiners_leavers: exclude, they are not paid: no base needed
+    managers, _, _ = team()
+    managers["pay_base"] = [10000.0, 6000.0, 8000.0, np.nan]
+    raw = {"period": "2026-10", "unit": {"id": "B1"}, "inputs": {"managers": "m.csv"},
+           "scorecard": {"tenure": {"joiners_leavers": "exclude"}}}
+    assert check_bonus({"managers": managers}, parse_config(raw)) == []
+    assert [i.row for i in issues_of(managers)] == [5]
+
+
+def test_check_bonus_covers_allocations_but_not_the_roster_check() -> None:
+    managers, _, _ = team()
+    frame = allocations()
+    frame["manager_id"] = ["NOBODY", "M4"]
+    frame["reason"] = ["other", "diligence"]
+    issues = check_bonus(
+        {"managers": managers, "pool_allocations": frame},
+        appraisal_config(funding={"base_by_job_level": {"junior": 6000}}),
+    )
+    assert [(i.file, i.row, i.column, i.code) for i in issues] == [
+        ("pool_allocations.csv", 2, "note", IssueCode.MISSING_VALUE)
+    ]
+
+
+def test_check_bonus_refuses_allocations_above_a_pool_known_in_advance() -> None:
+    # fixed pool 20000 at 10%: Σ gross = 20000, so the pool holds 2000.00 + carry-in 0.50
+    managers, _, _ = team()
+    frame = allocations()
+    frame["amount"] = [2000.0, 0.51]
+    sections = {"funding": {"mode": "fixed_pool", "pool_amount": 20000},
+                "shared_pool": {"withhold_rate": 0.1, "carry_in": 0.5}}
+    issues = check_bonus({"managers": managers, "pool_allocations": frame},
+                         appraisal_config(**sections))
+    assert [(i.column, i.code, i.value) for i in issues] == [
+        ("amount", IssueCode.OVER_LIMIT, "2000.51")
+    ]
+    assert "at most 2000.50" in issues[0].expected
+    frame["amount"] = [2000.0, 0.5]
+    assert check_bonus({"managers": managers, "pool_allocations": frame},
+                       appraisal_config(**sections)) == []
+
+
+def test_compute_bonus_on_unchecked_data_is_an_internal_error() -> None:
+    managers, card, rorac = team()
+    with pytest.raises(InternalError, match="no usable base"):
+        compute_bonus(managers, card, rorac, config(), PERIOD)
+    rorac["rorac"] = [1.5, 0.0, 0.0, 0.0]
+    with pytest.raises(InternalError, match="whole number of cents"):
+        compute_bonus(managers, card, rorac,
+                      config(funding={"base_by_job_level": {"junior": 6000}}), PERIOD)
+
+
+def test_equal_half_cent_withholdings_go_to_the_earlier_manager() -> None:
+    # bases 0.75 and 1.75 yuan, grade part 0.4 × base × 1.0: gross 0.30 and 0.70 yuan;
+    # 5% of them is exactly 1.5 and 3.5 cents, total 5 cents.
+    # Largest remainder: floors 1 + 3, the tie at .5 goes to the earlier manager_id (M1).
+    managers, card, rorac = team()
+    managers = managers.iloc[:2].assign(pay_base=[0.75, 1.75])
+    cfg = config(components=[{"id": "grade", "kind": "grade", "share": 0.4}],
+                 shared_pool={"withhold_rate": 0.05})
+    card = card.iloc[:2].assign(grade_coefficient=[1.0, 1.0])
+    result = compute_bonus(managers, card, rorac.iloc[:2], cfg, PERIOD)
+    assert column(result, "bonus_gross") == [30, 70]
+    assert column(result, "withheld") == [2, 3]

@@ -11,10 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from appraisal.config.bonus import SharedPoolConfig
-from appraisal.errors import InputError
-from appraisal.pool import check_allocations, empty_allocations, settle_pool
-
-ROSTER = pd.Series(["M1", "M2", "M3"])
+from appraisal.errors import InputError, IssueCode
+from appraisal.pool import (
+    allocation_records,
+    check_allocations,
+    empty_allocations,
+    settle_pool,
+)
 
 
 def allocations(**columns: list[object]) -> pd.DataFrame:
@@ -37,9 +40,15 @@ def gross(*yuan_cents: int) -> pd.Series:
 
 
 def message_of(frame: pd.DataFrame, config: SharedPoolConfig | None = None) -> str:
-    with pytest.raises(InputError) as caught:
-        check_allocations(frame, ROSTER, config or SharedPoolConfig())
-    return str(caught.value)
+    issues = check_allocations(frame, config or SharedPoolConfig())
+    assert issues, "the allocations were expected to be refused"
+    return str(InputError(issues))
+
+
+def checked(frame: pd.DataFrame, config: SharedPoolConfig) -> pd.DataFrame:
+    """The allocation records, after their check found nothing."""
+    assert check_allocations(frame, config) == []
+    return allocation_records(frame)
 
 
 def test_withhold_allocate_and_carry_out_in_cents() -> None:
@@ -47,8 +56,8 @@ def test_withhold_allocate_and_carry_out_in_cents() -> None:
     # (floors 500.00 + 333.33); carry-in 120.50 → pool holds 953.83
     # allocated 200.00 (M3, diligence) → carry-out 753.83
     config = SharedPoolConfig(withhold_rate=0.1, carry_in=120.5)
-    records = check_allocations(
-        allocations(manager_id=["M3"], amount=[200.0], reason=["diligence"]), ROSTER, config
+    records = checked(
+        allocations(manager_id=["M3"], amount=[200.0], reason=["diligence"]), config
     )
     result = settle_pool(gross(500_000, 333_333, 0), records, config, period_label="2026-10")
     assert result.withheld.tolist() == [50_000, 33_333, 0]
@@ -58,11 +67,11 @@ def test_withhold_allocate_and_carry_out_in_cents() -> None:
     assert ledger == {
         "period": "2026-10",
         "withhold_rate": 0.1,
-        "carry_in": 120.5,
-        "withheld": 833.33,
-        "allocated": 200.0,
-        "redistributed": 0.0,
-        "carry_out": 753.83,
+        "carry_in": 12_050,
+        "withheld": 83_333,
+        "allocated": 20_000,
+        "redistributed": 0,
+        "carry_out": 75_383,
         "mode": "carry_forward",
         "note": "",
     }
@@ -96,7 +105,7 @@ def test_allocations_above_the_pool_are_refused_with_the_file_and_column() -> No
         approved_by=["head", "head"],
         note=[None, None],
     )
-    records = check_allocations(frame, ROSTER, config)
+    records = checked(frame, config)
     with pytest.raises(InputError) as caught:
         settle_pool(gross(100_000, 0, 0), records, config)
     message = str(caught.value)
@@ -106,7 +115,7 @@ def test_allocations_above_the_pool_are_refused_with_the_file_and_column() -> No
 
 def test_allocating_exactly_what_the_pool_holds_is_allowed() -> None:
     config = SharedPoolConfig(withhold_rate=0.1, carry_in=50.0)
-    records = check_allocations(allocations(amount=[150.0]), ROSTER, config)
+    records = checked(allocations(amount=[150.0]), config)
     result = settle_pool(gross(100_000, 0, 0), records, config)
     assert result.carry_out_cents == 0
 
@@ -114,8 +123,7 @@ def test_allocating_exactly_what_the_pool_holds_is_allowed() -> None:
 @pytest.mark.parametrize(
     ("columns", "expected"),
     [
-        ({"manager_id": ["X9"]}, "allocations.xlsx, row 2, column 'manager_id': unknown manager"),
-        ({"manager_id": [None]}, "row 2, column 'manager_id': manager_id is required"),
+        ({"manager_id": [None]}, "allocations.xlsx, row 2, column 'manager_id': manager_id is"),
         ({"amount": [-5.0]}, "row 2, column 'amount': amount must be positive"),
         ({"amount": [0.0]}, "row 2, column 'amount': amount must be positive"),
         ({"amount": [None]}, "row 2, column 'amount': amount is required"),
@@ -134,14 +142,12 @@ def test_bad_allocation_names_file_row_and_column(
 
 
 def test_other_with_a_note_is_accepted() -> None:
-    records = check_allocations(
-        allocations(reason=["other"], note=["季度特殊贡献"]), ROSTER, SharedPoolConfig()
-    )
+    records = checked(allocations(reason=["other"], note=["季度特殊贡献"]), SharedPoolConfig())
     assert records[["reason", "note", "source_row", "amount"]].iloc[0].tolist() == [
         "other",
         "季度特殊贡献",
         2,
-        100.0,
+        10_000,
     ]
 
 
@@ -154,7 +160,7 @@ def test_reasons_can_be_narrowed_by_config() -> None:
 
 def test_every_bad_row_is_reported_at_once() -> None:
     frame = allocations(
-        manager_id=["X1", "M2", "M3"],
+        manager_id=["", "M2", "M3"],
         amount=[10.0, -1.0, 5.0],
         reason=["diligence", "diligence", None],
         approved_by=["a", "a", "a"],
@@ -193,7 +199,7 @@ def test_pool_money_in_equals_money_out_or_is_refused(
         approved_by=["head"] * max(len(grants), 1),
         note=[None] * max(len(grants), 1),
     )
-    records = check_allocations(frame, ROSTER, config) if grants else empty_allocations()
+    records = checked(frame, config) if grants else empty_allocations()
     asked = sum(c for _, c in grants)
     withheld_exact = sum(rate * g for g in gross_cents)
     if asked > carry_in + withheld_exact + len(gross_cents):
@@ -218,7 +224,7 @@ def test_pool_money_in_equals_money_out_or_is_refused(
 
 
 DEFECTS = {
-    "manager_id": ("manager_id", "nobody"),
+    "manager_id": ("manager_id", None),
     "amount": ("amount", -1.0),
     "reason": ("reason", "luck"),
     "approved_by": ("approved_by", ""),
@@ -244,3 +250,47 @@ def test_a_bad_row_anywhere_is_named_by_file_row_and_column(size: int, data: st.
     message = message_of(frame)
     assert message.startswith("1 problem in the input data")
     assert f"allocations.xlsx, row {bad + 2}, column '{defect}'" in message
+
+
+def test_an_unknown_manager_is_left_to_the_one_roster_check() -> None:
+    # moved from the allocation rules: the roster check runs once for every table
+    # (io.readers.check_references, validation), so check_allocations does not repeat it
+    from pathlib import Path
+
+    from appraisal.io.readers import LoadedTable, check_references
+
+    frame = allocations(manager_id=["X9"])
+    assert check_allocations(frame, SharedPoolConfig()) == []
+    roster = pd.DataFrame({"manager_id": ["M1", "M2", "M3"], "_row": [2, 3, 4]})
+    tables = {
+        "managers": LoadedTable("managers", roster, Path("m.csv"), "managers.csv", "", None),
+        "pool_allocations": LoadedTable(
+            "pool_allocations", frame, Path("a.xlsx"), "allocations.xlsx", "", None
+        ),
+    }
+    [issue] = check_references(tables)
+    assert (issue.file, issue.row, issue.column, issue.value) == (
+        "allocations.xlsx", 2, "manager_id", "X9",
+    )
+    assert "not in the roster" in issue.rule
+
+
+def test_issue_codes_of_the_allocation_rules() -> None:
+    frame = allocations(
+        manager_id=[None, "M1", "M1", "M1"],
+        amount=[1.0, "x", 10.005, -1.0],
+        reason=["other", "luck", None, "diligence"],
+        approved_by=["a", "a", "a", ""],
+        note=[None, None, None, None],
+    )
+    found = {(i.row, i.column, i.code) for i in check_allocations(frame, SharedPoolConfig())}
+    assert found == {
+        (2, "manager_id", IssueCode.BLANK),
+        (2, "note", IssueCode.MISSING_VALUE),
+        (3, "amount", IssueCode.NOT_A_NUMBER),
+        (3, "reason", IssueCode.NOT_ALLOWED),
+        (4, "amount", IssueCode.NOT_ALLOWED),
+        (4, "reason", IssueCode.BLANK),
+        (5, "amount", IssueCode.OUT_OF_RANGE),
+        (5, "approved_by", IssueCode.BLANK),
+    }
