@@ -7,10 +7,19 @@ the rounded parts add up exactly to the rounded total. A pool never gains or los
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["allocate_cents", "cents_to_yuan", "round_to_cents", "yuan_to_cents"]
+__all__ = [
+    "allocate_cents",
+    "cents_to_text",
+    "cents_to_yuan",
+    "round_to_cents",
+    "to_cents",
+    "yuan_to_cents",
+]
 
 _CENTS_PER_YUAN = 100
 
@@ -73,3 +82,46 @@ def allocate_cents(weights: npt.ArrayLike, total_cents: int) -> npt.NDArray[np.i
 def cents_to_yuan(cents: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Integer cents back to yuan for presentation (two decimals are exact for display)."""
     return np.asarray(cents, dtype=np.int64) / _CENTS_PER_YUAN
+
+
+# Above this many cents a float's cents are no longer all representable: take the exact path.
+_EXACT_LIMIT = float(2**52)
+_INT64_LIMIT = float(2**63)
+
+
+def _exact_cents(amount: float) -> int:
+    """Half away from zero of the amount's shortest decimal representation (repr)."""
+    return int(Decimal(repr(float(amount))).scaleb(2).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def to_cents(amounts: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """Yuan to integer cents, half away from zero of each amount's shortest decimal form.
+
+    Exact at any magnitude: 0.125 -> 13, 1.005 -> 101 (its repr is "1.005"), -2.675 -> -268.
+    Vectorised; only amounts whose scaled value lies near a half cent (or beyond 2**52 cents)
+    are decided on their exact decimal digits. NaN or infinite amounts are a ValueError.
+    """
+    values = np.asarray(amounts, dtype=np.float64)
+    if not np.all(np.isfinite(values)):
+        raise ValueError("amounts must be finite to convert to cents")
+    scaled = np.abs(values) * _CENTS_PER_YUAN
+    if np.any(scaled >= _INT64_LIMIT):
+        raise ValueError("amounts beyond 9.2e16 yuan do not fit in int64 cents")
+    cents = np.floor(scaled + 0.5)
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    doubtful = near_half | (scaled >= _EXACT_LIMIT)
+    result = np.copysign(np.where(doubtful, 0.0, cents), values).astype(np.int64)
+    flat = result.reshape(-1)
+    for index in np.flatnonzero(doubtful.reshape(-1)):
+        flat[index] = _exact_cents(values.reshape(-1)[index])
+    return result
+
+
+def cents_to_text(cents: npt.ArrayLike) -> npt.NDArray[np.str_]:
+    """Integer cents as exact decimal text: 123456 -> "1234.56", -5 -> "-0.05" (no float)."""
+    values = np.asarray(cents, dtype=np.int64)
+    magnitude = np.abs(values)
+    whole = (magnitude // _CENTS_PER_YUAN).astype(str)
+    fraction = np.char.zfill((magnitude % _CENTS_PER_YUAN).astype(str), 2)
+    sign = np.where(values < 0, "-", "")
+    return np.char.add(np.char.add(np.char.add(sign, whole), "."), fraction)
