@@ -58,17 +58,24 @@ class Column:
     unit: str | None
     zh: str
     en: str
+    labelled: bool = False  # a code whose values have display names (shown beside them)
 
     def label(self, language: Language) -> str:
         return self.zh if language == "zh" else self.en
 
     def to_dict(self) -> dict[str, str | None]:
         return {"key": self.key, "kind": self.kind, "unit": self.unit, "zh": self.zh,
-                "en": self.en}
+                "en": self.en, "labelled": self.labelled}
 
 
 def _c(key: str, zh: str, en: str, kind: Kind, unit: str | None = None) -> Column:
-    return Column(key, kind, unit if unit is not None else _UNITS.get(kind), zh, en)
+    return Column(key, kind, unit if unit is not None else _UNITS.get(kind), zh, en,
+                  labelled=key in _LABELLED)
+
+
+# Codes whose values the run's labels (or the report's fixed texts) name.
+_LABELLED = frozenset({"dimension", "indicator", "category", "grade", "reason", "level",
+                       "product"})
 
 
 _BASE: tuple[Column, ...] = (
@@ -197,6 +204,7 @@ _BASE: tuple[Column, ...] = (
     _c("combined_from", "合成所用专家", "Combined from experts", "text"),
     _c("excluded_experts", "剔除的专家", "Excluded experts", "text"),
     _c("expert_weight", "专家权重", "Expert weight", "weight"),
+    _c("expert_excluded", "已剔除", "Excluded", "flag"),
     _c("exclusion_reason", "剔除原因", "Exclusion reason", "text"),
     _c("input_rows", "输入行号", "Input rows", "text"),
     _c("filled", "补全的判断", "Filled judgments", "text"),
@@ -281,7 +289,7 @@ class ColumnRegistry:
     def to_frame(self) -> pd.DataFrame:
         """The registry as a table: key, kind, unit, zh, en (sorted by key)."""
         rows = [self.columns[key].to_dict() for key in sorted(self.columns)]
-        return pd.DataFrame(rows, columns=["key", "kind", "unit", "zh", "en"])
+        return pd.DataFrame(rows, columns=["key", "kind", "unit", "zh", "en", "labelled"])
 
 
 def indicator_measure(indicator: Indicator) -> tuple[Kind, str | None]:

@@ -21,7 +21,9 @@ from .columns import indicator_measure
 if TYPE_CHECKING:
     from .config import AppraisalConfig
 
-__all__ = ["CHART_UNIT_LEVELS", "MAX_CHART_UNITS", "SummaryResult", "compute_summary"]
+__all__ = [
+    "CHART_UNIT_LEVELS", "MAX_CHART_UNITS", "OTHER_UNITS", "SummaryResult", "compute_summary",
+]
 
 CHART_UNIT_LEVELS = ("team", "sub_branch", "branch")
 MAX_CHART_UNITS = 20
