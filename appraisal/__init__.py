@@ -11,8 +11,8 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from .pipeline import run
-    from .result import RunResult
     from .report.writer import write_run
+    from .result import RunResult
 
 __all__ = ["RunResult", "__version__", "run", "write_run"]
 

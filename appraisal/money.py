@@ -101,7 +101,8 @@ def to_cents(amounts: npt.ArrayLike) -> npt.NDArray[np.int64]:
     Vectorised; only amounts whose scaled value lies near a half cent (or beyond 2**52 cents)
     are decided on their exact decimal digits. NaN or infinite amounts are a ValueError.
     """
-    values = np.asarray(amounts, dtype=np.float64)
+    given = np.asarray(amounts, dtype=np.float64)
+    values = given.reshape(-1)
     if not np.all(np.isfinite(values)):
         raise ValueError("amounts must be finite to convert to cents")
     scaled = np.abs(values) * _CENTS_PER_YUAN
@@ -111,10 +112,9 @@ def to_cents(amounts: npt.ArrayLike) -> npt.NDArray[np.int64]:
     near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
     doubtful = near_half | (scaled >= _EXACT_LIMIT)
     result = np.copysign(np.where(doubtful, 0.0, cents), values).astype(np.int64)
-    flat = result.reshape(-1)
-    for index in np.flatnonzero(doubtful.reshape(-1)):
-        flat[index] = _exact_cents(values.reshape(-1)[index])
-    return result
+    for index in np.flatnonzero(doubtful):
+        result[index] = _exact_cents(values[index])
+    return result.reshape(given.shape)
 
 
 def cents_to_text(cents: npt.ArrayLike) -> npt.NDArray[np.str_]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import zipfile
 
 from report_fixture import sample_run, with_managers
+
 from appraisal.report.charts import CHART_NAMES, chart_language, cjk_font, draw_charts
 from appraisal.report.excel import write_bonus_sheet
 

@@ -54,7 +54,7 @@ def test_a_column_the_registry_does_not_know_is_an_internal_error(result, tmp_pa
     with pytest.raises(InternalError, match="zz_new"):
         write_csv(pd.DataFrame({"zz_new": [1]}), tmp_path / "x.csv", result.columns)
     unknown = replace(result, managers=result.managers.assign(zz_new=1))
-    with pytest.raises(InternalError, match="managers: column.*zz_new"):
+    with pytest.raises(InternalError, match=r"managers: column.*zz_new"):
         appraisal.write_run(_with_output(unknown), tmp_path / "out")
     assert not (tmp_path / "out").exists()
 

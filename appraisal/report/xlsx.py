@@ -52,7 +52,7 @@ __all__ = [
 # Leading characters that make Excel (or a user pressing F2 + Enter) evaluate a cell.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-# Number format of each column kind (money_cents is written as yuan: cents / 100).
+# Number format of each column kind (money_cents is written in yuan, via appraisal.money).
 NUMBER_FORMATS: dict[Kind, str] = {
     "id": "General",
     "text": "General",
@@ -108,7 +108,7 @@ def _sample_width(value: Any, kind: str) -> float:
         if kind in ("money_cents", "number"):
             return len(f"{value:,.2f}")
         if kind == "ratio":
-            return len(f"{value * 100:.2f}%")
+            return len(f"{value:.2%}")
         if kind in ("coefficient", "weight"):
             return len(f"{value:.4f}")
         if kind == "score":
