@@ -10,18 +10,23 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .pipeline import RunResult, run
+    from .pipeline import run
     from .report.writer import write_run
+    from .result import RunResult
 
 __all__ = ["RunResult", "__version__", "run", "write_run"]
 
 
 def __getattr__(name: str) -> Any:
     # The pipeline pulls in numpy/pandas/scipy; import it on first use, not on `import appraisal`.
-    if name in ("run", "RunResult"):
-        from . import pipeline
+    if name == "run":
+        from .pipeline import run
 
-        return getattr(pipeline, name)
+        return run
+    if name == "RunResult":
+        from .result import RunResult
+
+        return RunResult
     if name == "write_run":
         from .report.writer import write_run
 

@@ -73,6 +73,7 @@ def _progress_printer(quiet: bool):
 def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
         statements: bool | None) -> None:
     """Run the whole appraisal for CONFIG and write the results to a folder."""
+    from .money import cents_to_text
     from .pipeline import run as run_pipeline
     from .report.writer import default_output_dir, write_run
 
@@ -82,10 +83,10 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
     result = run_pipeline(config, progress=progress)
     target = out_dir if out_dir is not None else default_output_dir(result)
     written = write_run(result, target, force=force, statements=statements, progress=progress)
-    summary = result.summary()
+    head = result.headline()
     click.echo(
-        f"{summary['managers']} managers, period {summary['period']}: bonus total "
-        f"{summary['bonus_final']:,.2f}; results in {written}"
+        f"{head['managers']} managers, period {head['period']}: bonus total "
+        f"{cents_to_text(head['bonus_final'])}; results in {written}"
     )
 
 

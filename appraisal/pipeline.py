@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,108 +11,18 @@ import numpy as np
 import pandas as pd
 
 from .bonus import BonusResult, compute_bonus
-from .config import AppraisalConfig, LoadedConfig, Period, load_config
+from .columns import ColumnRegistry, column_registry
+from .config import AppraisalConfig, LoadedConfig, load_config
 from .errors import ConfigError, InputError, InputIssue
 from .io.readers import LoadedTable, check_references, file_sha256, read_table
-from .money import to_cents, yuan_to_cents
+from .money import to_cents
+from .result import InputRecord, RunResult, StageResults, StageTiming
 from .rorac import RoracResult, compute_rorac
 from .scorecard import ScorecardResult, check_scorecard, compute_scorecard
+from .summary import compute_summary
 from .weights import WeightsResult, check_weights, derive_weights
 
 __all__ = ["InputRecord", "RunResult", "StageTiming", "load_inputs", "run"]
-
-
-@dataclass(frozen=True)
-class InputRecord:
-    """One input file as read: table name, path as configured, resolved path, SHA-256, rows."""
-
-    table: str
-    path: str
-    resolved: str
-    sha256: str
-    rows: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"table": self.table, "path": self.path, "sha256": self.sha256, "rows": self.rows}
-
-
-@dataclass(frozen=True)
-class StageTiming:
-    stage: str
-    rows: int
-    seconds: float
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """Everything a run produced; `report/` writes it, computing nothing new.
-
-    managers: one row per roster manager (roster columns, rorac, dimension scores, composite,
-        grade, grade_coefficient, bonus components, bonus_gross, withheld, pool_allocation,
-        bonus_final, flags).
-    scores: manager x indicator (scores.csv). rorac: manager x category (rorac.csv).
-    rollups: per team / sub_branch / branch sums (column `level`, `unit`).
-    weights: content of weights.json. pool_ledger: pool_ledger.csv. pool_allocations: the
-    allocation records with reasons. labels: display names {key: {"zh": .., "en": ..}} of
-    dimensions, indicators, categories, grades from config.
-    """
-
-    config: AppraisalConfig
-    period: Period
-    managers: pd.DataFrame
-    scores: pd.DataFrame
-    rorac: pd.DataFrame
-    rollups: pd.DataFrame
-    weights: dict[str, Any]
-    pool_ledger: pd.DataFrame
-    pool_allocations: pd.DataFrame
-    inputs: tuple[InputRecord, ...] = ()
-    timings: tuple[StageTiming, ...] = ()
-    labels: dict[str, dict[str, str]] = field(default_factory=dict)
-    audit: dict[str, Any] = field(default_factory=dict)
-    # Where the config file is (outputs resolve against its folder); kept out of `audit` so the
-    # data files do not depend on where the project is checked out.
-    config_path: Path | None = None
-
-    def summary(self) -> dict[str, Any]:
-        """Headline figures: managers, period, money totals (yuan, exact cents)."""
-        totals = self.audit.get("totals", {})
-        return {
-            "period": self.period.label,
-            "unit": self.config.unit.id,
-            "managers": len(self.managers),
-            **{key: totals.get(key, 0.0) for key in
-               ("bonus_gross", "withheld", "pool_allocation", "bonus_final")},
-        }
-
-    def describe(self) -> list[str]:
-        """What a run would do, as lines for `appraise validate`."""
-        lines = [f"period {self.period.label} ({self.period.start} .. {self.period.end}), "
-                 f"unit {self.config.unit.id} {self.config.unit.name}".rstrip()]
-        lines.append(f"{len(self.managers)} managers, {len(self.scores)} indicator scores, "
-                     f"{len(self.rorac)} manager x category RORAC rows")
-        for matrix_id, record in self.weights.get("matrices", {}).items():
-            cr = record.get("cr")
-            verdict = "consistent" if record.get("consistent") else "inconsistent"
-            if not record.get("consistent") and record.get("accepted"):
-                verdict += ", accepted"
-            shown = "n/a" if cr is None else f"{cr:.4f}"
-            lines.append(f"AHP matrix {matrix_id}: CR {shown} ({verdict}; "
-                         f"experts {', '.join(record.get('combined_from', []))})")
-        for matrix_id, experts in self.audit.get("excluded_experts", {}).items():
-            names = ", ".join(e["expert"] for e in experts)
-            lines.append(f"AHP matrix {matrix_id}: excluded inconsistent expert(s) {names}")
-        for matrix_id, why in self.audit.get("accepted_matrices", {}).items():
-            lines.append(f"AHP matrix {matrix_id}: inconsistent judgments accepted, because: {why}")
-        if "grade" in self.managers.columns:
-            counts = self.managers["grade"].fillna("-").value_counts().sort_index()
-            lines.append("grades: " + ", ".join(f"{g} {n}" for g, n in counts.items()))
-        totals = self.summary()
-        lines.append(
-            f"bonus gross {totals['bonus_gross']:,.2f}, withheld {totals['withheld']:,.2f}, "
-            f"pool allocations {totals['pool_allocation']:,.2f}, final {totals['bonus_final']:,.2f}"
-        )
-        return lines
 
 
 ProgressCallback = Callable[[str, int, float], None]
@@ -253,23 +162,36 @@ def _assemble(
     bonus_result: BonusResult,
     timings: list[StageTiming],
 ) -> RunResult:
+    """The frames the outputs show, the summary stage and the registry of their columns."""
     cfg = loaded.config
+    columns = column_registry(cfg)
     roster = tables["managers"].frame
     managers = roster.drop(columns=[c for c in roster.columns if c.startswith("_")])
-    for frame in (rorac_result.by_manager, scorecard_result.managers, bonus_result.managers):
-        managers = _merge_on_manager(managers, frame)
+    managers = _in_cents(managers, columns)
+    stage_frames = (rorac_result.by_manager, scorecard_result.managers, bonus_result.managers)
+    for frame in stage_frames:
+        managers = _merge_on_manager(managers, _in_cents(frame, columns))
     order = [c for c in (*_ORG_COLUMNS, "manager_id") if c in managers.columns]
     managers = managers.sort_values(order, kind="stable").reset_index(drop=True)
 
-    rorac = rorac_result.by_category.reset_index(drop=True)
-    rollups = _rollups(rorac_result.rollups, bonus_result.rollups)
+    rorac = _in_cents(rorac_result.by_category.reset_index(drop=True), columns)
+    rollups = _rollups(_in_cents(rorac_result.rollups, columns),
+                       _in_cents(bonus_result.rollups, columns))
+    scores = scorecard_result.scores.reset_index(drop=True)
+    pool_ledger = _in_cents(bonus_result.ledger.reset_index(drop=True), columns)
+    pool_allocations = _in_cents(
+        bonus_result.allocations.reset_index(drop=True).drop(columns="amount_cents",
+                                                             errors="ignore"),
+        columns,
+    )
+    summary = compute_summary(managers, scores, rollups, pool_ledger, cfg)
     audit: dict[str, Any] = {
         "config_file": loaded.path.name,
         "config_sha256": file_sha256(loaded.path),
         "accepted_matrices": dict(weights_result.accepted),
         "excluded_experts": _excluded_experts(weights_result),
         "flags": _flag_counts(managers),
-        "totals": _totals(managers),
+        "totals_cents": _totals(summary.totals),
     }
     inputs = tuple(
         InputRecord(t.name, t.shown, str(t.path), t.sha256, t.rows) for t in tables.values()
@@ -277,19 +199,51 @@ def _assemble(
     return RunResult(
         config=cfg,
         period=cfg.appraisal_period,
+        stages=StageResults(rorac_result, weights_result, scorecard_result, bonus_result),
         managers=managers,
-        scores=scorecard_result.scores.reset_index(drop=True),
+        scores=scores,
         rorac=rorac,
         rollups=rollups,
-        weights=weights_result.to_dict(),
-        pool_ledger=bonus_result.ledger.reset_index(drop=True),
-        pool_allocations=bonus_result.allocations.reset_index(drop=True),
+        pool_ledger=pool_ledger,
+        pool_allocations=pool_allocations,
+        summary=summary,
+        columns=columns,
         inputs=inputs,
         timings=tuple(timings),
         labels=_labels(cfg),
         audit=audit,
         config_path=loaded.path,
     )
+
+
+def _in_cents(frame: pd.DataFrame, columns: ColumnRegistry) -> pd.DataFrame:
+    """Money columns (kind money_cents) as int64 cents; float yuan are converted once.
+
+    SHIM until stages emit cents: the stages (and the roster reader) still hand over float yuan;
+    once they emit int64 cents this finds nothing to convert and can go.
+    """
+    converted = {}
+    for key in frame.columns:
+        column = columns.get(str(key))
+        if column is None or column.kind != "money_cents":
+            continue
+        values = frame[key]
+        if pd.api.types.is_integer_dtype(values):
+            continue
+        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+        missing = numbers.isna().to_numpy()
+        cents = to_cents(np.where(missing, 0.0, numbers.to_numpy()))
+        if missing.any():
+            converted[key] = pd.array(cents, dtype="Int64")
+            converted[key][missing] = pd.NA
+        else:
+            converted[key] = pd.Series(cents, index=frame.index, dtype="int64")
+    if not converted:
+        return frame
+    out = frame.copy()
+    for key, values in converted.items():
+        out[key] = values if isinstance(values, pd.Series) else pd.Series(values, index=out.index)
+    return out
 
 
 def _rollups(rorac_rollups: pd.DataFrame, bonus_rollups: pd.DataFrame) -> pd.DataFrame:
@@ -307,8 +261,13 @@ def _rollups(rorac_rollups: pd.DataFrame, bonus_rollups: pd.DataFrame) -> pd.Dat
     branches = rorac_rollups["level"] == "branch"
     total = joined["level"] == "total"
     for column in additive:
-        joined[column] = joined[column].fillna(0.0)
-        joined.loc[total, column] = float(rorac_rollups.loc[branches, column].sum())
+        values = rorac_rollups.loc[branches, column]
+        if pd.api.types.is_integer_dtype(values):
+            joined[column] = joined[column].fillna(0).astype("int64")
+            joined.loc[total, column] = int(values.to_numpy(dtype=np.int64).sum())
+        else:
+            joined[column] = joined[column].fillna(0.0)
+            joined.loc[total, column] = float(values.sum())
     if {"rorac", "economic_capital", "rorac_ratio"} <= set(joined.columns):
         capital = joined["economic_capital"].to_numpy(dtype=float)
         profit = joined["rorac"].to_numpy(dtype=float)
@@ -339,14 +298,9 @@ def _flag_counts(managers: pd.DataFrame) -> dict[str, int]:
     return {str(k): int(v) for k, v in sorted(counts.items()) if k}
 
 
-def _totals(managers: pd.DataFrame) -> dict[str, float]:
-    """Money totals; every column holds exact cents, so the rounded sum is exact."""
-    return {
-        column: yuan_to_cents(float(managers[column].sum())) / 100
-        for column in ("bonus_gross", "withheld", "pool_allocation", "pool_redistributed",
-                       "bonus_final")
-        if column in managers.columns
-    }
+def _totals(totals: Mapping[str, int]) -> dict[str, int]:
+    """Money totals of the run in int cents (the roll-ups' total row, via the summary)."""
+    return {key: int(value) for key, value in totals.items()}
 
 
 def _labels(cfg: AppraisalConfig) -> dict[str, dict[str, str]]:

@@ -19,9 +19,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from appraisal.columns import column_registry
 from appraisal.config import parse_config
-from appraisal.pipeline import InputRecord, RunResult
+from appraisal.money import to_cents
 from appraisal.report.excel import write_bonus_sheet
+from appraisal.result import InputRecord, RunResult, StageResults
+from appraisal.summary import compute_summary
+from appraisal.weights import WeightsResult
 
 INDICATORS = (
     ("financial", "rorac"),
@@ -43,7 +47,8 @@ CATEGORIES = ("deposit", "loan", "intermediate", "other")
 
 
 def make_result(managers: int, indicators: int, seed: int = 7) -> RunResult:
-    """A synthetic run of the given size (values plausible, not computed by the stages)."""
+    """A synthetic run of the given size (values plausible, not computed by the stages; money in
+    int64 cents as the stages hand it over; the summary stage runs on these frames)."""
     rng = np.random.default_rng(seed)
     ids = np.array([f"M{i:06d}" for i in range(managers)], dtype=object)
     teams = rng.integers(0, max(managers // 12, 1), managers)
@@ -63,23 +68,23 @@ def make_result(managers: int, indicators: int, seed: int = 7) -> RunResult:
             "job_level": rng.choice(["junior", "senior", "principal"], managers),
             "hire_date": pd.Timestamp("2010-01-01")
             + pd.to_timedelta(rng.integers(0, 5000, managers), unit="D"),
-            "pay_base": np.round(rng.uniform(5000, 15000, managers), 2),
+            "pay_base": to_cents(rng.uniform(5000, 15000, managers)),
             "position_coefficient": rng.choice([0.8, 1.0, 1.2], managers),
-            "rorac": rng.normal(200000, 80000, managers),
-            "financial": rng.normal(90, 10, managers),
-            "customer": rng.normal(88, 10, managers),
-            "internal_process": rng.normal(86, 10, managers),
-            "learning_growth": rng.normal(84, 10, managers),
-            "additional": rng.uniform(0, 5, managers),
+            "rorac": to_cents(rng.normal(200000, 80000, managers)),
+            "financial_score": rng.normal(90, 10, managers),
+            "customer_score": rng.normal(88, 10, managers),
+            "internal_process_score": rng.normal(86, 10, managers),
+            "learning_growth_score": rng.normal(84, 10, managers),
+            "additional_points": rng.uniform(0, 5, managers),
             "composite": composite,
             "grade": grades,
             "grade_coefficient": rng.choice([0.6, 0.8, 1.0, 1.2, 1.5], managers),
-            "profit_bonus": np.round(gross * 0.6, 2),
-            "grade_bonus": np.round(gross * 0.4, 2),
-            "bonus_gross": gross,
-            "withheld": withheld,
-            "pool_allocation": allocation,
-            "bonus_final": gross - withheld + allocation,
+            "bonus_profit": to_cents(gross * 0.6),
+            "bonus_grade": to_cents(gross) - to_cents(gross * 0.6),
+            "bonus_gross": to_cents(gross),
+            "withheld": to_cents(withheld),
+            "pool_allocation": to_cents(allocation),
+            "bonus_final": to_cents(gross) - to_cents(withheld) + to_cents(allocation),
         }
     )
     chosen = INDICATORS[:indicators]
@@ -103,17 +108,17 @@ def make_result(managers: int, indicators: int, seed: int = 7) -> RunResult:
         {
             "manager_id": np.repeat(ids, len(CATEGORIES)),
             "category": np.tile(CATEGORIES, managers),
-            "revenue": rng.uniform(1e4, 5e5, cat_rows),
-            "ftp_cost": rng.uniform(0, 1e5, cat_rows),
-            "management_cost": rng.uniform(0, 2e4, cat_rows),
-            "fixed_cost": rng.uniform(0, 1e4, cat_rows),
-            "risk_cost": rng.uniform(0, 5e4, cat_rows),
-            "tax": rng.uniform(0, 3e4, cat_rows),
-            "rorac_stock": rng.uniform(0, 2e5, cat_rows),
-            "rorac_increment": rng.uniform(0, 1e5, cat_rows),
-            "n": rng.uniform(0, 8, cat_rows),
+            "revenue": to_cents(rng.uniform(1e4, 5e5, cat_rows)),
+            "direct_cost": to_cents(rng.uniform(0, 1e5, cat_rows)),
+            "management_cost": to_cents(rng.uniform(0, 2e4, cat_rows)),
+            "fixed_cost": to_cents(rng.uniform(0, 1e4, cat_rows)),
+            "risk_cost": to_cents(rng.uniform(0, 5e4, cat_rows)),
+            "tax": to_cents(rng.uniform(0, 3e4, cat_rows)),
+            "rorac_stock": to_cents(rng.uniform(0, 2e5, cat_rows)),
+            "rorac_increment": to_cents(rng.uniform(0, 1e5, cat_rows)),
+            "stock_age_years": rng.uniform(0, 8, cat_rows),
             "k0": rng.uniform(0.8, 1, cat_rows),
-            "rorac": rng.uniform(0, 3e5, cat_rows),
+            "rorac": to_cents(rng.uniform(0, 3e5, cat_rows)),
         }
     )
     rollups = (
@@ -126,11 +131,11 @@ def make_result(managers: int, indicators: int, seed: int = 7) -> RunResult:
     pool_ledger = pd.DataFrame(
         {
             "unit": ["BANK"],
-            "carry_in": [0.0],
-            "withheld": [withheld.sum()],
-            "allocated": [allocation.sum()],
-            "redistributed": [0.0],
-            "carry_out": [withheld.sum() - allocation.sum()],
+            "carry_in": [0],
+            "withheld": [int(frame["withheld"].sum())],
+            "allocated": [int(frame["pool_allocation"].sum())],
+            "redistributed": [0],
+            "carry_out": [int(frame["withheld"].sum() - frame["pool_allocation"].sum())],
         }
     )
     given = frame.loc[allocation > 0, ["manager_id", "pool_allocation"]]
@@ -146,16 +151,22 @@ def make_result(managers: int, indicators: int, seed: int = 7) -> RunResult:
     config = parse_config(
         {"period": "2026-10", "unit": {"id": "BANK"}, "inputs": {"managers": "managers.csv"}}
     )
+    weights = WeightsResult(matrices={}, method="geometric_mean", ri_table="saaty_1980",
+                            cr_threshold=0.1, inconsistent_expert="exclude",
+                            completion="harker", source="")
     return RunResult(
         config=config,
         period=config.appraisal_period,
+        # only the weights are read by the workbook; the other stage results are not needed
+        stages=StageResults(None, weights, None, None),  # type: ignore[arg-type]
         managers=frame,
         scores=scores,
         rorac=rorac,
         rollups=rollups,
-        weights={},
         pool_ledger=pool_ledger,
         pool_allocations=pool_allocations,
+        summary=compute_summary(frame, scores, rollups, pool_ledger, config),
+        columns=column_registry(config),
         inputs=(InputRecord("managers", "managers.csv", "managers.csv", "0" * 64, managers),),
     )
 

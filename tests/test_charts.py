@@ -1,17 +1,21 @@
 """Charts: PNG files for each chart the data allows, byte-identical when redrawn, English labels
-when no Chinese font is installed, embedded in the Summary sheet."""
+when no Chinese font is installed, embedded in the Summary sheet. The run is the real pipeline
+on the sample branch; every figure drawn is the summary stage's."""
 
 from __future__ import annotations
 
 import zipfile
 
-from test_report_excel import make_result
+from report_fixture import sample_run, with_managers
 
-from appraisal.pipeline import RunResult
 from appraisal.report.charts import CHART_NAMES, chart_language, cjk_font, draw_charts
 from appraisal.report.excel import write_bonus_sheet
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def make_result():
+    return sample_run("zh")
 
 
 def test_every_chart_is_drawn_as_png(tmp_path):
@@ -41,8 +45,9 @@ def test_chinese_labels_only_with_a_cjk_font():
 
 def test_charts_without_their_data_are_skipped(tmp_path):
     result = make_result()
-    managers = result.managers.drop(columns=["composite", "grade", "financial", "customer"])
-    result = RunResult(**{**result.__dict__, "managers": managers})
+    dimensions = [c for c in result.managers.columns if c.endswith("_score")]
+    managers = result.managers.drop(columns=["composite", "grade", *dimensions])
+    result = with_managers(result, managers)  # the summary stage has nothing to count
     charts = draw_charts(result, tmp_path, language="en")
     assert list(charts) == ["bonus_by_unit"]
 

@@ -236,9 +236,9 @@ def test_gbk_inputs_give_the_same_results(tmp_path, example_run):
 def test_python_api_returns_frames_and_audit_records():
     result = appraisal.run(EXAMPLE)
     assert len(result.managers) == 60
-    assert set(result.weights["matrices"]) == {"dimensions", "customer", "internal_process",
-                                               "learning_growth"}
-    assert result.summary()["bonus_final"] == pytest.approx(result.managers["bonus_final"].sum())
+    assert set(result.weights.matrices) == {"dimensions", "customer", "internal_process",
+                                            "learning_growth"}
+    assert result.headline()["bonus_final"] == result.managers["bonus_final"].sum()  # int cents
     assert [t.stage for t in result.timings][:2] == ["read", "rorac"]
 
 

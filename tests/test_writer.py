@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import appraisal
-from appraisal.errors import OutputExistsError
+from appraisal.errors import InternalError, OutputExistsError
 from appraisal.report.writer import write_csv
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "configs" / "example.yaml"
@@ -30,15 +30,51 @@ def test_only_the_configured_files_are_written_and_the_manifest_always(result, t
                                                       "weights.json"]
 
 
-def test_csv_money_has_two_decimals_and_other_floats_follow_csv_decimals(tmp_path):
-    frame = pd.DataFrame({"manager_id": ["M1"], "bonus_final": [1234.5], "k0": [0.8123456789],
+def test_csv_money_has_two_decimals_and_other_floats_follow_csv_decimals(result, tmp_path):
+    frame = pd.DataFrame({"manager_id": ["M1"], "bonus_final": [123450], "k0": [0.8123456789],
                           "managers": [3], "excluded": [False]})
-    write_csv(frame, tmp_path / "full.csv")
-    write_csv(frame, tmp_path / "short.csv", decimals=4)
+    write_csv(frame, tmp_path / "full.csv", result.columns)
+    write_csv(frame, tmp_path / "short.csv", result.columns, decimals=4)
     full = (tmp_path / "full.csv").read_text(encoding="utf-8-sig").splitlines()[1]
     short = (tmp_path / "short.csv").read_text(encoding="utf-8-sig").splitlines()[1]
     assert full == "M1,1234.50,0.8123456789,3,False"
     assert short == "M1,1234.50,0.8123,3,False"
+
+
+def test_csv_money_is_exact_decimal_text_from_cents(result, tmp_path):
+    # beyond 2**53 / 100 yuan a float could not hold these cents; the text is exact
+    cents = [123456, -5, 0, 900719925474099399, None]
+    frame = pd.DataFrame({"bonus_final": pd.array(cents, dtype="Int64"), "managers": 1})
+    write_csv(frame, tmp_path / "m.csv", result.columns)
+    lines = (tmp_path / "m.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert lines == ["1234.56,1", "-0.05,1", "0.00,1", "9007199254740993.99,1", ",1"]
+
+
+def test_a_column_the_registry_does_not_know_is_an_internal_error(result, tmp_path):
+    with pytest.raises(InternalError, match="zz_new"):
+        write_csv(pd.DataFrame({"zz_new": [1]}), tmp_path / "x.csv", result.columns)
+    unknown = replace(result, managers=result.managers.assign(zz_new=1))
+    with pytest.raises(InternalError, match=r"managers: column.*zz_new"):
+        appraisal.write_run(_with_output(unknown), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_summary_figures_are_written_for_the_auditor(result, tmp_path):
+    import json
+
+    out = appraisal.write_run(_with_output(result), tmp_path / "out")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["pool_difference_cents"] == 0
+    assert summary["totals_cents"]["bonus_final"] == int(result.managers["bonus_final"].sum())
+    assert sum(g["count"] for g in summary["grades"]) == len(result.managers)
+    gaps = pd.read_csv(out / "summary_gaps.csv", encoding="utf-8-sig")
+    assert len(gaps) == len(result.scores)
+    ranks = pd.read_csv(out / "summary_ranks.csv", encoding="utf-8-sig")
+    assert list(ranks.columns) == ["manager_id", "rank_unit", "rank_in_unit", "rank_of"]
+    columns = pd.read_csv(out / "columns.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert set(result.managers.columns) <= set(columns["key"])
+    weights = json.loads((out / "weights.json").read_text(encoding="utf-8"))
+    assert weights == json.loads(json.dumps(result.weights.to_dict()))
 
 
 def test_csv_decimals_from_config(result, tmp_path):

@@ -19,6 +19,10 @@ OutputFile = Literal[
     "pool_ledger_csv",
     "pool_allocations_csv",
     "weights_json",
+    "summary_json",
+    "summary_ranks_csv",
+    "summary_gaps_csv",
+    "columns_csv",
     "bonus_sheet",
 ]
 OUTPUT_FILES: tuple[OutputFile, ...] = typing.get_args(OutputFile)

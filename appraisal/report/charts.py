@@ -1,5 +1,7 @@
 """Charts of a run (matplotlib, Agg): score distribution, grade distribution per unit, bonus by
 unit and a per-dimension comparison, as PNG files that are byte-identical for the same run.
+Every figure drawn is the summary stage's (summary.json): histogram counts, unit totals, grade
+counts and dimension means per unit; nothing is computed here.
 
 Chinese labels need a CJK font; when none is installed the charts fall back to English labels
 rather than drawing empty boxes.
@@ -8,22 +10,23 @@ rather than drawing empty boxes.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import numpy as np
-import pandas as pd
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .labels import Language, column_header, value_label
+from ..columns import Language
+from ..money import cents_to_yuan
+from ..summary import OTHER_UNITS
+from .labels import value_label
 
 if TYPE_CHECKING:
-    from ..pipeline import RunResult
+    from ..result import RunResult
 
 __all__ = ["CHART_NAMES", "chart_language", "cjk_font", "draw_charts"]
 
@@ -45,9 +48,6 @@ _CJK_FAMILIES = (
     "Droid Sans Fallback",
     "AR PL UMing CN",
 )
-_DIMENSIONS = ("financial", "customer", "internal_process", "learning_growth", "additional")
-_UNIT_LEVELS = ("team", "sub_branch", "branch")
-_MAX_UNITS = 20
 _SIZE_INCHES = (6.4, 4.0)
 
 _TITLES: dict[str, dict[Language, str]] = {
@@ -75,25 +75,6 @@ def chart_language(language: Language) -> Language:
     return "zh" if language == "zh" and cjk_font() is not None else "en"
 
 
-def _unit_column(managers: pd.DataFrame) -> str | None:
-    """The finest unit level with at most 20 units (else the coarsest one present)."""
-    present = [level for level in _UNIT_LEVELS if level in managers.columns]
-    for level in present:
-        if managers[level].nunique(dropna=True) <= _MAX_UNITS:
-            return level
-    return present[-1] if present else None
-
-
-def _units(managers: pd.DataFrame, column: str, other: str) -> pd.Series:
-    """Unit of each manager; beyond the 19 largest units the rest are grouped as `other`."""
-    units = managers[column].astype(object).fillna("").astype(str)
-    counts = units.value_counts()
-    if len(counts) <= _MAX_UNITS:
-        return units
-    keep = set(counts.sort_values(ascending=False, kind="stable").index[: _MAX_UNITS - 1])
-    return units.where(units.isin(keep), other)
-
-
 def _figure() -> tuple[Figure, object]:
     figure = Figure(figsize=_SIZE_INCHES, layout="constrained")
     FigureCanvasAgg(figure)
@@ -107,111 +88,94 @@ def _save(figure: Figure, path: Path, dpi: int) -> Path:
     return path
 
 
+def _unit_name(unit: str, language: Language) -> str:
+    return _TITLES["other"][language] if unit == OTHER_UNITS else unit
+
+
 def _score_distribution(result: RunResult, language: Language, path: Path, dpi: int) -> Path | None:
-    if "composite" not in result.managers.columns:
-        return None
-    scores = pd.to_numeric(result.managers["composite"], errors="coerce").dropna().to_numpy()
-    if scores.size == 0:
+    histogram = result.summary.score_histogram
+    mean = result.summary.statistic("mean")
+    if histogram.empty or mean is None:
         return None
     figure, axes = _figure()
-    bins = np.histogram_bin_edges(scores, bins=min(30, max(5, int(np.sqrt(scores.size)))))
-    axes.hist(scores, bins=bins, color="#4472C4", edgecolor="white")
-    mean = float(scores.mean())
+    left = histogram["bin_left"].to_numpy(dtype=float)
+    right = histogram["bin_right"].to_numpy(dtype=float)
+    axes.bar(left, histogram["count"].to_numpy(), width=right - left, align="edge",
+             color="#4472C4", edgecolor="white")
     label = f"{_TITLES['mean'][language]} {mean:.2f}"
     axes.axvline(mean, color="#C00000", linestyle="--", label=label)
     axes.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     axes.set_title(_TITLES["score_distribution"][language])
-    axes.set_xlabel(column_header("composite", language))
+    axes.set_xlabel(result.columns.label("composite", language))
     axes.set_ylabel(_TITLES["managers"][language])
     axes.legend()
     return _save(figure, path, dpi)
 
 
 def _grade_distribution(result: RunResult, language: Language, path: Path, dpi: int) -> Path | None:
-    managers = result.managers
-    column = _unit_column(managers)
-    if column is None or "grade" not in managers.columns or managers.empty:
+    summary = result.summary
+    table = summary.unit_grades
+    if summary.chart_level is None or table.empty:
         return None
-    units = _units(managers, column, _TITLES["other"][language])
-    grades = managers["grade"].astype(object).fillna("").astype(str)
-    table = pd.crosstab(units, grades).sort_index().sort_index(axis=1)
+    units = list(dict.fromkeys(table["shown"]))
     figure, axes = _figure()
-    bottom = np.zeros(len(table))
-    positions = np.arange(len(table))
-    for grade in table.columns:
-        counts = table[grade].to_numpy()
+    bottom = np.zeros(len(units))
+    positions = np.arange(len(units))
+    for grade in dict.fromkeys(table["grade"]):
+        counts = table.loc[table["grade"] == grade, "count"].to_numpy()
         name = value_label(grade, language, result.labels)
         label = grade if name == grade else f"{grade} {name}"
         axes.bar(positions, counts, bottom=bottom, label=label)
         bottom = bottom + counts
-    axes.set_xticks(positions, [str(u) for u in table.index], rotation=45, ha="right")
+    axes.set_xticks(positions, [_unit_name(u, language) for u in units], rotation=45, ha="right")
     axes.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     axes.set_title(_TITLES["grade_distribution"][language])
-    axes.set_xlabel(column_header(column, language))
+    axes.set_xlabel(result.columns.label(summary.chart_level, language))
     axes.set_ylabel(_TITLES["managers"][language])
-    axes.legend(title=column_header("grade", language), fontsize="small")
+    axes.legend(title=result.columns.label("grade", language), fontsize="small")
     return _save(figure, path, dpi)
 
 
 def _bonus_by_unit(result: RunResult, language: Language, path: Path, dpi: int) -> Path | None:
-    managers = result.managers
-    column = _unit_column(managers)
-    amount = next((c for c in ("bonus_final", "bonus_gross") if c in managers.columns), None)
-    if column is None or amount is None or managers.empty:
+    summary = result.summary
+    totals = summary.unit_bonus
+    if summary.chart_level is None or totals.empty:
         return None
-    units = _units(managers, column, _TITLES["other"][language])
-    totals = pd.to_numeric(managers[amount], errors="coerce").fillna(0.0).groupby(units).sum()
-    totals = totals.sort_index()
     figure, axes = _figure()
     positions = np.arange(len(totals))
-    axes.bar(positions, totals.to_numpy(), color="#70AD47")
-    axes.set_xticks(positions, [str(u) for u in totals.index], rotation=45, ha="right")
+    axes.bar(positions, cents_to_yuan(totals["bonus_final"].to_numpy()), color="#70AD47")
+    axes.set_xticks(positions, [_unit_name(u, language) for u in totals["shown"]], rotation=45,
+                    ha="right")
     axes.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
     axes.set_title(_TITLES["bonus_by_unit"][language])
-    axes.set_xlabel(column_header(column, language))
-    axes.set_ylabel(f"{column_header(amount, language)} ({_TITLES['yuan'][language]})")
+    axes.set_xlabel(result.columns.label(summary.chart_level, language))
+    axes.set_ylabel(f"{result.columns.label('bonus_final', language)} "
+                    f"({_TITLES['yuan'][language]})")
     return _save(figure, path, dpi)
-
-
-def _dimension_columns(result: RunResult) -> list[tuple[str, str]]:
-    """(dimension id, managers column) of every dimension score column found."""
-    scores = result.scores
-    dimensions: Sequence[str] = _DIMENSIONS
-    if "dimension" in scores.columns and not scores.empty:
-        dimensions = [str(d) for d in pd.unique(scores["dimension"].dropna())]
-    found = []
-    columns = set(result.managers.columns)
-    for dimension in dimensions:
-        for candidate in (dimension, f"score_{dimension}", f"{dimension}_score"):
-            if candidate in columns and pd.api.types.is_numeric_dtype(result.managers[candidate]):
-                found.append((dimension, candidate))
-                break
-    return found
 
 
 def _dimension_comparison(
     result: RunResult, language: Language, path: Path, dpi: int
 ) -> Path | None:
-    managers = result.managers
-    column = _unit_column(managers)
-    dimensions = _dimension_columns(result)
-    if column is None or not dimensions or managers.empty:
+    summary = result.summary
+    means = summary.unit_dimension_means
+    if summary.chart_level is None or means.empty:
         return None
-    units = _units(managers, column, _TITLES["other"][language])
-    means = managers[[c for _, c in dimensions]].groupby(units).mean().sort_index()
+    units = list(dict.fromkeys(means["shown"]))
+    dimensions = list(dict.fromkeys(means["dimension"]))
     figure, axes = _figure()
-    positions = np.arange(len(means))
+    positions = np.arange(len(units))
     width = 0.8 / len(dimensions)
-    for index, (dimension, score_column) in enumerate(dimensions):
+    for index, dimension in enumerate(dimensions):
         axes.bar(
             positions + (index - (len(dimensions) - 1) / 2) * width,
-            means[score_column].to_numpy(),
+            means.loc[means["dimension"] == dimension, "value"].to_numpy(),
             width=width,
             label=value_label(dimension, language, result.labels),
         )
-    axes.set_xticks(positions, [str(u) for u in means.index], rotation=45, ha="right")
+    axes.set_xticks(positions, [_unit_name(u, language) for u in units], rotation=45, ha="right")
     axes.set_title(_TITLES["dimension_comparison"][language])
-    axes.set_xlabel(column_header(column, language))
+    axes.set_xlabel(result.columns.label(summary.chart_level, language))
     axes.set_ylabel(_TITLES["mean_score"][language])
     axes.legend(fontsize="small")
     return _save(figure, path, dpi)

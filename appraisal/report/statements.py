@@ -1,9 +1,11 @@
 """Manager statements (绩效单): one workbook per manager with only that manager's figures.
 
 Each statement holds the manager's roster data, indicator results and scores, risk-adjusted
-profit by category with the gap to target, composite score and grade, every bonus component,
-the amount withheld into the shared pool and any allocation from it with its reason. Nothing
-about another manager (no unit totals, no ranks of others) is written.
+profit by category, the financial indicator against its target (the summary stage's gap, in the
+indicator's own unit), composite score, grade and rank ("3 of 12"), every bonus component, the
+amount withheld into the shared pool and any allocation from it with its reason. Nothing about
+another manager (no unit totals, no ranks of others) is written. Figures come from the run;
+nothing is computed here.
 """
 
 from __future__ import annotations
@@ -16,18 +18,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..columns import ColumnRegistry, Language
 from ..errors import AppraisalError
-from .excel import (
-    CellSpec,
-    SheetBook,
-    fixed_timestamp,
-    report_language,
-    table_rows,
-)
-from .labels import SHEET_NAMES, Language, column_header, column_kind, text, value_label
+from .excel import CellSpec, SheetBook, fixed_timestamp, report_language, table_rows
+from .labels import SHEET_NAMES, text, value_label
 
 if TYPE_CHECKING:
-    from ..pipeline import RunResult
+    from ..result import RunResult
 
 __all__ = ["ROSTER_COLUMNS", "statement_filename", "write_statements"]
 
@@ -42,8 +39,8 @@ ROSTER_COLUMNS = (
     "leave_date",
 )
 _SAFE_NAME = re.compile(r"[^\w.-]", flags=re.UNICODE)
-_RORAC_TARGET_COLUMNS = ("rorac_target", "target")
 _NAMED_VALUES = ("grade", "category", "reason")
+_FINANCIAL_SOURCES = ("rorac_amount", "rorac_ratio")
 
 
 def statement_filename(manager_id: str) -> str:
@@ -64,10 +61,11 @@ def _positions(frame: pd.DataFrame) -> dict[Any, np.ndarray]:
 class _Table:
     """A manager-keyed frame rendered once as block rows; a statement picks its own rows."""
 
-    def __init__(self, frame: pd.DataFrame, language: Language, labels: Any) -> None:
+    def __init__(self, frame: pd.DataFrame, language: Language, labels: Any,
+                 columns: ColumnRegistry) -> None:
         self.positions = _positions(frame)
         if self.positions:
-            self.rows = table_rows(frame.drop(columns=["manager_id"]), language, labels)
+            self.rows = table_rows(frame.drop(columns=["manager_id"]), language, labels, columns)
         else:
             self.rows = []
 
@@ -83,13 +81,13 @@ class _KeyValues:
     """The managers frame's columns as (label, value) rows, headers and kinds resolved once."""
 
     def __init__(
-        self, managers: pd.DataFrame, keys: Sequence[str], language: Language, labels: Any
+        self, keys: Sequence[str], language: Language, labels: Any, columns: ColumnRegistry
     ) -> None:
         self.keys = list(keys)
-        self.headers = [column_header(k, language, labels) for k in self.keys]
-        self.kinds = [column_kind(k, managers[k].dtype, labels) for k in self.keys]
+        self.headers = [columns.label(k, language) for k in self.keys]
+        self.kinds = [columns.kind(k) for k in self.keys]
         self.name_header = {
-            k: column_header(k, language) + text("name_suffix", language)
+            k: columns.label(k, language) + text("name_suffix", language)
             for k in self.keys
             if k in _NAMED_VALUES
         }
@@ -108,21 +106,51 @@ class _KeyValues:
         return out
 
 
-def _rorac_frame(rorac: pd.DataFrame) -> pd.DataFrame:
-    """RORAC rows with a gap column when the rows carry a target."""
-    target = next((c for c in _RORAC_TARGET_COLUMNS if c in rorac.columns), None)
-    if target is not None and "rorac" in rorac.columns and "gap_to_target" not in rorac.columns:
-        return rorac.assign(gap_to_target=rorac["rorac"] - rorac[target])
-    return rorac
+class _Financial:
+    """Each manager's financial indicator rows of the summary's gaps (actual, target, gap in
+    the indicator's own unit, formatted by its kind)."""
+
+    def __init__(self, result: RunResult) -> None:
+        financial = {i.id for i in result.config.scorecard.all_indicators()
+                     if i.source in _FINANCIAL_SOURCES}
+        gaps = result.summary.gaps
+        self.gaps = gaps[gaps["indicator"].isin(financial)].reset_index(drop=True)
+        self.positions = _positions(self.gaps)
+
+    def rows(self, manager_id: Any, result: RunResult, language: Language) -> list[list[CellSpec]]:
+        label = result.columns.label
+        out: list[list[CellSpec]] = []
+        for i in self.positions.get(manager_id, ()):
+            row = self.gaps.iloc[int(i)]
+            if pd.isna(row["target"]):
+                continue
+            kind = str(row["measure"])
+            unit = "" if row["unit"] != "CNY" else f" ({text('yuan', language)})"
+            out.append([(f"{value_label(str(row['indicator']), language, result.labels)}{unit}",
+                         None)])
+            out.append([(label("actual", language), None), (row["actual"], kind)])
+            out.append([(label("target", language), None), (row["target"], kind)])
+            out.append([(label("gap", language), None), (row["gap"], kind)])
+        return out
 
 
-def _rorac_targets(scores: pd.DataFrame) -> dict[Any, float]:
-    """Each manager's target of the `rorac` indicator, where there is exactly one."""
-    if scores.empty or not {"manager_id", "indicator", "target"} <= set(scores.columns):
-        return {}
-    rows = scores.loc[scores["indicator"] == "rorac", ["manager_id", "target"]]
-    rows = rows[~rows["manager_id"].duplicated(keep=False) & rows["target"].notna()]
-    return dict(zip(rows["manager_id"], rows["target"].astype(float), strict=True))
+class _Ranks:
+    """Each manager's rank in the grading unit with the unit's ranked headcount."""
+
+    def __init__(self, result: RunResult) -> None:
+        ranks = result.summary.ranks
+        self.ranks = {
+            m: (r, n) for m, r, n in zip(ranks["manager_id"], ranks["rank_in_unit"],
+                                         ranks["rank_of"], strict=True)
+            if not pd.isna(r)
+        }
+
+    def rows(self, manager_id: Any, result: RunResult, language: Language) -> list[list[CellSpec]]:
+        found = self.ranks.get(manager_id)
+        if found is None:
+            return []
+        shown = text("rank_of", language).format(rank=int(found[0]), of=int(found[1]))
+        return [[(result.columns.label("rank_in_unit", language), None), (shown, "text")]]
 
 
 def _statement_rows(
@@ -130,7 +158,8 @@ def _statement_rows(
     record: Mapping[str, Any],
     tables: Mapping[str, _Table],
     fields: Mapping[str, _KeyValues],
-    rorac_target: float | None,
+    financial: _Financial,
+    ranks: _Ranks,
     language: Language,
 ) -> list[list[CellSpec]]:
     manager_id = record["manager_id"]
@@ -138,7 +167,7 @@ def _statement_rows(
         [(f"{text('statement', language)} {result.period.label}", "title")],
         [],
         [(text("basic_info", language), "subtitle")],
-        [(column_header("period", language), None), (result.period.label, "text")],
+        [(result.columns.label("period", language), None), (result.period.label, "text")],
         *fields["roster"].rows(record),
         [],
     ]
@@ -155,15 +184,16 @@ def _statement_rows(
         rows.extend(categories)
         if has_total:
             rows.append([])
-            rows.append([(text("total", language), None), (float(total), "money")])
-            if rorac_target is not None:
-                target_header = column_header("rorac_target", language)
-                rows.append([(target_header, None), (rorac_target, "money")])
-                gap = float(total) - rorac_target
-                rows.append([(column_header("gap_to_target", language), None), (gap, "money")])
+            rows.append([(text("total", language), None), (total, "money_cents")])
+        rows.append([])
+    against_target = financial.rows(manager_id, result, language)
+    if against_target:
+        rows.append([(text("financial_gap", language), "subtitle")])
+        rows.extend(against_target)
         rows.append([])
     rows.append([(text("result", language), "subtitle")])
     rows.extend(fields["result"].rows(record))
+    rows.extend(ranks.rows(manager_id, result, language))
     rows.append([])
     rows.append([(text("pool_allocation", language), "subtitle")])
     allocations = tables["allocations"].of(manager_id)
@@ -201,18 +231,20 @@ def write_statements(
         raise AppraisalError("statements: the managers frame has no manager_id column")
     names = _check_ids(managers["manager_id"])
     labels = result.labels
+    columns = result.columns
     tables = {
-        "scores": _Table(result.scores, language, labels),
-        "rorac": _Table(_rorac_frame(result.rorac), language, labels),
-        "allocations": _Table(result.pool_allocations, language, labels),
+        "scores": _Table(result.scores, language, labels, columns),
+        "rorac": _Table(result.rorac, language, labels, columns),
+        "allocations": _Table(result.pool_allocations, language, labels, columns),
     }
     roster = [c for c in ROSTER_COLUMNS if c in managers.columns]
     others = [c for c in managers.columns if c not in ROSTER_COLUMNS]
     fields = {
-        "roster": _KeyValues(managers, roster, language, labels),
-        "result": _KeyValues(managers, others, language, labels),
+        "roster": _KeyValues(roster, language, labels, columns),
+        "result": _KeyValues(others, language, labels, columns),
     }
-    targets = _rorac_targets(result.scores)
+    financial = _Financial(result)
+    ranks = _Ranks(result)
     stamp = fixed_timestamp(result.period)
     sheet_name = SHEET_NAMES["statement"][language]
     columns = [str(c) for c in managers.columns]
@@ -221,9 +253,7 @@ def write_statements(
         managers.itertuples(index=False, name=None), names, strict=True
     ):
         record = dict(zip(columns, values, strict=True))
-        rows = _statement_rows(
-            result, record, tables, fields, targets.get(record["manager_id"]), language
-        )
+        rows = _statement_rows(result, record, tables, fields, financial, ranks, language)
         book = SheetBook(language, labels, stamp)
         book.block_sheet(sheet_name, rows)
         path = folder / filename

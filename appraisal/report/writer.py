@@ -17,15 +17,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..columns import Column, ColumnRegistry
 from ..errors import OutputExistsError
+from ..money import cents_to_text
 from .manifest import build_manifest
 
 if TYPE_CHECKING:
-    from ..pipeline import RunResult
+    from ..result import RunResult
 
 __all__ = ["default_output_dir", "write_csv", "write_json", "write_run"]
 
 CSV_ENCODING = "utf-8-sig"  # Excel opens Chinese text correctly only with the BOM
+
+# columns.csv describes the registry itself: its own columns are text.
+_REGISTRY_COLUMNS = ColumnRegistry({
+    key: Column(key, "text", None, key, key) for key in ("key", "kind", "unit", "zh", "en")
+} | {"labelled": Column("labelled", "flag", None, "labelled", "labelled")})
 
 
 def default_output_dir(result: RunResult) -> Path:
@@ -37,32 +44,36 @@ def default_output_dir(result: RunResult) -> Path:
     return path if path.is_absolute() else base / path
 
 
-def _money_columns(frame: pd.DataFrame) -> list[str]:
-    from .labels import column_kind
-
-    return [c for c in frame.columns if column_kind(str(c)) == "money"]
-
-
 def _fixed(values: pd.Series, decimals: int) -> pd.Series:
     return values.map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}f}")
 
 
-def write_csv(frame: pd.DataFrame, path: Path, *, decimals: int | None = None) -> None:
-    """Deterministic CSV: money with two decimals; other floats with `decimals`, or in their
-    shortest round-trip form when None (full precision)."""
+def _money_text(values: pd.Series) -> pd.Series:
+    """Int cents as exact decimal yuan text ("1234.56"); missing amounts stay empty."""
+    missing = values.isna().to_numpy()
+    cents = values.astype("Int64").fillna(0).to_numpy(dtype="int64")
+    shown = pd.Series(cents_to_text(cents), index=values.index, dtype=object)
+    return shown.where(~missing, "")
+
+
+def write_csv(
+    frame: pd.DataFrame, path: Path, columns: ColumnRegistry, *, decimals: int | None = None
+) -> None:
+    """Deterministic CSV, formatted by the registry's kinds: money (int cents) as exact yuan
+    text with two decimals; other floats with `decimals`, or in their shortest round-trip form
+    when None (full precision); dates as YYYY-MM-DD. An unknown column is an InternalError."""
+    columns.require(frame, path.name)
     out = frame.copy()
-    money = set(_money_columns(out))
-    for column in out.columns:
-        values = out[column]
-        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
-            continue
-        if column in money:
-            out[column] = _fixed(values, 2)
-        elif decimals is not None and pd.api.types.is_float_dtype(values):
-            out[column] = _fixed(values, decimals)
-    for column in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[column]):
-            out[column] = out[column].dt.strftime("%Y-%m-%d").fillna("")
+    for key in out.columns:
+        kind = columns.kind(str(key))
+        values = out[key]
+        if kind == "money_cents":
+            out[key] = _money_text(values)
+        elif kind == "date" or pd.api.types.is_datetime64_any_dtype(values):
+            out[key] = pd.to_datetime(values).dt.strftime("%Y-%m-%d").fillna("")
+        elif (decimals is not None and pd.api.types.is_float_dtype(values)
+              and not pd.api.types.is_bool_dtype(values)):
+            out[key] = _fixed(values, decimals)
     out.to_csv(path, index=False, encoding=CSV_ENCODING, lineterminator="\n")
 
 
@@ -101,19 +112,28 @@ def _write_all(result: RunResult, folder: Path, statements: bool,
     wanted = set(result.config.output.files)
     decimals = result.config.output.csv_decimals
 
+    for name, frame in result.frames().items():  # nothing unknown reaches any output
+        result.columns.require(frame, name)
+
     def tables() -> None:
         frames = {
-            "managers": result.managers, "scores": result.scores, "rorac": result.rorac,
-            "rollups": result.rollups, "pool_ledger": result.pool_ledger,
-            "pool_allocations": result.pool_allocations,
+            **result.frames(),
+            "summary_ranks": result.summary.ranks,
+            "summary_gaps": result.summary.gaps,
         }
         for name, frame in frames.items():
             if f"{name}_csv" in wanted:
                 outputs[f"{name}.csv"] = folder / f"{name}.csv"
-                write_csv(frame, outputs[f"{name}.csv"], decimals=decimals)
+                write_csv(frame, outputs[f"{name}.csv"], result.columns, decimals=decimals)
         if "weights_json" in wanted:
             outputs["weights.json"] = folder / "weights.json"
-            write_json(result.weights, outputs["weights.json"])
+            write_json(result.weights.to_dict(), outputs["weights.json"])
+        if "summary_json" in wanted:
+            outputs["summary.json"] = folder / "summary.json"
+            write_json(result.summary.to_dict(), outputs["summary.json"])
+        if "columns_csv" in wanted:
+            outputs["columns.csv"] = folder / "columns.csv"
+            write_csv(result.columns.to_frame(), outputs["columns.csv"], _REGISTRY_COLUMNS)
 
     timed("write csv", len(result.managers), tables)
     charts: dict[str, Path] = {}

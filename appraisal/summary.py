@@ -1,0 +1,304 @@
+"""Summary stage: every figure a sheet, chart or statement shows that no other stage computes.
+
+Pure (frames and config in, a frozen `SummaryResult` out, no I/O). Money stays integer cents:
+unit totals are the bonus stage's roll-ups (not summed again), the shared-pool reconciliation is
+an exact integer identity, carry_in + withheld = allocated + redistributed + carry_out, whose
+difference in cents must be 0. The writers (report/) only present these figures; every one of
+them is also in summary.json or a summary_*.csv file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .columns import indicator_measure
+
+if TYPE_CHECKING:
+    from .config import AppraisalConfig
+
+__all__ = [
+    "CHART_UNIT_LEVELS", "MAX_CHART_UNITS", "OTHER_UNITS", "SummaryResult", "compute_summary",
+]
+
+CHART_UNIT_LEVELS = ("team", "sub_branch", "branch")
+MAX_CHART_UNITS = 20
+OTHER_UNITS = "other"  # beyond the 19 largest units, the rest are one bar
+_POOL_ITEMS = ("carry_in", "withheld", "allocated", "redistributed", "carry_out")
+_BONUS_SHEET_COLUMN = {"withheld": "withheld", "allocated": "pool_allocation",
+                       "redistributed": "pool_redistributed"}
+_MONEY_TOTALS = ("bonus_gross", "withheld", "pool_allocation", "pool_redistributed",
+                 "bonus_final")
+_STATISTICS = ("count", "mean", "std", "min", "p25", "median", "p75", "max")
+
+
+@dataclass(frozen=True)
+class SummaryResult:
+    """Figures of the Summary sheet, the charts and the statements (money in int cents).
+
+    totals: the run's money totals (cents), the roll-ups' `total` row.
+    pool: item, ledger_cents (pool ledger), bonus_sheet_cents (roll-up total of the matching
+        managers column); pool_difference_cents = carry_in + withheld − allocated −
+        redistributed − carry_out of the ledger (0 when the pool reconciles).
+    grades: grade, count, share (of all managers; "" = no grade). graded: their total.
+    score_statistics: statistic (count, mean, std, min, p25, median, p75, max), value of the
+        composite score. ranks: manager_id, rank_unit, rank_in_unit, rank_of (ranked managers
+        in the same grading unit). gaps: manager x indicator actual, target, gap = actual −
+        target in the indicator's own unit (measure = its kind, unit).
+    chart_level: the unit level charts group by; chart_units: unit, managers, shown (the unit,
+        or "other"); unit_bonus: shown, bonus_final (cents); unit_grades: shown, grade, count;
+        unit_dimension_means: shown, dimension, value; score_histogram: bin_left, bin_right,
+        count of composite scores.
+    """
+
+    totals: Mapping[str, int]
+    pool: pd.DataFrame
+    pool_difference_cents: int | None
+    grades: pd.DataFrame
+    graded: int
+    score_statistics: pd.DataFrame
+    ranks: pd.DataFrame
+    gaps: pd.DataFrame
+    chart_level: str | None
+    chart_units: pd.DataFrame
+    unit_bonus: pd.DataFrame
+    unit_grades: pd.DataFrame
+    unit_dimension_means: pd.DataFrame
+    score_histogram: pd.DataFrame
+
+    def statistic(self, name: str) -> float | None:
+        """One composite score statistic (None when the run has none)."""
+        rows = self.score_statistics.loc[self.score_statistics["statistic"] == name, "value"]
+        return None if rows.empty or pd.isna(rows.iloc[0]) else float(rows.iloc[0])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The content of summary.json (the per-manager tables are summary_*.csv)."""
+        return {
+            "totals_cents": dict(self.totals),
+            "pool": _records(self.pool),
+            "pool_difference_cents": self.pool_difference_cents,
+            "grades": _records(self.grades),
+            "graded": self.graded,
+            "score_statistics": _records(self.score_statistics),
+            "chart_level": self.chart_level,
+            "chart_units": _records(self.chart_units),
+            "unit_bonus": _records(self.unit_bonus),
+            "unit_grades": _records(self.unit_grades),
+            "unit_dimension_means": _records(self.unit_dimension_means),
+            "score_histogram": _records(self.score_histogram),
+        }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = frame.astype(object).where(frame.notna(), None)
+    return [
+        {k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+        for row in out.to_dict(orient="records")
+    ]
+
+
+def _totals(rollups: pd.DataFrame) -> dict[str, int]:
+    total = rollups.loc[rollups["level"] == "total"] if "level" in rollups.columns else rollups[0:0]
+    if total.empty:
+        return {}
+    row = total.iloc[0]
+    return {c: int(row[c]) for c in _MONEY_TOTALS if c in total.columns}
+
+
+def _pool(ledger: pd.DataFrame, totals: Mapping[str, int]) -> tuple[pd.DataFrame, int | None]:
+    rows = []
+    ledger_totals: dict[str, int | None] = {}
+    for item in _POOL_ITEMS:
+        ledger_total = (
+            int(ledger[item].to_numpy(dtype=np.int64).sum())
+            if item in ledger.columns and not ledger.empty else None
+        )
+        ledger_totals[item] = ledger_total
+        column = _BONUS_SHEET_COLUMN.get(item)
+        sheet_total = totals.get(column) if column is not None else None
+        if ledger_total is None and sheet_total is None:
+            continue
+        rows.append({"item": item, "ledger_cents": ledger_total, "bonus_sheet_cents": sheet_total})
+    frame = pd.DataFrame(rows, columns=["item", "ledger_cents", "bonus_sheet_cents"])
+    for column in ("ledger_cents", "bonus_sheet_cents"):
+        frame[column] = frame[column].astype("Int64")
+    known = [ledger_totals[k] for k in ("carry_in", "withheld", "allocated", "carry_out")]
+    if any(v is None for v in known):
+        return frame, None
+    carry_in, withheld, allocated, carry_out = (int(v) for v in known)  # type: ignore[arg-type]
+    redistributed = ledger_totals["redistributed"] or 0
+    return frame, carry_in + withheld - allocated - redistributed - carry_out
+
+
+def _grades(managers: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    if "grade" not in managers.columns or managers.empty:
+        return pd.DataFrame({"grade": [], "count": [], "share": []}).astype(
+            {"grade": "str", "count": "int64", "share": "float64"}), 0
+    counts = managers["grade"].astype(object).fillna("").astype(str).value_counts().sort_index()
+    total = int(counts.sum())
+    frame = pd.DataFrame({
+        "grade": counts.index.astype(str),
+        "count": counts.to_numpy(dtype=np.int64),
+        "share": counts.to_numpy(dtype=np.float64) / total,
+    })
+    return frame, total
+
+
+def _score_statistics(managers: pd.DataFrame) -> pd.DataFrame:
+    empty = pd.DataFrame({"statistic": pd.Series([], dtype="str"),
+                          "value": pd.Series([], dtype="float64")})
+    if "composite" not in managers.columns:
+        return empty
+    scores = pd.to_numeric(managers["composite"], errors="coerce").dropna()
+    if scores.empty:
+        return empty
+    values = [
+        float(len(scores)), scores.mean(), scores.std(ddof=1) if len(scores) > 1 else np.nan,
+        scores.min(), scores.quantile(0.25), scores.median(), scores.quantile(0.75), scores.max(),
+    ]
+    return pd.DataFrame({"statistic": list(_STATISTICS), "value": np.asarray(values, float)})
+
+
+def _ranks(managers: pd.DataFrame, config: AppraisalConfig) -> pd.DataFrame:
+    columns = ["manager_id", "rank_unit", "rank_in_unit", "rank_of"]
+    if "rank_in_unit" not in managers.columns or "manager_id" not in managers.columns:
+        return pd.DataFrame(columns=columns)
+    level = config.scorecard.grading.unit
+    ranked = managers["rank_in_unit"].notna()
+    if level == "all" or level not in managers.columns:
+        units = pd.Series("all", index=managers.index)
+    else:
+        units = managers[level].astype(object).fillna("").astype(str)
+    of = ranked.groupby(units, sort=False).transform("sum").astype("int64")
+    return pd.DataFrame({
+        "manager_id": managers["manager_id"].to_numpy(),
+        "rank_unit": units.to_numpy(),
+        "rank_in_unit": managers["rank_in_unit"].astype("Int64").array,
+        "rank_of": of.astype("Int64").where(ranked).array,
+    })
+
+
+def _gaps(scores: pd.DataFrame, config: AppraisalConfig) -> pd.DataFrame:
+    columns = ["manager_id", "dimension", "indicator", "actual", "target", "gap", "measure",
+               "unit"]
+    if scores.empty or not {"manager_id", "indicator", "actual", "target"} <= set(scores.columns):
+        return pd.DataFrame(columns=columns)
+    measures = {i.id: indicator_measure(i) for i in config.scorecard.all_indicators()}
+    indicator = scores["indicator"].astype(str)
+    actual = pd.to_numeric(scores["actual"], errors="coerce").astype("float64")
+    target = pd.to_numeric(scores["target"], errors="coerce").astype("float64")
+    frame = pd.DataFrame({
+        "manager_id": scores["manager_id"].to_numpy(),
+        "dimension": scores["dimension"].to_numpy() if "dimension" in scores.columns else "",
+        "indicator": indicator.to_numpy(),
+        "actual": actual.to_numpy(),
+        "target": target.to_numpy(),
+        "gap": (actual - target).to_numpy(),
+        "measure": indicator.map(lambda i: measures.get(i, ("number", None))[0]).to_numpy(),
+        "unit": indicator.map(lambda i: measures.get(i, ("number", None))[1]).to_numpy(),
+    })
+    return frame.reset_index(drop=True)
+
+
+def _chart_level(managers: pd.DataFrame) -> str | None:
+    """The finest unit level with at most 20 units (else the coarsest one present)."""
+    present = [level for level in CHART_UNIT_LEVELS if level in managers.columns]
+    for level in present:
+        if managers[level].nunique(dropna=True) <= MAX_CHART_UNITS:
+            return level
+    return present[-1] if present else None
+
+
+def _shown_units(managers: pd.DataFrame, level: str) -> tuple[pd.Series, pd.DataFrame]:
+    """Each manager's displayed unit (the 19 largest units by headcount, the rest `other`)."""
+    units = managers[level].astype(object).fillna("").astype(str)
+    counts = units.value_counts().sort_index()
+    if len(counts) > MAX_CHART_UNITS:
+        largest = counts.sort_values(ascending=False, kind="stable").index[: MAX_CHART_UNITS - 1]
+        shown_of = {u: (u if u in set(largest) else OTHER_UNITS) for u in counts.index}
+    else:
+        shown_of = {u: u for u in counts.index}
+    table = pd.DataFrame({"unit": counts.index.astype(str),
+                          "managers": counts.to_numpy(dtype=np.int64)})
+    table["shown"] = table["unit"].map(shown_of)
+    return units.map(shown_of), table
+
+
+def _charts(
+    managers: pd.DataFrame, rollups: pd.DataFrame, config: AppraisalConfig
+) -> tuple[str | None, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    empty = pd.DataFrame()
+    level = _chart_level(managers)
+    if level is None or managers.empty:
+        return None, empty, empty, empty, empty
+    shown, units = _shown_units(managers, level)
+    bonus = empty
+    if {"level", "unit", "bonus_final"} <= set(rollups.columns):
+        rows = rollups.loc[rollups["level"] == level, ["unit", "bonus_final"]]
+        mapping = dict(zip(units["unit"], units["shown"], strict=True))
+        rows = rows.assign(shown=rows["unit"].astype(str).map(mapping).fillna(OTHER_UNITS))
+        bonus = (rows.groupby("shown", sort=True)["bonus_final"].sum().astype("int64")
+                 .reset_index())
+    grades = empty
+    if "grade" in managers.columns:
+        grade = managers["grade"].astype(object).fillna("").astype(str)
+        grades = (pd.crosstab(shown, grade).sort_index().sort_index(axis=1)
+                  .stack().rename("count").reset_index())
+        grades.columns = ["shown", "grade", "count"]
+    dimensions = [d.id for d in config.scorecard.dimensions]
+    if config.scorecard.additional is not None:
+        dimensions.append(config.scorecard.additional.id)
+    present = [d for d in dimensions if f"{d}_score" in managers.columns]
+    means = empty
+    if present:
+        table = managers[[f"{d}_score" for d in present]].groupby(shown).mean().sort_index()
+        table.columns = present
+        means = table.stack().rename("value").reset_index()
+        means.columns = ["shown", "dimension", "value"]
+    return level, units, bonus, grades, means
+
+
+def _histogram(managers: pd.DataFrame) -> pd.DataFrame:
+    if "composite" not in managers.columns:
+        return pd.DataFrame(columns=["bin_left", "bin_right", "count"])
+    scores = pd.to_numeric(managers["composite"], errors="coerce").dropna().to_numpy()
+    if scores.size == 0:
+        return pd.DataFrame(columns=["bin_left", "bin_right", "count"])
+    bins = np.histogram_bin_edges(scores, bins=min(30, max(5, int(np.sqrt(scores.size)))))
+    counts, edges = np.histogram(scores, bins=bins)
+    return pd.DataFrame({"bin_left": edges[:-1], "bin_right": edges[1:],
+                         "count": counts.astype(np.int64)})
+
+
+def compute_summary(
+    managers: pd.DataFrame,
+    scores: pd.DataFrame,
+    rollups: pd.DataFrame,
+    pool_ledger: pd.DataFrame,
+    config: AppraisalConfig,
+) -> SummaryResult:
+    """The summary figures of a run from its assembled frames (money columns in int cents)."""
+    totals = _totals(rollups)
+    pool, difference = _pool(pool_ledger, totals)
+    grades, graded = _grades(managers)
+    level, units, bonus, unit_grades, means = _charts(managers, rollups, config)
+    return SummaryResult(
+        totals=totals,
+        pool=pool,
+        pool_difference_cents=difference,
+        grades=grades,
+        graded=graded,
+        score_statistics=_score_statistics(managers),
+        ranks=_ranks(managers, config),
+        gaps=_gaps(scores, config),
+        chart_level=level,
+        chart_units=units,
+        unit_bonus=bonus,
+        unit_grades=unit_grades,
+        unit_dimension_means=means,
+        score_histogram=_histogram(managers),
+    )
