@@ -13,11 +13,12 @@ import pandas as pd
 
 from .bonus import BonusResult, compute_bonus
 from .config import AppraisalConfig, LoadedConfig, Period, load_config
-from .errors import ConfigError, InputError, InputIssue
-from .io.readers import LoadedTable, check_references, file_sha256, read_table
+from .errors import ConfigError
+from .io.readers import LoadedTable, file_sha256
 from .money import yuan_to_cents
 from .rorac import RoracResult, compute_rorac
 from .scorecard import ScorecardResult, compute_scorecard
+from .validate import Validation, validate_inputs
 from .weights import WeightsResult, derive_weights
 
 __all__ = ["InputRecord", "RunResult", "StageTiming", "load_inputs", "run"]
@@ -120,29 +121,11 @@ ProgressCallback = Callable[[str, int, float], None]
 
 
 def load_inputs(loaded: LoadedConfig) -> dict[str, LoadedTable]:
-    """Read and check every configured table; all problems of all files in one InputError."""
-    tables: dict[str, LoadedTable] = {}
-    issues: list[InputIssue] = []
-    for name, source in loaded.config.inputs.sources().items():
-        try:
-            table, found = read_table(
-                name,
-                loaded.resolve(source),
-                shown=source.path,
-                file_format=source.format,
-                encoding=source.encoding,
-                sheet=source.sheet,
-                delimiter=source.delimiter,
-                columns=source.columns,
-            )
-        except InputError as exc:
-            issues.extend(exc.issues)
-            continue
-        tables[name] = table
-        issues.extend(found)
-    issues.extend(check_references(tables))
-    InputError.collect(issues)
-    return tables
+    """Read every configured table and run every check (`validate.validate_inputs`) before
+    any stage: all problems of all files in one InputError."""
+    validation = validate_inputs(loaded)
+    validation.raise_if_any()
+    return validation.tables
 
 
 class _Clock:
@@ -169,13 +152,22 @@ def _frame(tables: dict[str, LoadedTable], name: str) -> pd.DataFrame | None:
 
 
 def run(
-    config: str | Path | LoadedConfig, *, progress: ProgressCallback | None = None
+    config: str | Path | LoadedConfig, *, progress: ProgressCallback | None = None,
+    validation: Validation | None = None,
 ) -> RunResult:
-    """Run the whole appraisal for a config file; nothing is written (see report.write_run)."""
+    """Run the whole appraisal for a config file; nothing is written (see report.write_run).
+
+    Every input check runs first (one `InputError` with all issues); `validation`: the result
+    of `validate.validate_inputs` for the same config, to skip reading the files again.
+    """
     clock = _Clock(progress)
     clock.start()
     loaded = config if isinstance(config, LoadedConfig) else load_config(config)
-    tables = load_inputs(loaded)
+    if validation is None:
+        tables = load_inputs(loaded)
+    else:
+        validation.raise_if_any()
+        tables = validation.tables
     clock.stop("read", sum(t.rows for t in tables.values()))
     try:
         return _run_stages(loaded, tables, clock)
