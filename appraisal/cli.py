@@ -1,7 +1,8 @@
 """Command line: `appraise run | validate | weights | sample`. Thin: parse, call, print.
 
-Every `AppraisalError` becomes a clear message and exit code 2 here, in one place; anything
-else is an internal error (exit 1) whose traceback shows only with APPRAISE_DEBUG=1.
+Every `AppraisalError` becomes a clear message and exit code 2 here, in one place; an
+`InternalError` (a broken invariant) or anything else is an internal error (exit 1) whose
+traceback shows only with APPRAISE_DEBUG=1.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import click
 from . import __version__
 from .commands.sample import sample_command
 from .commands.weights import weights_command
-from .errors import AppraisalError
+from .errors import AppraisalError, InternalError
 
 __all__ = ["main"]
 
@@ -34,16 +35,23 @@ class _AppraiseGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted; nothing was written", err=True)
             ctx.exit(130)
+        except InternalError as exc:
+            _internal_error(ctx, exc)
         except Exception as exc:
-            if os.environ.get("APPRAISE_DEBUG"):
-                traceback.print_exc()
-            click.echo(
-                f"internal error: {type(exc).__name__}: {exc}\n"
-                "This is a bug in appraise, not in your data; nothing was written. "
-                "Re-run with APPRAISE_DEBUG=1 for details and report it.",
-                err=True,
-            )
-            ctx.exit(1)
+            _internal_error(ctx, exc)
+
+
+def _internal_error(ctx: click.Context, exc: Exception) -> None:
+    """Exit 1: a bug in appraise, not in the user's data."""
+    if os.environ.get("APPRAISE_DEBUG"):
+        traceback.print_exc()
+    click.echo(
+        f"internal error: {type(exc).__name__}: {exc}\n"
+        "This is a bug in appraise, not in your data; nothing was written. "
+        "Re-run with APPRAISE_DEBUG=1 for details and report it.",
+        err=True,
+    )
+    ctx.exit(1)
 
 
 @click.group(cls=_AppraiseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,11 +100,22 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
 
 @main.command()
 @click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
-def validate(config: Path) -> None:
-    """Check CONFIG and every input it names; write nothing."""
+@click.option("--issues", "issues_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None,
+              help="Write every input issue to this CSV (UTF-8 with BOM, for Excel; header only "
+                   "when there is none). Exit code 2 when there are issues.")
+def validate(config: Path, issues_path: Path | None) -> None:
+    """Check CONFIG and every input it names in one pass; write nothing else."""
+    from .config import load_config
     from .pipeline import run as run_pipeline
+    from .validate import validate_inputs
 
-    result = run_pipeline(config)
+    loaded = load_config(config)
+    validation = validate_inputs(loaded)
+    if issues_path is not None:
+        validation.issues.to_csv(issues_path)
+        click.echo(f"{len(validation.issues):,} issue(s) written to {issues_path}", err=True)
+    result = run_pipeline(loaded, validation=validation)
     click.echo(f"{config}: configuration valid")
     for record in result.inputs:
         click.echo(f"  {record.table:<17} {record.rows:>10,} rows  {record.path}")

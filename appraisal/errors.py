@@ -1,16 +1,28 @@
 """User-facing errors: each names where the problem is (file, row, column or config key).
 
-The CLI maps every `AppraisalError` to exit code 2 in one place; anything else is an internal
-error (exit 1).
+The CLI maps every `AppraisalError` to exit code 2 in one place; `InternalError` (a broken
+invariant, a bug) and anything else to exit code 1.
+
+Input problems are gathered in an `IssueTable`: one tidy row per issue (code, file, row, column,
+rule, value, expected), stored column by column so that millions of bad cells cost a few bytes
+each; `InputIssue` objects are built only for the issues a message shows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
+from typing import Any, overload
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pandas.api.types import union_categoricals
 
 __all__ = [
+    "ISSUE_COLUMNS",
     "MAX_REPORTED_ISSUES",
     "AppraisalError",
     "ConfigError",
@@ -18,10 +30,17 @@ __all__ = [
     "InputIssue",
     "InternalError",
     "IssueCode",
+    "IssueTable",
     "OutputExistsError",
 ]
 
 MAX_REPORTED_ISSUES = 50
+"""How many issues an error message lists; the count and `--issues FILE.csv` are always exact."""
+MAX_RULE_COUNTS = 20
+"""How many (file, column, rule) counts a message lists when some issues are not shown."""
+ISSUE_COLUMNS = ("code", "file", "row", "column", "rule", "value", "expected")
+"""The columns of the issues table (`appraise validate --issues FILE.csv`), in this order."""
+_CATEGORICAL = ("code", "file", "column", "rule", "expected")
 
 
 class AppraisalError(Exception):
@@ -66,7 +85,7 @@ class InputIssue:
 
     `row` counts as a spreadsheet user does: the header is row 1, the first data row is 2.
     `row` is None for problems of the whole file or a whole column. `code` is the reason from
-    the closed set `IssueCode`; `rule` says it in words.
+    the closed set `IssueCode` (always pass it); `rule` says it in words.
     """
 
     file: str
@@ -102,28 +121,224 @@ class InputIssue:
         }
 
 
-class InputError(AppraisalError):
-    """One or more problems in input tables, all reported at once."""
+def _constant(value: str | None, n: int) -> pd.Categorical:
+    if value is None:
+        return pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8),
+                                         categories=pd.Index([], dtype="str"))
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8),
+                                     categories=pd.Index([str(value)], dtype="str"))
 
-    def __init__(self, issues: Sequence[InputIssue], total: int | None = None) -> None:
-        self.issues = list(issues)
+
+def _categorical(values: Iterable[str | None]) -> pd.Categorical:
+    return pd.Categorical(pd.array([None if v is None else str(v) for v in values], dtype="str"))
+
+
+def _empty_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        **{name: _constant(None, 0) for name in _CATEGORICAL},
+        "row": pd.array([], dtype="Int64"),
+        "value": pd.Series([], dtype=object),
+    })[list(ISSUE_COLUMNS)]
+
+
+class IssueTable(Sequence[InputIssue]):
+    """Every input issue as one tidy table, one row per issue, kept in columns.
+
+    Behaves as a read-only sequence of `InputIssue` (built on access); `frame` is the table
+    itself (columns `ISSUE_COLUMNS`). Cheap at any size: the repeated texts (code, file,
+    column, rule, expected) are categorical, rows an integer column, values the cells as read.
+    """
+
+    __slots__ = ("_frame",)
+
+    def __init__(self, frame: pd.DataFrame | None = None) -> None:
+        self._frame = _empty_frame() if frame is None else frame.reset_index(drop=True)
+
+    # ---- construction ------------------------------------------------------------------------
+
+    @classmethod
+    def of(cls, issues: Iterable[InputIssue]) -> IssueTable:
+        """A table of `issues` (an IssueTable is returned as it is)."""
+        if isinstance(issues, IssueTable):
+            return issues
+        found = list(issues)
+        if not found:
+            return cls()
+        values = np.empty(len(found), dtype=object)
+        values[:] = [issue.value for issue in found]
+        return cls(pd.DataFrame({
+            "code": _categorical(str(IssueCode(i.code)) for i in found),
+            "file": _categorical(i.file for i in found),
+            "row": pd.array([i.row for i in found], dtype="Int64"),
+            "column": _categorical(i.column for i in found),
+            "rule": _categorical(i.rule for i in found),
+            "value": values,
+            "expected": _categorical(i.expected for i in found),
+        }))
+
+    @classmethod
+    def at(
+        cls,
+        mask: npt.NDArray[np.bool_] | None,
+        *,
+        code: IssueCode,
+        file: str,
+        rows: Any,
+        column: str | None,
+        rule: str,
+        expected: str | pd.Series = "",
+        values: Any = None,
+    ) -> IssueTable:
+        """One issue per True in `mask` (every position when None), all with the same rule.
+
+        `rows`: spreadsheet row numbers per position (array or Series); `values`: the cells per
+        position (Series or array) or None; `expected`: one text, or a text per position.
+        Vectorised: nothing per issue is built in Python.
+        """
+        n_all = len(rows)
+        positions = np.arange(n_all) if mask is None else np.flatnonzero(mask)
+        n = positions.size
+        if n == 0:
+            return cls()
+        row_values = rows.to_numpy() if isinstance(rows, pd.Series) else np.asarray(rows)
+        if isinstance(expected, str):
+            expectations: Any = _constant(expected, n)
+        else:
+            texts = expected if isinstance(expected, pd.Series) else pd.Series(expected)
+            expectations = pd.Categorical(
+                texts.iloc[positions].astype("str").reset_index(drop=True))
+        if values is None:
+            cells: Any = pd.Series([None] * n, dtype=object)
+        else:
+            series = values if isinstance(values, pd.Series) else pd.Series(values)
+            taken = series.iloc[positions].reset_index(drop=True)
+            if isinstance(taken.dtype, pd.StringDtype) or taken.dtype == object:
+                cells = taken
+            else:
+                cells = taken.astype(object).where(taken.notna(), None)
+        return cls(pd.DataFrame({
+            "code": _constant(str(IssueCode(code)), n),
+            "file": _constant(file, n),
+            "row": pd.array(row_values[positions].astype(np.int64), dtype="Int64"),
+            "column": _constant(column, n),
+            "rule": _constant(rule, n),
+            "value": cells,
+            "expected": expectations,
+        }))
+
+    @classmethod
+    def concat(cls, parts: Iterable[Iterable[InputIssue]]) -> IssueTable:
+        """All issues of `parts` (tables or lists of InputIssue), in order."""
+        frames = [frame for part in parts if len(frame := cls.of(part).frame)]
+        if not frames:
+            return cls()
+        if len(frames) == 1:
+            return cls(frames[0])
+        columns: dict[str, Any] = {}
+        for name in ISSUE_COLUMNS:
+            if name in _CATEGORICAL:
+                columns[name] = union_categoricals([frame[name] for frame in frames])
+            else:
+                columns[name] = pd.concat([frame[name] for frame in frames], ignore_index=True)
+        return cls(pd.DataFrame(columns))
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The issues as a tidy DataFrame (columns `ISSUE_COLUMNS`)."""
+        return self._frame
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+    @overload
+    def __getitem__(self, index: int) -> InputIssue: ...
+    @overload
+    def __getitem__(self, index: slice) -> IssueTable: ...
+    def __getitem__(self, index: int | slice) -> InputIssue | IssueTable:
+        if isinstance(index, slice):
+            return IssueTable(self._frame.iloc[index])
+        row = self._frame.iloc[index]
+        value = row["value"]
+        return InputIssue(
+            file=str(row["file"]),
+            row=None if pd.isna(row["row"]) else int(row["row"]),
+            column=None if pd.isna(row["column"]) else str(row["column"]),
+            rule=str(row["rule"]),
+            value=None if value is None or value is pd.NA or (
+                isinstance(value, float) and np.isnan(value)) else value,
+            expected="" if pd.isna(row["expected"]) else str(row["expected"]),
+            code=IssueCode(row["code"]),
+        )
+
+    def __iter__(self) -> Iterator[InputIssue]:
+        for index in range(len(self)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"IssueTable({len(self)} issues)"
+
+    def sorted_by_row(self) -> IssueTable:
+        """The same issues ordered by row (whole-file issues first), stable otherwise."""
+        rows = self._frame["row"].fillna(0).to_numpy(dtype=np.int64)
+        order = np.argsort(rows, kind="stable")
+        return IssueTable(self._frame.take(order))
+
+    def counts(self) -> pd.DataFrame:
+        """Issues per file, column and rule (columns file, column, rule, issues), largest first."""
+        grouped = self._frame.groupby(["file", "column", "rule"], observed=True, dropna=False,
+                                      sort=False).size()
+        counts = grouped.rename("issues").reset_index()
+        return counts.sort_values("issues", ascending=False, kind="stable").reset_index(drop=True)
+
+    def to_csv(self, path: str | Path) -> None:
+        """Every issue as a CSV table HR can filter in Excel (UTF-8 with BOM, header always)."""
+        frame = self._frame.copy()
+        frame["value"] = frame["value"].map(lambda v: None if v is None else str(v),
+                                            na_action="ignore")
+        frame.to_csv(path, index=False, encoding="utf-8-sig", columns=list(ISSUE_COLUMNS))
+
+
+class InputError(AppraisalError):
+    """One or more problems in input tables, all reported at once (the count is exact)."""
+
+    def __init__(self, issues: Iterable[InputIssue], total: int | None = None) -> None:
+        self.issues = IssueTable.of(issues)
         self.total = total if total is not None else len(self.issues)
         super().__init__(self._format())
 
     def _format(self) -> str:
         shown = self.issues[:MAX_REPORTED_ISSUES]
-        head = f"{self.total} problem{'s' if self.total != 1 else ''} in the input data:"
+        head = f"{self.total:,} problem{'s' if self.total != 1 else ''} in the input data:"
         lines = [head, *(f"  - {issue.describe()}" for issue in shown)]
         hidden = self.total - len(shown)
         if hidden > 0:
-            lines.append(f"  ... and {hidden} more (fix these first, then validate again)")
+            lines.append(f"  ... and {hidden:,} more (fix these first, then validate again; "
+                         "`appraise validate CONFIG --issues FILE.csv` lists them all)")
+            counts = self.issues.counts()
+            lines.append("  problems per file, column and rule:")
+            for record in counts.head(MAX_RULE_COUNTS).itertuples(index=False):
+                where = str(record.file)
+                if not pd.isna(record.column):
+                    where += f", column '{record.column}'"
+                lines.append(f"    {where}: {record.rule}: {record.issues:,}")
+            if len(counts) > MAX_RULE_COUNTS:
+                lines.append(f"    ... {len(counts) - MAX_RULE_COUNTS:,} more rules")
         return "\n".join(lines)
 
     @classmethod
     def collect(cls, issues: Iterable[InputIssue]) -> None:
         """Raise with all `issues` if there are any."""
-        found = list(issues)
-        if found:
+        found = IssueTable.of(issues)
+        if len(found):
             raise cls(found)
 
 

@@ -13,14 +13,15 @@ import pandas as pd
 from .bonus import BonusResult, compute_bonus
 from .columns import ColumnRegistry, column_registry
 from .config import AppraisalConfig, LoadedConfig, load_config
-from .errors import ConfigError, InputError, InputIssue
-from .io.readers import LoadedTable, check_references, file_sha256, read_table
+from .errors import ConfigError, InternalError
+from .io.readers import LoadedTable, file_sha256
 from .money import to_cents
 from .result import InputRecord, RunResult, StageResults, StageTiming
-from .rorac import RoracResult, compute_rorac
-from .scorecard import ScorecardResult, check_scorecard, compute_scorecard
+from .rorac import RoracResult, capital_ratio, compute_rorac, has_capital
+from .scorecard import ScorecardResult, compute_scorecard
 from .summary import compute_summary
-from .weights import WeightsResult, check_weights, derive_weights
+from .validate import Validation, validate_inputs
+from .weights import WeightsResult, derive_weights
 
 __all__ = ["InputRecord", "RunResult", "StageTiming", "load_inputs", "run"]
 
@@ -29,29 +30,11 @@ ProgressCallback = Callable[[str, int, float], None]
 
 
 def load_inputs(loaded: LoadedConfig) -> dict[str, LoadedTable]:
-    """Read and check every configured table; all problems of all files in one InputError."""
-    tables: dict[str, LoadedTable] = {}
-    issues: list[InputIssue] = []
-    for name, source in loaded.config.inputs.sources().items():
-        try:
-            table, found = read_table(
-                name,
-                loaded.resolve(source),
-                shown=source.path,
-                file_format=source.format,
-                encoding=source.encoding,
-                sheet=source.sheet,
-                delimiter=source.delimiter,
-                columns=source.columns,
-            )
-        except InputError as exc:
-            issues.extend(exc.issues)
-            continue
-        tables[name] = table
-        issues.extend(found)
-    issues.extend(check_references(tables))
-    InputError.collect(issues)
-    return tables
+    """Read every configured table and run every check (`validate.validate_inputs`) before
+    any stage: all problems of all files in one InputError."""
+    validation = validate_inputs(loaded)
+    validation.raise_if_any()
+    return validation.tables
 
 
 class _Clock:
@@ -78,13 +61,22 @@ def _frame(tables: dict[str, LoadedTable], name: str) -> pd.DataFrame | None:
 
 
 def run(
-    config: str | Path | LoadedConfig, *, progress: ProgressCallback | None = None
+    config: str | Path | LoadedConfig, *, progress: ProgressCallback | None = None,
+    validation: Validation | None = None,
 ) -> RunResult:
-    """Run the whole appraisal for a config file; nothing is written (see report.write_run)."""
+    """Run the whole appraisal for a config file; nothing is written (see report.write_run).
+
+    Every input check runs first (one `InputError` with all issues); `validation`: the result
+    of `validate.validate_inputs` for the same config, to skip reading the files again.
+    """
     clock = _Clock(progress)
     clock.start()
     loaded = config if isinstance(config, LoadedConfig) else load_config(config)
-    tables = load_inputs(loaded)
+    if validation is None:
+        tables = load_inputs(loaded)
+    else:
+        validation.raise_if_any()
+        tables = validation.tables
     clock.stop("read", sum(t.rows for t in tables.values()))
     try:
         return _run_stages(loaded, tables, clock)
@@ -98,8 +90,6 @@ def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Cl
     cfg = loaded.config
     period = cfg.appraisal_period
     managers = tables["managers"].frame
-    frames = {name: table.frame for name, table in tables.items()}
-    InputError.collect([*check_weights(frames, cfg), *check_scorecard(frames, cfg)])
 
     clock.start()
     rorac_result = compute_rorac(
@@ -108,6 +98,7 @@ def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Cl
         manager_costs=_frame(tables, "manager_costs"),
     )
     clock.stop("rorac", tables["business"].rows if "business" in tables else 0)
+    rorac_by_manager = rorac_result.by_manager
 
     clock.start()
     matrices = cfg.scorecard.ahp_matrices()
@@ -121,16 +112,14 @@ def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Cl
         indicators=_frame(tables, "indicators"),
         ratings_360=_frame(tables, "ratings_360"),
         satisfaction=_frame(tables, "satisfaction"),
-        rorac_by_manager=rorac_result.by_manager,
+        rorac_by_manager=rorac_by_manager,
         local_weights=weights_result.local_weights,
     )
     clock.stop("scorecard", len(scorecard_result.scores))
 
     clock.start()
-    rorac_cents = rorac_result.by_manager.assign(  # SHIM until rorac emits cents
-        rorac=to_cents(rorac_result.by_manager["rorac"].to_numpy(dtype="float64")))
     bonus_result = compute_bonus(
-        managers, scorecard_result.managers, rorac_cents, cfg.bonus, period,
+        managers, scorecard_result.managers, rorac_by_manager, cfg.bonus, period,
         pool_allocations=_frame(tables, "pool_allocations"),
     )
     clock.stop("bonus", len(bonus_result.managers))
@@ -167,23 +156,21 @@ def _assemble(
     columns = column_registry(cfg)
     roster = tables["managers"].frame
     managers = roster.drop(columns=[c for c in roster.columns if c.startswith("_")])
-    managers = _in_cents(managers, columns)
-    stage_frames = (rorac_result.by_manager, scorecard_result.managers, bonus_result.managers)
-    for frame in stage_frames:
-        managers = _merge_on_manager(managers, _in_cents(frame, columns))
+    managers = _roster_in_cents(managers, columns)
+    stage_frames = (("rorac", rorac_result.by_manager), ("scorecard", scorecard_result.managers),
+                    ("bonus", bonus_result.managers))
+    for stage, frame in stage_frames:
+        managers = _merge_on_manager(managers, _require_cents(frame, columns, stage))
     order = [c for c in (*_ORG_COLUMNS, "manager_id") if c in managers.columns]
     managers = managers.sort_values(order, kind="stable").reset_index(drop=True)
 
-    rorac = _in_cents(rorac_result.by_category.reset_index(drop=True), columns)
-    rollups = _rollups(_in_cents(rorac_result.rollups, columns),
-                       _in_cents(bonus_result.rollups, columns))
+    rorac = _require_cents(rorac_result.by_category.reset_index(drop=True), columns, "rorac")
+    rollups = _rollups(_require_cents(rorac_result.rollups, columns, "rorac"),
+                       _require_cents(bonus_result.rollups, columns, "bonus"))
     scores = scorecard_result.scores.reset_index(drop=True)
-    pool_ledger = _in_cents(bonus_result.ledger.reset_index(drop=True), columns)
-    pool_allocations = _in_cents(
-        bonus_result.allocations.reset_index(drop=True).drop(columns="amount_cents",
-                                                             errors="ignore"),
-        columns,
-    )
+    pool_ledger = _require_cents(bonus_result.ledger.reset_index(drop=True), columns, "bonus")
+    pool_allocations = _require_cents(bonus_result.allocations.reset_index(drop=True), columns,
+                                      "bonus")
     summary = compute_summary(managers, scores, rollups, pool_ledger, cfg)
     audit: dict[str, Any] = {
         "config_file": loaded.path.name,
@@ -216,34 +203,34 @@ def _assemble(
     )
 
 
-def _in_cents(frame: pd.DataFrame, columns: ColumnRegistry) -> pd.DataFrame:
-    """Money columns (kind money_cents) as int64 cents; float yuan are converted once.
+def _roster_in_cents(roster: pd.DataFrame, columns: ColumnRegistry) -> pd.DataFrame:
+    """The roster's money columns (pay_base, typed in yuan) as int64 cents, rounded once by
+    `money.to_cents`; blank stays blank (nullable Int64)."""
+    out = roster.copy()
+    for key in roster.columns:
+        column = columns.get(str(key))
+        if column is None or column.kind != "money_cents" or pd.api.types.is_integer_dtype(
+            roster[key]
+        ):
+            continue
+        numbers = pd.to_numeric(roster[key], errors="coerce").astype("float64")
+        missing = numbers.isna().to_numpy()
+        cents = pd.array(to_cents(np.where(missing, 0.0, numbers.to_numpy())), dtype="Int64")
+        cents[missing] = pd.NA
+        out[key] = pd.Series(cents, index=roster.index)
+    return out
 
-    SHIM until stages emit cents: the stages (and the roster reader) still hand over float yuan;
-    once they emit int64 cents this finds nothing to convert and can go.
-    """
-    converted = {}
+
+def _require_cents(frame: pd.DataFrame, columns: ColumnRegistry, stage: str) -> pd.DataFrame:
+    """Stage frames hand over money as integer cents; a float money column is a bug."""
     for key in frame.columns:
         column = columns.get(str(key))
-        if column is None or column.kind != "money_cents":
-            continue
-        values = frame[key]
-        if pd.api.types.is_integer_dtype(values):
-            continue
-        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
-        missing = numbers.isna().to_numpy()
-        cents = to_cents(np.where(missing, 0.0, numbers.to_numpy()))
-        if missing.any():
-            converted[key] = pd.array(cents, dtype="Int64")
-            converted[key][missing] = pd.NA
-        else:
-            converted[key] = pd.Series(cents, index=frame.index, dtype="int64")
-    if not converted:
-        return frame
-    out = frame.copy()
-    for key, values in converted.items():
-        out[key] = values if isinstance(values, pd.Series) else pd.Series(values, index=out.index)
-    return out
+        if column is not None and column.kind == "money_cents" and not (
+            pd.api.types.is_integer_dtype(frame[key]) or frame[key].isna().all()
+        ):
+            raise InternalError(f"{stage}: money column {key!r} is not integer cents "
+                                f"(dtype {frame[key].dtype})")
+    return frame
 
 
 def _rollups(rorac_rollups: pd.DataFrame, bonus_rollups: pd.DataFrame) -> pd.DataFrame:
@@ -269,11 +256,9 @@ def _rollups(rorac_rollups: pd.DataFrame, bonus_rollups: pd.DataFrame) -> pd.Dat
             joined[column] = joined[column].fillna(0.0)
             joined.loc[total, column] = float(values.sum())
     if {"rorac", "economic_capital", "rorac_ratio"} <= set(joined.columns):
-        capital = joined["economic_capital"].to_numpy(dtype=float)
-        profit = joined["rorac"].to_numpy(dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            joined["rorac_ratio"] = np.where(capital > 0, profit / capital, 0.0)
-        joined["has_capital"] = capital > 0
+        capital = joined["economic_capital"].to_numpy(dtype=np.int64)
+        joined["rorac_ratio"] = capital_ratio(joined["rorac"].to_numpy(dtype=np.int64), capital)
+        joined["has_capital"] = has_capital(capital)
     return joined.reset_index(drop=True)
 
 

@@ -10,12 +10,15 @@ Source: 篇3 of seeds/004 (see docs/rorac.md for every convention and a worked e
 
 Account rows are credited to managers (manager_id column or credit_splits shares), then every
 amount is summed with `np.bincount` over one integer key (manager, product, stock/increment):
-no per-row Python, no object columns. Full precision throughout; money is rounded elsewhere.
+no per-row Python, no object columns. Sums in full precision; every money column leaves the
+stage as int64 cents, rounded once per manager × category × vintage so the figures reconcile
+(docs/rorac.md, "Cents"). `check_rorac` holds every data check; `compute_rorac` assumes valid
+input and raises `InternalError` if it still meets an impossible value.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,16 +28,22 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .config import AppraisalConfig
 from .config.base import Period
 from .config.rorac import AllocatedCostConfig, RoracConfig
-from .errors import MAX_REPORTED_ISSUES, ConfigError, InputError, InputIssue
+from .errors import ConfigError, InputIssue, InternalError, IssueCode, IssueTable
+from .money import allocate_cents, to_cents
 
 __all__ = [
     "COMPONENTS",
+    "MONEY_STEMS",
     "ORG_LEVELS",
     "VINTAGES",
     "RoracResult",
+    "capital_ratio",
+    "check_rorac",
     "compute_rorac",
+    "has_capital",
 ]
 
 COMPONENTS = ("revenue", "direct_cost", "management_cost", "fixed_cost", "risk_cost", "tax")
@@ -43,9 +52,9 @@ VINTAGES = ("stock", "increment")
 ORG_LEVELS = ("team", "sub_branch", "branch")
 SUPPLIED_COLUMNS = ("ftp_cost", "risk_cost", "tax")
 """Optional per-account business columns for Cd, Cr, T; a blank cell uses the configured rate."""
+MONEY_STEMS = ("balance", *COMPONENTS, "rorac")
+"""Per-vintage columns `<stem>_stock`, `<stem>_increment` holding int64 cents."""
 SHARE_TOLERANCE = 1e-9
-MIN_CAPITAL = 0.005
-"""Economic capital below half a cent counts as none: the ratio is then 0, has_capital False."""
 DAYS_PER_YEAR_OF_AGE = 365.25
 _DAY_COUNT_BASIS = {"act/365": 365.0, "act/360": 360.0}
 _STOCK, _INCREMENT = 0, 1
@@ -54,6 +63,12 @@ _NAT = np.iinfo(np.int64).min
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+_CENTS = 100.0
+
+
+def _cents(yuan: FloatArray) -> IntArray:
+    """Yuan amounts (any shape) to int64 cents: `money.to_cents`, the one rounding rule."""
+    return np.asarray(to_cents(yuan), dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -82,56 +97,68 @@ class RoracResult:
 
 
 class _Issues:
-    """Issues of every check, gathered before anything is computed (shown: the first 50)."""
+    """Issues of the RORAC checks. `strict` (compute_rorac, after validation): any issue is an
+    impossible state, raised as InternalError; otherwise every issue is kept, counted exactly."""
 
-    def __init__(self) -> None:
-        self.found: list[InputIssue] = []
-        self.total = 0
+    def __init__(self, *, strict: bool) -> None:
+        self.strict = strict
+        self.parts: list[IssueTable | list[InputIssue]] = []
+
+    def _impossible(self, text: str) -> None:
+        raise InternalError(f"RORAC input was not validated: {text} (run check_rorac first)")
 
     def rows(
-        self, mask: npt.NDArray[np.bool_], file: str, rows: IntArray | _LazyRows, column: str,
-        rule: str, expected: str, values: Any = None,
+        self, mask: npt.NDArray[np.bool_], file: str, rows: pd.Series | IntArray, column: str,
+        rule: str, expected: str, values: Any = None, *, code: IssueCode,
     ) -> None:
-        """One issue per True in `mask` (the first 50 kept), counting them all."""
-        positions = np.flatnonzero(mask)
-        self.total += positions.size
-        for p in positions[: MAX_REPORTED_ISSUES]:
-            value = None if values is None else _plain(
-                values.iloc[p] if isinstance(values, pd.Series) else values[p])
-            self.found.append(InputIssue(file, int(rows[p]), column, rule, value, expected))
+        """One issue per True in `mask`."""
+        if not mask.any():
+            return
+        if self.strict:
+            self._impossible(f"{file}, column '{column}': {rule}")
+        self.parts.append(IssueTable.at(mask, code=code, file=file, rows=rows, column=column,
+                                        rule=rule, expected=expected, values=values))
 
-    def add(self, issue: InputIssue) -> None:
-        self.total += 1
-        self.found.append(issue)
+    def covered(self, mask: npt.NDArray[np.bool_], what: str) -> None:
+        """A rule checked elsewhere (the roster check of `appraisal.validate`)."""
+        if self.strict and mask.any():
+            self._impossible(what)
 
-    def raise_if_any(self) -> None:
-        if self.total:
-            raise InputError(self.found[: MAX_REPORTED_ISSUES], total=self.total)
+    def add(self, issues: list[InputIssue]) -> None:
+        if issues and self.strict:
+            self._impossible(issues[0].describe())
+        self.parts.append(issues)
 
+    @property
+    def any(self) -> bool:
+        return any(len(part) for part in self.parts)
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    def table(self) -> IssueTable:
+        return IssueTable.concat(self.parts)
 
 
 def _file(frame: pd.DataFrame, default: str) -> str:
     return str(frame.attrs.get("file", default))
 
 
-def _row_numbers(frame: pd.DataFrame) -> IntArray:
+def _row_numbers(frame: pd.DataFrame) -> pd.Series | IntArray:
+    """Spreadsheet row numbers (the reader's `_row`; header = row 1 otherwise)."""
     if "_row" in frame.columns:
-        return frame["_row"].to_numpy(dtype=np.int64)
+        return frame["_row"]
     return np.arange(2, len(frame) + 2, dtype=np.int64)
 
 
-def _require_columns(frame: pd.DataFrame, file: str, columns: tuple[str, ...]) -> None:
+def _require_columns(
+    frame: pd.DataFrame, file: str, columns: tuple[str, ...], issues: _Issues
+) -> bool:
+    """True when every column is there; else one issue per missing column."""
     missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError([
-            InputIssue(file, 1, c, "required column is missing", None, f"a column named '{c}'")
-            for c in missing
-        ])
+    issues.add([
+        InputIssue(file, 1, c, "required column is missing", None, f"a column named '{c}'",
+                   code=IssueCode.MISSING_COLUMN)
+        for c in missing
+    ])
+    return not missing
 
 
 def _codes(values: pd.Series, vocabulary: pd.Index) -> npt.NDArray[np.int32]:
@@ -166,37 +193,31 @@ def _date_ticks(values: pd.Series) -> tuple[IntArray, int]:
     return array.view(np.int64), per_day
 
 
-class _LazyRows:
-    """Spreadsheet row numbers of a table, looked up only for the rows reported."""
-
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self._rows = frame["_row"] if "_row" in frame.columns else None
-
-    def __getitem__(self, position: int) -> int:
-        if self._rows is None:
-            return int(position) + 2
-        return int(self._rows.iloc[int(position)])
-
-
 def _check_values(
-    issues: _Issues, frame: pd.DataFrame, file: str, rows: IntArray | _LazyRows, column: str,
+    issues: _Issues, frame: pd.DataFrame, file: str, rows: pd.Series | IntArray, column: str,
     vocabulary: pd.Index, key_path: str,
 ) -> npt.NDArray[np.int32]:
-    """Codes of a text column against the config's ids; unknown values listed once each."""
+    """Codes of a text column against the config's ids; each unknown value listed once with
+    its first row and its row count."""
     codes = _codes(frame[column], vocabulary)
     if codes.size == 0 or codes.min() >= 0:
         return codes
-    issues.rows(codes == _MISSING, file, rows, column, "empty cell", f"an id from {key_path}")
+    issues.rows(codes == _MISSING, file, rows, column, "empty cell", f"an id from {key_path}",
+                code=IssueCode.BLANK)
     unknown = np.flatnonzero(codes == _UNKNOWN)
     if unknown.size:
         found = frame[column].iloc[unknown].astype(str).to_numpy()
         distinct, first, counts = np.unique(found, return_index=True, return_counts=True)
-        for value, at, count in zip(distinct, first, counts, strict=True):
-            issues.add(InputIssue(
-                file, int(rows[unknown[at]]), column,
+        row_numbers = np.asarray(rows)
+        issues.add([
+            InputIssue(
+                file, int(row_numbers[unknown[at]]), column,
                 f"unknown {column} ({count} row{'s' if count != 1 else ''}, first shown)",
                 str(value), f"one of the ids in {key_path}: {', '.join(map(str, vocabulary))}",
-            ))
+                code=IssueCode.UNKNOWN_ID,
+            )
+            for value, at, count in zip(distinct, first, counts, strict=True)
+        ])
     return codes
 
 
@@ -221,7 +242,7 @@ class _Credits:
 
 def _credit(
     business: pd.DataFrame, credit_splits: pd.DataFrame | None, roster_ids: pd.Index,
-    issues: _Issues, bfile: str, brows: _LazyRows,
+    issues: _Issues, bfile: str, brows: pd.Series | IntArray,
 ) -> _Credits:
     """Who is credited with each account: split shares first, else the manager_id column."""
     n = len(business)
@@ -234,22 +255,23 @@ def _credit(
     split: tuple[IntArray, npt.NDArray[np.int32], FloatArray] | None = None
     if credit_splits is not None:
         split = _check_splits(business, credit_splits, roster_ids, issues, bfile, brows)
+    if split is not None:
         in_split[split[0][split[0] >= 0]] = True
     if split is None and (n == 0 or manager_codes.min() >= 0):
         return _Credits(None, manager_codes, None)
     plain = ~in_split
-    issues.rows(plain & (manager_codes == _UNKNOWN), bfile, brows, "manager_id",
-                "manager not in the roster", "a manager_id listed in the roster",
-                business["manager_id"] if has_manager_column else None)
+    issues.covered(plain & (manager_codes == _UNKNOWN), f"{bfile}: manager not in the roster")
     issues.rows(plain & (manager_codes == _MISSING), bfile, brows, "manager_id",
-                "account is credited to no one", "a manager_id, or the account in credit_splits")
+                "account is credited to no one", "a manager_id, or the account in credit_splits",
+                code=IssueCode.MISSING_VALUE)
+    plain_rows = np.flatnonzero(plain & (manager_codes >= 0))
     if split is None:
-        return _Credits(None, manager_codes, None)
-    plain_rows = np.flatnonzero(plain)
+        return _Credits(plain_rows, manager_codes[plain_rows], None)
+    usable = (split[0] >= 0) & (split[1] >= 0) & (split[2] > 0)
     return _Credits(
-        rows=np.concatenate([plain_rows, split[0]]),
-        managers=np.concatenate([manager_codes[plain_rows], split[1]]),
-        shares=np.concatenate([np.ones(plain_rows.size), split[2]]),
+        rows=np.concatenate([plain_rows, split[0][usable]]),
+        managers=np.concatenate([manager_codes[plain_rows], split[1][usable]]),
+        shares=np.concatenate([np.ones(plain_rows.size), split[2][usable]]),
     )
 
 
@@ -266,57 +288,67 @@ def _positions(values: pa.Array | pa.ChunkedArray, vocabulary: pa.Array) -> IntA
 
 def _check_splits(
     business: pd.DataFrame, splits: pd.DataFrame, roster_ids: pd.Index, issues: _Issues,
-    bfile: str, brows: _LazyRows,
-) -> tuple[IntArray, npt.NDArray[np.int32], FloatArray]:
-    """Business row, manager code and share of every split line, after all checks."""
+    bfile: str, brows: pd.Series | IntArray,
+) -> tuple[IntArray, npt.NDArray[np.int32], FloatArray] | None:
+    """Business row (-1: none), manager code and share (0 when refused) of every split line;
+    None when the table lacks a column."""
     sfile = _file(splits, "credit_splits")
-    _require_columns(splits, sfile, ("account_id", "manager_id", "share"))
+    if not _require_columns(splits, sfile, ("account_id", "manager_id", "share"), issues):
+        return None
     srows = _row_numbers(splits)
     share = _numbers(splits["share"])
     bad_share = ~np.isfinite(share) | (share <= 0) | (share > 1)
     issues.rows(bad_share, sfile, srows, "share", "share out of range", "a number in (0, 1]",
-                splits["share"])
+                splits["share"], code=IssueCode.OUT_OF_RANGE)
     managers = _codes(splits["manager_id"], roster_ids)
-    issues.rows(managers == _UNKNOWN, sfile, srows, "manager_id", "manager not in the roster",
-                "a manager_id listed in the roster", splits["manager_id"])
-    issues.rows(managers == _MISSING, sfile, srows, "manager_id", "empty cell", "a manager_id")
+    issues.covered(managers == _UNKNOWN, f"{sfile}: manager not in the roster")
+    issues.rows(managers == _MISSING, sfile, srows, "manager_id", "empty cell", "a manager_id",
+                code=IssueCode.BLANK)
     pair = splits.duplicated(["account_id", "manager_id"]).to_numpy(dtype=bool)
     issues.rows(pair, sfile, srows, "account_id + manager_id",
-                "the same credit is listed twice", "each account and manager once")
+                "the same credit is listed twice", "each account and manager once",
+                code=IssueCode.DUPLICATE_KEY)
 
     # account matching by pyarrow hashing (no Python string objects for the business rows)
     split_ids = _arrow_text(splits["account_id"])
     accounts = pc.unique(split_ids.drop_null())
     account_codes = _positions(split_ids, accounts)
     has_account = account_codes >= 0
-    issues.rows(~has_account, sfile, srows, "account_id", "empty cell", "an account_id")
+    issues.rows(~has_account, sfile, srows, "account_id", "empty cell", "an account_id",
+                code=IssueCode.BLANK)
     position = _positions(_arrow_text(business["account_id"]), accounts)
     matched = np.flatnonzero(position >= 0)
     repeated = np.zeros(len(business), dtype=bool)
     repeated[matched[pd.Series(position[matched]).duplicated().to_numpy(dtype=bool)]] = True
     issues.rows(repeated, bfile, brows, "account_id",
                 "split account appears more than once in the business table",
-                "each account once per period", business["account_id"])
+                "each account once per period", business["account_id"],
+                code=IssueCode.DUPLICATE_KEY)
     row_of_account = np.full(len(accounts), -1, dtype=np.int64)
     row_of_account[position[matched]] = matched
     business_row = np.where(has_account, row_of_account[np.maximum(account_codes, 0)], -1)
     issues.rows(has_account & (business_row < 0), sfile, srows, "account_id",
                 "split account not in the business table", f"an account_id of {bfile}",
-                splits["account_id"])
+                splits["account_id"], code=IssueCode.UNKNOWN_ID)
 
     valid_share = np.where(bad_share, 0.0, share)
-    codes, lines = account_codes[has_account], srows[has_account]
+    line_rows = np.asarray(srows, dtype=np.int64)
+    codes, lines = account_codes[has_account], line_rows[has_account]
     sums = np.bincount(codes, weights=valid_share[has_account], minlength=len(accounts))
     off = np.flatnonzero(np.abs(sums - 1.0) > SHARE_TOLERANCE)
-    first_row = np.full(len(accounts), np.iinfo(np.int64).max)
-    np.minimum.at(first_row, codes, lines)
-    for code in off[: MAX_REPORTED_ISSUES]:
-        issues.add(InputIssue(
-            sfile, int(first_row[code]), "share",
-            f"shares of account {accounts[int(code)].as_py()} sum to {sums[code]:.12g}", None,
-            f"shares summing to 1 (tolerance {SHARE_TOLERANCE:g})",
-        ))
-    issues.total += max(0, off.size - MAX_REPORTED_ISSUES)
+    if off.size:
+        first_row = np.full(len(accounts), np.iinfo(np.int64).max)
+        np.minimum.at(first_row, codes, lines)
+        names = pc.take(accounts, pa.array(off)).to_pylist()
+        issues.add([
+            InputIssue(
+                sfile, int(first_row[code]), "share",
+                f"shares of account {name} sum to {sums[code]:.12g}", None,
+                f"shares summing to 1 (tolerance {SHARE_TOLERANCE:g})",
+                code=IssueCode.SHARES_NOT_ONE,
+            )
+            for code, name in zip(off, names, strict=True)
+        ])
     return business_row, managers, valid_share
 
 
@@ -336,10 +368,10 @@ class _BusinessRows:
     def check(
         cls, business: pd.DataFrame, bfile: str, config: RoracConfig, categories: pd.Index,
         products: pd.Index, credit_splits: pd.DataFrame | None, roster_ids: pd.Index,
+        issues: _Issues,
     ) -> _BusinessRows:
         """All row checks; the fast path uses reductions, the masks only run on failure."""
-        issues = _Issues()
-        brows = _LazyRows(business)
+        brows = _row_numbers(business)
         product = _check_values(issues, business, bfile, brows, "product", products,
                                 "rorac.products")
         category = _check_values(issues, business, bfile, brows, "category", categories,
@@ -347,46 +379,46 @@ class _BusinessRows:
         product_category = np.array(
             [categories.get_loc(spec.category) for spec in config.products.values()],
             dtype=np.int32)
-        if not issues.total and not np.array_equal(product_category[product], category):
+        known = (product.size == 0 or product.min() >= 0) and (
+            category.size == 0 or category.min() >= 0)
+        if known and not np.array_equal(product_category[product], category):
             mismatch = product_category[product] != category
             issues.rows(mismatch, bfile, brows, "category", "category differs from the "
                         "product's category in rorac.products",
-                        "the category configured for the product", business["category"])
+                        "the category configured for the product", business["category"],
+                        code=IssueCode.INCONSISTENT)
         balance = _numbers(business["balance"])
         revenue = _numbers(business["revenue"])
         # min() is NaN when any value is NaN; sum() is not finite when any value is ±inf
         if balance.size and not (balance.min() >= 0 and np.isfinite(balance.sum())):
             issues.rows(~np.isfinite(balance), bfile, brows, "balance", "not a number",
-                        "a number >= 0", business["balance"])
+                        "a number >= 0", business["balance"], code=IssueCode.NOT_A_NUMBER)
             issues.rows(balance < 0, bfile, brows, "balance", "negative balance",
-                        "a number >= 0", balance)
+                        "a number >= 0", balance, code=IssueCode.NEGATIVE)
         if revenue.size and not np.isfinite(revenue.sum()):
             issues.rows(~np.isfinite(revenue), bfile, brows, "revenue", "not a number",
-                        "a number", business["revenue"])
+                        "a number", business["revenue"], code=IssueCode.NOT_A_NUMBER)
         for column in SUPPLIED_COLUMNS:
             if column in business.columns:
                 given = _numbers(business[column])
                 if given.size and not np.isfinite(np.nansum(given)):
                     issues.rows(np.isinf(given), bfile, brows, column, "not a finite number",
                                 "a number, or blank to use the configured rate",
-                                business[column])
+                                business[column], code=IssueCode.NOT_FINITE)
         booked, per_day = _date_ticks(business["booking_date"])
         if booked.size and booked.min() == _NAT:
             issues.rows(booked == _NAT, bfile, brows, "booking_date", "not a valid date",
-                        "a date", business["booking_date"])
+                        "a date", business["booking_date"], code=IssueCode.NOT_A_DATE)
         credits = _credit(business, credit_splits, roster_ids, issues, bfile, brows)
-        issues.raise_if_any()
         return cls(product, product_category, balance, revenue, booked, per_day, credits)
 
 
 # ---- cost allocation ------------------------------------------------------------------------
 
 
-def _spread(amount: FloatArray, keys: list[FloatArray]) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
-    """Split each row's amount over its cells in proportion to the first key with a positive
-    row sum; the residual of floating-point division goes to the largest cell, so every row
-    reconciles to its amount. Also returns the rows no key could carry.
-    """
+def _split_weights(keys: list[FloatArray]) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Each row's weights over its cells from the first key with a positive row sum; also the
+    rows no key could carry."""
     groups, cells = keys[0].shape
     weights = np.zeros((groups, cells))
     unresolved = np.ones(groups, dtype=bool)
@@ -395,36 +427,89 @@ def _spread(amount: FloatArray, keys: list[FloatArray]) -> tuple[FloatArray, npt
         use = unresolved & (total > 0)
         weights[use] = key[use] / total[use, None]
         unresolved &= ~use
-    parts = amount[:, None] * weights
-    residual = amount - parts.sum(axis=1)
-    parts[np.arange(groups), np.argmax(weights, axis=1)] += np.where(unresolved, 0.0, residual)
-    return parts, unresolved & (amount != 0)
+    return weights, unresolved
 
 
-def _allocate_total(total: float, weights: FloatArray, key_path: str) -> FloatArray:
-    """Split a unit's total over managers by driver weights; sums exactly to the total."""
-    if total == 0:
-        return np.zeros(weights.size)
-    weight_sum = weights.sum()
-    if not weight_sum > 0:
+def _spread_cents(amount: IntArray, keys: list[FloatArray]) -> IntArray:
+    """Split each row's cents over its cells by `_split_weights`, largest remainder: floor
+    every part, hand the missing cents to the largest remainders (ties: the earlier cell), so
+    every row adds up exactly to its amount. An amount no key can carry is an InternalError
+    (validation refuses it)."""
+    weights, unresolved = _split_weights(keys)
+    if (unresolved & (amount != 0)).any():
+        raise InternalError("a cost with no cell to carry it reached the RORAC stage")
+    exact = amount[:, None].astype(np.float64) * weights
+    floors = np.floor(exact)
+    parts = floors.astype(np.int64)
+    missing = amount - parts.sum(axis=1)
+    cells = weights.shape[1]
+    rounds, rest = np.divmod(missing, cells)
+    order = np.argsort(-(exact - floors), axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.broadcast_to(np.arange(cells), order.shape), axis=1)
+    parts += rounds[:, None] + (rank < rest[:, None])
+    return np.where(unresolved[:, None], 0, parts)
+
+
+def _allocate_total(total: float, weights: FloatArray, key_path: str) -> IntArray:
+    """Split a unit's total (yuan) over managers by driver weights, in cents, exactly."""
+    total_cents = int(to_cents(total))
+    if total_cents == 0:
+        return np.zeros(weights.size, dtype=np.int64)
+    if not weights.sum() > 0:
         raise ConfigError("config", [(
             key_path, f"cannot allocate {total:g}: the driver is zero for every manager with "
             "business in the period (choose another driver or set the total to 0)",
         )])
-    parts = total * (weights / weight_sum)
-    parts[int(np.argmax(weights))] += total - math.fsum(parts)
-    return parts
+    return np.asarray(allocate_cents(weights, total_cents), dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _CostRows:
+    """The checked rows of one cost column of manager_costs: manager and category codes, cents."""
+
+    who: npt.NDArray[np.int32]
+    category: npt.NDArray[np.int32]
+    cents: IntArray
+
+    @classmethod
+    def check(
+        cls, name: str, manager_costs: pd.DataFrame, roster_ids: pd.Index,
+        categories: pd.Index, has_business: npt.NDArray[np.bool_], issues: _Issues,
+    ) -> _CostRows:
+        cfile = _file(manager_costs, "manager_costs")
+        crows = _row_numbers(manager_costs)
+        amount = _numbers(manager_costs[name])
+        issues.rows(np.isinf(amount), cfile, crows, name, "not a finite number", "a number",
+                    manager_costs[name], code=IssueCode.NOT_FINITE)
+        amount = np.where(np.isfinite(amount), amount, 0.0)  # blank = no cost
+        who = _codes(manager_costs["manager_id"], roster_ids)
+        issues.covered(who < 0, f"{cfile}: manager not in the roster")
+        if "category" in manager_costs.columns:
+            category = _codes(manager_costs["category"], categories)
+            issues.rows(category == _UNKNOWN, cfile, crows, "category", "unknown category",
+                        "an id from rorac.categories or blank", manager_costs["category"],
+                        code=IssueCode.UNKNOWN_ID)
+        else:
+            category = np.full(len(manager_costs), _MISSING, dtype=np.int32)
+        general = (who >= 0) & (category == _MISSING)
+        no_business = general & (amount != 0) & ~has_business[np.maximum(who, 0)]
+        issues.rows(no_business, cfile, crows, name,
+                    "manager has no credited business to carry a cost without a category",
+                    "a category in the category column, or no row for this manager",
+                    code=IssueCode.INCONSISTENT)
+        return cls(who, category, np.asarray(to_cents(amount), dtype=np.int64))
 
 
 def _cost_cells(
     name: str, setting: AllocatedCostConfig, manager_costs: pd.DataFrame | None,
     roster_ids: pd.Index, categories: pd.Index, driver: dict[str, FloatArray],
-    split_keys: list[FloatArray], issues: _Issues,
-) -> FloatArray:
-    """Cm or Cf per manager, category and vintage, shape (M, C, 2)."""
+    split_keys: list[FloatArray],
+) -> IntArray:
+    """Cm or Cf in cents per manager, category and vintage, shape (M, C, 2)."""
     managers, n_categories = len(roster_ids), len(categories)
-    by_manager = np.zeros(managers)
-    by_category = np.zeros((managers, n_categories))
+    by_manager = np.zeros(managers, dtype=np.int64)
+    by_category = np.zeros(managers * n_categories, dtype=np.int64)
     has_business = driver["accounts"] > 0
     if setting.source == "allocate":
         weights = {
@@ -434,61 +519,76 @@ def _cost_cells(
         }[setting.driver]
         by_manager = _allocate_total(setting.total, weights, f"rorac.{name}.driver")
     elif manager_costs is not None and name in manager_costs.columns:
-        cfile = _file(manager_costs, "manager_costs")
-        crows = _row_numbers(manager_costs)
-        amount = _numbers(manager_costs[name])
-        issues.rows(np.isinf(amount), cfile, crows, name, "not a finite number", "a number")
-        amount = np.where(np.isfinite(amount), amount, 0.0)  # blank = no cost
-        who = _codes(manager_costs["manager_id"], roster_ids)
-        issues.rows(who < 0, cfile, crows, "manager_id", "manager not in the roster",
-                    "a manager_id listed in the roster", manager_costs["manager_id"])
-        if "category" in manager_costs.columns:
-            category = _codes(manager_costs["category"], categories)
-            issues.rows(category == _UNKNOWN, cfile, crows, "category", "unknown category",
-                        "an id from rorac.categories or blank",
-                        manager_costs["category"])
-        else:
-            category = np.full(len(manager_costs), _MISSING, dtype=np.int32)
-        ok = who >= 0
-        general = ok & (category == _MISSING)
-        no_business = general & (amount != 0) & ~has_business[np.maximum(who, 0)]
-        issues.rows(no_business, cfile, crows, name,
-                    "manager has no credited business to carry a cost without a category",
-                    "a category in the category column, or no row for this manager")
-        by_manager = np.bincount(who[general], weights=amount[general], minlength=managers)
-        specific = ok & (category >= 0)
-        flat = who[specific].astype(np.int64) * n_categories + category[specific]
-        by_category = np.bincount(flat, weights=amount[specific],
-                                  minlength=managers * n_categories).reshape(managers, -1)
+        rows = _CostRows.check(name, manager_costs, roster_ids, categories, has_business,
+                               _Issues(strict=True))
+        general = rows.category == _MISSING
+        np.add.at(by_manager, rows.who[general], rows.cents[general])
+        specific = rows.category >= 0
+        flat = rows.who[specific].astype(np.int64) * n_categories + rows.category[specific]
+        np.add.at(by_category, flat, rows.cents[specific])
     cells = len(VINTAGES) * n_categories
-    general_parts, _ = _spread(by_manager, [k.reshape(managers, cells) for k in split_keys])
+    general_parts = _spread_cents(by_manager, [k.reshape(managers, cells) for k in split_keys])
     increment_only = np.zeros((managers * n_categories, len(VINTAGES)))
     increment_only[:, _INCREMENT] = 1.0
-    specific_parts, _ = _spread(
-        by_category.reshape(-1),
-        [k.reshape(-1, len(VINTAGES)) for k in split_keys] + [increment_only],
-    )
+    specific_parts = _spread_cents(
+        by_category, [k.reshape(-1, len(VINTAGES)) for k in split_keys] + [increment_only])
     return general_parts.reshape(managers, n_categories, -1) + specific_parts.reshape(
         managers, n_categories, -1)
 
 
-# ---- the stage ------------------------------------------------------------------------------
+# ---- the checks and the stage -------------------------------------------------------------
+
+_NEEDED = ("category", "product", "balance", "revenue", "booking_date")
+"""Business columns the stage reads (account_id too when credit splits are given)."""
 
 
-def _roster(managers: pd.DataFrame) -> pd.Index:
+def _roster(managers: pd.DataFrame, issues: _Issues) -> pd.Index | None:
+    """The roster's manager ids (their uniqueness is the reader's key check); None if absent."""
     mfile = _file(managers, "managers")
-    _require_columns(managers, mfile, ("manager_id", *ORG_LEVELS))
+    if not _require_columns(managers, mfile, ("manager_id", *ORG_LEVELS), issues):
+        return None
     ids = managers["manager_id"].astype("str")
-    repeated = ids.duplicated().to_numpy(dtype=bool)
-    if repeated.any() or ids.isna().any():
-        issues = _Issues()
-        rows = _row_numbers(managers)
-        issues.rows(repeated, mfile, rows, "manager_id", "duplicate manager_id",
-                    "each manager once", ids)
-        issues.rows(ids.isna().to_numpy(dtype=bool), mfile, rows, "manager_id", "empty cell",
-                    "a manager_id")
-        issues.raise_if_any()
+    if issues.strict and (ids.isna().any() or ids.duplicated().any()):
+        issues.covered(np.ones(1, dtype=bool), f"{mfile}: manager_id blank or repeated")
     return pd.Index(ids.to_numpy(), dtype="str", name="manager_id")
+
+
+def _has_business(credits: _Credits, n_managers: int) -> npt.NDArray[np.bool_]:
+    weights = None if credits.shares is None else credits.shares
+    return np.bincount(credits.managers, weights=weights, minlength=n_managers) > 0
+
+
+def check_rorac(tables: Mapping[str, pd.DataFrame], config: AppraisalConfig) -> IssueTable:
+    """Every problem of the RORAC inputs (business, credit_splits, manager_costs) against the
+    `rorac:` config, counted exactly; pure, never raises for bad data.
+
+    The roster check (manager_id in the roster) is `appraisal.validate.check_roster`'s.
+    """
+    issues = _Issues(strict=False)
+    managers = tables.get("managers")
+    roster_ids = None if managers is None else _roster(managers, issues)
+    if roster_ids is None:
+        return issues.table()
+    rorac = config.rorac
+    categories = pd.Index(rorac.category_ids(), dtype="str")
+    products = pd.Index(list(rorac.products), dtype="str")
+    has_business = np.zeros(len(roster_ids), dtype=bool)
+    business = tables.get("business")
+    splits = tables.get("credit_splits") if business is not None else None
+    if business is not None:
+        bfile = _file(business, "business")
+        needed = _NEEDED if splits is None else ("account_id", *_NEEDED)
+        if _require_columns(business, bfile, needed, issues):
+            rows = _BusinessRows.check(business, bfile, rorac, categories, products, splits,
+                                       roster_ids, issues)
+            has_business = _has_business(rows.credits, len(roster_ids))
+    costs = tables.get("manager_costs")
+    if costs is not None and _require_columns(costs, _file(costs, "manager_costs"),
+                                              ("manager_id",), issues):
+        for name in ("management_cost", "fixed_cost"):
+            if getattr(rorac, name).source == "table" and name in costs.columns:
+                _CostRows.check(name, costs, roster_ids, categories, has_business, issues)
+    return issues.table()
 
 
 def compute_rorac(
@@ -502,7 +602,8 @@ def compute_rorac(
 ) -> RoracResult:
     """Risk-adjusted profit of every roster manager for the period, by category and in total.
 
-    Without a business table (None) every manager's RORAC is 0.
+    Money in int64 cents. Assumes inputs that passed `check_rorac` (and the roster check): an
+    impossible value is an InternalError. Without a business table (None) every RORAC is 0.
     """
     if business is None:
         business = pd.DataFrame({
@@ -512,16 +613,19 @@ def compute_rorac(
             "manager_id": pd.Series([], dtype="str"),
         })
         credit_splits = None
-    roster_ids = _roster(managers)
+    strict = _Issues(strict=True)
+    roster_ids = _roster(managers, strict)
+    if roster_ids is None:  # pragma: no cover - _require_columns raised
+        raise InternalError("roster without manager_id")
     categories = pd.Index(config.category_ids(), dtype="str")
     products = pd.Index(list(config.products), dtype="str")
     n_managers, n_categories, n_products = len(roster_ids), len(categories), len(products)
     bfile = _file(business, "business")
-    needed = ("category", "product", "balance", "revenue", "booking_date")
     # account_id is only read to match credit splits (the reader checks its uniqueness)
-    _require_columns(business, bfile, needed if credit_splits is None else ("account_id", *needed))
+    _require_columns(business, bfile,
+                     _NEEDED if credit_splits is None else ("account_id", *_NEEDED), strict)
     rows = _BusinessRows.check(business, bfile, config, categories, products, credit_splits,
-                               roster_ids)
+                               roster_ids, strict)
     product_category = rows.product_category
     sums = _sums_by_key(business, rows, config, period, n_managers)
     del rows
@@ -553,11 +657,11 @@ def compute_rorac(
         "balance": balance_c, "revenue": np.maximum(revenue_c, 0.0), "accounts": accounts_c,
     }[config.cost_split]
     split_keys = [split_key, accounts_c]
-    cost_issues = _Issues()
+    # every money figure rounded once, per manager × category × vintage (docs/rorac.md, Cents)
+    cents = {name: _cents(values) for name, values in amounts.items()}
     for name in ("management_cost", "fixed_cost"):
-        amounts[name] = _cost_cells(name, getattr(config, name), manager_costs, roster_ids,
-                                    categories, driver, split_keys, cost_issues)
-    cost_issues.raise_if_any()
+        cents[name] = _cost_cells(name, getattr(config, name), manager_costs, roster_ids,
+                                  categories, driver, split_keys)
 
     # stock age n and weight k0 per manager and category
     stock_accounts = accounts_c[:, :, _STOCK]
@@ -571,16 +675,18 @@ def compute_rorac(
                      by_cat(sums["age_by_account"])[:, :, _STOCK] / stock_accounts, 0.0))
     k0 = np.maximum(config.stock.floor, 1.0 - config.stock.decay * n_years)
 
-    costs = amounts["direct_cost"] + amounts["management_cost"] + amounts["fixed_cost"]
-    rorac_cells = amounts["revenue"] - (costs + amounts["risk_cost"]) - amounts["tax"]
-    rorac_category = k0 * rorac_cells[:, :, _STOCK] + rorac_cells[:, :, _INCREMENT]
+    costs = cents["direct_cost"] + cents["management_cost"] + cents["fixed_cost"]
+    rorac_cells = cents["revenue"] - (costs + cents["risk_cost"]) - cents["tax"]
+    # RORAC_i = RORAC_increment + k0 · RORAC_stock: k0 × stock rounded once to the cent
+    rorac_category = rorac_cells[:, :, _INCREMENT] + _cents(
+        k0 * (rorac_cells[:, :, _STOCK] / _CENTS))
     category_weight = np.array([c.weight for c in config.categories])
-    rorac_weighted = category_weight[None, :] * rorac_category
-    capital = capital_c.sum(axis=2)
+    rorac_weighted = _cents(category_weight[None, :] * (rorac_category / _CENTS))
+    capital = _cents(capital_c.sum(axis=2))
 
     dense = {
-        "accounts": accounts_c, "balance": balance_c,
-        **{name: amounts[name] for name in COMPONENTS}, "rorac": rorac_cells,
+        "accounts": accounts_c, "balance": _cents(balance_c),
+        **{name: cents[name] for name in COMPONENTS}, "rorac": rorac_cells,
     }
     order = np.argsort(roster_ids.to_numpy(), kind="stable")
     by_category = _by_category_frame(
@@ -678,15 +784,21 @@ def _reference_day(config: RoracConfig, period: Period) -> np.int64:
     return np.datetime64(day, "D").astype(np.int64)
 
 
-def _has_capital(capital: FloatArray) -> npt.NDArray[np.bool_]:
-    """Economic capital of at least half a cent; less counts as none."""
-    return capital >= MIN_CAPITAL
+def has_capital(economic_capital: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+    """The one definition: economic capital (int64 cents) of at least one cent.
+
+    Capital is rounded to the cent once (half away from zero), so this is capital of at least
+    0.005 yuan before rounding; less counts as none (ratio 0). Every roll-up calls this.
+    """
+    return np.asarray(economic_capital) >= 1
 
 
-def _ratio(profit: FloatArray, capital: FloatArray) -> FloatArray:
-    """Profit ÷ economic capital; 0 where there is no capital (flagged by has_capital)."""
+def capital_ratio(profit: npt.ArrayLike, economic_capital: npt.ArrayLike) -> FloatArray:
+    """RORAC ÷ economic capital (both in cents): 0 where there is no capital (`has_capital`)."""
+    profit_values = np.asarray(profit, dtype=np.float64)
+    capital_values = np.asarray(economic_capital, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return np.where(_has_capital(capital), profit / capital, 0.0)
+        return np.where(has_capital(economic_capital), profit_values / capital_values, 0.0)
 
 
 def _vintage_columns(dense: dict[str, FloatArray], pick: Any) -> dict[str, FloatArray]:
@@ -724,9 +836,9 @@ def _by_category_frame(
         "rorac_weighted": pick(rorac_weighted),
         "economic_capital": pick(capital),
     })
-    frame["rorac_ratio"] = _ratio(frame["rorac_category"].to_numpy(),
+    frame["rorac_ratio"] = capital_ratio(frame["rorac_category"].to_numpy(),
                                   frame["economic_capital"].to_numpy())
-    frame["has_capital"] = _has_capital(frame["economic_capital"].to_numpy())
+    frame["has_capital"] = has_capital(frame["economic_capital"].to_numpy())
     return frame
 
 
@@ -747,8 +859,8 @@ def _by_manager_frame(
         **_vintage_columns(dense, pick),
         "rorac": rorac,
         "economic_capital": total_capital,
-        "rorac_ratio": _ratio(rorac, total_capital),
-        "has_capital": _has_capital(total_capital),
+        "rorac_ratio": capital_ratio(rorac, total_capital),
+        "has_capital": has_capital(total_capital),
     })
     return frame
 
@@ -770,8 +882,8 @@ def _rollups(by_manager: pd.DataFrame) -> pd.DataFrame:
         summed["unit"] = summed[level]
         parts.append(summed)
     rollups = pd.concat(parts, ignore_index=True)
-    rollups["rorac_ratio"] = _ratio(rollups["rorac"].to_numpy(),
+    rollups["rorac_ratio"] = capital_ratio(rollups["rorac"].to_numpy(),
                                     rollups["economic_capital"].to_numpy())
-    rollups["has_capital"] = _has_capital(rollups["economic_capital"].to_numpy())
+    rollups["has_capital"] = has_capital(rollups["economic_capital"].to_numpy())
     leading = ["level", "unit", *hierarchy, "managers"]
     return rollups[leading + [c for c in rollups.columns if c not in leading]]

@@ -8,11 +8,11 @@ import pytest
 
 from appraisal.errors import InputError
 from appraisal.io.readers import (
-    check_references,
     detect_encoding,
     read_table,
     read_text_table,
 )
+from appraisal.validate import check_roster
 
 ROSTER = (
     "manager_id,name,branch,sub_branch,team,job_level,hire_date,leave_date,pay_base\n"
@@ -127,7 +127,7 @@ def test_unknown_managers_in_other_tables_are_reported(tmp_path):
     path = _write(tmp_path, "splits.csv", "account_id,manager_id,share\nA1,M001,0.5\nA1,M999,0.5\n")
     splits, issues = read_table("credit_splits", path, shown="splits.csv")
     assert issues == []
-    found = check_references({"managers": roster, "credit_splits": splits})
+    found = check_roster({"managers": roster.frame, "credit_splits": splits.frame})
     assert [issue.describe() for issue in found] == [
         "splits.csv, row 3, column 'manager_id': manager not in the roster (got 'M999'); "
         "expected a manager_id listed in roster.csv"
@@ -161,3 +161,26 @@ def test_issue_list_is_capped_but_counts_everything(tmp_path):
     error = InputError(issues, total=200)
     assert "200 problems" in str(error)
     assert "and 150 more" in str(error)
+
+
+def test_counts_are_exact_beyond_the_shown_issues(tmp_path):
+    rows = "".join(f"M{i},n,b,s,t,L1,bad,,\n" for i in range(300))
+    header = "manager_id,name,branch,sub_branch,team,job_level,hire_date,leave_date,pay_base\n"
+    _, issues = _roster(_write(tmp_path, "roster.csv", header + rows))
+    assert len(issues) == 300
+    assert {str(issue.code) for issue in issues} == {"not_a_date"}
+    message = str(InputError(issues))
+    assert message.startswith("300 problems in the input data:")
+    assert "... and 250 more" in message
+    assert "roster.csv, column 'hire_date': not a valid date: 300" in message
+
+
+def test_every_duplicate_key_names_the_row_first_seen(tmp_path):
+    rows = "".join("M1,n,b,s,t,L1,2020-01-01,,\n" for _ in range(60))
+    header = "manager_id,name,branch,sub_branch,team,job_level,hire_date,leave_date,pay_base\n"
+    _, issues = _roster(_write(tmp_path, "roster.csv", header + rows))
+    assert len(issues) == 59
+    assert issues[-1].describe() == (
+        "roster.csv, row 61, column 'manager_id': duplicate key (got 'M1'); "
+        "expected each manager_id once (first seen on row 2)")
+    assert str(issues[0].code) == "duplicate_key"

@@ -6,18 +6,18 @@ k0 = max(floor, 1 − decay·n); RORAC_i = k0·RORAC_stock_i + RORAC_increment_i
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
 
-from appraisal.config import RoracConfig, parse_config
+from appraisal.config import AppraisalConfig, RoracConfig, parse_config
 from appraisal.config.base import parse_period
-from appraisal.errors import ConfigError, InputError
-from appraisal.rorac import RoracResult, compute_rorac
+from appraisal.errors import ConfigError, InputError, InternalError, IssueTable
+from appraisal.rorac import RoracResult, check_rorac, compute_rorac
+from appraisal.validate import check_roster
 
-CENT = 0.005  # "to the cent": every expected figure below is the hand calculation rounded to 0.01
+# Money leaves the stage in int64 cents: every expected amount below is the hand calculation in
+# cents under the documented rounding (docs/rorac.md, "Cents"), compared exactly (tolerance 0).
 
 PERIOD = parse_period("2026-10")  # 31 days, year start 2026-01-01, period end 2026-10-31
 
@@ -151,63 +151,87 @@ def _manager(result: RoracResult, manager: str) -> pd.Series:
 #    = 1,500 − 1,240 − 333.333333 − 235.294118 − 0 − 90 = −398.627451 (negative is allowed)
 #    M3 total = 4,525.157762; capital 0.08 × 1,460,000 = 116,800 → ratio 0.0387428
 # M4: no business → 0.  Branch B1 = 22,343.079277 + 4,062.836136 + 4,525.157762 = 30,931.073175
+#
+# The same in cents (docs/rorac.md, "Cents"): E, Cd, Cr, T rounded once per manager × category
+# × vintage (all exact here); Cm and Cf split to the cent by largest remainder (ties: earlier cell),
+# so they add up to the unit totals (a cent may move against rounding each part on its own):
+#   Cm 300,000 by headcount: 100,000 each. M1 over 5/18 : 3/18 : 10/18 = 27,777.78 / 16,666.67 /
+#     55,555.56 → floors, the 2 missing cents to the largest remainders → 27,778 / 16,667 / 55,555;
+#     M2 4/9 : 5/9 → 44,444 / 55,556;  M3 2/3 : 1/3 → 66,667 / 33,333
+#   Cf 600,000 by balance 12 : 3 : 2 = 423,529.41 / 105,882.35 / 70,588.24 → the missing cent to
+#     M1: 423,530 / 105,882 / 70,588. M1 over its cells 117,647.22 / 70,588.33 / 235,294.44 →
+#     117,647 / 70,588 / 235,295;  M2 47,058.67 / 58,823.33 → 47,059 / 58,823;  M3 → 47,059 / 23,529
+# RORAC per vintage = E − Cd − Cm − Cf − Cr − T (integers):
+#   M1 deposit stock 2,000,000 − 620,000 − 27,778 − 117,647 − 0 − 120,000 = 1,114,575
+#   M1 loan stock    1,500,000 − 558,000 − 16,667 − 70,588 − 372,000 − 90,000 = 392,745
+#   M1 loan incr     4,000,000 − 1,860,000 − 55,555 − 235,295 − 620,000 − 240,000 = 989,150
+#   M2 loan stock    1,000,000 − 372,000 − 44,444 − 47,059 − 248,000 − 60,000 = 228,497
+#   M2 deposit incr    500,000 − 155,000 − 55,556 − 58,823 − 0 − 30,000 = 200,621
+#   M3 loan stock    1,200,000 − 372,000 − 66,667 − 47,059 − 124,000 − 72,000 = 518,274
+#   M3 deposit incr    150,000 − 124,000 − 33,333 − 23,529 − 0 − 9,000 = −39,862
+# RORAC_i = increment + round(k0 × stock): M1 deposit round(0.8 × 1,114,575) = 891,660;
+#   M1 loan 989,150 + round(0.9000684 × 392,745 = 353,497.38) = 1,342,647;
+#   M2 loan round(0.9000684 × 228,497 = 205,662.94) = 205,663;  M3 loan round(0.9500342 × 518,274
+#   = 492,378.04) = 492,378
+# Totals = Σ of the category cents: M1 2,234,307, M2 406,284, M3 452,516; T1 2,640,591;
+#   B1 3,093,107 (the exact amounts above, each within 2 cents)
 
 
 def test_hand_worked_example_components_to_the_cent() -> None:
     result = _example()
     m1_dep = _cell(result, "M1", "deposit")
-    assert m1_dep["revenue_stock"] == pytest.approx(20_000, abs=CENT)
-    assert m1_dep["direct_cost_stock"] == pytest.approx(6_200, abs=CENT)
-    assert m1_dep["management_cost_stock"] == pytest.approx(277.78, abs=CENT)
-    assert m1_dep["fixed_cost_stock"] == pytest.approx(1_176.47, abs=CENT)
-    assert m1_dep["tax_stock"] == pytest.approx(1_200, abs=CENT)
-    assert m1_dep["rorac_stock"] == pytest.approx(11_145.75, abs=CENT)
+    assert m1_dep["revenue_stock"] == 2_000_000
+    assert m1_dep["direct_cost_stock"] == 620_000
+    assert m1_dep["management_cost_stock"] == 27_778
+    assert m1_dep["fixed_cost_stock"] == 117_647
+    assert m1_dep["tax_stock"] == 120_000
+    assert m1_dep["rorac_stock"] == 1_114_575
     assert m1_dep["stock_age_years"] == pytest.approx(9.998631, abs=1e-6)
     assert m1_dep["k0"] == 0.8
-    assert m1_dep["rorac_category"] == pytest.approx(8_916.60, abs=CENT)
+    assert m1_dep["rorac_category"] == 891_660
 
     m1_loan = _cell(result, "M1", "loan")
-    assert m1_loan["revenue_stock"] == pytest.approx(15_000, abs=CENT)
-    assert m1_loan["direct_cost_stock"] == pytest.approx(5_580, abs=CENT)
-    assert m1_loan["risk_cost_stock"] == pytest.approx(3_720, abs=CENT)
-    assert m1_loan["tax_stock"] == pytest.approx(900, abs=CENT)
-    assert m1_loan["rorac_stock"] == pytest.approx(3_927.45, abs=CENT)
+    assert m1_loan["revenue_stock"] == 1_500_000
+    assert m1_loan["direct_cost_stock"] == 558_000
+    assert m1_loan["risk_cost_stock"] == 372_000
+    assert m1_loan["tax_stock"] == 90_000
+    assert m1_loan["rorac_stock"] == 392_745
     assert m1_loan["k0"] == pytest.approx(0.900068, abs=1e-6)
-    assert m1_loan["direct_cost_increment"] == pytest.approx(18_600, abs=CENT)
-    assert m1_loan["risk_cost_increment"] == pytest.approx(6_200, abs=CENT)
-    assert m1_loan["management_cost_increment"] == pytest.approx(555.56, abs=CENT)
-    assert m1_loan["fixed_cost_increment"] == pytest.approx(2_352.94, abs=CENT)
-    assert m1_loan["rorac_increment"] == pytest.approx(9_891.50, abs=CENT)
-    assert m1_loan["rorac_category"] == pytest.approx(13_426.48, abs=CENT)
-    assert m1_loan["economic_capital"] == pytest.approx(803_000, abs=CENT)
+    assert m1_loan["direct_cost_increment"] == 1_860_000
+    assert m1_loan["risk_cost_increment"] == 620_000
+    assert m1_loan["management_cost_increment"] == 55_555
+    assert m1_loan["fixed_cost_increment"] == 235_295
+    assert m1_loan["rorac_increment"] == 989_150
+    assert m1_loan["rorac_category"] == 1_342_647
+    assert m1_loan["economic_capital"] == 80_300_000
 
-    assert _cell(result, "M2", "loan")["rorac_category"] == pytest.approx(2_056.63, abs=CENT)
+    assert _cell(result, "M2", "loan")["rorac_category"] == 205_663
     m2_dep = _cell(result, "M2", "deposit")
-    assert m2_dep["rorac_increment"] == pytest.approx(2_006.21, abs=CENT)
+    assert m2_dep["rorac_increment"] == 200_621
     assert m2_dep["k0"] == 1.0 and m2_dep["stock_age_years"] == 0.0
     assert not m2_dep["has_capital"] and m2_dep["rorac_ratio"] == 0.0
     assert _cell(result, "M3", "loan")["k0"] == pytest.approx(0.950034, abs=1e-6)
-    assert _cell(result, "M3", "deposit")["rorac_category"] == pytest.approx(-398.63, abs=CENT)
+    assert _cell(result, "M3", "deposit")["rorac_category"] == -39_862
     assert len(result.by_category) == 6  # M1..M3 × {deposit, loan}; M4 has no rows
 
 
 def test_hand_worked_example_totals_ratio_and_rollups() -> None:
     result = _example()
-    expected = {"M1": 22_343.08, "M2": 4_062.84, "M3": 4_525.16, "M4": 0.0}
+    expected = {"M1": 2_234_307, "M2": 406_284, "M3": 452_516, "M4": 0}
     ratios = {"M1": 0.0278245, "M2": 0.0278276, "M3": 0.0387428, "M4": 0.0}
     assert list(result.by_manager["manager_id"]) == ["M1", "M2", "M3", "M4"]
     for manager, amount in expected.items():
         row = _manager(result, manager)
-        assert row["rorac"] == pytest.approx(amount, abs=CENT)
+        assert row["rorac"] == amount
         assert row["rorac_ratio"] == pytest.approx(ratios[manager], abs=1e-7)
     assert not _manager(result, "M4")["has_business"]
     rollups = result.rollups.set_index(["level", "unit"])
-    assert rollups.loc[("branch", "B1"), "rorac"] == pytest.approx(30_931.07, abs=CENT)
+    assert rollups.loc[("branch", "B1"), "rorac"] == 3_093_107
     assert rollups.loc[("branch", "B1"), "managers"] == 4
-    assert rollups.loc[("sub_branch", "S1"), "rorac"] == pytest.approx(30_931.07, abs=CENT)
-    assert rollups.loc[("team", "T1"), "rorac"] == pytest.approx(26_405.92, abs=CENT)
+    assert rollups.loc[("sub_branch", "S1"), "rorac"] == 3_093_107
+    assert rollups.loc[("team", "T1"), "rorac"] == 2_640_591
     assert rollups.loc[("team", "T3"), "rorac"] == 0.0
-    assert rollups.loc[("branch", "B1"), "revenue_stock"] == pytest.approx(57_000, abs=CENT)
+    assert rollups.loc[("branch", "B1"), "revenue_stock"] == 5_700_000
 
 
 def test_allocated_costs_reconcile_exactly_to_the_unit_total() -> None:
@@ -215,14 +239,14 @@ def test_allocated_costs_reconcile_exactly_to_the_unit_total() -> None:
     cells = result.by_category
     management = [*cells["management_cost_stock"], *cells["management_cost_increment"]]
     fixed = [*cells["fixed_cost_stock"], *cells["fixed_cost_increment"]]
-    assert math.fsum(management) == pytest.approx(3_000, abs=1e-9)
-    assert math.fsum(fixed) == pytest.approx(6_000, abs=1e-9)
+    assert sum(management) == 300_000
+    assert sum(fixed) == 600_000
 
 
 def test_both_measures_are_offered_to_the_scorecard() -> None:
     result = compute_rorac(_business(), _managers(), _config(), PERIOD, credit_splits=_splits())
     m1 = _manager(result, "M1")
-    assert m1["rorac"] == pytest.approx(22_343.08, abs=CENT)
+    assert m1["rorac"] == 2_234_307
     assert m1["rorac_ratio"] == pytest.approx(0.0278245, abs=1e-7)
 
 
@@ -232,9 +256,10 @@ def test_category_weights_multiply_each_category() -> None:
     result = compute_rorac(
         _business(), _managers(), _config(categories=categories), PERIOD, credit_splits=_splits()
     )
-    # M1 = 8,916.601307 + 2 × 13,426.477970 = 35,769.557247
-    assert _manager(result, "M1")["rorac"] == pytest.approx(35_769.56, abs=CENT)
-    assert _cell(result, "M1", "loan")["rorac_weighted"] == pytest.approx(26_852.96, abs=CENT)
+    # M1 = 8,916.601307 + 2 × 13,426.477970 = 35,769.557247; in cents (w_i × RORAC_i rounded
+    # once, RORAC_i in cents as in the example): 891,660 + 2 × 1,342,647 = 3,576,954
+    assert _manager(result, "M1")["rorac"] == 3_576_954
+    assert _cell(result, "M1", "loan")["rorac_weighted"] == 2_685_294
 
 
 def test_provision_per_period_basis_charges_the_rate_unprorated() -> None:
@@ -246,7 +271,7 @@ def test_provision_per_period_basis_charges_the_rate_unprorated() -> None:
         credit_splits=_splits(),
     )
     # A2: 7,300,000 × 0.01 = 73,000 for the period (not × 31/365)
-    assert _cell(result, "M1", "loan")["risk_cost_increment"] == pytest.approx(73_000, abs=CENT)
+    assert _cell(result, "M1", "loan")["risk_cost_increment"] == 7_300_000
 
 
 def test_supplied_cost_columns_win_and_blank_cells_fall_back_to_rates() -> None:
@@ -256,8 +281,8 @@ def test_supplied_cost_columns_win_and_blank_cells_fall_back_to_rates() -> None:
     )
     result = compute_rorac(business, _managers(), _config(), PERIOD, credit_splits=_splits())
     m1_dep = _cell(result, "M1", "deposit")
-    assert m1_dep["direct_cost_stock"] == 100.0 and m1_dep["tax_stock"] == 0.0
-    assert _cell(result, "M1", "loan")["direct_cost_increment"] == pytest.approx(18_600, abs=CENT)
+    assert m1_dep["direct_cost_stock"] == 10_000 and m1_dep["tax_stock"] == 0
+    assert _cell(result, "M1", "loan")["direct_cost_increment"] == 1_860_000
 
 
 def test_manager_costs_table_by_manager_and_by_category() -> None:
@@ -275,13 +300,13 @@ def test_manager_costs_table_by_manager_and_by_category() -> None:
         _business(), _managers(), config, PERIOD, credit_splits=_splits(), manager_costs=costs
     )
     # M1's 900 follows its balances 5/18 : 3/18 : 10/18 → 250 / 150 / 500; blank Cf = 0
-    assert _cell(result, "M1", "deposit")["management_cost_stock"] == pytest.approx(250)
-    assert _cell(result, "M1", "loan")["management_cost_increment"] == pytest.approx(500)
-    assert _cell(result, "M1", "loan")["fixed_cost_stock"] == 0.0
+    assert _cell(result, "M1", "deposit")["management_cost_stock"] == 25_000
+    assert _cell(result, "M1", "loan")["management_cost_increment"] == 50_000
+    assert _cell(result, "M1", "loan")["fixed_cost_stock"] == 0
     # M4 has no business: its loan costs sit on the increment (full weight) → RORAC −70
     m4_loan = _cell(result, "M4", "loan")
-    assert m4_loan["management_cost_increment"] == 50.0 and m4_loan["rorac_category"] == -70.0
-    assert _manager(result, "M4")["rorac"] == -70.0
+    assert m4_loan["management_cost_increment"] == 5_000 and m4_loan["rorac_category"] == -7_000
+    assert _manager(result, "M4")["rorac"] == -7_000
 
 
 def test_reference_date_and_age_weighting_are_configurable() -> None:
@@ -316,24 +341,31 @@ def test_example_config_section_validates_inside_the_root_config() -> None:
 # ---- error messages --------------------------------------------------------------------------
 
 
+def _root(config: RoracConfig) -> AppraisalConfig:
+    root = parse_config({"period": "2026-10", "unit": {"id": "B1"},
+                         "inputs": {"managers": "managers.csv"}})
+    return root.model_copy(update={"rorac": config})
+
+
 def _error(**kwargs: object) -> str:
-    inputs = {
+    """The validation pass's message (the roster check and check_rorac) for these inputs; the
+    stage itself then refuses the same inputs as an internal error."""
+    inputs: dict[str, object] = {
         "business": _business(),
         "managers": _managers(),
         "config": _config(),
-        "period": PERIOD,
         "credit_splits": _splits(),
     }
     inputs.update(kwargs)
-    with pytest.raises(InputError) as caught:
-        compute_rorac(
-            inputs.pop("business"),
-            inputs.pop("managers"),
-            inputs.pop("config"),
-            inputs.pop("period"),
-            **inputs,
-        )  # type: ignore[arg-type]
-    return str(caught.value)
+    config = inputs.pop("config")
+    tables = {name: frame for name, frame in inputs.items() if frame is not None}
+    issues = IssueTable.concat([check_roster(tables), check_rorac(tables, _root(config))])
+    assert len(issues), "the inputs passed validation"
+    with pytest.raises(InternalError):
+        compute_rorac(tables["business"], tables["managers"], config, PERIOD,
+                      credit_splits=tables.get("credit_splits"),
+                      manager_costs=tables.get("manager_costs"))
+    return str(InputError(issues))
 
 
 def test_shares_not_summing_to_one_list_the_accounts() -> None:

@@ -1,26 +1,28 @@
 """Read input tables (CSV in UTF-8/GBK/GB18030, XLSX, Parquet) and check them against schemas.
 
-Every check is vectorised and collects all problems of a file before raising one `InputError`.
+Every check is vectorised and collects all problems of a file (every one, counted exactly) in
+an `IssueTable`; the caller raises them together with the other tables' issues.
 Rows are numbered as a spreadsheet user counts them: the header is row 1, the first data row 2.
+The roster check (manager ids of every table against the roster) is `appraisal.validate`'s.
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import MAX_REPORTED_ISSUES, InputError, InputIssue
+from ..errors import InputError, InputIssue, IssueCode, IssueTable
 from .schemas import SCHEMAS, Column, TableSchema
 
 __all__ = [
+    "ROW_COLUMN",
     "LoadedTable",
-    "check_references",
     "coerce_table",
     "detect_encoding",
     "file_sha256",
@@ -107,8 +109,10 @@ def read_text_table(
     return frame
 
 
-def _fail(shown: str, rule: str, expected: str = "", value: object = None) -> InputError:
-    return InputError([InputIssue(shown, None, None, rule, value, expected)])
+def _fail(
+    shown: str, code: IssueCode, rule: str, expected: str = "", value: object = None
+) -> InputError:
+    return InputError([InputIssue(shown, None, None, rule, value, expected, code=code)])
 
 
 def _read_raw(
@@ -123,8 +127,8 @@ def _read_raw(
     as_text: bool,
 ) -> tuple[pd.DataFrame, str | None]:
     if not path.is_file():
-        raise _fail(shown, "file not found", "an existing file (paths are relative to the "
-                    "config file's folder)")
+        raise _fail(shown, IssueCode.FILE_NOT_FOUND, "file not found",
+                    "an existing file (paths are relative to the config file's folder)")
     kind = _format_of(path, file_format)
     header_row = 0 if header else None
     if kind == "csv":
@@ -137,12 +141,14 @@ def _read_raw(
             )
         except UnicodeDecodeError:
             hint = "gb18030" if used.startswith("utf") else "utf-8"
-            raise _fail(shown, f"cannot be decoded as {used}",
+            raise _fail(shown, IssueCode.ENCODING, f"cannot be decoded as {used}",
                         f"set `encoding` in the config (try {hint}) or leave it auto") from None
         except pd.errors.EmptyDataError:
-            raise _fail(shown, "the file is empty", "a header row with the column names") from None
+            raise _fail(shown, IssueCode.EMPTY_TABLE, "the file is empty",
+                        "a header row with the column names") from None
         except pd.errors.ParserError as exc:
-            raise _fail(shown, f"not a well-formed CSV file ({str(exc).strip()})",
+            raise _fail(shown, IssueCode.FILE_UNREADABLE,
+                        f"not a well-formed CSV file ({str(exc).strip()})",
                         f"one record per line, fields separated by {delimiter!r}") from None
         return frame, used
     if kind == "xlsx":
@@ -151,12 +157,13 @@ def _read_raw(
 
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise _fail(shown, f"cannot be opened as an Excel workbook ({exc})",
+            raise _fail(shown, IssueCode.FILE_UNREADABLE,
+                        f"cannot be opened as an Excel workbook ({exc})",
                         "an .xlsx file") from None
         try:
             names = workbook.sheetnames
             if sheet is not None and sheet not in names:
-                raise _fail(shown, f"has no sheet named {sheet!r}",
+                raise _fail(shown, IssueCode.FILE_UNREADABLE, f"has no sheet named {sheet!r}",
                             "one of " + ", ".join(map(repr, names)))
             worksheet = workbook[sheet] if sheet is not None else workbook[names[0]]
             rows = [
@@ -168,7 +175,8 @@ def _read_raw(
         while rows and all(value == "" for value in rows[-1]):
             rows.pop()
         if not rows:
-            raise _fail(shown, "the sheet is empty", "a header row with the column names")
+            raise _fail(shown, IssueCode.EMPTY_TABLE, "the sheet is empty",
+                        "a header row with the column names")
         if header:
             columns = [str(name) for name in rows[0]]
             return pd.DataFrame(rows[1:], columns=columns, dtype=str), None
@@ -176,7 +184,8 @@ def _read_raw(
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for a damaged file
-        raise _fail(shown, f"cannot be read as Parquet ({exc})", "a Parquet file") from None
+        raise _fail(shown, IssueCode.FILE_UNREADABLE, f"cannot be read as Parquet ({exc})",
+                    "a Parquet file") from None
     if as_text:
         frame = frame.astype(str).where(frame.notna(), "")
     return frame, None
@@ -193,14 +202,14 @@ def _excel_text(value: object) -> str:
 # ---- coercion: vectorised, one mask per rule ---------------------------------------------------
 
 
-def _issues_from_mask(
-    mask: np.ndarray, values: pd.Series, rows: np.ndarray, shown: str, column: str, rule: str,
-    expected: str,
-) -> list[InputIssue]:
-    positions = np.flatnonzero(mask)[:MAX_REPORTED_ISSUES]
-    return [
-        InputIssue(shown, int(rows[p]), column, rule, values.iloc[p], expected) for p in positions
-    ]
+_RULE_CODES = {
+    "empty cell": IssueCode.BLANK,
+    "value not allowed": IssueCode.NOT_ALLOWED,
+    "not a number": IssueCode.NOT_A_NUMBER,
+    "value out of range": IssueCode.OUT_OF_RANGE,
+    "not a valid date": IssueCode.NOT_A_DATE,
+}
+"""The reason code of each cell rule of `_convert`."""
 
 
 def _blank(series: pd.Series) -> np.ndarray:
@@ -237,35 +246,35 @@ def _as_text(series: pd.Series) -> pd.Series:
 
 def coerce_table(
     frame: pd.DataFrame, schema: TableSchema, shown: str, *, start_row: int = _FIRST_DATA_ROW
-) -> tuple[pd.DataFrame, list[InputIssue]]:
+) -> tuple[pd.DataFrame, IssueTable]:
     """Check and convert a raw frame (canonical column names) to the schema's types.
 
-    Returns the typed frame (with `_row`) and every issue found.
+    Returns the typed frame (with `_row`) and every issue found, in the order of the checks.
     """
-    issues: list[InputIssue] = []
+    issues: list[IssueTable | list[InputIssue]] = []
     rows = np.arange(start_row, start_row + len(frame), dtype=np.int64)
     present = [column for column in schema.columns if column.name in frame.columns]
     missing = [column.name for column in schema.columns
                if column.required and column.name not in frame.columns]
     if missing:
         found = ", ".join(str(c) for c in frame.columns) or "none"
-        issues.extend(
+        issues.append([
             InputIssue(shown, 1, name, "required column is missing", None,
                        f"a header named '{name}' (headers found: {found}; map other header "
-                       "names with `columns:` in the config)")
+                       "names with `columns:` in the config)", code=IssueCode.MISSING_COLUMN)
             for name in missing
-        )
+        ])
     out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     for column in present:
         raw = frame[column.name].reset_index(drop=True)
         converted, column_issues = _coerce_column(raw, column, rows, shown)
-        issues.extend(column_issues)
+        issues += column_issues
         out[column.name] = converted
     out[ROW_COLUMN] = rows
     if schema.key and all(name in out.columns for name in schema.key) and not missing:
-        issues.extend(_duplicate_keys(out, schema.key, shown))
+        issues.append(_duplicate_keys(out, schema.key, shown))
     out.attrs["file"] = shown
-    return out, issues
+    return out, IssueTable.concat(issues)
 
 
 _Masks = dict[str, np.ndarray]
@@ -300,7 +309,7 @@ def _convert(raw: pd.Series, column: Column) -> tuple[pd.Series, _Masks]:
 
 def _coerce_column(
     raw: pd.Series, column: Column, rows: np.ndarray, shown: str
-) -> tuple[pd.Series, list[InputIssue]]:
+) -> tuple[pd.Series, list[IssueTable]]:
     codes, uniques = None, None
     if column.kind != "number" and (pd.api.types.is_string_dtype(raw) or raw.dtype == object):
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
@@ -317,35 +326,29 @@ def _coerce_column(
         masks = {rule: mask[positions] for rule, mask in masks_distinct.items()}
     else:
         converted, masks = _convert(raw, column)
-    issues: list[InputIssue] = []
-    for rule, mask in masks.items():
-        if mask.any():
-            issues += _issues_from_mask(mask, raw, rows, shown, column.name, rule,
-                                        column.expected())
+    issues = [
+        IssueTable.at(mask, code=_RULE_CODES[rule], file=shown, rows=rows, column=column.name,
+                      rule=rule, expected=column.expected(), values=raw)
+        for rule, mask in masks.items() if mask.any()
+    ]
     return converted, issues
 
 
-def _duplicate_keys(frame: pd.DataFrame, key: tuple[str, ...], shown: str) -> list[InputIssue]:
+def _duplicate_keys(frame: pd.DataFrame, key: tuple[str, ...], shown: str) -> IssueTable:
+    """Every row repeating an earlier row's key, with the row where the key was first seen."""
     duplicated = frame.duplicated(subset=list(key), keep="first").to_numpy(dtype=bool)
     if not duplicated.any():
-        return []
+        return IssueTable()
     keys = frame[list(key)].astype("string").fillna("")
-    first_rows = (
-        frame.assign(_key=keys.agg("\x1f".join, axis=1) if len(key) > 1 else keys[key[0]])
-        .groupby("_key", sort=False)[ROW_COLUMN]
-        .transform("first")
-        .to_numpy()
-    )
-    positions = np.flatnonzero(duplicated)[:MAX_REPORTED_ISSUES]
+    joined = keys[key[0]]
+    for name in key[1:]:
+        joined = joined + " / " + keys[name]
+    first_rows = frame[ROW_COLUMN].groupby(joined.to_numpy(), sort=False).transform("first")
     label = " + ".join(key)
-    return [
-        InputIssue(
-            shown, int(frame[ROW_COLUMN].iloc[p]), label, "duplicate key",
-            " / ".join(str(keys[name].iloc[p]) for name in key),
-            f"each {label} once (first seen on row {int(first_rows[p])})",
-        )
-        for p in positions
-    ]
+    expected = f"each {label} once (first seen on row " + first_rows.astype("str") + ")"
+    return IssueTable.at(duplicated, code=IssueCode.DUPLICATE_KEY, file=shown,
+                         rows=frame[ROW_COLUMN], column=label, rule="duplicate key",
+                         expected=expected, values=joined.astype("str"))
 
 
 def read_table(
@@ -358,10 +361,10 @@ def read_table(
     sheet: str | None = None,
     delimiter: str = ",",
     columns: Mapping[str, str] | None = None,
-) -> tuple[LoadedTable, list[InputIssue]]:
+) -> tuple[LoadedTable, IssueTable]:
     """Read one input table, rename configured headers, coerce to its schema.
 
-    Returns the table and the issues found (raise them together with other tables' issues).
+    Returns the table and every issue found, by row (raise them with other tables' issues).
     """
     schema = SCHEMAS[name]
     frame, used = _read_raw(path, file_format, encoding, sheet, True, delimiter, shown,
@@ -372,46 +375,18 @@ def read_table(
         unknown = sorted(set(columns) - set(schema.names))
         issues += [
             InputIssue(shown, None, key, "`columns:` maps a column the table does not have",
-                       None, "one of " + ", ".join(schema.names))
+                       None, "one of " + ", ".join(schema.names), code=IssueCode.UNKNOWN_COLUMN)
             for key in unknown
         ]
         absent = [header for header in columns.values() if header not in frame.columns]
         issues += [
             InputIssue(shown, 1, header, "mapped header not found in the file", None,
-                       "headers found: " + ", ".join(map(str, frame.columns)))
+                       "headers found: " + ", ".join(map(str, frame.columns)),
+                       code=IssueCode.MISSING_COLUMN)
             for header in absent
         ]
         frame = frame.rename(columns={header: key for key, header in columns.items()})
     typed, coerce_issues = coerce_table(frame, schema, shown)
-    coerce_issues.sort(key=lambda issue: (issue.row or 0))
     digest = file_sha256(path)
     table = LoadedTable(name, typed, path, shown, digest, used)
-    return table, issues + coerce_issues
-
-
-def check_references(tables: Mapping[str, LoadedTable]) -> list[InputIssue]:
-    """Every manager_id in another table must be in the roster."""
-    roster = tables.get("managers")
-    if roster is None or "manager_id" not in roster.frame.columns:
-        return []
-    known = pd.Index(roster.frame["manager_id"].dropna().unique())
-    issues: list[InputIssue] = []
-    for table in tables.values():
-        schema = SCHEMAS[table.name]
-        for column, target in schema.references.items():
-            if target != "managers" or column not in table.frame.columns:
-                continue
-            values = table.frame[column]
-            unknown = (values.notna() & ~values.isin(known)).to_numpy(dtype=bool)
-            issues += _issues_from_mask(
-                unknown, values, table.frame[ROW_COLUMN].to_numpy(), table.shown, column,
-                "manager not in the roster", f"a manager_id listed in {roster.shown}",
-            )
-    return issues
-
-
-def iter_issue_rows(issues: Iterable[InputIssue]) -> pd.DataFrame:
-    """All issues as a tidy table (file, row, column, rule, value, expected)."""
-    return pd.DataFrame([issue.to_dict() for issue in issues],
-                        columns=["file", "row", "column", "rule", "value", "expected"])
-
+    return table, IssueTable.concat([issues, coerce_issues.sorted_by_row()])

@@ -1,0 +1,182 @@
+"""One validation pass: every input check, config-aware ones included, before any stage computes.
+
+Order of the pass (docs/inputs.md, "Validation"):
+
+1. the readers: file, encoding, columns, types, ranges, allowed values, duplicate keys;
+2. the roster check, once for every table: each `manager_id` must be in the roster;
+3. the stage checks, pure functions of the tables and the config: `rorac.check_rorac`,
+   `weights.check_weights`, `scorecard.check_scorecard`, `bonus.check_bonus` (pool allocations
+   included).
+
+Every issue of every step is kept (exact counts); a cell a reader already refused is not
+reported again by a later step. `pipeline.run` raises them as one `InputError`;
+`appraise validate --issues FILE.csv` writes them all as a table.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .config import AppraisalConfig, LoadedConfig
+from .errors import AppraisalError, InputError, InputIssue, IssueCode, IssueTable
+from .io.readers import ROW_COLUMN, LoadedTable, read_table
+from .io.schemas import SCHEMAS
+
+__all__ = [
+    "ROSTER_RULE",
+    "STAGE_CHECKS",
+    "Validation",
+    "check_inputs",
+    "check_roster",
+    "validate_inputs",
+]
+
+ROSTER_RULE = "manager not in the roster"
+"""The one wording of the roster check, for every table."""
+STAGE_CHECKS = (
+    ("rorac", "check_rorac"),
+    ("weights", "check_weights"),
+    ("scorecard", "check_scorecard"),
+    ("bonus", "check_bonus"),
+)
+"""(module of `appraisal`, function): the stage checks, run in this order when they exist."""
+
+Check = Callable[[Mapping[str, pd.DataFrame], AppraisalConfig], Iterable[InputIssue]]
+_LOCATION = ["file", "row", "column"]
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The tables as read and every issue found in them (empty when the inputs are valid)."""
+
+    tables: dict[str, LoadedTable]
+    issues: IssueTable
+
+    @property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {name: table.frame for name, table in self.tables.items()}
+
+    def raise_if_any(self) -> None:
+        """One `InputError` with every issue, if there is any."""
+        InputError.collect(self.issues)
+
+
+def check_roster(tables: Mapping[str, pd.DataFrame]) -> IssueTable:
+    """Every `manager_id` of every table that refers to the roster must be in the roster."""
+    roster = tables.get("managers")
+    if roster is None or "manager_id" not in roster.columns:
+        return IssueTable()
+    known = pd.Index(roster["manager_id"].dropna().unique())
+    roster_file = str(roster.attrs.get("file", "managers"))
+    found: list[IssueTable] = []
+    for name, frame in tables.items():
+        schema = SCHEMAS.get(name)
+        if schema is None:
+            continue
+        for column, target in schema.references.items():
+            if target != "managers" or column not in frame.columns:
+                continue
+            values = frame[column]
+            unknown = (values.notna() & ~values.isin(known)).to_numpy(dtype=bool)
+            if not unknown.any():
+                continue
+            rows = (frame[ROW_COLUMN] if ROW_COLUMN in frame.columns
+                    else pd.Series(range(2, len(frame) + 2)))
+            found.append(IssueTable.at(
+                unknown, code=IssueCode.UNKNOWN_MANAGER, file=str(frame.attrs.get("file", name)),
+                rows=rows, column=column, rule=ROSTER_RULE,
+                expected=f"a manager_id listed in {roster_file}", values=values,
+            ))
+    return IssueTable.concat(found)
+
+
+def _stage_checks() -> list[tuple[str, Check]]:
+    """The stage checks that exist in this version of the engine."""
+    checks = []
+    for module_name, function in STAGE_CHECKS:
+        module = importlib.import_module(f"appraisal.{module_name}")
+        check = getattr(module, function, None)
+        if check is not None:
+            checks.append((f"{module_name}.{function}", check))
+    return checks
+
+
+def _run_check(check: Check, tables: Mapping[str, pd.DataFrame], config: AppraisalConfig,
+               tolerate_failure: bool) -> IssueTable:
+    try:
+        return IssueTable.of(check(tables, config))
+    except InputError as exc:  # a check that still raises its issues instead of returning them
+        return exc.issues
+    except AppraisalError:
+        raise
+    except Exception:
+        # A table the readers refused (a column missing, say) may break a stage check; the
+        # readers' issues are reported and the check runs again once they are fixed.
+        if tolerate_failure:
+            return IssueTable()
+        raise
+
+
+def _without_repeats(earlier: IssueTable, later: IssueTable) -> IssueTable:
+    """`later` without the cells `earlier` already reported, nor exact repeats."""
+    frame = later.frame
+    if not len(frame):
+        return later
+    located = frame[_LOCATION].astype({"file": "str", "column": "str"})
+    keep = ~located.duplicated(keep="first").to_numpy() | frame["row"].isna().to_numpy()
+    keep &= ~frame.astype({c: "str" for c in ("code", "file", "column", "rule")}).duplicated(
+        subset=["code", "file", "row", "column", "rule"], keep="first").to_numpy()
+    if len(earlier):
+        seen = earlier.frame[_LOCATION].astype({"file": "str", "column": "str"})
+        seen = seen[seen["row"].notna()].drop_duplicates()
+        marker = located.merge(seen.assign(_seen=True), on=_LOCATION, how="left")["_seen"]
+        keep &= ~marker.fillna(False).to_numpy(dtype=bool)
+    return IssueTable(frame[keep])
+
+
+def check_inputs(
+    tables: Mapping[str, pd.DataFrame], config: AppraisalConfig, *,
+    reader_issues: Iterable[InputIssue] = (),
+) -> IssueTable:
+    """Every issue of the roster check and the stage checks (pure; never raises for bad data).
+
+    `tables`: table name -> frame as read by `io.readers` (with `_row`, attrs["file"]);
+    `reader_issues`: what the readers found, put first; a cell they refused is not reported
+    again by a later check.
+    """
+    found = IssueTable.of(reader_issues)
+    tolerate = len(found) > 0
+    for later in (check_roster(tables),
+                  *(_run_check(check, tables, config, tolerate) for _, check in _stage_checks())):
+        found = IssueTable.concat([found, _without_repeats(found, later)])
+    return found
+
+
+def validate_inputs(loaded: LoadedConfig) -> Validation:
+    """Read every configured table and run every check: the tables and all issues found."""
+    tables: dict[str, LoadedTable] = {}
+    reader_issues: list[IssueTable] = []
+    for name, source in loaded.config.inputs.sources().items():
+        try:
+            table, found = read_table(
+                name,
+                loaded.resolve(source),
+                shown=source.path,
+                file_format=source.format,
+                encoding=source.encoding,
+                sheet=source.sheet,
+                delimiter=source.delimiter,
+                columns=source.columns,
+            )
+        except InputError as exc:
+            reader_issues.append(exc.issues)
+            continue
+        tables[name] = table
+        reader_issues.append(found)
+    frames = {name: table.frame for name, table in tables.items()}
+    issues = check_inputs(frames, loaded.config, reader_issues=IssueTable.concat(reader_issues))
+    return Validation(tables, issues)
