@@ -301,9 +301,7 @@ class IssueTable(Sequence[InputIssue]):
 
     def to_csv(self, path: str | Path) -> None:
         """Every issue as a CSV table HR can filter in Excel (UTF-8 with BOM, header always)."""
-        frame = self._frame.copy()
-        frame["value"] = frame["value"].map(lambda v: None if v is None else str(v),
-                                            na_action="ignore")
+        frame = self._frame.assign(value=self._frame["value"].astype("str"))
         frame.to_csv(path, index=False, encoding="utf-8-sig", columns=list(ISSUE_COLUMNS))
 
 

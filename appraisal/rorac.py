@@ -67,8 +67,10 @@ _CENTS = 100.0
 
 
 def _cents(yuan: FloatArray) -> IntArray:
-    """Yuan amounts (any shape) to int64 cents: `money.to_cents`, the one rounding rule."""
-    return np.asarray(to_cents(yuan), dtype=np.int64)
+    """Yuan amounts (any shape) to int64 cents: `money.to_cents`, the one rounding rule
+    (called on the flat array, then reshaped)."""
+    values = np.asarray(yuan, dtype=np.float64)
+    return np.asarray(to_cents(values.ravel()), dtype=np.int64).reshape(values.shape)
 
 
 @dataclass(frozen=True)

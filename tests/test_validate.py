@@ -216,3 +216,9 @@ def test_issue_table_builds_issues_lazily_and_keeps_their_order() -> None:
     assert both[1].describe() == (
         "b.csv, row 9, column 'balance': negative balance (got -7.0); expected a number >= 0")
     assert both[2].code is IssueCode.EMPTY_TABLE and both[2].row is None
+
+
+def test_every_issue_code_is_documented_in_inputs_md() -> None:
+    text = (ROOT / "docs" / "inputs.md").read_text(encoding="utf-8")
+    for code in IssueCode:
+        assert f"| `{code.value}` |" in text, code

@@ -37,8 +37,11 @@ class ProductSpec(StrictModel):
     """One product: its category and the rates that derive its cost components."""
 
     category: str = Field(min_length=1)
-    ftp_rate: AnnualRate = Field(0.0, description="annual FTP rate: Cd = rate × balance × days/365")
-    provision_rate: Fraction01 = Field(0.0, description="provision rate: Cr = rate × balance")
+    ftp_rate: AnnualRate = Field(
+        0.0, description="annual FTP rate: Cd = rate × balance × days/basis (rorac.day_count)")
+    provision_rate: Fraction01 = Field(
+        0.0, description="provision rate, annual by default: Cr = rate × balance × days/basis; "
+        "with rorac.provision_basis: per_period, Cr = rate × balance")
     capital_factor: NonNegative = Field(0.0, description="economic capital = factor × balance")
 
 
@@ -72,8 +75,11 @@ class RoracConfig(StrictModel):
 
     categories: tuple[CategorySpec, ...] = Field(_DEFAULT_CATEGORIES, min_length=1)
     products: Mapping[str, ProductSpec] = Field(default_factory=dict)
-    day_count: Literal["act/365", "act/360"] = "act/365"
-    provision_basis: Literal["annual", "per_period"] = "annual"
+    day_count: Literal["act/365", "act/360"] = Field(
+        "act/365", description="basis of days/basis in Cd and the annual Cr: 365 or 360")
+    provision_basis: Literal["annual", "per_period"] = Field(
+        "annual", description="annual: provision rates are yearly, prorated by days/basis like "
+        "FTP; per_period: charged as given in every period")
     stock: StockConfig = StockConfig()
     management_cost: AllocatedCostConfig = AllocatedCostConfig()
     fixed_cost: AllocatedCostConfig = AllocatedCostConfig()
