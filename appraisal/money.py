@@ -88,7 +88,7 @@ def to_cents(yuan: npt.ArrayLike) -> int | npt.NDArray[np.int64]:
         raise ValueError(f"amounts beyond {MAX_YUAN:g} yuan do not fit int64 cents")
     if values.ndim == 0:
         return _decimal_cents(float(values))
-    return _array_cents(values)
+    return _array_cents(values.ravel()).reshape(values.shape)
 
 
 def yuan_to_cents(amount: float) -> int:

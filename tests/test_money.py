@@ -5,7 +5,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appraisal.money import allocate_cents, cents_to_yuan, round_to_cents, yuan_to_cents
+from appraisal.money import (
+    allocate_cents,
+    cents_to_yuan,
+    round_to_cents,
+    to_cents,
+    yuan_to_cents,
+)
 
 
 def test_thirds_of_a_yuan_hand_example():
@@ -67,3 +73,8 @@ def test_rounded_parts_add_up_to_the_rounded_total(amounts):
     parts = round_to_cents(amounts)
     assert parts.sum() == yuan_to_cents(float(np.sum(amounts)))
     assert np.all(np.abs(parts - np.asarray(amounts, dtype=float) * 100) < 1.0 + 1e-6)
+
+
+def test_to_cents_keeps_the_shape_of_a_grid_with_ties():
+    grid = np.array([[1.005, 2.675], [-0.005, 3.0]])
+    assert to_cents(grid).tolist() == [[101, 268], [-1, 300]]
