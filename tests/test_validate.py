@@ -67,11 +67,6 @@ def _issues_csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the unknown indicator is check_scorecard's (scorecard.py, another branch); until "
-           "it is merged the scorecard stage reports it only when it runs",
-)
 def test_unknown_product_and_unknown_indicator_are_reported_in_one_validate_run(tmp_path):
     config, data = _config_with_data(tmp_path)
     _replace_cell(data / "business.csv", 3, "product", "gold_bar")
