@@ -94,7 +94,7 @@ class InputIssue:
     rule: str
     value: object = None
     expected: str = ""
-    code: IssueCode = IssueCode.INCONSISTENT
+    code: IssueCode = IssueCode.INCONSISTENT  # every call names its code (tests/test_validate.py)
 
     def describe(self) -> str:
         where = self.file

@@ -217,3 +217,22 @@ def test_every_issue_code_is_documented_in_inputs_md() -> None:
     text = (ROOT / "docs" / "inputs.md").read_text(encoding="utf-8")
     for code in IssueCode:
         assert f"| `{code.value}` |" in text, code
+
+
+def test_every_issue_the_engine_raises_names_its_reason_code():
+    """No InputIssue(...) in the package falls back on the default code."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "appraisal"
+    unnamed = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            if name == "InputIssue" and len(node.args) < 7 and not any(
+                keyword.arg == "code" for keyword in node.keywords
+            ):
+                unnamed.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert unnamed == []

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import ahp
 from ..config import AppraisalConfig, LoadedConfig, WeightsConfig, load_config
-from ..errors import AppraisalError, ConfigError, InputError, InputIssue
+from ..errors import AppraisalError, ConfigError, InputError, InputIssue, IssueCode
 from ..weights import (
     MatrixWeights,
     WeightsResult,
@@ -77,25 +77,27 @@ def read_matrix_file(path: str | Path, *, sheet: str | None = None) -> MatrixFil
     if len(rows) < 2 or width < 2:
         raise InputError([InputIssue(shown, None, None, "no matrix found", None,
                                      "criterion names in the first row and first column, "
-                                     "judgments in the cells")])
+                                     "judgments in the cells", IssueCode.MATRIX_SHAPE)])
     header = rows[0][1:]
     names = [row[0] for row in rows[1:]]
     issues = []
     if len(names) != len(header):
         issues.append(InputIssue(shown, None, None, "the matrix is not square",
                                  f"{len(names)} rows x {len(header)} columns",
-                                 "as many rows as columns"))
+                                 "as many rows as columns", IssueCode.MATRIX_SHAPE))
     else:
         for k, (row_name, column_name) in enumerate(zip(names, header, strict=True)):
             if row_name == "" or column_name == "":
                 issues.append(InputIssue(shown, k + 2, None, "criterion name is blank", None,
-                                         "a name in the first row and first column"))
+                                         "a name in the first row and first column",
+                                         IssueCode.BLANK))
             elif row_name != column_name:
                 issues.append(InputIssue(shown, k + 2, None,
                                          f"row criterion {row_name!r} differs from column "
                                          f"criterion {column_name!r}",
                                          None, "the same criteria in the same order in the "
-                                         "first row and the first column"))
+                                         "first row and the first column",
+                                         IssueCode.MATRIX_SHAPE))
     if issues:
         raise InputError(issues)
     return MatrixFile(shown, tuple(header), [row[1:] for row in rows[1:]])
