@@ -253,3 +253,18 @@ def test_outputs_do_not_depend_on_where_the_project_lives(tmp_path, example_run)
     for path in sorted(example_run.rglob("*")):
         if path.is_file() and path.name != "manifest.json":
             assert (out / path.relative_to(example_run)).read_bytes() == path.read_bytes(), path
+
+
+def test_acceptance_of_an_undeclared_matrix_is_a_config_error_at_load(tmp_path):
+    """weights.accept names a matrix id: one the scorecard does not declare stops at load."""
+    from appraisal.config import load_config
+    from appraisal.errors import ConfigError
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "configs" / "example.yaml").read_text(encoding="utf-8")
+    text = text.replace("  accept: {}", "  accept: {nonexistent: {justification: because}}")
+    text = text.replace("../input_samples", str(root / "input_samples"))
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"weights\.accept\.nonexistent: no AHP matrix"):
+        load_config(path)

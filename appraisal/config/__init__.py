@@ -186,9 +186,14 @@ def parse_config(raw: Any, file: str = "<config>") -> AppraisalConfig:
     if not isinstance(raw, dict):
         raise ConfigError(file, [("", "the file must hold a YAML mapping (key: value lines)")])
     try:
-        return AppraisalConfig.model_validate(raw)
+        config = AppraisalConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(file, _problems(exc)) from None
+    # Keys that must fit the AHP matrices the scorecard declares (two sections together).
+    across = config.weights.problems(config.scorecard.ahp_matrices())
+    if across:
+        raise ConfigError(file, across)
+    return config
 
 
 def load_config(path: str | Path) -> LoadedConfig:
