@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import shutil
 from pathlib import Path
@@ -11,6 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
+from example_config import write_config
 
 import appraisal
 from appraisal.cli import main
@@ -22,20 +22,6 @@ SAMPLES = ROOT / "input_samples"
 
 def _example() -> dict:
     return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-
-
-def _write_config(folder: Path, raw: dict, *, inputs_from: Path = SAMPLES) -> Path:
-    """A copy of `raw` in `folder` whose input paths point at `inputs_from`."""
-    raw = copy.deepcopy(raw)
-    for name, source in raw["inputs"].items():
-        if isinstance(source, dict):
-            source["path"] = str(inputs_from / Path(source["path"]).name)
-        else:
-            raw["inputs"][name] = str(inputs_from / Path(source).name)
-    raw.setdefault("output", {})["charts"] = False
-    path = folder / "config.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def _invoke(*args: str):
@@ -140,7 +126,7 @@ def test_progress_goes_to_stderr_per_stage(tmp_path):
 
 
 def test_validate_prints_a_summary_and_writes_nothing(tmp_path):
-    config = _write_config(tmp_path, _example())
+    config = write_config(tmp_path, _example())
     before = sorted(tmp_path.rglob("*"))
     result = _invoke("validate", str(config))
     assert result.exit_code == 0, result.output
@@ -173,7 +159,7 @@ def test_version():
 def test_config_mistakes_name_the_file_and_key(tmp_path, change, message):
     raw = _example()
     change(raw)
-    config = _write_config(tmp_path, raw)
+    config = write_config(tmp_path, raw)
     result = _invoke("validate", str(config))
     assert result.exit_code == 2
     assert message in result.output
@@ -184,7 +170,7 @@ def test_config_mistakes_name_the_file_and_key(tmp_path, change, message):
 def test_a_typo_gets_a_suggestion(tmp_path):
     raw = _example()
     raw["bonus"]["shared_pol"] = raw["bonus"].pop("shared_pool")
-    result = _invoke("validate", str(_write_config(tmp_path, raw)))
+    result = _invoke("validate", str(write_config(tmp_path, raw)))
     assert "did you mean 'shared_pool'?" in result.output
 
 
@@ -210,7 +196,7 @@ def test_bad_input_names_file_row_column_and_writes_nothing(tmp_path):
     fields[6] = "2020-02-30"  # hire_date of the third manager (row 4 of the file)
     roster[3] = ",".join(fields)
     (data / "managers.csv").write_text("\n".join(roster) + "\n", encoding="utf-8")
-    config = _write_config(tmp_path, _example(), inputs_from=data)
+    config = write_config(tmp_path, _example(), inputs_from=data)
     out = tmp_path / "results"
     result = _invoke("run", str(config), "--out", str(out), "--quiet")
     assert result.exit_code == 2
@@ -227,7 +213,7 @@ def test_gbk_inputs_give_the_same_results(tmp_path, example_run):
     for name in ("managers.csv", "pool_allocations.csv"):
         text = (data / name).read_text(encoding="utf-8-sig")
         (data / name).write_bytes(text.encode("gbk"))
-    config = _write_config(tmp_path, _example(), inputs_from=data)
+    config = write_config(tmp_path, _example(), inputs_from=data)
     out = tmp_path / "results"
     assert _invoke("run", str(config), "--out", str(out), "--quiet").exit_code == 0
     assert (out / "managers.csv").read_bytes() == (example_run / "managers.csv").read_bytes()

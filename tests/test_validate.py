@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import shutil
 import time
 from pathlib import Path
@@ -12,6 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
+from example_config import write_config
 
 from appraisal import rorac
 from appraisal.cli import main
@@ -36,15 +36,7 @@ def _config_with_data(tmp_path: Path) -> tuple[Path, Path]:
     data = tmp_path / "data"
     shutil.copytree(SAMPLES, data)
     raw = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    raw = copy.deepcopy(raw)
-    for name, source in raw["inputs"].items():
-        if isinstance(source, dict):
-            source["path"] = str(data / Path(source["path"]).name)
-        else:
-            raw["inputs"][name] = str(data / Path(source).name)
-    raw.setdefault("output", {})["charts"] = False
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path = write_config(tmp_path, raw, inputs_from=data)
     return path, data
 
 

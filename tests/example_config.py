@@ -1,0 +1,31 @@
+"""The example config copied into a test's folder, its inputs pointed wherever the test needs."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "configs" / "example.yaml"
+SAMPLES = ROOT / "input_samples"
+
+
+def example_raw() -> dict:
+    """configs/example.yaml as a mapping."""
+    return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def write_config(folder: Path, raw: dict, *, inputs_from: Path = SAMPLES) -> Path:
+    """A copy of `raw` in `folder` whose input paths point at `inputs_from` (charts off)."""
+    raw = copy.deepcopy(raw)
+    for name, source in raw["inputs"].items():
+        if isinstance(source, dict):
+            source["path"] = str(inputs_from / Path(source["path"]).name)
+        else:
+            raw["inputs"][name] = str(inputs_from / Path(source).name)
+    raw.setdefault("output", {})["charts"] = False
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
