@@ -196,6 +196,67 @@ def parse_config(raw: Any, file: str = "<config>") -> AppraisalConfig:
     return config
 
 
+MAX_CONFIG_BYTES = 1 << 20
+"""A config file larger than this is refused before it is parsed."""
+MAX_CONFIG_NODES = 100_000
+"""At most this many values once YAML aliases are expanded (a bound against alias bombs)."""
+
+
+def _yaml_key_path(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _check_yaml_nodes(root: yaml.Node, shown: str) -> None:
+    """Before anything is built from the YAML: every mapping key once, and a bounded size with
+    aliases expanded. Duplicate keys name both lines; a YAML file is otherwise silently
+    last-one-wins."""
+    sizes: dict[int, int] = {}
+    problems: list[tuple[str, str]] = []
+
+    def size(node: yaml.Node, path: str, active: frozenset[int]) -> int:
+        if id(node) in active:
+            raise ConfigError(shown, [(path, "a YAML alias refers to itself")])
+        if id(node) in sizes:
+            return sizes[id(node)]
+        total = 1
+        inside = active | {id(node)}
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+                line = key_node.start_mark.line + 1
+                if key in seen and key != "<<":
+                    problems.append((_yaml_key_path(path, key),
+                                     f"given twice, on lines {seen[key]} and {line}; keep one"))
+                seen.setdefault(key, line)
+                total += size(value_node, _yaml_key_path(path, key), inside)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                total += size(item, f"{path}[{index}]", inside)
+        if total > MAX_CONFIG_NODES:
+            raise ConfigError(shown, [(path, f"expands to more than {MAX_CONFIG_NODES:,} values "
+                                             "(YAML aliases); write the values out")])
+        sizes[id(node)] = total
+        return total
+
+    size(root, "", frozenset())
+    if problems:
+        raise ConfigError(shown, problems)
+
+
+def _read_yaml(text: str, shown: str) -> Any:
+    """safe_load with the checks of `_check_yaml_nodes` between composing and constructing."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_yaml_nodes(node, shown)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def load_config(path: str | Path) -> LoadedConfig:
     """Read and validate config.yaml; input paths stay relative to its folder."""
     config_path = Path(path).expanduser()
@@ -206,8 +267,11 @@ def load_config(path: str | Path) -> LoadedConfig:
         text = config_path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError(shown, [("", "config file must be UTF-8 text")]) from None
+    if len(text.encode("utf-8")) > MAX_CONFIG_BYTES:
+        raise ConfigError(shown, [("", f"config file is larger than {MAX_CONFIG_BYTES:,} bytes; "
+                                       "a config holds settings, not data (put tables in inputs)")])
     try:
-        raw = yaml.safe_load(text)
+        raw = _read_yaml(text, shown)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
