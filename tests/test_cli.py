@@ -254,3 +254,16 @@ def test_acceptance_of_an_undeclared_matrix_is_a_config_error_at_load(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=r"weights\.accept\.nonexistent: no AHP matrix"):
         load_config(path)
+
+
+def test_an_existing_output_folder_is_refused_before_any_input_is_read(tmp_path):
+    """The folder check comes first: a run that would be refused does not compute for nothing."""
+    raw = _example()
+    raw["inputs"]["business"] = "no_such_business.csv"
+    config = write_config(tmp_path, raw)
+    out = tmp_path / "closed"
+    out.mkdir()
+    refused = _invoke("run", str(config), "--out", str(out), "--quiet")
+    assert refused.exit_code == 2
+    assert "already exists" in refused.output
+    assert "no_such_business" not in refused.output

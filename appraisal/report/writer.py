@@ -23,9 +23,17 @@ from ..money import cents_to_text
 from .manifest import build_manifest
 
 if TYPE_CHECKING:
+    from ..config import AppraisalConfig
     from ..result import RunResult
 
-__all__ = ["default_output_dir", "write_csv", "write_json", "write_run"]
+__all__ = [
+    "check_target",
+    "default_output_dir",
+    "output_dir_for",
+    "write_csv",
+    "write_json",
+    "write_run",
+]
 
 CSV_ENCODING = "utf-8-sig"  # Excel opens Chinese text correctly only with the BOM
 
@@ -35,13 +43,24 @@ _REGISTRY_COLUMNS = ColumnRegistry({
 } | {"labelled": Column("labelled", "flag", None, "labelled", "labelled")})
 
 
-def default_output_dir(result: RunResult) -> Path:
+def output_dir_for(config: AppraisalConfig, config_path: Path | None) -> Path:
     """output.dir of the config ({period} and {unit} filled in), relative to the config."""
-    template = result.config.output.dir
-    name = template.format(period=result.period.label, unit=result.config.unit.id)
+    template = config.output.dir
+    name = template.format(period=config.appraisal_period.label, unit=config.unit.id)
     path = Path(name).expanduser()
-    base = result.config_path.parent if result.config_path is not None else Path(".")
+    base = config_path.parent if config_path is not None else Path(".")
     return path if path.is_absolute() else base / path
+
+
+def default_output_dir(result: RunResult) -> Path:
+    """`output_dir_for` the run's config."""
+    return output_dir_for(result.config, result.config_path)
+
+
+def check_target(out_dir: Path, *, force: bool = False) -> Path:
+    """The output folder may be written: it does not exist, or `force` replaces it."""
+    target = check_target(out_dir, force=force)
+    return target
 
 
 def _fixed(values: pd.Series, decimals: int) -> pd.Series:
