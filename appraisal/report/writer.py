@@ -59,7 +59,14 @@ def default_output_dir(result: RunResult) -> Path:
 
 def check_target(out_dir: Path, *, force: bool = False) -> Path:
     """The output folder may be written: it does not exist, or `force` replaces it."""
-    target = check_target(out_dir, force=force)
+    target = Path(out_dir).expanduser()
+    if target.exists() and not force:
+        raise OutputExistsError(
+            f"output folder {target} already exists; a closed period is never overwritten "
+            "silently: choose another --out, or pass --force to replace it"
+        )
+    if target.exists() and not target.is_dir():
+        raise OutputExistsError(f"{target} exists and is not a folder")
     return target
 
 
@@ -185,14 +192,7 @@ def write_run(
     progress: Callable[[str, int, float], None] | None = None,
 ) -> Path:
     """Write every output of `result` into `out_dir`, all or nothing. Returns the folder."""
-    target = Path(out_dir).expanduser()
-    if target.exists() and not force:
-        raise OutputExistsError(
-            f"output folder {target} already exists; a closed period is never overwritten "
-            "silently: choose another --out, or pass --force to replace it"
-        )
-    if target.exists() and not target.is_dir():
-        raise OutputExistsError(f"{target} exists and is not a folder")
+    target = check_target(out_dir, force=force)
     with_statements = result.config.output.statements if statements is None else statements
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
