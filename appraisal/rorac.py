@@ -560,6 +560,21 @@ def _has_business(credits: _Credits, n_managers: int) -> npt.NDArray[np.bool_]:
     return np.bincount(credits.managers, weights=weights, minlength=n_managers) > 0
 
 
+def _check_booked_in_time(rows: _BusinessRows, business: pd.DataFrame, file: str,
+                          period: Period, issues: _Issues) -> None:
+    """Business booked after the period's last day is not this period's: never credited
+    silently (a bank re-runs the month, or fixes the export's cut-off)."""
+    last_day = np.datetime64(period.end, "D").astype(np.int64) * rows.per_day
+    late = rows.booked > last_day
+    issues.rows(late, file, _row_numbers(business), "booking_date",
+                f"booked after the end of period {period.label}",
+                f"a booking date on or before {period.end.isoformat()}",
+                business["booking_date"].dt.strftime("%Y-%m-%d")
+                if pd.api.types.is_datetime64_any_dtype(business["booking_date"])
+                else business["booking_date"],
+                code=IssueCode.OUT_OF_RANGE)
+
+
 def check_rorac(tables: Mapping[str, pd.DataFrame], config: AppraisalConfig) -> IssueTable:
     """Every problem of the RORAC inputs (business, credit_splits, manager_costs) against the
     `rorac:` config, counted exactly; pure, never raises for bad data.
@@ -584,6 +599,7 @@ def check_rorac(tables: Mapping[str, pd.DataFrame], config: AppraisalConfig) -> 
             rows = _BusinessRows.check(business, bfile, rorac, categories, products, splits,
                                        roster_ids, issues)
             has_business = _has_business(rows.credits, len(roster_ids))
+            _check_booked_in_time(rows, business, bfile, config.appraisal_period, issues)
     costs = tables.get("manager_costs")
     if costs is not None and _require_columns(costs, _file(costs, "manager_costs"),
                                               ("manager_id",), issues):

@@ -3,7 +3,9 @@
 Order of the pass (docs/inputs.md, "Validation"):
 
 1. the readers: file, encoding, columns, types, ranges, allowed values, duplicate keys;
-2. the roster check, once for every table: each `manager_id` must be in the roster;
+2. a table that must hold rows but has only a header is reported as empty (and nothing else);
+   the roster check, once for every table: each `manager_id` must be in the roster; a
+   leave_date before the hire_date;
 3. the stage checks, pure functions of the tables and the config: `rorac.check_rorac`,
    `weights.check_weights`, `scorecard.check_scorecard`, `bonus.check_bonus` (pool allocations
    included).
@@ -27,11 +29,14 @@ from .io.readers import ROW_COLUMN, LoadedTable, read_table
 from .io.schemas import SCHEMAS
 
 __all__ = [
+    "NON_EMPTY_TABLES",
     "ROSTER_RULE",
     "STAGE_CHECKS",
     "Validation",
     "check_inputs",
+    "check_not_empty",
     "check_roster",
+    "check_roster_dates",
     "validate_inputs",
 ]
 
@@ -94,6 +99,40 @@ def check_roster(tables: Mapping[str, pd.DataFrame]) -> IssueTable:
     return IssueTable.concat(found)
 
 
+def check_roster_dates(tables: Mapping[str, pd.DataFrame]) -> IssueTable:
+    """A leave_date before the hire_date is a typing error, never a silent exclusion."""
+    roster = tables.get("managers")
+    if roster is None or not {"hire_date", "leave_date"} <= set(roster.columns):
+        return IssueTable()
+    hired = pd.to_datetime(roster["hire_date"], errors="coerce")
+    left = pd.to_datetime(roster["leave_date"], errors="coerce")
+    backwards = (left < hired).fillna(False).to_numpy(dtype=bool)
+    rows = roster[ROW_COLUMN] if ROW_COLUMN in roster.columns else pd.Series(
+        range(2, len(roster) + 2))
+    return IssueTable.at(
+        backwards, code=IssueCode.INCONSISTENT, file=str(roster.attrs.get("file", "managers")),
+        rows=rows, column="leave_date", rule="leave_date is before hire_date",
+        expected="hire_date " + hired.dt.strftime("%Y-%m-%d").fillna("") + " or later",
+        values=left.dt.strftime("%Y-%m-%d"),
+    )
+
+
+NON_EMPTY_TABLES = ("managers", "business", "indicators", "judgments")
+"""Tables that, when configured, must hold rows: a header alone is an export gone wrong."""
+
+
+def check_not_empty(tables: Mapping[str, pd.DataFrame]) -> IssueTable:
+    """A configured table from `NON_EMPTY_TABLES` with a header and no rows, said as such (and
+    not as the hundreds of issues it would cause downstream)."""
+    return IssueTable.of(
+        InputIssue(str(frame.attrs.get("file", name)), None, None,
+                   "the table has a header but no rows", None,
+                   "at least one data row (or leave the table out of inputs: if it is "
+                   "optional, the run goes on without it)", IssueCode.EMPTY_TABLE)
+        for name, frame in tables.items() if name in NON_EMPTY_TABLES and frame.empty
+    )
+
+
 def _stage_checks() -> list[tuple[str, Check]]:
     """The stage checks that exist in this version of the engine."""
     checks = []
@@ -149,8 +188,11 @@ def check_inputs(
     again by a later check.
     """
     found = IssueTable.of(reader_issues)
+    empty = check_not_empty(tables)
+    if len(empty):  # everything else would only repeat it, row by row
+        return IssueTable.concat([found, empty])
     tolerate = len(found) > 0
-    for later in (check_roster(tables),
+    for later in (check_roster(tables), check_roster_dates(tables),
                   *(_run_check(check, tables, config, tolerate) for _, check in _stage_checks())):
         found = IssueTable.concat([found, _without_repeats(found, later)])
     return found

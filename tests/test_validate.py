@@ -228,3 +228,47 @@ def test_every_issue_the_engine_raises_names_its_reason_code():
             ):
                 unnamed.append(f"{path.relative_to(package)}:{node.lineno}")
     assert unnamed == []
+
+
+def _issue_rows(tmp_path, config):
+    issues = tmp_path / "issues.csv"
+    result = _invoke("validate", str(config), "--issues", str(issues))
+    assert result.exit_code == 2, result.output
+    return _read_issues(issues)
+
+
+def _read_issues(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+def test_business_booked_after_the_period_end_is_refused_not_credited(tmp_path):
+    config, data = _config_with_data(tmp_path)
+    _replace_cell(data / "business.csv", 4, "booking_date", "2026-11-01")
+    table = _issue_rows(tmp_path, config)
+    late = table[table["column"] == "booking_date"]
+    assert late[["code", "row", "value"]].values.tolist() == [["out_of_range", "4", "2026-11-01"]]
+    assert "after the end of period 2026-10" in late["rule"].iloc[0]
+    assert "2026-10-31" in late["expected"].iloc[0]
+
+
+def test_a_leave_date_before_the_hire_date_is_an_error_not_an_exclusion(tmp_path):
+    config, data = _config_with_data(tmp_path)
+    roster = pd.read_csv(data / "managers.csv", encoding="utf-8-sig", dtype=str,
+                         keep_default_na=False)
+    hired = roster.loc[2, "hire_date"]
+    _replace_cell(data / "managers.csv", 4, "leave_date", "2001-01-01")
+    table = _issue_rows(tmp_path, config)
+    assert table[["code", "row", "column", "value"]].values.tolist() == [
+        ["inconsistent", "4", "leave_date", "2001-01-01"]]
+    assert table["expected"].iloc[0] == f"hire_date {hired} or later"
+
+
+@pytest.mark.parametrize("table", ["managers", "business"])
+def test_a_table_with_a_header_and_no_rows_is_reported_as_empty_and_alone(tmp_path, table):
+    config, data = _config_with_data(tmp_path)
+    path = data / f"{table}.csv"
+    header = path.read_text(encoding="utf-8-sig").splitlines()[0]
+    path.write_text(header + "\n", encoding="utf-8")
+    found = _issue_rows(tmp_path, config)
+    assert found[["code", "file"]].values.tolist() == [["empty_table", str(path)]]
+    assert "header but no rows" in found["rule"].iloc[0]
