@@ -32,6 +32,7 @@ __all__ = [
     "IssueCode",
     "IssueTable",
     "OutputExistsError",
+    "OutputWriteError",
 ]
 
 MAX_REPORTED_ISSUES = 50
@@ -371,3 +372,10 @@ class InternalError(Exception):
 
 class OutputExistsError(AppraisalError):
     """The output folder exists and --force was not given."""
+
+
+class OutputWriteError(AppraisalError):
+    """The output folder could not be written (disk full, read-only, no permission, a file in
+    the way): not a bug and not the data, so its own exit code (4)."""
+
+    exit_code = 4

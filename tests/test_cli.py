@@ -103,17 +103,24 @@ def test_an_existing_output_folder_needs_force(example_run, tmp_path):
     assert (out / "managers.csv").exists()
 
 
-def test_a_failure_mid_run_leaves_nothing_behind(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("fault", "exit_code", "said"),
+    [(OSError(28, "No space left on device"), 4, "No space left on device"),
+     (RuntimeError("a bug"), 1, "internal error")],
+)
+def test_a_failure_mid_run_leaves_nothing_behind(tmp_path, monkeypatch, fault, exit_code, said):
+    """A full disk is exit 4 naming the folder; a bug in a writer is exit 1; either way the run
+    is all or nothing."""
     import appraisal.report.excel as excel
 
     def broken(*args, **kwargs):
-        raise OSError("disk full")
+        raise fault
 
     monkeypatch.setattr(excel, "write_bonus_sheet", broken)
     out = tmp_path / "results"
     result = CliRunner().invoke(main, ["run", str(EXAMPLE), "--out", str(out), "--quiet"])
-    assert result.exit_code == 1
-    assert "internal error" in result.output and "Traceback" not in result.output
+    assert result.exit_code == exit_code
+    assert said in result.output and "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
 
 
@@ -267,3 +274,28 @@ def test_an_existing_output_folder_is_refused_before_any_input_is_read(tmp_path)
     assert refused.exit_code == 2
     assert "already exists" in refused.output
     assert "no_such_business" not in refused.output
+
+
+def test_an_output_folder_that_cannot_be_written_is_exit_4_naming_it(tmp_path):
+    """Not a bug and not the data: the folder and the system's reason, exit 4, nothing left."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("in the way")
+    result = _invoke("run", str(EXAMPLE), "--out", str(blocker / "results"), "--quiet")
+    assert result.exit_code == 4
+    assert f"could not write the results to {blocker / 'results'}" in result.output
+    assert "internal error" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
+
+
+def test_result_folders_follow_the_umask(tmp_path):
+    import os
+    import stat
+
+    previous = os.umask(0o027)
+    try:
+        out = tmp_path / "results"
+        assert _invoke("run", str(EXAMPLE), "--out", str(out), "--quiet").exit_code == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o750
+    assert stat.S_IMODE((out / "charts").stat().st_mode) == 0o750

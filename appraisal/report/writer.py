@@ -7,6 +7,7 @@ replaced only with `force`.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..columns import Column, ColumnRegistry
-from ..errors import OutputExistsError
+from ..errors import OutputExistsError, OutputWriteError
 from ..money import cents_to_text
 from .manifest import build_manifest
 
@@ -183,6 +184,24 @@ def _write_all(result: RunResult, folder: Path, statements: bool,
     return outputs
 
 
+def _write_error(target: Path, exc: OSError) -> OutputWriteError:
+    where = exc.filename or target
+    reason = exc.strerror or type(exc).__name__
+    return OutputWriteError(
+        f"could not write the results to {target} ({where}: {reason}); nothing was written "
+        "there. Free disk space, check the folder's permissions, or choose another --out"
+    )
+
+
+def _open_as_umask_allows(folder: Path) -> None:
+    """mkdtemp makes the staging folder 0700; the results get the mode the umask gives any
+    new folder (restrict pay data with a umask or a group, see docs/outputs.md)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in (folder, *(p for p in folder.rglob("*") if p.is_dir())):
+        path.chmod(0o777 & ~umask)
+
+
 def write_run(
     result: RunResult,
     out_dir: Path,
@@ -194,11 +213,15 @@ def write_run(
     """Write every output of `result` into `out_dir`, all or nothing. Returns the folder."""
     target = check_target(out_dir, force=force)
     with_statements = result.config.output.statements if statements is None else statements
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise _write_error(target, exc) from None
     try:
         outputs = _write_all(result, staging, with_statements, progress)
         write_json(build_manifest(result, outputs), staging / "manifest.json")
+        _open_as_umask_allows(staging)
         if target.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
             target.rename(retired / target.name)
@@ -206,6 +229,9 @@ def write_run(
             shutil.rmtree(retired, ignore_errors=True)
         else:
             staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _write_error(target, exc) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
