@@ -90,3 +90,26 @@ def test_existing_folder_is_kept_without_force(result, tmp_path):
     with pytest.raises(OutputExistsError, match="--force"):
         appraisal.write_run(_with_output(result), target)
     assert list(target.iterdir()) == []
+
+
+def test_work_folders_of_a_killed_run_are_removed_and_a_live_ones_kept(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from appraisal.report.writer import remove_abandoned_staging
+
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)
+    dead = int(finished.stdout)
+    target = tmp_path / "2026-10"
+    abandoned = tmp_path / f".2026-10.staging-{dead}-abc123"
+    (abandoned / "charts").mkdir(parents=True)
+    retired = tmp_path / f".2026-10.old-{dead}-xyz"
+    retired.mkdir()
+    running = tmp_path / f".2026-10.staging-{os.getpid()}-live"
+    running.mkdir()
+    other = tmp_path / ".2026-11.staging-1-x"
+    other.mkdir()
+    assert remove_abandoned_staging(target) == [abandoned, retired]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([running.name, other.name])

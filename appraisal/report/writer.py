@@ -184,6 +184,34 @@ def _write_all(result: RunResult, folder: Path, statements: bool,
     return outputs
 
 
+def _staging_prefix(target: Path, kind: str) -> str:
+    """Hidden work folders beside the target carry the writing process's id."""
+    return f".{target.name}.{kind}-{os.getpid()}-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_abandoned_staging(target: Path) -> list[Path]:
+    """Remove the hidden work folders a killed run left beside `target` (their process is gone
+    on this machine); folders of a run still going on are left alone. Returns what was removed."""
+    removed = []
+    for kind in ("staging", "old"):
+        for folder in sorted(target.parent.glob(f".{target.name}.{kind}-*-*")):
+            pid_text = folder.name.removeprefix(f".{target.name}.{kind}-").split("-", 1)[0]
+            if folder.is_dir() and pid_text.isdigit() and not _alive(int(pid_text)):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
+
+
 def _write_error(target: Path, exc: OSError) -> OutputWriteError:
     where = exc.filename or target
     reason = exc.strerror or type(exc).__name__
@@ -215,7 +243,9 @@ def write_run(
     with_statements = result.config.output.statements if statements is None else statements
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        remove_abandoned_staging(target)
+        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target, "staging"),
+                                        dir=target.parent))
     except OSError as exc:
         raise _write_error(target, exc) from None
     try:
@@ -223,7 +253,8 @@ def write_run(
         write_json(build_manifest(result, outputs), staging / "manifest.json")
         _open_as_umask_allows(staging)
         if target.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            retired = Path(tempfile.mkdtemp(prefix=_staging_prefix(target, "old"),
+                                            dir=target.parent))
             target.rename(retired / target.name)
             staging.rename(target)
             shutil.rmtree(retired, ignore_errors=True)
