@@ -184,3 +184,15 @@ def test_every_duplicate_key_names_the_row_first_seen(tmp_path):
         "roster.csv, row 61, column 'manager_id': duplicate key (got 'M1'); "
         "expected each manager_id once (first seen on row 2)")
     assert str(issues[0].code) == "duplicate_key"
+
+
+def test_comma_only_rows_at_the_end_of_an_export_are_skipped(tmp_path):
+    from appraisal.io.readers import read_table
+
+    path = tmp_path / "satisfaction.csv"
+    path.write_text("manager_id,respondent_id,score\nM1,R1,90\n,,\nM2,R2,80\n,,\n , ,\n,,\n",
+                    encoding="utf-8")
+    table, issues = read_table("satisfaction", path, shown="satisfaction.csv")
+    assert table.rows == 3
+    # the blank row between data rows is still an error; the trailing ones are gone
+    assert [(issue.row, issue.column) for issue in issues] == [(3, "manager_id"), (3, "score")]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..errors import InputError, InputIssue, IssueCode, IssueTable
@@ -352,6 +353,33 @@ def _duplicate_keys(frame: pd.DataFrame, key: tuple[str, ...], shown: str) -> Is
                          expected=expected, values=joined.astype("str"))
 
 
+_TAIL_CHUNK = 1024
+
+
+def _blank_rows(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Rows whose every cell is empty or only spaces (as a spreadsheet's `,,,,` rows)."""
+    blank = np.ones(len(frame), dtype=bool)
+    for column in frame.columns:
+        values = frame[column]
+        text = values.astype("string").str.strip()
+        blank &= (values.isna() | (text == "")).fillna(True).to_numpy(dtype=bool)
+    return blank
+
+
+def drop_trailing_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Without the fully blank rows at the end (exports often end in comma-only rows); blank rows
+    between data rows stay, and are reported by the column checks."""
+    end = len(frame)
+    while end > 0:
+        start = max(0, end - _TAIL_CHUNK)
+        blank = _blank_rows(frame.iloc[start:end])
+        if not blank.all():
+            end = start + int(np.flatnonzero(~blank)[-1]) + 1
+            break
+        end = start
+    return frame if end == len(frame) else frame.iloc[:end]
+
+
 def read_table(
     name: str,
     path: Path,
@@ -387,6 +415,7 @@ def read_table(
             for header in absent
         ]
         frame = frame.rename(columns={header: key for key, header in columns.items()})
+    frame = drop_trailing_blank_rows(frame)
     typed, coerce_issues = coerce_table(frame, schema, shown)
     digest = file_sha256(path)
     table = LoadedTable(name, typed, path, shown, digest, used)
