@@ -52,7 +52,8 @@ def test_detection_prefers_utf8_and_falls_back_to_gb18030(tmp_path):
 
 def test_wrong_explicit_encoding_says_what_to_try(tmp_path):
     path = _write(tmp_path, "roster.csv", ROSTER, "gbk")
-    with pytest.raises(InputError, match=r"roster.csv: cannot be decoded as utf-8.*try gb18030"):
+    said = r"roster.csv, row 2, column 'name': cannot be decoded as utf-8.*try gb18030"
+    with pytest.raises(InputError, match=said):
         _roster(path, encoding="utf-8")
 
 
@@ -196,3 +197,25 @@ def test_comma_only_rows_at_the_end_of_an_export_are_skipped(tmp_path):
     assert table.rows == 3
     # the blank row between data rows is still an error; the trailing ones are gone
     assert [(issue.row, issue.column) for issue in issues] == [(3, "manager_id"), (3, "score")]
+
+
+def test_one_gbk_row_in_a_utf8_file_names_its_row_and_column(tmp_path):
+    """Rows pasted from a GBK export into a UTF-8 file: refused at the first such row, with or
+    without a BOM, instead of decoding everything as GB18030 (garbled names, silently)."""
+    from appraisal.io.readers import read_table
+
+    lines = ROSTER.splitlines()
+    body = "\n".join(lines[:2]).encode("utf-8") + b"\n" + lines[2].encode("gbk") + b"\n"
+    for prefix in (b"", b"\xef\xbb\xbf"):
+        path = tmp_path / "roster.csv"
+        path.write_bytes(prefix + body)
+        with pytest.raises(InputError, match=r"roster.csv, row 3, column 'name': "):
+            read_table("managers", path, shown="roster.csv")
+
+
+def test_a_whole_gbk_file_is_still_read_as_gb18030(tmp_path):
+    from appraisal.io.readers import detect_encoding
+
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("manager_id,name\nM1,支行\nM2,张三\n".encode("gbk"))  # 支 is valid UTF-8
+    assert detect_encoding(path) == "gb18030"

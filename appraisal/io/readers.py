@@ -75,21 +75,55 @@ def _format_of(path: Path, declared: str) -> str:
 def detect_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else GB18030.
 
-    GB18030 covers GBK and GB2312, the usual encodings of exports from Chinese systems.
+    GB18030 covers GBK and GB2312, the usual encodings of exports from Chinese systems. A file
+    that is UTF-8 Chinese up to some row and then not (rows pasted from another export) is
+    neither, and is refused by the reader naming that row (`undecodable_at`).
     """
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
     with path.open("rb") as handle:
-        head = handle.read(3)
-        if head == codecs.BOM_UTF8:
+        if handle.read(3) == codecs.BOM_UTF8:
             return "utf-8-sig"
+    found = _first_undecodable(path, "utf-8")
+    if found is None:
+        return "utf-8"
+    return "mixed" if found[1] else "gb18030"
+
+
+def _first_undecodable(path: Path, encoding: str) -> tuple[int, bool] | None:
+    """(byte offset of the first byte `encoding` cannot decode, whether whole lines of non-ASCII
+    text decoded before it), or None when the whole file decodes."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    offset = 0
+    seen_text = False
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            try:
+                text = decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                # whole lines before the failing one: GBK text seldom forms a valid UTF-8 line
+                before = block[: block.rfind(b"\n", 0, exc.start) + 1]
+                return offset + exc.start, seen_text or not before.isascii()
+            seen_text = seen_text or not text[: text.rfind("\n") + 1].isascii()
+            offset += len(block)
         try:
-            decoder.decode(head)
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                decoder.decode(block)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "gb18030"
-    return "utf-8"
+            return offset, seen_text
+    return None
+
+
+def undecodable_at(path: Path, encoding: str, delimiter: str) -> tuple[int, str | None] | None:
+    """(spreadsheet row, header of the column) of the first byte `encoding` cannot decode."""
+    found = _first_undecodable(path, encoding)
+    if found is None:
+        return None
+    data = path.read_bytes()
+    offset = found[0]
+    row = data.count(b"\n", 0, offset) + 1
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    field = data.count(delimiter.encode("ascii", "replace"), line_start, offset)
+    header_line = data.split(b"\n", 1)[0].decode(encoding, errors="replace").lstrip("\ufeff")
+    headers = [h.strip() for h in header_line.rstrip("\r").split(delimiter)]
+    return row, headers[field] if field < len(headers) else None
 
 
 def read_text_table(
@@ -109,6 +143,17 @@ def read_text_table(
     frame, _ = _read_raw(Path(path), "auto", encoding, sheet, header, delimiter,
                          shown or str(path), as_text=True)
     return frame
+
+
+def _undecodable(path: Path, shown: str, encoding: str, delimiter: str, rule: str) -> InputError:
+    """An encoding error naming the first row (and column) that does not decode."""
+    at = undecodable_at(path, "utf-8" if encoding == "utf-8-sig" else encoding, delimiter)
+    row, column = at if at is not None else (None, None)
+    hint = "gb18030" if encoding.startswith("utf") else "utf-8"
+    return InputError([InputIssue(
+        shown, row, column, rule, None,
+        f"one encoding for the whole file: save it again as UTF-8, or set `encoding` (try "
+        f"{hint}) if the whole file is in one", code=IssueCode.ENCODING)])
 
 
 def _fail(
@@ -136,15 +181,18 @@ def _read_raw(
     if kind == "csv":
         used = detect_encoding(path) if encoding == "auto" else encoding
         used = _ENCODING_ALIASES.get(used, used)
+        if used == "mixed":
+            raise _undecodable(path, shown, "utf-8", delimiter,
+                               "UTF-8 text up to here, then another encoding (rows pasted from "
+                               "another export?)")
         try:
             frame = pd.read_csv(
                 path, dtype=str, keep_default_na=False, na_filter=False, encoding=used,
                 sep=delimiter, header=header_row, skip_blank_lines=True,
             )
         except UnicodeDecodeError:
-            hint = "gb18030" if used.startswith("utf") else "utf-8"
-            raise _fail(shown, IssueCode.ENCODING, f"cannot be decoded as {used}",
-                        f"set `encoding` in the config (try {hint}) or leave it auto") from None
+            raise _undecodable(path, shown, used, delimiter,
+                               f"cannot be decoded as {used}") from None
         except pd.errors.EmptyDataError:
             raise _fail(shown, IssueCode.EMPTY_TABLE, "the file is empty",
                         "a header row with the column names") from None
