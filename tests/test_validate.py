@@ -234,11 +234,7 @@ def _issue_rows(tmp_path, config):
     issues = tmp_path / "issues.csv"
     result = _invoke("validate", str(config), "--issues", str(issues))
     assert result.exit_code == 2, result.output
-    return _read_issues(issues)
-
-
-def _read_issues(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    return _issues_csv(issues)
 
 
 def test_business_booked_after_the_period_end_is_refused_not_credited(tmp_path):
