@@ -254,21 +254,16 @@ def test_a_bad_row_anywhere_is_named_by_file_row_and_column(size: int, data: st.
 
 def test_an_unknown_manager_is_left_to_the_one_roster_check() -> None:
     # moved from the allocation rules: the roster check runs once for every table
-    # (io.readers.check_references, validation), so check_allocations does not repeat it
-    from pathlib import Path
-
-    from appraisal.io.readers import LoadedTable, check_references
+    # (appraisal.validate.check_roster), so check_allocations does not repeat it
+    from appraisal.validate import check_roster
 
     frame = allocations(manager_id=["X9"])
     assert check_allocations(frame, SharedPoolConfig()) == []
     roster = pd.DataFrame({"manager_id": ["M1", "M2", "M3"], "_row": [2, 3, 4]})
-    tables = {
-        "managers": LoadedTable("managers", roster, Path("m.csv"), "managers.csv", "", None),
-        "pool_allocations": LoadedTable(
-            "pool_allocations", frame, Path("a.xlsx"), "allocations.xlsx", "", None
-        ),
-    }
-    [issue] = check_references(tables)
+    roster.attrs["file"] = "managers.csv"
+    frame = frame.copy()
+    frame.attrs["file"] = "allocations.xlsx"
+    [issue] = check_roster({"managers": roster, "pool_allocations": frame})
     assert (issue.file, issue.row, issue.column, issue.value) == (
         "allocations.xlsx", 2, "manager_id", "X9",
     )

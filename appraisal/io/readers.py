@@ -24,7 +24,6 @@ from .schemas import SCHEMAS, Column, TableSchema
 __all__ = [
     "ROW_COLUMN",
     "LoadedTable",
-    "check_references",
     "coerce_table",
     "detect_encoding",
     "file_sha256",
@@ -468,15 +467,3 @@ def read_table(
     digest = file_sha256(path)
     table = LoadedTable(name, typed, path, shown, digest, used)
     return table, IssueTable.concat([issues, coerce_issues.sorted_by_row()])
-
-
-def check_references(tables: Mapping[str, LoadedTable]) -> IssueTable:
-    """The roster check on loaded tables: `appraisal.validate.check_roster` (its one home)."""
-    from ..validate import check_roster
-
-    frames = {}
-    for name, table in tables.items():
-        frame = table.frame.copy(deep=False)
-        frame.attrs["file"] = table.shown
-        frames[name] = frame
-    return check_roster(frames)
