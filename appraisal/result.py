@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .scorecard import ScorecardResult
     from .weights import WeightsResult
 
-__all__ = ["FRAMES", "InputRecord", "RunResult", "StageResults", "StageTiming"]
+__all__ = ["FRAMES", "ExtraTable", "InputRecord", "RunResult", "StageResults", "StageTiming"]
 
 # The frames a run shows, in the order of their CSV files.
 FRAMES = ("managers", "scores", "rorac", "rollups", "pool_ledger", "pool_allocations")
@@ -38,6 +38,18 @@ class InputRecord:
 
     def to_dict(self) -> dict[str, Any]:
         return {"table": self.table, "path": self.path, "sha256": self.sha256, "rows": self.rows}
+
+
+@dataclass(frozen=True)
+class ExtraTable:
+    """A table a later stage adds to a run (history revision, change on last month, weight
+    sensitivity, incentive balance, ...): written as `<key>.csv` and as a workbook sheet titled
+    `title[language]`, after the standard sheets, in the order of `RunResult.extra`. Its columns
+    must be in the run's column registry."""
+
+    key: str
+    frame: pd.DataFrame
+    title: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,8 @@ class RunResult:
     # Where the config file is (outputs resolve against its folder); kept out of `audit` so the
     # data files do not depend on where the project is checked out.
     config_path: Path | None = None
+    # Tables added by history/ and analysis/ (see ExtraTable); empty for a plain run.
+    extra: tuple[ExtraTable, ...] = ()
 
     @property
     def weights(self) -> WeightsResult:
@@ -99,6 +113,10 @@ class RunResult:
     def frames(self) -> dict[str, pd.DataFrame]:
         """The frames the outputs show, by name (managers, scores, rorac, ...)."""
         return {name: getattr(self, name) for name in FRAMES}
+
+    def extra_table(self, key: str) -> ExtraTable | None:
+        """The extra table named `key`, or None when this run has none."""
+        return next((table for table in self.extra if table.key == key), None)
 
     def headline(self) -> dict[str, Any]:
         """Headline figures: managers, period, unit, money totals in int cents."""

@@ -419,5 +419,8 @@ def write_bonus_sheet(
     frame_sheet("rorac", result.rorac)
     book.block_sheet(name("weights"), _weights_rows(result, language))
     _pool_sheet(book, result, name("pool"))
+    for table in result.extra:
+        columns = sheet_columns(table.frame, language, result.labels, result.columns)
+        book.frame_sheet(table.title[language], columns, len(table.frame))
     book.block_sheet(name("run"), _run_rows(result, language))
     book.save(Path(path))

@@ -141,15 +141,20 @@ def _write_all(result: RunResult, folder: Path, statements: bool,
 
     for name, frame in result.frames().items():  # nothing unknown reaches any output
         result.columns.require(frame, name)
+    for table in result.extra:
+        result.columns.require(table.frame, table.key)
+
+    extra_keys = {table.key for table in result.extra}
 
     def tables() -> None:
         frames = {
             **result.frames(),
             "summary_ranks": result.summary.ranks,
             "summary_gaps": result.summary.gaps,
+            **{table.key: table.frame for table in result.extra},
         }
         for name, frame in frames.items():
-            if f"{name}_csv" in wanted:
+            if f"{name}_csv" in wanted or name in extra_keys:
                 outputs[f"{name}.csv"] = folder / f"{name}.csv"
                 write_csv(frame, outputs[f"{name}.csv"], result.columns, decimals=decimals)
         if "weights_json" in wanted:
