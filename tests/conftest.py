@@ -10,3 +10,16 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 elif os.environ.get("HYPOTHESIS_PROFILE"):
     settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+
+
+def require_component(name: str, available: bool, why: str) -> None:
+    """Skip a test whose component (PostgreSQL, Java/Spark, LibreOffice) is missing, with the
+    reason; under CI=true a missing component fails the run instead."""
+    import pytest
+
+    if available:
+        return
+    message = f"{name} is not available: {why}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message} (CI=true requires it)")
+    pytest.skip(message)
