@@ -54,6 +54,7 @@ __all__ = [
     "check_bonus",
     "compute_bonus",
     "progressive_amounts",
+    "retro_cents",
 ]
 
 LIMIT_FLAGS = ("none", "cap", "floor", "guarantee", "rescaled")
@@ -645,6 +646,23 @@ def _gross_cents(
     return cents
 
 
+# ---------------------------------------------------------------- retro adjustments
+
+
+def retro_cents(
+    ids: pd.Index, due: pd.Series, earned: IntArray, *, not_below_zero: bool = True
+) -> tuple[IntArray, IntArray]:
+    """(due, applied) per manager in `ids`: a positive retro adjustment is paid in full; a
+    negative one is recovered from this period's earned pay (final before retro), never
+    below zero when `not_below_zero` (the rest is carried forward by the ledger)."""
+    owed = pd.to_numeric(due, errors="raise").groupby(level=0).sum()
+    values = owed.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+    if not not_below_zero:
+        return values, values.copy()
+    recoverable = -np.maximum(earned, 0)
+    return values, np.maximum(values, recoverable).astype(np.int64)
+
+
 # ---------------------------------------------------------------- output
 
 
@@ -720,8 +738,14 @@ def compute_bonus(
     period: Period,
     *,
     pool_allocations: pd.DataFrame | None = None,
+    retro_due: pd.Series | None = None,
+    retro_not_below_zero: bool = True,
 ) -> BonusResult:
     """Each roster manager's bonus for the period in cents: components, limits, pool, final.
+
+    `retro_due` (history, int64 cents by manager_id): retro adjustments owed from revised
+    closed periods; they add the columns retro_due, retro_adjustment (paid now; see
+    `retro_cents`) and retro_carried, and final = gross − withheld + pool + retro_adjustment.
 
     `rorac_by_manager["rorac"]` is int64 cents. Assumes `check_bonus` passed (InternalError
     otherwise); a fixed pool its floors or caps cannot hold, or allocations above what the
@@ -748,9 +772,14 @@ def compute_bonus(
     )
     money = {f"bonus_{cid}": cents for cid, cents in component_cents.items()}
     money["limit_adjustment"] = gross_cents - np.sum(list(component_cents.values()), axis=0)
-    money.update(zip(_POOL_COLUMNS, (gross_cents, withheld, allocated, redistributed,
-                                     gross_cents - withheld + allocated + redistributed),
+    earned = gross_cents - withheld + allocated + redistributed
+    money.update(zip(_POOL_COLUMNS[:-1], (gross_cents, withheld, allocated, redistributed),
                      strict=True))
+    if retro_due is not None:
+        due, applied = retro_cents(ids, retro_due, earned, not_below_zero=retro_not_below_zero)
+        money.update(retro_due=due, retro_adjustment=applied, retro_carried=due - applied)
+        earned = earned + applied
+    money["bonus_final"] = earned
 
     out = _managers_frame(team, config, components.audit, money, flag)
     return BonusResult(

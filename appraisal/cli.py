@@ -1,4 +1,4 @@
-"""Command line: `appraise run | validate | weights | sample`. Thin: parse, call, print.
+"""Command line: `appraise run | validate | weights | sample | close | history`. Thin: parse, call, print.
 
 Every `AppraisalError` becomes a clear message and exit code 2 here, in one place; an
 `InternalError` (a broken invariant) or anything else is an internal error (exit 1) whose
@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .commands.history import close_command, history_command
 from .commands.sample import sample_command
 from .commands.weights import weights_command
 from .errors import AppraisalError, InternalError
@@ -78,8 +79,11 @@ def _progress_printer(quiet: bool):
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--statements/--no-statements", default=None,
               help="Write one statement per manager (default: output.statements of the config).")
+@click.option("--revision", default=None, metavar="REASON",
+              help="Re-run a closed period (history: ledger) as its next version, for this "
+                   "reason; its differences are paid in the next open period.")
 def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
-        statements: bool | None) -> None:
+        statements: bool | None, revision: str | None) -> None:
     """Run the whole appraisal for CONFIG and write the results to a folder."""
     from .config import load_config
     from .money import cents_to_text
@@ -92,7 +96,7 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
     loaded = load_config(config)
     target = out_dir if out_dir is not None else output_dir_for(loaded.config, loaded.path)
     check_target(target, force=force)  # before the computation, not after it
-    result = run_pipeline(loaded, progress=progress)
+    result = run_pipeline(loaded, progress=progress, revision=revision)
     written = write_run(result, target, force=force, statements=statements, progress=progress)
     head = result.headline()
     click.echo(
@@ -129,6 +133,8 @@ def validate(config: Path, issues_path: Path | None) -> None:
 
 main.add_command(weights_command, "weights")
 main.add_command(sample_command, "sample")
+main.add_command(close_command, "close")
+main.add_command(history_command, "history")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -344,4 +344,50 @@ def column_registry(config: AppraisalConfig) -> ColumnRegistry:
                 f"{cid}_band_coefficient", f"{zh}档次系数", f"{en} band coefficient",
                 "coefficient",
             )
+    if config.history is not None:
+        columns.update(_history_columns(columns))
     return ColumnRegistry(columns)
+
+
+# history columns (appraisal/history: retro adjustments, change on last month, revision sheet)
+_HISTORY: tuple[Column, ...] = (
+    _c("retro_due", "应补扣追溯调整", "Retro adjustment due", "money_cents"),
+    _c("retro_adjustment", "追溯调整", "Retro adjustment", "money_cents"),
+    _c("retro_carried", "追溯调整结转下期", "Retro adjustment carried forward", "money_cents"),
+    _c("retro_source", "追溯调整来源", "Retro adjustment from", "text"),
+    _c("previous_period", "上期", "Previous period", "code"),
+    _c("previous_final", "上期实发奖金", "Previous final bonus", "money_cents"),
+    _c("final_change", "实发奖金变动", "Change in final bonus", "money_cents"),
+    _c("change_driver", "变动主要原因", "Largest driver of the change", "code"),
+    _c("driver_change", "主要原因金额", "Change from the largest driver", "money_cents"),
+    _c("revision_of", "更正的版本", "Revises version", "count"),
+    _c("revision_reason", "更正原因", "Reason for the revision", "text"),
+    _c("changed", "有变动", "Changed", "flag"),
+    _c("profit_band_change", "利润档次带来的变动", "Change from profit band", "money_cents"),
+    _c("grade_change", "等级带来的变动", "Change from grade", "money_cents"),
+    _c("cap_floor_change", "封顶保底带来的变动", "Change from cap/floor", "money_cents"),
+    _c("pool_change", "公共绩效池带来的变动", "Change from shared pool", "money_cents"),
+    _c("retro_adjustment_change", "追溯调整带来的变动", "Change from retro adjustment",
+       "money_cents"),
+)
+
+
+def _history_columns(columns: Mapping[str, Column]) -> dict[str, Column]:
+    """The history columns, and for the revision sheet the old / new (/ delta) of every money
+    column, the composite, the grade and the bands."""
+    out = {column.key: column for column in _HISTORY}
+    known = {**columns, **out}
+    for key, column in known.items():
+        compared = column.kind == "money_cents" or key in ("composite", "grade") or (
+            key.endswith("_band") and column.kind == "code")
+        if not compared or key in ("previous_final", "final_change", "driver_change") or (
+                key.endswith("_change")):
+            continue
+        out[f"{key}_old"] = Column(f"{key}_old", column.kind, column.unit, f"{column.zh}(原)",
+                                   f"{column.en} (closed)")
+        out[f"{key}_new"] = Column(f"{key}_new", column.kind, column.unit, f"{column.zh}(新)",
+                                   f"{column.en} (revised)")
+        if column.kind in ("money_cents", "score"):
+            out[f"{key}_delta"] = Column(f"{key}_delta", column.kind, column.unit,
+                                         f"{column.zh}(差额)", f"{column.en} (change)")
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,9 @@ from .scorecard import ScorecardResult, compute_scorecard
 from .summary import compute_summary
 from .validate import Validation, validate_inputs
 from .weights import WeightsResult, derive_weights
+
+if TYPE_CHECKING:
+    from .history.plan import RunPlan
 
 __all__ = ["InputRecord", "RunResult", "StageTiming", "load_inputs", "run"]
 
@@ -62,16 +65,27 @@ def _frame(tables: dict[str, LoadedTable], name: str) -> pd.DataFrame | None:
 
 def run(
     config: str | Path | LoadedConfig, *, progress: ProgressCallback | None = None,
-    validation: Validation | None = None,
+    validation: Validation | None = None, revision: str | None = None,
 ) -> RunResult:
     """Run the whole appraisal for a config file; nothing is written (see report.write_run).
 
     Every input check runs first (one `InputError` with all issues); `validation`: the result
     of `validate.validate_inputs` for the same config, to skip reading the files again.
+    With a `history:` ledger the run reads it first (`history.plan_run`: closed period,
+    carry-in, retro adjustments; `revision`: the reason to re-run a closed period).
     """
     clock = _Clock(progress)
     clock.start()
     loaded = config if isinstance(config, LoadedConfig) else load_config(config)
+    plan = None
+    if loaded.config.history is not None:
+        from .history.plan import plan_run
+
+        plan = plan_run(loaded, revision=revision)
+        loaded = plan.loaded
+    elif revision is not None:
+        raise ConfigError(str(loaded.path), [("history", "--revision needs a history: section "
+                                                         "(the ledger of closed periods)")])
     if validation is None:
         tables = load_inputs(loaded)
     else:
@@ -79,14 +93,16 @@ def run(
         tables = validation.tables
     clock.stop("read", sum(t.rows for t in tables.values()))
     try:
-        return _run_stages(loaded, tables, clock)
+        result = _run_stages(loaded, tables, clock, plan)
+        return result if plan is None else plan.finish(result)
     except ConfigError as exc:
         if exc.file in ("config", "<config>"):
             raise ConfigError(str(loaded.path), exc.problems) from None
         raise
 
 
-def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Clock) -> RunResult:
+def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Clock,
+                plan: RunPlan | None = None) -> RunResult:
     cfg = loaded.config
     period = cfg.appraisal_period
     managers = tables["managers"].frame
@@ -121,6 +137,8 @@ def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Cl
     bonus_result = compute_bonus(
         managers, scorecard_result.managers, rorac_by_manager, cfg.bonus, period,
         pool_allocations=_frame(tables, "pool_allocations"),
+        retro_due=None if plan is None else plan.retro_due,
+        retro_not_below_zero=True if plan is None else plan.retro_not_below_zero,
     )
     clock.stop("bonus", len(bonus_result.managers))
 

@@ -246,7 +246,12 @@ def allocation_records(pool_allocations: pd.DataFrame | None) -> pd.DataFrame:
 def check_pool_holds(
     allocations: pd.DataFrame, withheld_cents: int, config: SharedPoolConfig
 ) -> list[InputIssue]:
-    """Allocations may total at most carry_in + Σ withheld (an issue on the `amount` column)."""
+    """Allocations may total at most carry_in + Σ withheld (an issue on the `amount` column).
+
+    A carry-in still to be read from the ledger (`from_history`) is checked once it is known
+    (the run resolves it before computing)."""
+    if config.carry_in == "from_history":
+        return []
     carry_in = int(to_cents(config.carry_in))
     holds = carry_in + int(withheld_cents)
     asked = int(allocations["amount"].sum()) if len(allocations) else 0
@@ -305,6 +310,8 @@ def settle_pool(
     ids = gross.index
     withheld = pd.Series(apply_rate(gross.to_numpy(), config.withhold_rate), index=ids,
                          dtype="int64")
+    if config.carry_in == "from_history":
+        raise InternalError("pool: carry_in from_history reached the pool unresolved")
     InputError.collect(check_pool_holds(allocations, int(withheld.sum()), config))
     carry_in = int(to_cents(config.carry_in))
     per_manager = allocations.groupby("manager_id", sort=True)["amount"].sum()

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from ..errors import ConfigError
 from .base import Period, StrictModel, parse_period
 from .bonus import BonusConfig
+from .history import HistoryConfig
 from .inputs import InputsConfig, TableSource
 from .report import OutputConfig
 from .rorac import RoracConfig
@@ -27,6 +28,7 @@ from .weights import WeightsConfig
 __all__ = [
     "AppraisalConfig",
     "BonusConfig",
+    "HistoryConfig",
     "InputsConfig",
     "LoadedConfig",
     "OutputConfig",
@@ -65,6 +67,9 @@ class AppraisalConfig(StrictModel):
     scorecard: ScorecardConfig = ScorecardConfig()
     bonus: BonusConfig = BonusConfig()
     output: OutputConfig = OutputConfig()
+    history: HistoryConfig | None = Field(
+        None, description="the ledger of closed periods (docs/history.md); none: runs stand alone"
+    )
 
     @field_validator("period", mode="before")
     @classmethod
@@ -75,6 +80,13 @@ class AppraisalConfig(StrictModel):
     @property
     def appraisal_period(self) -> Period:
         return parse_period(self.period)
+
+    @model_validator(mode="after")
+    def _carry_in_from_history(self) -> AppraisalConfig:
+        if self.bonus.shared_pool.carry_in == "from_history" and self.history is None:
+            raise ValueError("bonus.shared_pool.carry_in: from_history needs a history: section "
+                             "(the ledger the carry-in is read from)")
+        return self
 
 
 class LoadedConfig(typing.NamedTuple):

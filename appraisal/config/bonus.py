@@ -173,7 +173,9 @@ class SharedPoolConfig(StrictModel):
     """The shared performance pool (公共绩效池)."""
 
     withhold_rate: Rate01 = 0.0
-    carry_in: NonNegative = 0.0
+    carry_in: NonNegative | Literal["from_history"] = 0.0
+    """Yuan, or `from_history`: the ledger's carry-out of the previous period (the default
+    when a `history:` database is configured and carry_in is not given)."""
     remainder: Literal["carry_forward", "redistribute"] = "carry_forward"
     allowed_reasons: list[AllocationReason] = Field(
         default_factory=lambda: ["special_factor", "diligence", "other"], min_length=1
@@ -181,8 +183,9 @@ class SharedPoolConfig(StrictModel):
 
     @field_validator("carry_in")
     @classmethod
-    def _carry_cents(cls, value: float) -> float:
-        _check_whole_cents(value)
+    def _carry_cents(cls, value: float | str) -> float | str:
+        if isinstance(value, float):
+            _check_whole_cents(value)
         return value
 
 
