@@ -1,4 +1,5 @@
-"""Command line: `appraise run | validate | weights | sample | close | history`. Thin: parse, call, print.
+"""Command line: `appraise run | validate | weights | sample | close | history`.
+Thin: parse, call, print.
 
 Every `AppraisalError` becomes a clear message and exit code 2 here, in one place; an
 `InternalError` (a broken invariant) or anything else is an internal error (exit 1) whose

@@ -25,7 +25,8 @@ _MONEY = ("bonus_final", "retro_adjustment", "carry_in", "withheld", "allocated"
 
 @click.command("close")
 @click.argument("results", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--by", "by", required=True, help="Who closes the period (recorded with the OS user).")
+@click.option("--by", "by", required=True,
+              help="Who closes the period (recorded with the OS user).")
 @click.option("--note", default=None, help="A note recorded with the version.")
 @click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Config whose history: ledger to use (default: the run's own config).")

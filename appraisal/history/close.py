@@ -218,7 +218,7 @@ def _figure_rows(run: _Run, version_id: int) -> tuple[list[dict], list[dict]]:
     for record in records:
         manager = str(record["manager_id"])
         money = {c: (None if pd.isna(record[c]) else int(record[c])) for c in run.money}
-        row = {k: (money[k] if k in money else v) for k, v in record.items()}
+        row = {k: (money.get(k, v)) for k, v in record.items()}
         composite = str(record.get("composite", "")).strip()
         figures.append({
             "version_id": version_id, "manager_id": manager,
@@ -385,7 +385,7 @@ def results_ledger(results: str | Path, config: str | Path | None = None) -> Led
 
     if config is not None:
         return ledger_for(load_config(config))
-    manifest, _ = _read_manifest(Path(results))
+    manifest, _ = verify_results(Path(results))
     section = (manifest.get("config") or {}).get("resolved", {}).get("history")
     path = (manifest.get("config") or {}).get("path")
     if not isinstance(section, dict) or not path:

@@ -233,7 +233,10 @@ def _with_retro_source(managers: pd.DataFrame, sources: pd.Series) -> pd.DataFra
     if "retro_adjustment" not in managers.columns:
         raise InternalError("history: the bonus stage did not add retro_adjustment")
     out = managers.copy()
-    shown = managers["manager_id"].astype("str").map(sources).fillna("").astype("str")
+    known = pd.Series(sources.astype("str").to_numpy(), index=sources.index.astype("str"),
+                      dtype="object")
+    mapped = managers["manager_id"].astype("str").map(known).astype("object")
+    shown = mapped.where(mapped.notna(), "").astype("str")
     out.insert(out.columns.get_loc("retro_carried") + 1, "retro_source", shown.to_numpy())
     return out
 

@@ -19,8 +19,8 @@ from .schema import (
 )
 
 __all__ = [
-    "ledger_mark",
     "latest_version",
+    "ledger_mark",
     "manager_amount_frame",
     "manager_frame",
     "outstanding_retro",

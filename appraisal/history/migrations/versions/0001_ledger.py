@@ -104,7 +104,8 @@ def _tables() -> None:
     )
     op.create_table(
         "pool_ledger",
-        sa.Column("version_id", sa.Integer(), sa.ForeignKey("period_versions.id"), nullable=False, unique=True),
+        sa.Column("version_id", sa.Integer(), sa.ForeignKey("period_versions.id"), nullable=False,
+                  unique=True),
         sa.Column("period", sa.String(20), nullable=False),
         sa.Column("withhold_rate", sa.Float(), nullable=False),
         sa.Column("carry_in", sa.BigInteger(), nullable=False),
