@@ -162,3 +162,91 @@ def test_open_ledger_migrates_a_new_database_to_head(ledger_url):
             tables = set(sa.inspect(conn).get_table_names())
         ledger.dispose()
     assert {"period_versions", "manager_figures", "pool_ledger", "retro_adjustments"} <= tables
+
+
+# ---------------------------------------------------------------- the ledger's invariants
+
+
+def _frame(conn, sql: str) -> pd.DataFrame:
+    result = conn.execute(sa.text(sql))
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def snapshot(ledger) -> dict[str, set]:
+    """Every row of every ledger table, to check later that nothing closed changed."""
+    from appraisal.history.schema import IMMUTABLE_TABLES
+
+    with ledger.engine.connect() as conn:
+        return {table: {tuple(row) for row in conn.execute(sa.text(f"SELECT * FROM {table}"))}
+                for table in IMMUTABLE_TABLES}
+
+
+def check_append_only(before: dict[str, set], after: dict[str, set]) -> None:
+    """A close only adds rows: every row seen before is still there, unchanged."""
+    for table, rows in before.items():
+        assert rows <= after[table], f"{table}: a closed row changed or disappeared"
+
+
+def check_invariants(ledger, unit: str = "BR01") -> None:
+    """Money conserved per manager and the pool chained, to the cent (docs/history.md):
+
+    Σ paid (each period's first version's bonus_final, retro included) + retro still owed
+        = Σ earned of each period's latest version (bonus_final − retro_adjustment);
+    every version: carry_in + withheld = allocated + redistributed + carry_out;
+    every first version: carry_in = carry_out of the previous period's latest version at the
+        time + the revised months' pool differences it took;
+    carry_in of the first period + Σ (withheld − allocated − redistributed) of the latest
+        versions = carry_out of the last period's latest version + differences still pending.
+    """
+    from appraisal.history.periods import previous_period
+    from appraisal.history.state import outstanding_retro, pending_pool
+
+    with ledger.engine.connect() as conn:
+        versions = _frame(conn, "SELECT v.id, v.period, v.version, p.carry_in, p.withheld, "
+                                "p.allocated, p.redistributed, p.carry_out "
+                                "FROM period_versions v JOIN pool_ledger p "
+                                f"ON p.version_id = v.id WHERE v.unit = '{unit}'")
+        figures = _frame(conn, "SELECT f.version_id, f.manager_id, f.bonus_final, "
+                               "f.retro_adjustment FROM manager_figures f")
+        taken = _frame(conn, "SELECT version_id, amount FROM pool_settlements")
+        owed = outstanding_retro(conn, unit).set_index("manager_id")["due"]
+        pending = pending_pool(conn, unit)
+    if versions.empty:
+        return
+    money = ["carry_in", "withheld", "allocated", "redistributed", "carry_out"]
+    versions[money] = versions[money].astype("int64")
+    assert (versions["carry_in"] + versions["withheld"] == versions["allocated"]
+            + versions["redistributed"] + versions["carry_out"]).all()
+    latest = versions.sort_values("version").groupby("period").tail(1).set_index("period")
+    first = versions[versions["version"] == 1].set_index("period")
+    taken_by = taken.groupby("version_id")["amount"].sum()
+    for period, row in first.iterrows():
+        before = versions[(versions["period"] == previous_period(period))
+                          & (versions["id"] < row["id"])]
+        if before.empty:
+            continue
+        source = before.sort_values("version").iloc[-1]
+        assert row["carry_in"] == source["carry_out"] + int(taken_by.get(row["id"], 0)), period
+    periods = sorted(latest.index)
+    flows = (latest["withheld"] - latest["allocated"] - latest["redistributed"]).sum()
+    assert first.loc[periods[0], "carry_in"] + flows == (
+        latest.loc[periods[-1], "carry_out"] + pending)
+
+    figures[["bonus_final", "retro_adjustment"]] = figures[
+        ["bonus_final", "retro_adjustment"]].astype("int64")
+    paid = figures[figures["version_id"].isin(first["id"])].groupby("manager_id")[
+        "bonus_final"].sum()
+    last = figures[figures["version_id"].isin(latest["id"])]
+    earned = (last["bonus_final"] - last["retro_adjustment"]).groupby(last["manager_id"]).sum()
+    ids = paid.index.union(earned.index).union(owed.index)
+    left = paid.reindex(ids, fill_value=0) + owed.reindex(ids, fill_value=0)
+    assert (left == earned.reindex(ids, fill_value=0)).all(), (left - earned).to_dict()
+
+
+def check_refuses_changes(ledger) -> None:
+    """A raw UPDATE and DELETE on a closed row raise from the database itself."""
+    for statement in ("UPDATE period_versions SET closed_by = 'someone else'",
+                      "DELETE FROM manager_figures", "UPDATE pool_ledger SET carry_out = 0"):
+        with pytest.raises(sa.exc.DBAPIError, match="closed records are immutable"), \
+                ledger.engine.begin() as conn:
+            conn.execute(sa.text(statement))
