@@ -173,9 +173,9 @@ class SharedPoolConfig(StrictModel):
     """The shared performance pool (公共绩效池)."""
 
     withhold_rate: Rate01 = 0.0
-    carry_in: NonNegative | Literal["from_history"] = 0.0
-    """Yuan, or `from_history`: the ledger's carry-out of the previous period (the default
-    when a `history:` database is configured and carry_in is not given)."""
+    carry_in: NonNegative | Literal["from_history"] = Field(
+        0.0, description="previous period's carry-out, yuan; from_history: read from the ledger "
+                         "(the default when history: is configured and carry_in is not given)")
     remainder: Literal["carry_forward", "redistribute"] = "carry_forward"
     allowed_reasons: list[AllocationReason] = Field(
         default_factory=lambda: ["special_factor", "diligence", "other"], min_length=1
