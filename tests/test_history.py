@@ -428,6 +428,7 @@ def test_a_run_without_history_has_no_history_columns_or_tables(tmp_path):
     assert not history_columns & set(result.managers.columns)
     assert "history" not in result.audit
     assert "retro_adjustment" not in result.columns
+    assert "history" not in result.config.model_dump(mode="json")  # manifest and workbook
 
 
 def test_relative_sqlite_paths_resolve_against_the_config_folder(tmp_path):

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from ..errors import ConfigError
 from .base import Period, StrictModel, parse_period
@@ -80,6 +87,15 @@ class AppraisalConfig(StrictModel):
     @property
     def appraisal_period(self) -> Period:
         return parse_period(self.period)
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_history(self, handler: Any) -> Any:
+        """Without a ledger the resolved config (manifest, workbook) reads as before history
+        existed: runs without `history:` stay byte-identical."""
+        data = handler(self)
+        if self.history is None and isinstance(data, dict):
+            data.pop("history", None)
+        return data
 
     @model_validator(mode="after")
     def _carry_in_from_history(self) -> AppraisalConfig:

@@ -14,7 +14,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -114,26 +113,25 @@ def verify_results(results: Path) -> tuple[dict[str, Any], str]:
     return manifest, digest
 
 
-def _cents(text: str, file: str, column: str, row: int) -> int:
-    try:
-        value = Decimal(text) * 100
-    except InvalidOperation:
-        raise HistoryError(f"{file}, row {row}, column '{column}': not an amount "
-                           f"(got {text!r})") from None
-    if value != value.to_integral_value():
-        raise HistoryError(f"{file}, row {row}, column '{column}': not whole cents "
-                           f"(got {text!r})")
-    return int(value)
+_AMOUNT = r"^-?\d+\.\d{2}$"  # how the writer prints cents as yuan (money.cents_to_text)
 
 
 def _money(frame: pd.DataFrame, columns: list[str], file: str) -> pd.DataFrame:
-    """The money columns of a results CSV (yuan text) as int cents; blank stays missing."""
+    """The money columns of a results CSV (yuan text, two decimals) as int cents, exactly;
+    blank stays missing. Anything else names its row and column."""
     out = frame.copy()
     for column in columns:
         texts = frame[column].astype("str").str.strip()
-        values = [None if text == "" else _cents(text, file, column, row)
-                  for row, text in enumerate(texts.tolist(), start=2)]
-        out[column] = pd.array(values, dtype="Int64")
+        blank = texts == ""
+        bad = ~blank & ~texts.str.match(_AMOUNT)
+        if bad.any():
+            row = int(bad.to_numpy().argmax()) + 2
+            raise HistoryError(f"{file}, row {row}, column '{column}': not an amount in yuan "
+                               f"with two decimals (got {texts[bad].iloc[0]!r})")
+        digits = texts.where(~blank, "0").str.replace(".", "", regex=False)
+        cents = pd.array(pd.to_numeric(digits).astype("int64"), dtype="Int64")
+        cents[blank.to_numpy()] = pd.NA
+        out[column] = cents
     return out
 
 
