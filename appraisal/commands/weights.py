@@ -236,7 +236,7 @@ def _record_lines(record: MatrixWeights) -> list[str]:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"error: {message}", err=True)
     click.get_current_context().exit(2)
 
 
