@@ -89,6 +89,7 @@ _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CORE = "docProps/core.xml"
+_MONEY_STYLES = ("money_cents", "total_money")  # int cents, written as yuan
 
 
 @dataclass(frozen=True)
@@ -552,7 +553,7 @@ def _shown(value: Any, style: str | None) -> Any:
         if cached is not None and not pd.isna(cached):
             cached = _shown(cached, style)
         return Formula(value.formula, python_value(cached) if cached is not None else None)
-    if style == "money_cents" and value is not None and not pd.isna(value):
+    if style in _MONEY_STYLES and value is not None and not pd.isna(value):
         return float(cents_to_yuan([int(value)])[0])
     return value
 
