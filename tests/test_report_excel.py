@@ -50,11 +50,11 @@ def test_sheet_names_are_localised(written):
     zh = load_workbook(written["zh"])
     en = load_workbook(written["en"])
     assert zh.sheetnames == [
-        "发放表", "考核方案", "汇总", "奖金", "得分", "风险调整后利润", "权重", "公共绩效池",
-        "运行信息",
+        "发放表", "考核方案", "汇总", "奖金", "客户经理利润明细", "得分", "风险调整后利润", "权重",
+        "公共绩效池", "运行信息",
     ]
-    assert en.sheetnames == ["Payout", "Scheme", "Summary", "Bonus", "Scores", "RORAC",
-                             "Weights", "Pool ledger", "Run"]
+    assert en.sheetnames == ["Payout", "Scheme", "Summary", "Bonus", "RORAC by manager", "Scores",
+                             "RORAC", "Weights", "Pool ledger", "Run"]
 
 
 def test_bonus_headers_in_both_languages(written):

@@ -584,9 +584,27 @@ def _scheme_rows(
     return rows, shares, points
 
 
+_RORAC_DETAIL = ("has_business", "economic_capital", "rorac_ratio", "has_capital")
+_VINTAGE_SUFFIXES = ("_stock", "_increment")
+
+
+def _rorac_detail_keys(managers: pd.DataFrame) -> list[str]:
+    """The managers frame's RORAC detail columns (per vintage amounts, capital, ratio): on
+    their own sheet, so the Bonus sheet starts with the scores and the money."""
+    return [str(k) for k in managers.columns
+            if str(k) in _RORAC_DETAIL or str(k).endswith(_VINTAGE_SUFFIXES)]
+
+
+def _rorac_managers(result: RunResult) -> pd.DataFrame:
+    keys = _rorac_detail_keys(result.managers)
+    ids = [k for k in ("manager_id", "name", "rorac") if k in result.managers.columns]
+    return result.managers[[*ids, *keys]] if keys else result.managers.iloc[0:0, 0:0]
+
+
 def _bonus_frame(result: RunResult) -> pd.DataFrame:
-    """The managers frame with each component's rounding column after its amount."""
-    managers = result.managers
+    """The managers frame without its RORAC detail, each component's rounding column after
+    its amount."""
+    managers = result.managers.drop(columns=_rorac_detail_keys(result.managers))
     scheme = result.summary.scheme
     if scheme is None or len(scheme.rounding) != len(managers) or managers.empty:
         return managers  # a summary of another managers frame: amounts without formulas
@@ -844,6 +862,9 @@ def write_bonus_sheet(
             summary.add_image(image, f"{anchor_col}{2 + index * _CHART_ROWS}")
     book.frame_sheet(name("bonus"), [c for _, c in bonus_keyed], len(bonus_frame),
                      printing=detail, max_rows=max_rows)
+    rorac_managers = _rorac_managers(result)
+    if len(rorac_managers.columns):
+        frame_sheet("rorac_managers", rorac_managers)
     frame_sheet("scores", result.scores)
     # the category's name follows its id in the workbook's language (display_frame)
     frame_sheet("rorac", result.rorac.drop(columns=["category_name_zh", "category_name_en"],
