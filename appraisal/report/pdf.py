@@ -67,6 +67,7 @@ def statement_pdf(statement: Statement, stamp: datetime, language: Language) -> 
     edges = _grid()
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1,
+                         initialFontName=font, initialFontSize=_SIZE,
                          lang="zh-CN" if language == "zh" else "en")
     page.setTitle(f"{statement.title} {statement.manager_id} {statement.name}".strip())
     page.setAuthor("appraise")
