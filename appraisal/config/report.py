@@ -40,7 +40,7 @@ OUTPUT_FILES: tuple[OutputFile, ...] = typing.get_args(OutputFile)
 
 StatementFormat = Literal["xlsx", "pdf"]
 STATEMENT_FORMATS: tuple[StatementFormat, ...] = typing.get_args(StatementFormat)
-StatementsOption = bool | Literal["xlsx", "pdf", "both"]
+StatementsOption = Literal[False, True, "xlsx", "pdf", "both"]
 """`output.statements`: false (none), xlsx, pdf, both, or true (= both)."""
 
 
@@ -76,7 +76,6 @@ class PayrollConfig(StrictModel):
 
     columns: tuple[PayrollColumn, ...] = Field(
         default=DEFAULT_PAYROLL_COLUMNS,
-        min_length=1,
         description="the columns in order: {source, header}; default 工号, 姓名, 部门, 应发, "
         "留存, 池分配, 实发, 期间",
     )
@@ -84,6 +83,9 @@ class PayrollConfig(StrictModel):
     @field_validator("columns")
     @classmethod
     def _headers_once(cls, columns: tuple[PayrollColumn, ...]) -> tuple[PayrollColumn, ...]:
+        if not columns:
+            raise ValueError("give at least one column ({source, header}), or leave "
+                             "payroll_csv out of output.files")
         seen: set[str] = set()
         for column in columns:
             if column.header in seen:
