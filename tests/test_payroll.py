@@ -89,7 +89,8 @@ def test_configured_columns_headers_and_order(result, tmp_path):
     assert list(table.columns) == ["NET_PAY", "EMP_NO", "利润奖金", "PERIOD", "HIRED"]
     me = result.managers.iloc[0]
     assert table.iloc[0]["EMP_NO"] == me["manager_id"]
-    assert table.iloc[0]["利润奖金"] == f"{me['bonus_profit'] // 100}.{me['bonus_profit'] % 100:02d}"
+    profit = me["bonus_profit"]
+    assert table.iloc[0]["利润奖金"] == f"{profit // 100}.{profit % 100:02d}"
     assert table.iloc[0]["HIRED"] == me["hire_date"].date().isoformat()
 
 
