@@ -26,12 +26,17 @@ if TYPE_CHECKING:
     from .config.scorecard import Indicator
 
 __all__ = [
+    "CODE_VOCABULARY",
+    "CONFIG_VOCABULARIES",
     "KINDS",
     "Column",
     "ColumnRegistry",
     "Kind",
     "Language",
+    "code_label",
     "column_registry",
+    "config_codes",
+    "display_codes",
     "indicator_measure",
 ]
 
@@ -59,6 +64,8 @@ class Column:
     zh: str
     en: str
     labelled: bool = False  # a code whose values have display names (shown beside them)
+    # The vocabulary its values are looked up in (see CODE_VOCABULARY); None = shown as they are.
+    vocabulary: str | None = None
 
     def label(self, language: Language) -> str:
         return self.zh if language == "zh" else self.en
@@ -67,10 +74,207 @@ class Column:
         return {"key": self.key, "kind": self.kind, "unit": self.unit, "zh": self.zh,
                 "en": self.en, "labelled": self.labelled}
 
+    @property
+    def replaced(self) -> bool:
+        """True when the values are the engine's own codes, shown by their display name in
+        place (a config id keeps its value and gets a name column beside it instead)."""
+        return self.vocabulary is not None and self.vocabulary not in CONFIG_VOCABULARIES
 
-def _c(key: str, zh: str, en: str, kind: Kind, unit: str | None = None) -> Column:
+
+# --------------------------------------------------------------------------- code display names
+# Every code a person may see, with its zh / en display name, per vocabulary: the same id in two
+# vocabularies (reason `other`, category `other`) never borrows the other's name. The engine's
+# closed vocabularies are fixed here; those of config ids (dimension, indicator, category, grade,
+# matrix, band) come from the config in `column_registry(config)`.
+CodeNames = Mapping[str, tuple[str, str]]
+
+CODE_VOCABULARY: dict[str, dict[str, tuple[str, str]]] = {
+    "boolean": {"True": ("是", "Yes"), "False": ("否", "No")},
+    "limit_applied": {
+        "none": ("无", "None"),
+        "cap": ("封顶", "Cap"),
+        "floor": ("保底下限", "Floor"),
+        "guarantee": ("保底", "Minimum guarantee"),
+        "rescaled": ("按比例调整(奖金池)", "Rescaled (fixed pool)"),
+    },
+    "band": {"below lowest band": ("低于最低档", "Below lowest band")},
+    "reason": {
+        "special_factor": ("特殊因素", "Special factors"),
+        "diligence": ("勤勉尽责", "Diligence"),
+        "other": ("其他", "Other"),
+    },
+    "pool_mode": {
+        "carry_forward": ("结转下期", "Carried forward"),
+        "redistribute": ("按应发奖金再分配", "Redistributed pro rata"),
+    },
+    "pool_note": {
+        "nothing left to redistribute": ("无可再分配余额", "Nothing left to redistribute"),
+        "redistribution configured but no manager has a gross bonus; carried forward": (
+            "已设置再分配但无人有应发奖金,结转下期",
+            "Redistribution configured but no manager has a gross bonus; carried forward"),
+        "remainder redistributed pro rata to gross bonus": (
+            "余额按应发奖金比例再分配", "Remainder redistributed pro rata to gross bonus"),
+    },
+    "level": {
+        "bank": ("全行", "Bank"),
+        "branch": ("分行", "Branch"),
+        "sub_branch": ("支行", "Sub-branch"),
+        "team": ("团队", "Team"),
+        "total": ("合计", "Total"),
+        "job_level": ("职级", "Job level"),
+        "all": ("全部", "All"),
+    },
+    "unit": {"total": ("合计", "Total"), "all": ("全部", "All"), "other": ("其他", "Other")},
+    "rule": {
+        "ratio": ("完成率", "Ratio to target"),
+        "lower_better": ("越低越好", "Lower is better"),
+        "piecewise": ("分段线性", "Piecewise linear"),
+        "scale": ("量表换算", "Scale conversion"),
+        "percentile": ("百分位排名", "Percentile rank"),
+        "direct": ("直接得分", "Direct score"),
+    },
+    "source": {
+        "indicators": ("指标表", "Indicators table"),
+        "rorac_amount": ("风险调整后利润", "Risk-adjusted profit"),
+        "rorac_ratio": ("经济资本回报率", "RORAC ratio"),
+        "ratings_360": ("360度评价", "360-degree ratings"),
+        "satisfaction": ("客户满意度调查", "Satisfaction survey"),
+        "tenure_years": ("工作年限", "Years of service"),
+    },
+    "measure": {
+        "number": ("数值", "Number"), "ratio": ("比率", "Ratio"), "score": ("分", "Points"),
+    },
+    "measure_unit": {
+        "CNY": ("元", "yuan"), "fraction": ("比例", "fraction"), "years": ("年", "years"),
+        "points": ("分", "points"),
+        "as in the indicators table": ("同指标表", "as in the indicators table"),
+    },
+    "pool_item": {
+        "carry_in": ("上期结转", "Carried in"),
+        "withheld": ("本期留存", "Withheld"),
+        "allocated": ("本期分配", "Allocated"),
+        "redistributed": ("再分配", "Redistributed"),
+        "carry_out": ("结转下期", "Carried out"),
+    },
+    "statistic": {
+        "count": ("人数", "Count"), "mean": ("平均值", "Mean"),
+        "std": ("标准差", "Standard deviation"),
+        "min": ("最小值", "Minimum"), "p25": ("25%分位数", "25th percentile"),
+        "median": ("中位数", "Median"), "p75": ("75%分位数", "75th percentile"),
+        "max": ("最大值", "Maximum"),
+    },
+    "input_table": {
+        "managers": ("客户经理名单", "Managers"),
+        "business": ("业务明细", "Business"),
+        "credit_splits": ("业绩分成", "Credit splits"),
+        "manager_costs": ("客户经理成本", "Manager costs"),
+        "indicators": ("指标表", "Indicators"),
+        "ratings_360": ("360度评价", "360-degree ratings"),
+        "satisfaction": ("客户满意度", "Satisfaction"),
+        "judgments": ("专家判断矩阵", "Judgments"),
+        "pool_allocations": ("公共绩效池分配", "Pool allocations"),
+    },
+    "weights_method": {
+        "geometric_mean": ("几何平均法", "Geometric mean"),
+        "eigenvector": ("特征向量法", "Eigenvector"),
+        "fixed": ("固定权重", "Fixed weights"),
+    },
+    "ri_table": {
+        "saaty_1980": ("Saaty 1980 表", "Saaty (1980)"),
+        "saaty_2005": ("Saaty 2005 表", "Saaty (2005)"),
+        "donegan_dodd_1991": ("Donegan-Dodd 1991 表", "Donegan & Dodd (1991)"),
+        "alonso_lamata_2006": ("Alonso-Lamata 2006 公式", "Alonso & Lamata (2006)"),
+    },
+    "completion": {
+        "harker": ("Harker 法", "Harker"),
+        "lambda_max_optimal": ("λmax 最优补全", "λmax-optimal"),
+        "none": ("不补全", "None"),
+    },
+    "inconsistent_expert": {"fail": ("停止运行", "Stop the run"), "exclude": ("剔除", "Exclude")},
+    "funding_mode": {
+        "per_person_base": ("按人均基数", "Per-person base"),
+        "fixed_pool": ("固定奖金池", "Fixed pool"),
+    },
+    "base_source": {
+        "roster": ("名单中的基数", "Roster pay base"),
+        "job_level": ("按职级基数", "Base by job level"),
+        "roster_else_job_level": ("名单基数,缺失时按职级", "Roster, else by job level"),
+    },
+    "component_kind": {"profit_band": ("利润档次", "Profit band"), "grade": ("等级系数", "Grade")},
+    "band_method": {"step": ("全额跳档", "Step"), "progressive": ("超额累进", "Progressive")},
+    "amounts_per": {"month": ("按月", "Per month"), "period": ("按考核期", "Per period")},
+    "factor": {
+        "position_coefficient": ("岗位系数", "Position coefficient"),
+        "composite": ("综合得分/100", "Composite / 100"),
+    },
+    "language": {"zh": ("中文", "Chinese"), "en": ("英文", "English")},
+    "rater_type": {
+        "self": ("自评", "self"), "superior": ("上级", "superior"), "peer": ("同级", "peer"),
+        "subordinate": ("下级", "subordinate"),
+    },
+    # scorecard flags (scores.flags, managers.flags; `;`-joined, see `code_label`)
+    "flags": {
+        "actual_missing": ("缺少实际值", "Actual missing"),
+        "target_missing": ("缺少目标值", "Target missing"),
+        "target_default": ("采用默认目标", "Default target used"),
+        "target_zero": ("目标为零", "Target zero"),
+        "target_negative": ("目标为负", "Target negative"),
+        "actual_zero": ("实际值为零", "Actual zero"),
+        "single_member_group": ("组内仅一人", "Single-member group"),
+        "capped": ("已封顶", "Capped"),
+        "floored": ("已保底", "Floored"),
+        "not_employed": ("期内未在岗", "Not employed in the period"),
+        "joined_during_period": ("期内入职", "Joined during the period"),
+        "left_during_period": ("期内离职", "Left during the period"),
+        "prorated": ("按在岗天数折算", "Prorated"),
+        "excluded": ("不参与评级", "Excluded from grading"),
+        "additional_capped": ("附加分已封顶", "Additional points capped"),
+        "feedback_360_missing": ("360度评价缺少", "360-degree feedback missing"),
+        "feedback_360_below_min": ("360度评价人数不足", "360-degree raters below minimum"),
+    },
+}
+
+# Vocabularies of ids the bank writes in its config and inputs: the id stays (rows must match
+# the inputs) and a name column follows it.
+CONFIG_VOCABULARIES = frozenset({"dimension", "indicator", "category", "grade", "matrix",
+                                 "criterion"})
+
+_VOCABULARY_OF: dict[str, str] = {
+    "limit_applied": "limit_applied",
+    "reason": "reason",
+    "mode": "pool_mode",
+    "level": "level",
+    "rank_unit": "unit",
+    "unit": "unit",
+    "shown": "unit",
+    "rule": "rule",
+    "source": "source",
+    "measure": "measure",
+    "item": "pool_item",
+    "statistic": "statistic",
+    "table": "input_table",
+    "method": "weights_method",
+    "ri_table": "ri_table",
+    "completion": "completion",
+    "inconsistent_expert": "inconsistent_expert",
+    "flags": "flags",
+    "note": "pool_note",
+    "dimension": "dimension",
+    "indicator": "indicator",
+    "category": "category",
+    "grade": "grade",
+    "matrix": "matrix",
+    "criterion": "criterion",
+}
+_FLAG_SEPARATOR = {"zh": "；", "en": "; "}
+
+
+def _c(key: str, zh: str, en: str, kind: Kind, unit: str | None = None,
+       vocabulary: str | None = None) -> Column:
+    if vocabulary is None:
+        vocabulary = "boolean" if kind == "flag" else _VOCABULARY_OF.get(key)
     return Column(key, kind, unit if unit is not None else _UNITS.get(kind), zh, en,
-                  labelled=key in _LABELLED)
+                  labelled=key in _LABELLED, vocabulary=vocabulary)
 
 
 # Codes whose values the run's labels (or the report's fixed texts) name.
@@ -241,6 +445,8 @@ class ColumnRegistry:
     """Every output column of a run, by key. Unknown keys are an `InternalError`."""
 
     columns: Mapping[str, Column] = field(default_factory=dict)
+    # Display names of codes per vocabulary: the fixed CODE_VOCABULARY and the config's ids.
+    codes: Mapping[str, CodeNames] = field(default_factory=lambda: dict(CODE_VOCABULARY))
 
     def __getitem__(self, key: str) -> Column:
         try:
@@ -286,10 +492,108 @@ class ColumnRegistry:
         """The keys among `keys` of the given kind (unknown keys are an InternalError)."""
         return [str(key) for key in keys if self[str(key)].kind == kind]
 
+    def names(self, key: str, language: Language) -> dict[str, str]:
+        """{code: display name} of the vocabulary column `key` draws on ({} when none)."""
+        column = self.columns.get(key)
+        if column is None or column.vocabulary is None:
+            return {}
+        index = 0 if language == "zh" else 1
+        return {code: pair[index] for code, pair in self.codes.get(column.vocabulary, {}).items()}
+
+    def code_label(self, key: str, value: object, language: Language) -> str:
+        """The display name of one value of column `key` (see the module function)."""
+        return code_label(key, value, language, self)
+
     def to_frame(self) -> pd.DataFrame:
         """The registry as a table: key, kind, unit, zh, en (sorted by key)."""
         rows = [self.columns[key].to_dict() for key in sorted(self.columns)]
         return pd.DataFrame(rows, columns=["key", "kind", "unit", "zh", "en", "labelled"])
+
+
+def _flag_text(value: str, names: Mapping[str, str], raters: Mapping[str, str],
+               separator: str) -> str:
+    """`capped;feedback_360_missing:self+peer` → `已封顶；360度评价缺少:自评+同级`."""
+    parts = []
+    for token in value.split(";"):
+        code, colon, detail = token.partition(":")
+        shown = names.get(code, code)
+        if colon:
+            shown += ":" + "+".join(raters.get(d, d) for d in detail.split("+"))
+        parts.append(shown)
+    return separator.join(parts)
+
+
+def code_label(
+    column_key: str, value: object, language: Language,
+    registry: ColumnRegistry | None = None,
+) -> str:
+    """Display name of `value` in column `column_key`, looked up in that column's vocabulary
+    only (reason `other` is 其他, category `other` 其他业务). Booleans (kind flag) are 是 / 否;
+    scorecard `flags` are translated code by code. A value the vocabulary lacks (a bank's own
+    id, free text) is returned as it is. Without `registry`, only the engine's fixed
+    vocabularies (and config-free columns) are known."""
+    registry = registry if registry is not None else _FIXED_REGISTRY
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    column = registry.get(column_key)
+    text = str(bool(value)) if isinstance(value, bool) or type(value).__name__ == "bool_" \
+        else str(value)
+    if column is None or column.vocabulary is None:
+        return text
+    names = registry.names(column_key, language)
+    if column.vocabulary == "flags":
+        if not text:
+            return text
+        index = 0 if language == "zh" else 1
+        raters = {k: v[index] for k, v in registry.codes.get("rater_type", {}).items()}
+        return _flag_text(text, names, raters, _FLAG_SEPARATOR[language])
+    return names.get(text, text)
+
+
+def display_codes(frame: pd.DataFrame, registry: ColumnRegistry,
+                  language: Language) -> pd.DataFrame:
+    """The frame as a person reads it: every column of the engine's own codes (limit kinds,
+    pool modes, levels, rules, sources, reasons, flags, booleans …) holds display names
+    instead; config ids (grade, category …) stay. Vectorised: one lookup per distinct value."""
+    out = {}
+    for key in frame.columns:
+        series = frame[key]
+        column = registry.get(str(key))
+        if column is None or not column.replaced:
+            out[key] = series
+            continue
+        missing = series.isna()
+        uniques = pd.unique(series[~missing])
+        mapping = {u: code_label(str(key), u, language, registry) for u in uniques}
+        shown = series.astype(object).map(mapping)
+        out[key] = shown.where(~missing, None)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def config_codes(config: AppraisalConfig) -> dict[str, dict[str, tuple[str, str]]]:
+    """The vocabularies of the config's ids: dimension, indicator, category, grade, matrix,
+    criterion and the profit band labels, each {id: (zh, en)}."""
+    scorecard = config.scorecard
+    dims: list[object] = [*scorecard.dimensions]
+    if scorecard.additional is not None:
+        dims.append(scorecard.additional)
+    dimension = {d.id: (_name(d.name, "zh", d.id), _name(d.name, "en", d.id))  # type: ignore[attr-defined]
+                 for d in dims}
+    indicator = {i.id: (_name(i.name, "zh", i.id), _name(i.name, "en", i.id))
+                 for i in scorecard.all_indicators()}
+    grade = {g.id: (_name(g.name, "zh", g.id), _name(g.name, "en", g.id))
+             for g in scorecard.grading.grades}
+    category = {c.id: (c.name_zh or c.id, c.name_en or c.id) for c in config.rorac.categories}
+    matrix = {d.matrix_id: dimension[d.id] for d in scorecard.dimensions}
+    matrix[scorecard.matrix] = ("维度", "Dimensions")
+    band = dict(CODE_VOCABULARY["band"])
+    for component in config.bonus.components:
+        for b in getattr(component, "bands", None) or ():
+            if b.label:
+                band.setdefault(b.label, (b.label, b.label))
+    return {"dimension": dimension, "indicator": indicator, "grade": grade,
+            "category": category, "matrix": matrix, "criterion": {**dimension, **indicator},
+            "band": band}
 
 
 def indicator_measure(indicator: Indicator) -> tuple[Kind, str | None]:
@@ -339,9 +643,13 @@ def column_registry(config: AppraisalConfig) -> ColumnRegistry:
         columns[f"bonus_{cid}"] = _c(f"bonus_{cid}", f"{zh}奖金", bonus_en, "money_cents")
         columns[f"{cid}_points"] = _c(f"{cid}_points", f"{zh}点数", f"{en} points", "number")
         if component.kind == "profit_band":
-            columns[f"{cid}_band"] = _c(f"{cid}_band", f"{zh}档次", f"{en} band", "code")
+            columns[f"{cid}_band"] = _c(f"{cid}_band", f"{zh}档次", f"{en} band", "code",
+                                        vocabulary="band")
             columns[f"{cid}_band_coefficient"] = _c(
                 f"{cid}_band_coefficient", f"{zh}档次系数", f"{en} band coefficient",
                 "coefficient",
             )
-    return ColumnRegistry(columns)
+    return ColumnRegistry(columns, {**CODE_VOCABULARY, **config_codes(config)})
+
+
+_FIXED_REGISTRY = ColumnRegistry({c.key: c for c in (*_BASE, *_vintage_columns())})

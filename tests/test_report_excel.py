@@ -160,9 +160,9 @@ def test_weights_sheet_holds_every_matrix_and_consistency(written):
     # the source's worked example: λmax 4.0145, CI 0.0048, RI 0.90, CR 0.0054 (4 decimals)
     assert block["λmax"] == pytest.approx(4.0145, abs=5e-5)
     assert block["Consistency index CI"] == pytest.approx(0.0048, abs=5e-5)
-    assert block["Random index RI"] == 0.9 and block["RI table"] == "saaty_1980"
+    assert block["Random index RI"] == 0.9 and block["RI table"] == "Saaty (1980)"
     assert block["Consistency ratio CR"] == pytest.approx(0.0054, abs=5e-5)
-    assert block["Consistent"] is True
+    assert block["Consistent"] == "Yes"
     assert block["Accepted justification"] == BOARD_NOTE
     financial = next(r for r in rows[first:] if r[0] == "Financial")
     assert list(financial[1:5]) == [1, 2, 3, 5]

@@ -20,10 +20,9 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..columns import Language
+from ..columns import Language, code_label
 from ..money import cents_to_yuan
 from ..summary import OTHER_UNITS
-from .labels import value_label
 
 if TYPE_CHECKING:
     from ..result import RunResult
@@ -123,7 +122,7 @@ def _grade_distribution(result: RunResult, language: Language, path: Path, dpi: 
     positions = np.arange(len(units))
     for grade in dict.fromkeys(table["grade"]):
         counts = table.loc[table["grade"] == grade, "count"].to_numpy()
-        name = value_label(grade, language, result.labels)
+        name = code_label("grade", grade, language, result.columns)
         label = grade if name == grade else f"{grade} {name}"
         axes.bar(positions, counts, bottom=bottom, label=label)
         bottom = bottom + counts
@@ -171,7 +170,7 @@ def _dimension_comparison(
             positions + (index - (len(dimensions) - 1) / 2) * width,
             means.loc[means["dimension"] == dimension, "value"].to_numpy(),
             width=width,
-            label=value_label(dimension, language, result.labels),
+            label=code_label("dimension", dimension, language, result.columns),
         )
     axes.set_xticks(positions, [_unit_name(u, language) for u in units], rotation=45, ha="right")
     axes.set_title(_TITLES["dimension_comparison"][language])

@@ -21,9 +21,16 @@ from openpyxl.drawing.image import Image
 from openpyxl.utils import get_column_letter
 
 from .._version import __version__
-from ..columns import ColumnRegistry, Language
+from ..columns import (
+    CODE_VOCABULARY,
+    CONFIG_VOCABULARIES,
+    ColumnRegistry,
+    Language,
+    code_label,
+    display_codes,
+)
 from ..money import cents_to_yuan
-from .labels import SHEET_NAMES, text, value_label
+from .labels import SHEET_NAMES, text
 from .xlsx import FORMULA_PREFIXES, CellSpec, SheetBook, SheetColumn, fixed_timestamp
 
 if TYPE_CHECKING:
@@ -59,15 +66,21 @@ def report_language(result: RunResult, language: Language | None = None) -> Lang
 def display_frame(
     frame: pd.DataFrame, language: Language, labels: Labels, columns: ColumnRegistry
 ) -> pd.DataFrame:
-    """The frame with a display-name column after each labelled code column with names."""
+    """The frame as a person reads it: the engine's codes (limit kinds, modes, levels, rules,
+    reasons, flags, 是/否 …) by their display names, and a name column after each config id
+    column (grade, category …) whose ids have names. Names come from the column's own
+    vocabulary (`columns.code_label`), never from another kind's. `labels` is not used any
+    more (kept for callers)."""
+    shown = display_codes(frame, columns, language)
     parts: dict[str, pd.Series] = {}
     for key in frame.columns:
-        column = frame[key]
-        parts[str(key)] = column
-        if columns[str(key)].labelled:
-            ids = column.astype(object)
+        parts[str(key)] = shown[key]
+        column = columns[str(key)]
+        if column.vocabulary in CONFIG_VOCABULARIES:
+            ids = frame[key].astype(object)
             uniques = pd.unique(ids[ids.notna()])
-            mapping = {u: value_label(str(u), language, labels) for u in uniques}
+            names = columns.names(str(key), language)
+            mapping = {u: names.get(str(u), str(u)) for u in uniques}
             if any(mapping[u] != str(u) for u in uniques):
                 parts[f"{key}{text('name_suffix', language)}"] = ids.map(mapping)
     return pd.DataFrame(parts, index=frame.index)
@@ -129,6 +142,16 @@ def _kv(label: str, value: Any, kind: str | None = None) -> list[CellSpec]:
     return [(label, None), (value, kind)]
 
 
+def _yes_no(value: Any, language: Language) -> str:
+    """是 / 否 (Yes / No) of a boolean shown to a person."""
+    return CODE_VOCABULARY["boolean"][str(bool(value))][0 if language == "zh" else 1]
+
+
+def _code(result: RunResult, key: str, value: Any, language: Language) -> str:
+    """A code by its display name in column `key`'s vocabulary."""
+    return code_label(key, value, language, result.columns)
+
+
 # -- summary -------------------------------------------------------------------------------
 def _pool_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
     summary = result.summary
@@ -158,7 +181,7 @@ def _grade_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
         (text("share", language), "header"),
     ]]
     for grade, count, share in summary.grades.itertuples(index=False, name=None):
-        rows.append([(str(grade), "text"), (value_label(str(grade), language, result.labels),
+        rows.append([(str(grade), "text"), (_code(result, "grade", str(grade), language),
                                             "text"), (int(count), "count"), (share, "ratio")])
     rows.append([(text("total", language), None), (None, None), (summary.graded, "count"),
                  (1.0, "ratio")])
@@ -234,7 +257,8 @@ def _run_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
         _kv(text("period_end", language), period.end, "date"),
         _kv(text("unit_id", language), config.unit.id),
         _kv(text("unit_name", language), config.unit.name),
-        _kv(text("language", language), language),
+        _kv(text("language", language), CODE_VOCABULARY["language"][language][
+            0 if language == "zh" else 1]),
         [],
         [(text("inputs", language), "subtitle")],
     ]
@@ -249,9 +273,44 @@ def _run_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
     if result.audit:
         rows.extend([[], [(text("audit", language), "subtitle")]])
         rows.append([(text("item", language), "header"), (text("value", language), "header")])
-        for key, value in _flatten(result.audit):
-            rows.append(_kv(key, _leaf(value)))
+        rows.extend(_audit_rows(result, language))
     return rows
+
+
+def _audit_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
+    """The audit trail by its display names: flags by name with their counts, totals as
+    money, excluded experts and accepted matrices by matrix name; other entries as key paths."""
+    label = result.columns.label
+    rows: list[list[CellSpec]] = []
+    for key, value in result.audit.items():
+        if key == "flags" and isinstance(value, Mapping):
+            for code, count in value.items():
+                rows.append(_kv(f"{label('flags', language)}: "
+                                f"{_code(result, 'flags', code, language)}", count, "count"))
+        elif key == "totals_cents" and isinstance(value, Mapping):
+            for column, cents in value.items():
+                shown = label(column, language) if column in result.columns else column
+                rows.append(_kv(shown, cents, "money_cents"))
+        elif key == "excluded_experts" and isinstance(value, Mapping):
+            for matrix_id, experts in value.items():
+                for expert in experts:
+                    rows.append(_kv(
+                        f"{label('excluded_experts', language)}: "
+                        f"{_code(result, 'matrix', matrix_id, language)} {expert.get('expert')}",
+                        expert.get("reason"), "text"))
+        elif key == "accepted_matrices" and isinstance(value, Mapping):
+            for matrix_id, why in value.items():
+                rows.append(_kv(f"{label('accepted_justification', language)}: "
+                                f"{_code(result, 'matrix', matrix_id, language)}", _leaf(why)))
+        elif key in _AUDIT_TEXT:
+            rows.append(_kv(text(_AUDIT_TEXT[key], language), _leaf(value)))
+        else:
+            for path, leaf in _flatten({key: value}):
+                rows.append(_kv(path, _leaf(leaf)))
+    return rows
+
+
+_AUDIT_TEXT = {"config_file": "config_file", "config_sha256": "config_sha256"}
 
 
 # -- weights (the typed WeightsResult) -------------------------------------------------------
@@ -260,17 +319,19 @@ def _analysis_rows(
 ) -> list[list[CellSpec]]:
     label = result.columns.label
     return [
-        _kv(label("method", language), analysis.method, "code"),
+        _kv(label("method", language), _code(result, "method", analysis.method, language),
+            "code"),
         _kv(label("lambda_max", language), analysis.lambda_max, "coefficient"),
         _kv(label("consistency_index", language), analysis.consistency_index, "coefficient"),
         _kv(label("random_index", language), analysis.random_index, "coefficient"),
-        _kv(label("ri_table", language), analysis.ri_table, "code"),
+        _kv(label("ri_table", language), _code(result, "ri_table", analysis.ri_table, language),
+            "code"),
         _kv(label("consistency_ratio", language), analysis.consistency_ratio, "coefficient"),
         _kv(label("cr_threshold", language), analysis.cr_threshold, "coefficient"),
         _kv(label("geometric_consistency_index", language),
             analysis.geometric_consistency_index, "coefficient"),
         _kv(label("gci_threshold", language), analysis.gci_threshold, "coefficient"),
-        _kv(label("consistent", language), bool(analysis.consistent), "flag"),
+        _kv(label("consistent", language), _yes_no(analysis.consistent, language), "flag"),
     ]
 
 
@@ -278,7 +339,7 @@ def _grid_rows(
     analysis: MatrixAnalysis, result: RunResult, language: Language
 ) -> list[list[CellSpec]]:
     label = result.columns.label
-    names = [value_label(c, language, result.labels) for c in analysis.criteria]
+    names = [_code(result, "criterion", c, language) for c in analysis.criteria]
     rows: list[list[CellSpec]] = [
         [(label("criterion", language), "header"), *((n, "header") for n in names),
          (label("weight", language), "header")]
@@ -303,7 +364,7 @@ def _matrix_rows(matrix: MatrixWeights, result: RunResult,
         [(f"{title} {matrix.matrix_id} — {text('combined', language)}", "subtitle")],
         *_analysis_rows(combined, result, language),
         _kv(label("verdict", language), verdict, "text"),
-        _kv(label("passed", language), bool(matrix.passed), "flag"),
+        _kv(label("passed", language), _yes_no(matrix.passed, language), "flag"),
         _kv(label("combined_from", language),
             ", ".join(e.expert for e in matrix.experts if not e.excluded), "text"),
         _kv(label("excluded_experts", language), ", ".join(matrix.excluded_experts), "text"),
@@ -311,8 +372,8 @@ def _matrix_rows(matrix: MatrixWeights, result: RunResult,
     if matrix.accepted_justification is not None:
         rows.append(_kv(label("accepted_justification", language),
                         matrix.accepted_justification, "text"))
-        rows.append(_kv(label("acceptance_used", language), bool(matrix.acceptance_used),
-                        "flag"))
+        rows.append(_kv(label("acceptance_used", language),
+                        _yes_no(matrix.acceptance_used, language), "flag"))
     if matrix.blocking:
         rows.append(_kv(label("blocking", language), "; ".join(matrix.blocking), "text"))
     rows.extend(_grid_rows(combined, result, language))
@@ -322,7 +383,8 @@ def _matrix_rows(matrix: MatrixWeights, result: RunResult,
                       f"{expert.expert}", "subtitle")])
         rows.extend(_analysis_rows(expert.analysis, result, language))
         rows.append(_kv(label("expert_weight", language), expert.weight, "weight"))
-        rows.append(_kv(label("expert_excluded", language), bool(expert.excluded), "flag"))
+        rows.append(_kv(label("expert_excluded", language), _yes_no(expert.excluded, language),
+                        "flag"))
         if expert.exclusion_reason:
             rows.append(_kv(label("exclusion_reason", language), expert.exclusion_reason,
                             "text"))
@@ -347,14 +409,17 @@ def _weights_rows(result: RunResult, language: Language) -> list[list[CellSpec]]
 
     rows.append([(text("settings", language), "subtitle")])
     rows.extend([
-        _kv(label("method", language), weights.method, "code"),
-        _kv(label("ri_table", language), weights.ri_table, "code"),
+        _kv(label("method", language), _code(result, "method", weights.method, language), "code"),
+        _kv(label("ri_table", language), _code(result, "ri_table", weights.ri_table, language),
+            "code"),
         _kv(label("ri_table_source", language), RI_TABLES[weights.ri_table].citation, "text"),
         _kv(label("cr_threshold", language), weights.cr_threshold, "coefficient"),
-        _kv(label("inconsistent_expert", language), weights.inconsistent_expert, "code"),
-        _kv(label("completion", language), weights.completion, "code"),
+        _kv(label("inconsistent_expert", language),
+            _code(result, "inconsistent_expert", weights.inconsistent_expert, language), "code"),
+        _kv(label("completion", language), _code(result, "completion", weights.completion,
+                                                 language), "code"),
         _kv(label("judgments_file", language), weights.source, "text"),
-        _kv(label("passed", language), bool(weights.passed), "flag"),
+        _kv(label("passed", language), _yes_no(weights.passed, language), "flag"),
     ])
     for expert, weight in weights.expert_weights.items():
         rows.append(_kv(f"{label('expert_weight', language)} {expert}", weight, "weight"))
@@ -416,7 +481,9 @@ def write_bonus_sheet(
             summary.add_image(image, f"{anchor_col}{2 + index * _CHART_ROWS}")
     frame_sheet("bonus", result.managers)
     frame_sheet("scores", result.scores)
-    frame_sheet("rorac", result.rorac)
+    # the category's name follows its id in the workbook's language (display_frame)
+    frame_sheet("rorac", result.rorac.drop(columns=["category_name_zh", "category_name_en"],
+                                           errors="ignore"))
     book.block_sheet(name("weights"), _weights_rows(result, language))
     _pool_sheet(book, result, name("pool"))
     for table in result.extra:

@@ -95,6 +95,8 @@ TEXT: dict[str, dict[Language, str]] = {
     "rank_of": {"zh": "{rank} / {of}", "en": "{rank} of {of}"},
     "financial_gap": {"zh": "财务指标完成情况", "en": "Financial indicator against target"},
     "yuan": {"zh": "元", "en": "yuan"},
+    "config_file": {"zh": "配置文件", "en": "Config file"},
+    "config_sha256": {"zh": "配置文件 SHA-256", "en": "Config file SHA-256"},
 }
 
 
@@ -104,7 +106,10 @@ def text(key: str, language: Language) -> str:
 
 
 def value_label(value: str, language: Language, labels: Mapping[str, Mapping[str, str]]) -> str:
-    """Display name of an id (indicator, dimension, category, grade, reason, level)."""
+    """Display name of an id from one shared lookup. Superseded: ids that coincide across kinds
+    (reason `other`, category `other`) borrow each other's names here; use
+    `appraisal.columns.code_label(column_key, value, language, registry)`, which looks the value
+    up in its column's own vocabulary."""
     entry = labels.get(value) or VALUE_LABELS.get(value)
     if entry:
         shown = entry.get(language) or entry.get("en") or entry.get("zh")
