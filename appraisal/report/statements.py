@@ -43,7 +43,7 @@ from ..columns import ColumnRegistry, Language
 from ..config.report import STATEMENT_FORMATS, StatementFormat
 from ..errors import AppraisalError
 from ..money import cents_to_text, cents_to_yuan
-from .labels import SHEET_NAMES, VALUE_LABELS
+from .labels import SHEET_NAMES
 
 if TYPE_CHECKING:
     from ..result import RunResult
@@ -117,22 +117,9 @@ _TEXT: dict[str, dict[Language, str]] = {
     "rank_of": {"zh": "{rank} / {of}", "en": "{rank} of {of}"},
     "signature": {"zh": "客户经理签字：", "en": "Manager's signature:"},
     "date": {"zh": "日期：", "en": "Date:"},
-    "yes": {"zh": "是", "en": "yes"},
-    "no": {"zh": "否", "en": "no"},
     "grade_basis": {"zh": "等级", "en": "grade"},
 }
 
-# Display names of closed vocabularies shown on a statement (per column, never shared).
-_CODE_NAMES: dict[str, dict[str, dict[Language, str]]] = {
-    "limit_applied": {
-        "none": {"zh": "无", "en": "none"},
-        "cap": {"zh": "封顶", "en": "cap"},
-        "floor": {"zh": "保底", "en": "floor"},
-        "guarantee": {"zh": "最低保障", "en": "minimum guarantee"},
-        "rescaled": {"zh": "按比例调整(他人封顶保底)", "en": "rescaled (others' caps/floors)"},
-    },
-    "reason": {key: VALUE_LABELS[key] for key in ("special_factor", "diligence", "other")},  # type: ignore[misc]
-}
 # Managers-frame money columns later stages may add between gross and final, shown when present.
 _OPTIONAL_MONEY = ("retro_adjustment", "deferred", "released")
 
@@ -217,7 +204,6 @@ class _Context:
     language: Language
     period: str
     unit: str
-    labels: Mapping[str, Mapping[str, str]]
     columns: ColumnRegistry
     funding_mode: str
     components: tuple[tuple[str, str, float, str], ...]  # id, kind, share, method
@@ -235,19 +221,11 @@ class _Context:
         return self.columns.label(key, self.language)
 
     def name_of(self, column: str, value: Any) -> str:
-        """Display name of a code value of `column` (per column: ids never borrow names)."""
+        """Display name of a code value of `column`, from that column's vocabulary only
+        (`columns.code_label`: reason `other` is 其他, category `other` 其他业务)."""
         if _missing(value):
             return ""
-        key = str(value)
-        names = _CODE_NAMES.get(column)
-        if names is not None:
-            entry = names.get(key)
-        else:
-            entry = self.labels.get(key) if column in (
-                "grade", "category", "indicator", "dimension") else None
-        if entry:
-            return str(entry.get(self.language) or entry.get("en") or key)
-        return key
+        return self.columns.code_label(column, value, self.language)
 
 
 class _Builder:
@@ -256,7 +234,7 @@ class _Builder:
     def __init__(self, context: _Context, *, with_text: bool = True) -> None:
         self.context = context
         self.rows: list[StatementRow] = []
-        self.yes_no = (context.text("yes"), context.text("no"))
+        self.yes_no = (context.name_of("excluded", True), context.name_of("excluded", False))
         self.with_text = with_text  # the shown text of numbers (only the PDF draws it)
 
     def cell(self, column: int, value: Any, style: str) -> StatementCell:
@@ -941,7 +919,6 @@ def _context(result: RunResult, language: Language, formats: tuple[StatementForm
         language=language,
         period=result.period.label,
         unit=config.unit.name or config.unit.id,
-        labels=result.labels,
         columns=result.columns,
         funding_mode=config.bonus.funding.mode,
         components=tuple(
