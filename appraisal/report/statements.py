@@ -27,10 +27,10 @@ import multiprocessing
 import os
 import re
 import struct
-import sys
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -42,7 +42,7 @@ import pandas as pd
 from ..columns import ColumnRegistry, Language
 from ..config.report import STATEMENT_FORMATS, StatementFormat
 from ..errors import AppraisalError
-from ..money import cents_to_text, cents_to_yuan
+from ..money import cents_to_text
 from .labels import SHEET_NAMES
 
 if TYPE_CHECKING:
@@ -613,8 +613,9 @@ def _rows_of(chunk: _Chunk, context: _Context) -> Iterable[tuple[str, _ManagerRo
         )
 
 
-def _write_chunk(context: _Context, chunk: _Chunk) -> list[str]:
-    """Write the chunk's statements in every format; returns the file names, in order."""
+def _write_chunk(context: _Context, chunk: Sequence[tuple[str, _ManagerRows]]) -> list[str]:
+    """Write the statements of a chunk of managers (their own rows, as plain records: a worker
+    needs no pandas) in every format; returns the file names, in order."""
     from .pdf import statement_pdf
 
     folder = Path(context.folder)
@@ -623,7 +624,7 @@ def _write_chunk(context: _Context, chunk: _Chunk) -> list[str]:
     collecting = gc.isenabled()
     gc.disable()  # a statement is thousands of small tuples and no cycles: no collection pauses
     try:
-        for stem, rows in _rows_of(chunk, context):
+        for stem, rows in chunk:
             statement = _statement(context, rows, with_text=with_text)
             for fmt in context.formats:
                 name = f"{stem}.{fmt}"
@@ -772,35 +773,43 @@ _NUMERIC = frozenset({"money_cents", "total", "score", "ratio", "weight", "coeff
 _MONEY = frozenset({"money_cents", "total"})
 
 
+@functools.lru_cache(maxsize=16384)
+def _text_cell(ref: str, text: str, xf: int) -> str:
+    """A text cell (labels, headers, names recur on every statement: rendered once)."""
+    if text.startswith(_FORMULA_PREFIXES):
+        xf = _XF["inert"]
+    return f'<c r="{ref}" s="{xf}" t="inlineStr"><is>{_xml(text)}</is></c>'
+
+
 def _xlsx_cell(ref: str, cell: StatementCell) -> str:
     _, value, style, shown = cell
     xf = _XF.get(style, 6)
     if value is None:
         return f'<c r="{ref}" s="{xf}"/>' if style in ("header", "header_num") else ""
     kind = value.__class__
-    if style in _NUMERIC and kind is not bool and kind is not str:
+    if kind is str:
+        return _text_cell(ref, value, xf)
+    if style in _NUMERIC and kind is not bool:
         if style in _MONEY:
-            return f'<c r="{ref}" s="{xf}"><v>{float(cents_to_yuan(value))!r}</v></c>'
+            # yuan: the nearest float to the exact text money.cents_to_text made of the cents
+            # (the same float as cents / 100, both correctly rounded)
+            return f'<c r="{ref}" s="{xf}"><v>{float(shown.replace(",", ""))!r}</v></c>'
         if kind is float and not math.isfinite(value):
-            return f'<c r="{ref}" s="6" t="inlineStr"><is>{_xml(str(value))}</is></c>'
+            return _text_cell(ref, str(value), 6)
         return f'<c r="{ref}" s="{xf}"><v>{value!r}</v></c>'
     if kind is bool:
-        text = shown
-    elif isinstance(value, datetime | date):
+        return _text_cell(ref, shown, xf)
+    if isinstance(value, datetime | date):
         day = value.date() if isinstance(value, datetime) else value
         return f'<c r="{ref}" s="{_XF["date"]}"><v>{day.toordinal() - _EPOCH}</v></c>'
-    else:
-        text = str(value)
-    if text.startswith(_FORMULA_PREFIXES):
-        xf = _XF["inert"]
-    return f'<c r="{ref}" s="{xf}" t="inlineStr"><is>{_xml(text)}</is></c>'
+    return _text_cell(ref, str(value), xf)
 
 
 def _sheet_xml(statement: Statement) -> str:
     parts = [_SHEET_HEAD.format(rows=len(statement.rows))]
     for number, row in enumerate(statement.rows, start=1):
         height = ' ht="22" customHeight="1"' if row.kind == "title" else ""
-        cells = "".join(_xlsx_cell(f"{_LETTERS[c.column]}{number}", c) for c in row.cells)
+        cells = "".join([_xlsx_cell(f"{_LETTERS[c.column]}{number}", c) for c in row.cells])
         parts.append(f'<row r="{number}"{height}>{cells}</row>')
     parts.append(_SHEET_TAIL)
     return "".join(parts)
@@ -842,7 +851,7 @@ class _Entry(NamedTuple):
 
 def _entry(name: str, text: str) -> _Entry:
     raw = text.encode("utf-8")
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
     return _Entry(name.encode("ascii"), packer.compress(raw) + packer.flush(),
                   zlib.crc32(raw), len(raw))
 
@@ -991,9 +1000,11 @@ def _chunks(result: RunResult, stems: list[str], size: int,
 
 
 def _pool_context() -> Any:
-    methods = multiprocessing.get_all_start_methods()
-    if sys.platform != "win32" and "forkserver" in methods:
-        return multiprocessing.get_context("forkserver")
+    """fork where the system has it: a worker starts at once and never re-imports the caller's
+    script (it only formats plain records, no pandas, no threads); spawn elsewhere (there a
+    script calling write_statements needs the usual `if __name__ == "__main__":` guard)."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
 
@@ -1030,19 +1041,25 @@ def write_statements(
         processes = 1
     size = min(_MAX_CHUNK, max(_MIN_CHUNK, math.ceil(count / max(1, processes * 4))))
     names: list[str] = []
+    chunks = (list(_rows_of(chunk, context)) for chunk in _chunks(result, stems, size, context))
     if processes <= 1:
-        for chunk in _chunks(result, stems, size, context):
-            names.extend(_write_chunk(context, chunk))
+        for rows in chunks:
+            names.extend(_write_chunk(context, rows))
             if progress:
-                progress(len(chunk.stems))
-    else:
-        with ProcessPoolExecutor(max_workers=processes, mp_context=_pool_context()) as pool:
-            futures = [pool.submit(_write_chunk, context, chunk)
-                       for chunk in _chunks(result, stems, size, context)]
-            for future in futures:  # in submission order: the paths follow the managers
-                names.extend(future.result())
+                progress(len(names))
+        return [folder / name for name in names]
+    with ProcessPoolExecutor(max_workers=processes, mp_context=_pool_context()) as pool:
+        pending: deque[Future[list[str]]] = deque()
+        for rows in chunks:  # at most two chunks per worker prepared ahead: bounded memory
+            pending.append(pool.submit(_write_chunk, context, rows))
+            while len(pending) > 2 * processes:
+                names.extend(pending.popleft().result())
                 if progress:
                     progress(len(names))
+        while pending:  # in submission order: the paths follow the managers
+            names.extend(pending.popleft().result())
+            if progress:
+                progress(len(names))
     return [folder / name for name in names]
 
 
