@@ -237,7 +237,7 @@ CODE_VOCABULARY: dict[str, dict[str, tuple[str, str]]] = {
 # Vocabularies of ids the bank writes in its config and inputs: the id stays (rows must match
 # the inputs) and a name column follows it.
 CONFIG_VOCABULARIES = frozenset({"dimension", "indicator", "category", "grade", "matrix",
-                                 "criterion"})
+                                 "criterion", "component"})
 
 _VOCABULARY_OF: dict[str, str] = {
     "limit_applied": "limit_applied",
@@ -265,6 +265,7 @@ _VOCABULARY_OF: dict[str, str] = {
     "grade": "grade",
     "matrix": "matrix",
     "criterion": "criterion",
+    "component": "component",
 }
 _FLAG_SEPARATOR = {"zh": "；", "en": "; "}
 
@@ -378,6 +379,17 @@ _BASE: tuple[Column, ...] = (
     _c("shown", "单位(图表)", "Unit (chart)", "code"),
     _c("bin_left", "区间下限", "Bin from", "score"),
     _c("bin_right", "区间上限", "Bin to", "score"),
+    # bonus scheme (考核方案 sheet; summary.scheme)
+    _c("component", "奖金构成", "Bonus component", "code"),  # a config id
+    _c("kind", "类型", "Kind", "code", vocabulary="component_kind"),
+    _c("factors", "附加系数", "Factors", "text"),
+    _c("sub_pool", "子奖金池", "Sub-pool", "money_cents"),
+    _c("points_total", "总点数", "Total points", "number"),
+    _c("point_value_yuan", "每点金额(元)", "Value of one point (yuan)", "number", "CNY"),
+    _c("band", "档次", "Band", "code", vocabulary="band"),
+    _c("lower", "利润下限(含)", "Profit from (inclusive)", "money_cents"),
+    _c("coefficient", "系数", "Coefficient", "coefficient"),
+    _c("min_score", "最低综合得分", "Minimum composite score", "score"),
     # run
     _c("table", "输入表", "Input table", "code"),
     _c("path", "文件路径", "File path", "text"),
@@ -586,6 +598,8 @@ def config_codes(config: AppraisalConfig) -> dict[str, dict[str, tuple[str, str]
     category = {c.id: (c.name_zh or c.id, c.name_en or c.id) for c in config.rorac.categories}
     matrix = {d.matrix_id: dimension[d.id] for d in scorecard.dimensions}
     matrix[scorecard.matrix] = ("维度", "Dimensions")
+    components = {c.id: _COMPONENT_NAMES.get(c.id, (c.id, c.id, c.id))[:2]
+                  for c in config.bonus.components}
     band = dict(CODE_VOCABULARY["band"])
     for component in config.bonus.components:
         for b in getattr(component, "bands", None) or ():
@@ -593,7 +607,7 @@ def config_codes(config: AppraisalConfig) -> dict[str, dict[str, tuple[str, str]
                 band.setdefault(b.label, (b.label, b.label))
     return {"dimension": dimension, "indicator": indicator, "grade": grade,
             "category": category, "matrix": matrix, "criterion": {**dimension, **indicator},
-            "band": band}
+            "band": band, "component": components}
 
 
 def indicator_measure(indicator: Indicator) -> tuple[Kind, str | None]:
@@ -642,6 +656,9 @@ def column_registry(config: AppraisalConfig) -> ColumnRegistry:
         zh, en, bonus_en = _COMPONENT_NAMES.get(cid, (cid, cid, f"Bonus: {cid}"))
         columns[f"bonus_{cid}"] = _c(f"bonus_{cid}", f"{zh}奖金", bonus_en, "money_cents")
         columns[f"{cid}_points"] = _c(f"{cid}_points", f"{zh}点数", f"{en} points", "number")
+        columns[f"{cid}_rounding"] = _c(f"{cid}_rounding", f"{zh}奖金尾差(分配一分钱)",
+                                        f"{en} bonus rounding (largest remainder)", "number",
+                                        "CNY")
         if component.kind == "profit_band":
             columns[f"{cid}_band"] = _c(f"{cid}_band", f"{zh}档次", f"{en} band", "code",
                                         vocabulary="band")

@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from .columns import indicator_measure
+from .money import allocate_cents, exact_fraction, to_cents
 
 if TYPE_CHECKING:
     from .config import AppraisalConfig
 
 __all__ = [
-    "CHART_UNIT_LEVELS", "MAX_CHART_UNITS", "OTHER_UNITS", "SummaryResult", "compute_summary",
+    "CHART_UNIT_LEVELS", "MAX_CHART_UNITS", "OTHER_UNITS", "SchemeFigures", "SummaryResult",
+    "compute_scheme", "compute_summary",
 ]
 
 CHART_UNIT_LEVELS = ("team", "sub_branch", "branch")
@@ -34,6 +36,46 @@ _BONUS_SHEET_COLUMN = {"withheld": "withheld", "allocated": "pool_allocation",
 _MONEY_TOTALS = ("bonus_gross", "withheld", "pool_allocation", "pool_redistributed",
                  "bonus_final")
 _STATISTICS = ("count", "mean", "std", "min", "p25", "median", "p75", "max")
+
+
+@dataclass(frozen=True)
+class SchemeFigures:
+    """Every parameter that turns a score or a profit into yuan, as the run applied it (the
+    考核方案 sheet), so each manager's bonus can be recomputed from the workbook alone.
+
+    months: the factor monthly config amounts were multiplied by. components: component, kind,
+        method, share, factors, sub_pool (cents; fixed pool), points_total, point_value_yuan
+        (yuan per point: fixed pool only). bands: component, band, lower (cents, scaled),
+        coefficient. grades: grade, min_score, coefficient. bases: job_level, base (cents,
+        scaled). limits: item, value (cap / floor / guarantee in cents, scaled; the base multiple
+        as a coefficient). pool_cents: the fixed pool (None in per_person_base mode).
+        rescale_factor: in a fixed pool, gross ÷ Σ components of the managers moved because
+        others hit a limit (None when nobody was). rounding: manager_id and per component
+        `<id>_rounding` = rounded − exact amount in yuan (the largest-remainder cent), aligned
+        with the managers frame.
+    """
+
+    months: int
+    components: pd.DataFrame
+    bands: pd.DataFrame
+    grades: pd.DataFrame
+    bases: pd.DataFrame
+    limits: pd.DataFrame
+    pool_cents: int | None
+    rescale_factor: float | None
+    rounding: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "months": self.months,
+            "components": _records(self.components),
+            "bands": _records(self.bands),
+            "grades": _records(self.grades),
+            "bases": _records(self.bases),
+            "limits": _records(self.limits),
+            "pool_cents": self.pool_cents,
+            "rescale_factor": self.rescale_factor,
+        }
 
 
 @dataclass(frozen=True)
@@ -70,6 +112,7 @@ class SummaryResult:
     unit_grades: pd.DataFrame
     unit_dimension_means: pd.DataFrame
     score_histogram: pd.DataFrame
+    scheme: SchemeFigures | None = None
 
     def statistic(self, name: str) -> float | None:
         """One composite score statistic (None when the run has none)."""
@@ -91,6 +134,7 @@ class SummaryResult:
             "unit_grades": _records(self.unit_grades),
             "unit_dimension_means": _records(self.unit_dimension_means),
             "score_histogram": _records(self.score_histogram),
+            "scheme": self.scheme.to_dict() if self.scheme is not None else None,
         }
 
 
@@ -322,4 +366,95 @@ def compute_summary(
         unit_grades=unit_grades,
         unit_dimension_means=means,
         score_histogram=_histogram(managers),
+        scheme=compute_scheme(managers, config),
+    )
+
+
+def _scaled_cents(yuan: float | None, months: int) -> int | None:
+    return None if yuan is None else int(to_cents(yuan)) * months
+
+
+def compute_scheme(managers: pd.DataFrame, config: AppraisalConfig) -> SchemeFigures:
+    """The bonus scheme's figures as applied (docs/bonus.md): bands and bases scaled by the
+    period's months, sub-pools split from the pool by largest remainder, the value of one point
+    and each component's rounding residue (rounded cents − exact amount, in yuan)."""
+    bonus = config.bonus
+    months = config.appraisal_period.months if bonus.funding.amounts_per == "month" else 1
+    fixed = bonus.funding.mode == "fixed_pool"
+    pool = _scaled_cents(bonus.funding.pool_amount, 1) if fixed else None
+    points = {c.id: (managers[f"{c.id}_points"].to_numpy(dtype="float64")
+                     if f"{c.id}_points" in managers.columns else np.zeros(len(managers)))
+              for c in bonus.components}
+    totals = {cid: float(values.sum()) for cid, values in points.items()}
+    sub_pools: dict[str, int | None] = dict.fromkeys(points)
+    if fixed and pool is not None:
+        with_points = [c.share if totals[c.id] > 0 else 0.0 for c in bonus.components]
+        if any(with_points):
+            split = allocate_cents([exact_fraction(w) for w in with_points], pool)
+            sub_pools = {c.id: int(v) for c, v in zip(bonus.components, split.tolist(),
+                                                      strict=True)}
+    rows, bands, rounding = [], [], {"manager_id": managers["manager_id"].to_numpy()}
+    base = (managers["base"].to_numpy(dtype="float64") if "base" in managers.columns
+            else np.zeros(len(managers)))
+    for component in bonus.components:
+        cid = component.id
+        base_like = component.kind == "grade" or component.method == "step"
+        value = None
+        sub_pool = sub_pools.get(cid)
+        if fixed:
+            value = (sub_pool / totals[cid] / 100.0 if sub_pool and totals[cid] > 0 else 0.0)
+            exact = points[cid] * value * 100.0
+        else:
+            exact = component.share * points[cid] * (base if base_like else 1.0)
+        column = f"bonus_{cid}"
+        if column in managers.columns:
+            rounding[f"{cid}_rounding"] = (managers[column].to_numpy(dtype="float64")
+                                           - exact) / 100.0
+        rows.append({"component": cid, "kind": component.kind,
+                     "method": component.method if component.kind == "profit_band" else None,
+                     "share": float(component.share), "factors": ", ".join(component.factors),
+                     "sub_pool": sub_pool, "points_total": totals[cid],
+                     "point_value_yuan": value})
+        for band in component.bands if component.kind == "profit_band" else ():
+            bands.append({"component": cid, "band": band.label,
+                          "lower": _scaled_cents(band.lower, months),
+                          "coefficient": float(band.coefficient)})
+    grades = pd.DataFrame(
+        [{"grade": g.id, "min_score": g.min_score, "coefficient": float(g.coefficient)}
+         for g in config.scorecard.grading.grades], columns=["grade", "min_score", "coefficient"])
+    bases = pd.DataFrame(
+        [{"job_level": level, "base": _scaled_cents(yuan, months)}
+         for level, yuan in bonus.funding.base_by_job_level.items()],
+        columns=["job_level", "base"])
+    limits = bonus.limits
+    guarantee = limits.minimum_guarantee
+    limit_rows = [
+        ("cap", _scaled_cents(limits.cap, months)),
+        ("cap_base_multiple", limits.cap_base_multiple),
+        ("floor", _scaled_cents(limits.floor, months)),
+        ("guarantee", _scaled_cents(guarantee.amount, months) if guarantee else None),
+        ("within_months_of_hire", guarantee.within_months_of_hire if guarantee else None),
+    ]
+    rescale = None
+    if fixed and "limit_applied" in managers.columns:
+        moved = managers["limit_applied"].astype(str).to_numpy() == "rescaled"
+        parts = sum(managers[f"bonus_{c.id}"].to_numpy(dtype="float64")
+                    for c in bonus.components if f"bonus_{c.id}" in managers.columns)
+        summed = float(np.asarray(parts)[moved].sum()) if moved.any() else 0.0
+        if summed > 0:
+            rescale = float(managers["bonus_gross"].to_numpy(dtype="float64")[moved].sum()
+                            / summed)
+    components = pd.DataFrame(rows, columns=["component", "kind", "method", "share", "factors",
+                                             "sub_pool", "points_total", "point_value_yuan"])
+    components["sub_pool"] = components["sub_pool"].astype("Int64")
+    return SchemeFigures(
+        months=months,
+        components=components,
+        bands=pd.DataFrame(bands, columns=["component", "band", "lower", "coefficient"]),
+        grades=grades,
+        bases=bases,
+        limits=pd.DataFrame(limit_rows, columns=["item", "value"]),
+        pool_cents=pool,
+        rescale_factor=rescale,
+        rounding=pd.DataFrame(rounding),
     )

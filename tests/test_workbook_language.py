@@ -56,7 +56,7 @@ def test_zh_workbook_shows_no_english_code(zh_book):
     result = sample_run("zh")
     codes = english_codes(result)
     # codes shown in a config-id column keep the id; those ids are the bank's, not the engine's
-    ids = {c for v in ("dimension", "indicator", "category", "grade", "matrix")
+    ids = {c for v in ("dimension", "indicator", "category", "grade", "matrix", "component")
            for c in result.columns.codes[v]}
     book = load_workbook(zh_book)
     found = []

@@ -31,7 +31,17 @@ from ..columns import (
 )
 from ..money import cents_to_yuan
 from .labels import SHEET_NAMES, text
-from .xlsx import FORMULA_PREFIXES, CellSpec, SheetBook, SheetColumn, fixed_timestamp
+from .xlsx import (
+    FORMULA_PREFIXES,
+    MAX_ROWS,
+    CellSpec,
+    Formula,
+    PrintSetup,
+    SheetBook,
+    SheetColumn,
+    fixed_timestamp,
+    sheet_ref,
+)
 
 if TYPE_CHECKING:
     from ..ahp import MatrixAnalysis
@@ -115,6 +125,13 @@ def sheet_columns(
     frame: pd.DataFrame, language: Language, labels: Labels, columns: ColumnRegistry
 ) -> list[SheetColumn]:
     """A frame's columns ready for a data sheet: registry header and kind, money as yuan."""
+    return [column for _, column in keyed_columns(frame, language, labels, columns)]
+
+
+def keyed_columns(
+    frame: pd.DataFrame, language: Language, labels: Labels, columns: ColumnRegistry
+) -> list[tuple[str, SheetColumn]]:
+    """(key, column) of a data sheet, in sheet order (added name columns included)."""
     shown = display_frame(frame, language, labels, columns)
     headers, kinds = _headers_and_kinds(frame, shown, language, columns)
     out = []
@@ -122,7 +139,7 @@ def sheet_columns(
         series = shown[key]
         if kind == "money_cents":
             series = _yuan(series)
-        out.append(SheetColumn.of(header, kind, series))  # type: ignore[arg-type]
+        out.append((str(key), SheetColumn.of(header, kind, series)))  # type: ignore[arg-type]
     return out
 
 
@@ -432,19 +449,343 @@ def _weights_rows(result: RunResult, language: Language) -> list[list[CellSpec]]
     return rows
 
 
-def _pool_sheet(book: SheetBook, result: RunResult, title: str) -> None:
+def _pool_sheet(book: SheetBook, result: RunResult, title: str, printing: PrintSetup) -> None:
     language = book.language
     ledger = result.pool_ledger
     allocations = result.pool_allocations
     if allocations is None or allocations.empty:
         book.frame_sheet(title, sheet_columns(ledger, language, result.labels, result.columns),
-                         len(ledger))
+                         len(ledger), printing=printing)
         return
     rows: list[list[CellSpec]] = [[(text("ledger", language), "subtitle")]]
     rows.extend(table_rows(ledger, language, result.labels, result.columns))
     rows.extend([[], [(text("allocation_records", language), "subtitle")]])
     rows.extend(table_rows(allocations, language, result.labels, result.columns))
-    book.block_sheet(title, rows)
+    book.block_sheet(title, rows, printing=printing)
+
+
+# -- scheme (考核方案) -----------------------------------------------------------------------
+_PAYOUT_LEVEL = {"bank": "branch", "branch": "sub_branch", "sub_branch": "team", "team": "team"}
+_LATER_MONEY = ("retro_adjustment", "deferred", "released")  # history columns, when present
+
+
+def _vocab(vocabulary: str, value: Any, language: Language) -> str:
+    names = CODE_VOCABULARY.get(vocabulary, {})
+    pair = names.get(str(value))
+    return str(value) if pair is None else pair[0 if language == "zh" else 1]
+
+
+def _title_line(result: RunResult, key: str, language: Language) -> str:
+    unit = result.config.unit.name or result.config.unit.id
+    return f"{text(key, language)} {result.period.label} {unit}"
+
+
+def _scheme_rows(
+    result: RunResult, language: Language, title: str
+) -> tuple[list[list[CellSpec]], dict[str, str], dict[str, str]]:
+    """The Scheme sheet's rows and the cells the formulas read: {component: share cell},
+    {component: value-of-one-point cell} (fixed pool)."""
+    scheme = result.summary.scheme
+    bonus = result.config.bonus
+    label = result.columns.label
+    ref = sheet_ref(title)
+    rows: list[list[CellSpec]] = [[(_title_line(result, "scheme_title", language), "title")], []]
+    shares: dict[str, str] = {}
+    points: dict[str, str] = {}
+    if scheme is None:
+        return rows, shares, points
+    fixed = bonus.funding.mode == "fixed_pool"
+    ledger = result.pool_ledger
+    carry_in = ledger["carry_in"].iloc[0] if "carry_in" in ledger.columns and len(ledger) \
+        else None
+    rows.append([(text("general", language), "subtitle")])
+    rows.extend([
+        _kv(text("funding_mode", language), _vocab("funding_mode", bonus.funding.mode,
+                                                   language), "text"),
+        _kv(text("base_source", language), _vocab("base_source", bonus.funding.base_source,
+                                                  language), "text"),
+        _kv(text("amounts_per", language), _vocab("amounts_per", bonus.funding.amounts_per,
+                                                  language), "text"),
+        _kv(text("months", language), scheme.months, "count"),
+        _kv(text("prorate", language), _yes_no(bonus.prorate, language), "flag"),
+        _kv(label("withhold_rate", language), bonus.shared_pool.withhold_rate, "ratio"),
+        _kv(text("remainder", language), _vocab("pool_mode", bonus.shared_pool.remainder,
+                                                language), "text"),
+        _kv(label("carry_in", language), carry_in, "money_cents"),
+        [],
+        [(text("components_table", language), "subtitle")],
+    ])
+    header = [label("component", language),
+              label("component", language) + text("name_suffix", language),
+              label("kind", language), text("band_method", language), label("share", language),
+              label("factors", language)]
+    if fixed:
+        header += [label(k, language) for k in ("sub_pool", "points_total", "point_value_yuan")]
+    rows.append([(h, "header") for h in header])
+    for record in scheme.components.itertuples(index=False):
+        cid = str(record.component)
+        row_number = len(rows) + 1
+        shares[cid] = f"{ref}$E${row_number}"
+        factors = "、" if language == "zh" else ", "
+        row: list[CellSpec] = [
+            (cid, "code"),
+            (label(f"bonus_{cid}", language) if f"bonus_{cid}" in result.columns else cid, "text"),
+            (_vocab("component_kind", record.kind, language), "text"),
+            (None if pd.isna(record.method) else _vocab("band_method", record.method, language),
+             "text"),
+            (record.share, "ratio"),
+            (factors.join(_vocab("factor", f, language) for f in str(record.factors).split(", ")
+                          if f), "text"),
+        ]
+        if fixed:
+            points[cid] = f"{ref}$I${row_number}"
+            row += [(None if pd.isna(record.sub_pool) else int(record.sub_pool), "money_cents"),
+                    (record.points_total, "number"), (record.point_value_yuan, "number")]
+        rows.append(row)
+    if not scheme.bands.empty:
+        rows.extend([[], [(text("bands_table", language), "subtitle")]])
+        rows.append([(label(k, language), "header")
+                     for k in ("component", "band", "lower", "coefficient")])
+        for record in scheme.bands.itertuples(index=False):
+            rows.append([(record.component, "code"), (record.band, "text"),
+                         (record.lower, "money_cents"), (record.coefficient, "coefficient")])
+    rows.extend([[], [(text("grades_table", language), "subtitle")]])
+    rows.append([(label("grade", language), "header"),
+                 (label("grade", language) + text("name_suffix", language), "header"),
+                 (label("min_score", language), "header"),
+                 (label("grade_coefficient", language), "header")])
+    for record in scheme.grades.itertuples(index=False):
+        rows.append([(record.grade, "code"), (_code(result, "grade", record.grade, language),
+                                              "text"),
+                     (None if pd.isna(record.min_score) else record.min_score, "score"),
+                     (record.coefficient, "coefficient")])
+    if not scheme.bases.empty:
+        rows.extend([[], [(text("bases_table", language), "subtitle")]])
+        rows.append([(label("job_level", language), "header"),
+                     (label("pay_base", language), "header")])
+        for record in scheme.bases.itertuples(index=False):
+            rows.append([(record.job_level, "code"), (record.base, "money_cents")])
+    rows.extend([[], [(text("limits_table", language), "subtitle")]])
+    kinds = {"cap": "money_cents", "cap_base_multiple": "coefficient", "floor": "money_cents",
+             "guarantee": "money_cents", "within_months_of_hire": "count"}
+    for record in scheme.limits.itertuples(index=False):
+        value = None if record.value is None or pd.isna(record.value) else record.value
+        if value is None:
+            rows.append(_kv(text(record.item, language), text("not_set", language), "text"))
+        else:
+            rows.append(_kv(text(record.item, language), value, kinds[record.item]))
+    if fixed:
+        rows.extend([[], [(text("pool_section", language), "subtitle")],
+                     _kv(text("pool_amount", language), scheme.pool_cents, "money_cents"),
+                     _kv(text("rescale_factor", language), scheme.rescale_factor
+                         if scheme.rescale_factor is not None else text("not_set", language),
+                         "coefficient" if scheme.rescale_factor is not None else "text")])
+    rows.extend([[], [(text("formula_note", language), None)]])
+    return rows, shares, points
+
+
+def _bonus_frame(result: RunResult) -> pd.DataFrame:
+    """The managers frame with each component's rounding column after its amount."""
+    managers = result.managers
+    scheme = result.summary.scheme
+    if scheme is None or len(scheme.rounding) != len(managers) or managers.empty:
+        return managers  # a summary of another managers frame: amounts without formulas
+    parts: dict[str, pd.Series] = {}
+    rounding = scheme.rounding
+    for key in managers.columns:
+        parts[key] = managers[key]
+        cid = key.removeprefix("bonus_") if key.startswith("bonus_") else None
+        if cid is not None and f"{cid}_rounding" in rounding.columns:
+            parts[f"{cid}_rounding"] = pd.Series(rounding[f"{cid}_rounding"].to_numpy(),
+                                                 index=managers.index)
+    return pd.DataFrame(parts, index=managers.index)
+
+
+def _bonus_formulas(
+    result: RunResult, keyed: list[tuple[str, SheetColumn]], shares: Mapping[str, str],
+    points: Mapping[str, str],
+) -> dict[str, str]:
+    """{column key: formula template} of the Bonus sheet's live formulas: each component,
+    the gross and the final bonus (`{row}` = the sheet row)."""
+    letters = {key: get_column_letter(i) for i, (key, _) in enumerate(keyed, start=1)}
+    bonus = result.config.bonus
+    fixed = bonus.funding.mode == "fixed_pool"
+    formulas: dict[str, str] = {}
+    components = []
+    for component in bonus.components:
+        cid = component.id
+        amount, point, rounding = f"bonus_{cid}", f"{cid}_points", f"{cid}_rounding"
+        if not {amount, point, rounding} <= set(letters):
+            return {}
+        components.append(letters[amount] + "{row}")
+        tail = f"{letters[point]}{{row}}+{letters[rounding]}{{row}}"
+        if fixed:
+            if cid not in points:
+                return {}
+            formulas[amount] = f"{points[cid]}*{tail}"
+        elif component.kind == "profit_band" and component.method == "progressive":
+            formulas[amount] = f"{shares[cid]}*0.01*{tail}"
+        elif "base" in letters:
+            formulas[amount] = f"{letters['base']}{{row}}*{shares[cid]}*{tail}"
+        else:
+            return {}
+    if "limit_adjustment" in letters and "bonus_gross" in letters:
+        formulas["bonus_gross"] = "+".join([*components, letters["limit_adjustment"] + "{row}"])
+    final = _final_terms(letters)
+    if final is not None:
+        formulas["bonus_final"] = final
+    return formulas
+
+
+def _final_terms(letters: Mapping[str, str], *, redistribution: bool = True) -> str | None:
+    """final = gross − withheld + allocation + redistribution (+ retro adjustment), as a
+    formula over `letters`; None when a term is missing or a deferral column is present.
+    `redistribution=False`: the sheet leaves out pool_redistributed (always 0 then)."""
+    needed = {"bonus_gross", "withheld", "pool_allocation", "bonus_final"}
+    if redistribution:
+        needed.add("pool_redistributed")
+    if not needed <= set(letters) or {"deferred", "released"} & set(letters):
+        return None
+    terms = (f"{letters['bonus_gross']}{{row}}-{letters['withheld']}{{row}}"
+             f"+{letters['pool_allocation']}{{row}}")
+    for key in ("pool_redistributed", "retro_adjustment"):
+        if key in letters:
+            terms += f"+{letters[key]}{{row}}"
+    return terms
+
+
+# -- payout (发放表) -------------------------------------------------------------------------
+def _payout_keys(result: RunResult) -> list[str]:
+    managers = result.managers
+    bonus = result.config.bonus
+    limits = bonus.limits
+    keys = [k for k in ("manager_id", "name") if k in managers.columns]
+    level = _payout_level(result)
+    if level is not None:
+        keys.append(level)
+    keys += [k for k in ("grade", "composite") if k in managers.columns]
+    keys += [f"bonus_{c.id}" for c in bonus.components if f"bonus_{c.id}" in managers.columns]
+    limited = (bonus.funding.mode == "fixed_pool" or limits.cap is not None
+               or limits.cap_base_multiple is not None or bool(limits.floor)
+               or limits.minimum_guarantee is not None)
+    if limited and "limit_adjustment" in managers.columns:
+        keys.append("limit_adjustment")
+    keys += [k for k in ("bonus_gross", "withheld", "pool_allocation") if k in managers.columns]
+    if bonus.shared_pool.remainder == "redistribute" and "pool_redistributed" in managers:
+        keys.append("pool_redistributed")
+    keys += [k for k in _LATER_MONEY if k in managers.columns]
+    keys += [k for k in ("bonus_final",) if k in managers.columns]
+    return keys
+
+
+def _payout_level(result: RunResult) -> str | None:
+    level = _PAYOUT_LEVEL.get(result.config.unit.level, "team")
+    return level if level in result.managers.columns else None
+
+
+def _payout_rows(
+    result: RunResult, language: Language, bonus_title: str,
+    bonus_letters: Mapping[str, str],
+) -> tuple[list[list[CellSpec]], int]:
+    """The Payout sheet: title, header, one row per manager grouped by unit with a subtotal
+    after each unit (cached from the roll-ups), the grand total, the signature block. Returns
+    the rows and the number of header rows."""
+    managers = result.managers
+    keys = _payout_keys(result)
+    level = _payout_level(result)
+    label = result.columns.label
+    kinds = [result.columns.kind(k) for k in keys]
+    money = [k for k, kind in zip(keys, kinds, strict=True) if kind == "money_cents"]
+    letters = {key: get_column_letter(i) for i, key in enumerate(keys, start=1)}
+    bonus_ref = sheet_ref(bonus_title)
+    shown = display_codes(managers[keys], result.columns, language)
+    rows: list[list[CellSpec]] = [
+        [(_title_line(result, "payout_title", language), "title")],
+        [(label(k, language), "header") for k in keys],
+    ]
+    order = np.arange(len(managers))
+    if level is not None:
+        units = managers[level].astype(object).fillna("").astype(str)
+        order = pd.DataFrame({"unit": units.to_numpy(), "id": managers["manager_id"].astype(
+            str).to_numpy()}).sort_values(["unit", "id"], kind="stable").index.to_numpy()
+        unit_values = units.to_numpy()[order]
+    else:
+        unit_values = np.full(len(managers), "", dtype=object)
+    rollups = result.rollups
+    sums = {}
+    if level is not None and {"level", "unit"} <= set(rollups.columns):
+        picked = rollups[rollups["level"] == level]
+        sums = {str(u): rec for u, rec in zip(picked["unit"], picked.to_dict("records"),
+                                               strict=True)}
+    total = rollups[rollups["level"] == "total"].to_dict("records") if "level" in rollups \
+        else []
+    formula_keys = {k for k in money if k.startswith("bonus_") and k != "bonus_gross"
+                    and k != "bonus_final" and k in bonus_letters}
+    components = [k for k in keys if k in formula_keys]
+    own = {"bonus_gross": "+".join(f"{letters[k]}{{row}}" for k in (*components,
+                                                                       "limit_adjustment")
+                                   if k in letters)} if components else {}
+    final = _final_terms(letters, redistribution="pool_redistributed" in letters)
+    if final is not None:
+        own["bonus_final"] = final
+    if "limit_adjustment" not in letters and result.config.bonus.funding.mode == "fixed_pool":
+        own.pop("bonus_gross", None)
+    values = {k: shown[k].to_numpy(dtype=object) for k in keys}
+    raw = {k: managers[k].to_numpy(dtype=object) for k in money}
+    first_data = len(rows) + 1
+    group_start = first_data
+
+    def subtotal(unit: str, start: int, end: int, record: Mapping[str, Any] | None,
+                 name: str) -> list[CellSpec]:
+        row: list[CellSpec] = []
+        for i, key in enumerate(keys):
+            if key in money:
+                cached = None if record is None else record.get(key)
+                row.append((Formula(f"SUBTOTAL(9,{letters[key]}{start}:{letters[key]}{end})",
+                                    cached), "total_money"))
+            elif i == 0:
+                row.append((name, "total"))
+            elif i == 1:
+                row.append((unit, "total"))
+            else:
+                row.append((None, "total"))
+        return row
+
+    for index, position in enumerate(order.tolist()):
+        number = len(rows) + 1
+        row = []
+        for key, kind in zip(keys, kinds, strict=True):
+            value = values[key][position]
+            if key in formula_keys:
+                row.append((Formula(f"{bonus_ref}{bonus_letters[key]}{position + 2}",
+                                    raw[key][position]), kind))
+            elif key in own:
+                row.append((Formula(own[key].replace("{row}", str(number)),
+                                    raw[key][position]), kind))
+            else:
+                row.append((value, kind))
+        rows.append(row)
+        last = index + 1 == len(order) or unit_values[index + 1] != unit_values[index]
+        if level is not None and last:
+            unit = str(unit_values[index])
+            rows.append(subtotal(unit, group_start, number, sums.get(unit),
+                                 text("subtotal", language)))
+            group_start = len(rows) + 1
+    end = len(rows)
+    rows.append(subtotal("", first_data, max(end, first_data), total[0] if total else None,
+                         text("grand_total", language)))
+    rows.append([])
+    for role in ("prepared_by", "reviewed_by", "approved_by"):
+        rows.append([(None, None), (text(role, language), "text"),
+                     (text("signature_line", language), "text"), (text("date", language), "text"),
+                     (text("signature_line", language), "text")])
+        rows.append([])
+    return rows, 2
+
+
+def _header_text(value: str) -> str:
+    """Text for a print header or footer (a literal & is written &&)."""
+    return value.replace("&", "&&")
 
 
 _CHART_WIDTH_PX = 640
@@ -457,8 +798,10 @@ def write_bonus_sheet(
     *,
     language: Language | None = None,
     charts: Mapping[str, str | Path] | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> None:
-    """Write `bonus_sheet.xlsx` for a run; `charts` are PNG files to embed in the Summary sheet."""
+    """Write `bonus_sheet.xlsx` for a run; `charts` are PNG files to embed in the Summary sheet.
+    A data sheet longer than `max_rows` (Excel's 1,048,576) continues on a second sheet."""
     language = report_language(result, language)
     book = SheetBook(language, result.labels, fixed_timestamp(result.period))
 
@@ -467,10 +810,30 @@ def write_bonus_sheet(
 
     def frame_sheet(key: str, frame: pd.DataFrame) -> None:
         columns = sheet_columns(frame, language, result.labels, result.columns)
-        book.frame_sheet(name(key), columns, len(frame))
+        book.frame_sheet(name(key), columns, len(frame), printing=detail, max_rows=max_rows)
 
+    detail = PrintSetup(title_rows="1:1", header=_header_text(
+        f"{result.period.label} {result.config.unit.name or result.config.unit.id} &A"),
+        footer=text("page_of", language))
+    blocks = PrintSetup(header=detail.header, footer=detail.footer)
+    scheme_rows, shares, points = _scheme_rows(result, language, name("scheme"))
+    bonus_frame = _bonus_frame(result)
+    bonus_keyed = keyed_columns(bonus_frame, language, result.labels, result.columns)
+    formulas = _bonus_formulas(result, bonus_keyed, shares, points)
+    for key, column in bonus_keyed:
+        column.formula = formulas.get(key)
+    bonus_letters = {key: get_column_letter(i) for i, (key, _) in enumerate(bonus_keyed, 1)
+                     if key in formulas}
+    payout_rows, header_rows = _payout_rows(result, language, name("bonus"), bonus_letters)
+    book.block_sheet(name("payout"), payout_rows, freeze=f"A{header_rows + 1}",
+                     printing=PrintSetup(title_rows=f"1:{header_rows}",
+                                         header=_header_text(_title_line(
+                                             result, "payout_title", language)),
+                                         footer=text("page_of", language)))
+    book.block_sheet(name("scheme"), scheme_rows, printing=PrintSetup(
+        landscape=False, header=detail.header, footer=detail.footer))
     summary_rows = _summary_rows(result, language)
-    summary = book.block_sheet(name("summary"), summary_rows)
+    summary = book.block_sheet(name("summary"), summary_rows, printing=blocks)
     if charts:
         width = max(len(row) for row in summary_rows) + 2
         anchor_col = get_column_letter(max(width, 8))
@@ -479,15 +842,17 @@ def write_bonus_sheet(
             scale = _CHART_WIDTH_PX / image.width
             image.width, image.height = _CHART_WIDTH_PX, round(image.height * scale)
             summary.add_image(image, f"{anchor_col}{2 + index * _CHART_ROWS}")
-    frame_sheet("bonus", result.managers)
+    book.frame_sheet(name("bonus"), [c for _, c in bonus_keyed], len(bonus_frame),
+                     printing=detail, max_rows=max_rows)
     frame_sheet("scores", result.scores)
     # the category's name follows its id in the workbook's language (display_frame)
     frame_sheet("rorac", result.rorac.drop(columns=["category_name_zh", "category_name_en"],
                                            errors="ignore"))
-    book.block_sheet(name("weights"), _weights_rows(result, language))
-    _pool_sheet(book, result, name("pool"))
+    book.block_sheet(name("weights"), _weights_rows(result, language), printing=blocks)
+    _pool_sheet(book, result, name("pool"), blocks)
     for table in result.extra:
         columns = sheet_columns(table.frame, language, result.labels, result.columns)
-        book.frame_sheet(table.title[language], columns, len(table.frame))
-    book.block_sheet(name("run"), _run_rows(result, language))
+        book.frame_sheet(table.title[language], columns, len(table.frame), printing=detail,
+                         max_rows=max_rows)
+    book.block_sheet(name("run"), _run_rows(result, language), printing=blocks)
     book.save(Path(path))

@@ -26,6 +26,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
 }
 
 SHEET_NAMES: dict[str, dict[Language, str]] = {
+    "payout": {"zh": "发放表", "en": "Payout"},
+    "scheme": {"zh": "考核方案", "en": "Scheme"},
     "summary": {"zh": "汇总", "en": "Summary"},
     "bonus": {"zh": "奖金", "en": "Bonus"},
     "scores": {"zh": "得分", "en": "Scores"},
@@ -96,6 +98,46 @@ TEXT: dict[str, dict[Language, str]] = {
     "financial_gap": {"zh": "财务指标完成情况", "en": "Financial indicator against target"},
     "yuan": {"zh": "元", "en": "yuan"},
     "config_file": {"zh": "配置文件", "en": "Config file"},
+    "payout_title": {"zh": "绩效奖金发放表", "en": "Bonus payout"},
+    "scheme_title": {"zh": "绩效奖金考核方案", "en": "Bonus scheme"},
+    "subtotal": {"zh": "小计", "en": "Subtotal"},
+    "grand_total": {"zh": "合计", "en": "Grand total"},
+    "prepared_by": {"zh": "制表:", "en": "Prepared by:"},
+    "reviewed_by": {"zh": "复核:", "en": "Reviewed by:"},
+    "approved_by": {"zh": "审批:", "en": "Approved by:"},
+    "date": {"zh": "日期:", "en": "Date:"},
+    "signature_line": {"zh": "____________", "en": "____________"},
+    "page_of": {"zh": "第 &P 页 / 共 &N 页", "en": "Page &P / &N"},
+    "general": {"zh": "基本设置", "en": "General"},
+    "band_method": {"zh": "档次计算方法", "en": "Band method"},
+    "funding_mode": {"zh": "奖金分配方式", "en": "Funding mode"},
+    "base_source": {"zh": "绩效工资基数来源", "en": "Pay base source"},
+    "amounts_per": {"zh": "金额口径", "en": "Amounts per"},
+    "months": {"zh": "金额所乘月数", "en": "Months amounts are multiplied by"},
+    "prorate": {"zh": "按在岗天数折算", "en": "Prorated by days employed"},
+    "remainder": {"zh": "公共绩效池余额处理", "en": "Pool remainder"},
+    "components_table": {"zh": "奖金构成", "en": "Bonus components"},
+    "bands_table": {"zh": "利润档次", "en": "Profit bands"},
+    "grades_table": {"zh": "等级与绩效工资调节系数", "en": "Grades and pay coefficients"},
+    "bases_table": {"zh": "各职级绩效工资基数", "en": "Pay base by job level"},
+    "limits_table": {"zh": "封顶与保底", "en": "Caps and floors"},
+    "pool_section": {"zh": "固定奖金池", "en": "Fixed pool"},
+    "pool_amount": {"zh": "奖金池总额", "en": "Pool"},
+    "rescale_factor": {"zh": "封顶保底后的调整系数(λ)", "en": "Rescale factor of limits (λ)"},
+    "not_set": {"zh": "未设置", "en": "not set"},
+    "cap": {"zh": "封顶(每人)", "en": "Cap per manager"},
+    "cap_base_multiple": {"zh": "封顶(基数倍数)", "en": "Cap as multiple of base"},
+    "floor": {"zh": "保底下限(每人)", "en": "Floor per manager"},
+    "guarantee": {"zh": "保底金额", "en": "Minimum guarantee"},
+    "within_months_of_hire": {"zh": "保底适用(入职月数内)",
+                              "en": "Guarantee within months of hire"},
+    "formula_note": {
+        "zh": "说明:奖金各项为公式 = 基数 × 占比 × 点数 + 尾差(固定奖金池:每点金额 × 点数 + 尾差);"
+              "应发 = 各项之和 + 封顶保底调整;实发 = 应发 − 留存 + 池分配 + 再分配。",
+        "en": "Components are formulas = base × share × points + rounding (fixed pool: value of "
+              "one point × points + rounding); gross = Σ components + cap/floor adjustment; "
+              "final = gross − withheld + pool allocation + redistribution.",
+    },
     "config_sha256": {"zh": "配置文件 SHA-256", "en": "Config file SHA-256"},
 }
 

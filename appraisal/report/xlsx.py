@@ -20,6 +20,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,12 +43,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMULA_PREFIXES",
+    "MAX_ROWS",
     "NUMBER_FORMATS",
     "CellSpec",
+    "Formula",
+    "PrintSetup",
     "SheetBook",
     "SheetColumn",
     "fixed_timestamp",
+    "sheet_ref",
 ]
+
+# Rows an Excel sheet holds (a larger table is split over several sheets, never cut).
+MAX_ROWS = 1_048_576
 
 # Leading characters that make Excel (or a user pressing F2 + Enter) evaluate a cell.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -81,6 +89,41 @@ _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CORE = "docProps/core.xml"
+_MONEY_STYLES = ("money_cents", "total_money")  # int cents, written as yuan
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A live formula cell: the Excel formula (without `=`) and the value the run computed,
+    cached in the cell so a reader sees it before any recalculation (money in int cents)."""
+
+    formula: str
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """How a sheet prints: A4, orientation, fit to page width, rows repeated on every page,
+    header and footer texts (Excel codes: &P page, &N pages, &A sheet)."""
+
+    landscape: bool = True
+    title_rows: str | None = None  # e.g. "1:2"
+    header: str = ""
+    footer: str = "&P / &N"
+    fit_width: bool = True
+
+
+def sheet_ref(title: str) -> str:
+    """A sheet name as a formula reference prefix: `'考核方案'!`."""
+    return "'" + title.replace("'", "''") + "'!"
+
+
+def _formula_xml(ref: str, style: int, formula: str, value: Any) -> str:
+    text = formula.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if isinstance(value, bool) or not isinstance(value, int | float) or (
+            isinstance(value, float) and not math.isfinite(value)):
+        return f'<c r="{ref}" s="{style}"><f>{text}</f></c>'
+    return f'<c r="{ref}" s="{style}"><f>{text}</f><v>{value!r}</v></c>'
 
 
 def fixed_timestamp(period: Period) -> datetime:
@@ -100,6 +143,8 @@ def _display_width(value: str) -> float:
 
 
 def _sample_width(value: Any, kind: str) -> float:
+    if isinstance(value, Formula):
+        value = value.value
     if value is None:
         return 0.0
     if isinstance(value, bool):
@@ -123,6 +168,8 @@ def python_value(value: Any) -> Any:
     """A plain Python value written as a number, date, bool or text; None for missing."""
     if value is None or value is pd.NaT or value is pd.NA:
         return None
+    if isinstance(value, Formula):
+        return value
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, bool | np.bool_):
@@ -146,6 +193,8 @@ def python_value(value: Any) -> Any:
 
 
 def _data_type(value: Any) -> str:
+    if isinstance(value, Formula):
+        return "n"
     if isinstance(value, bool):
         return "b"
     if isinstance(value, int | float):
@@ -170,6 +219,8 @@ def _cell_xml(ref: str, style: int, inert: int, value: Any, epoch: datetime) -> 
     """One cell as sheet XML: numbers as numbers, text always as an inline string."""
     if value is None:
         return ""
+    if isinstance(value, Formula):
+        return _formula_xml(ref, style, value.formula, value.value)
     if isinstance(value, bool):
         return f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
@@ -187,13 +238,15 @@ def _cell_xml(ref: str, style: int, inert: int, value: Any, epoch: datetime) -> 
 class SheetColumn:
     """One column ready to stream: header, kind, Python values, fixed cell type if uniform."""
 
-    __slots__ = ("data_type", "header", "kind", "values", "width")
+    __slots__ = ("data_type", "formula", "header", "kind", "values", "width")
 
     def __init__(self, header: str, kind: Kind, values: list[Any], data_type: str | None) -> None:
         self.header = header
         self.kind = kind
         self.values = values
         self.data_type = data_type
+        # A live formula per row: the template with `{row}` for the sheet row; values are cached.
+        self.formula: str | None = None
         sample = [_sample_width(v, kind) for v in values[:_WIDTH_SAMPLE]]
         width = max([_display_width(header) * 1.05, *sample]) + 2
         self.width = min(max(width, _MIN_WIDTH), _MAX_WIDTH)
@@ -222,12 +275,19 @@ class SheetColumn:
 
 
 def _column_xml(
-    column: SheetColumn, letter: str, styles: tuple[int, int], rows: range, epoch: datetime
+    column: SheetColumn, letter: str, styles: tuple[int, int], rows: range, epoch: datetime,
+    shift: int = 0,
 ) -> list[str]:
     """The cells of one column for a chunk of rows (sheet row numbers in `rows`)."""
     style, inert = styles
-    offset = rows.start - 2
+    offset = rows.start - 2 + shift
     values = column.values[offset : offset + len(rows)]
+    if column.formula is not None:
+        template = column.formula
+        return [
+            _formula_xml(f"{letter}{r}", style, template.replace("{row}", str(r)), v)
+            for r, v in zip(rows, values, strict=True)
+        ]
     if column.data_type == "n":
         return [
             "" if v is None else f'<c r="{letter}{r}" s="{style}" t="n"><v>{v!r}</v></c>'
@@ -245,13 +305,15 @@ def _write_rows_xml(
     styles: Sequence[tuple[int, int]],
     count: int,
     epoch: datetime,
+    shift: int = 0,
 ) -> None:
-    """Stream the data rows (sheet rows 2..count+1) as XML, a chunk of rows at a time."""
+    """Stream the data rows (sheet rows 2..count+1) as XML, a chunk of rows at a time; `shift`
+    is the index of the first value written (a split sheet's later parts)."""
     letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
     for first in range(2, count + 2, _ROWS_PER_CHUNK):
         rows = range(first, min(first + _ROWS_PER_CHUNK, count + 2))
         cells = [
-            _column_xml(column, letter, style, rows, epoch)
+            _column_xml(column, letter, style, rows, epoch, shift)
             for column, letter, style in zip(columns, letters, styles, strict=True)
         ]
         if cells:
@@ -308,6 +370,9 @@ class SheetBook:
             ),
             NamedStyle(name=_STYLE_PREFIX + "title", font=Font(bold=True, size=14)),
             NamedStyle(name=_STYLE_PREFIX + "subtitle", font=Font(bold=True, size=11)),
+            NamedStyle(name=_STYLE_PREFIX + "total", font=Font(bold=True), border=Border(top=thin)),
+            NamedStyle(name=_STYLE_PREFIX + "total_money", font=Font(bold=True),
+                       border=Border(top=thin), number_format=NUMBER_FORMATS["money_cents"]),
         ]
         for kind, number_format in NUMBER_FORMATS.items():
             styles.append(NamedStyle(name=_STYLE_PREFIX + kind, number_format=number_format))
@@ -324,12 +389,15 @@ class SheetBook:
             cell.quotePrefix = True
         return cell
 
-    def sheet(self, title: str, widths: Sequence[float], *, freeze: str | None = None) -> Any:
+    def sheet(self, title: str, widths: Sequence[float], *, freeze: str | None = None,
+              printing: PrintSetup | None = None) -> Any:
         sheet = self.workbook.create_sheet(title=title)
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         if freeze:
             sheet.freeze_panes = freeze
+        if printing is not None:
+            _print_setup(sheet, printing)
         return sheet
 
     def _style_ids(self, sheet: Any, style: str | None, value: Any) -> tuple[int, int, bool]:
@@ -341,9 +409,11 @@ class SheetBook:
             self._ids[name] = ids
         return ids[0], ids[1], name == "header"
 
-    def block_sheet(self, title: str, rows: Sequence[Sequence[CellSpec]]) -> Any:
+    def block_sheet(self, title: str, rows: Sequence[Sequence[CellSpec]], *,
+                    printing: PrintSetup | None = None, freeze: str | None = None,
+                    filter_ref: str | None = None) -> Any:
         """A sheet of small blocks: rows of (value, style) written as given (money_cents values
-        are int cents, shown as yuan)."""
+        are int cents, shown as yuan; a `Formula` caches its value)."""
         widths: dict[int, float] = {}
         prepared_values = [
             [(_shown(value, style), style) for value, style in row] for row in rows
@@ -356,7 +426,10 @@ class SheetBook:
                 width = _sample_width(value, kind) + 2
                 widths[col] = max(widths.get(col, _MIN_WIDTH), min(width, _MAX_WIDTH))
         count = max(widths) if widths else 1
-        sheet = self.sheet(title, [widths.get(i, _MIN_WIDTH) for i in range(1, count + 1)])
+        sheet = self.sheet(title, [widths.get(i, _MIN_WIDTH) for i in range(1, count + 1)],
+                           freeze=freeze, printing=printing)
+        if filter_ref:
+            sheet.auto_filter.ref = filter_ref
         epoch = self.workbook.epoch
         prepared = [
             [
@@ -383,10 +456,24 @@ class SheetBook:
         self._bodies[title] = write
         return sheet
 
-    def frame_sheet(self, title: str, columns: Sequence[SheetColumn], count: int) -> Any:
-        """One table per sheet: header row frozen, auto-filter, one style per column."""
+    def frame_sheet(self, title: str, columns: Sequence[SheetColumn], count: int, *,
+                    printing: PrintSetup | None = None, max_rows: int = MAX_ROWS) -> Any:
+        """One table per sheet: header row frozen, auto-filter, one style per column. A table
+        longer than a sheet holds (`max_rows` with its header) continues on sheets titled
+        `title (2)`, `title (3)` …, each with the header: split, never cut."""
+        per_sheet = max(max_rows - 1, 1)
+        first = None
+        for part, start in enumerate(range(0, max(count, 1), per_sheet), start=1):
+            rows = min(per_sheet, count - start) if count else 0
+            name = title if part == 1 else _part_title(title, part)
+            sheet = self._frame_part(name, columns, rows, start, printing)
+            first = first if first is not None else sheet
+        return first
+
+    def _frame_part(self, title: str, columns: Sequence[SheetColumn], count: int, shift: int,
+                    printing: PrintSetup | None) -> Any:
         widths = [column.width for column in columns] or [_MIN_WIDTH]
-        sheet = self.sheet(title, widths, freeze="A2")
+        sheet = self.sheet(title, widths, freeze="A2", printing=printing)
         header = []
         for column in columns:
             cell = self.cell(sheet, "header")
@@ -400,7 +487,7 @@ class SheetBook:
         epoch = self.workbook.epoch
 
         def write(target: Any) -> None:
-            _write_rows_xml(target, columns, styles, count, epoch)
+            _write_rows_xml(target, columns, styles, count, epoch, shift)
 
         self._bodies[title] = write
         return sheet
@@ -432,9 +519,41 @@ class SheetBook:
                     out.writestr(info, source.read(entry.filename))
 
 
+def _part_title(title: str, part: int) -> str:
+    """The title of a split sheet's later part (Excel allows 31 characters)."""
+    suffix = f" ({part})"
+    return title[: 31 - len(suffix)] + suffix
+
+
+def _print_setup(sheet: Any, printing: PrintSetup) -> None:
+    """A4, orientation, fit to width, repeated rows, header and footer of one sheet."""
+    setup = sheet.page_setup
+    setup.paperSize = "9"  # A4
+    setup.orientation = "landscape" if printing.landscape else "portrait"
+    if printing.fit_width:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0
+    if printing.title_rows:
+        sheet.print_title_rows = printing.title_rows
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    if printing.header:
+        sheet.oddHeader.center.text = printing.header
+    if printing.footer:
+        sheet.oddFooter.center.text = printing.footer
+
+
 def _shown(value: Any, style: str | None) -> Any:
-    """A block cell's value as written: int cents of a money cell become yuan."""
-    if style == "money_cents" and value is not None and not pd.isna(value):
+    """A block cell's value as written: int cents of a money cell become yuan (also the value
+    a formula cell caches)."""
+    if isinstance(value, Formula):
+        cached = value.value
+        if cached is not None and not pd.isna(cached):
+            cached = _shown(cached, style)
+        return Formula(value.formula, python_value(cached) if cached is not None else None)
+    if style in _MONEY_STYLES and value is not None and not pd.isna(value):
         return float(cents_to_yuan([int(value)])[0])
     return value
 
