@@ -309,3 +309,23 @@ def test_missing_dates_and_amounts_are_empty_cells(tmp_path):
     cell = _next_to(second, "Leave date")
     assert cell.value.date().isoformat() == "2026-10-15"
     assert cell.number_format == "yyyy-mm-dd"
+
+
+def test_fixed_pool_statement_shows_the_value_of_one_point(tmp_path):
+    """Fixed pool: amount = yuan per point × own points (to the cent, before a rescale), with the
+    sub-pool and the total points the summary stage reports; a rescaled amount says so."""
+    from test_workbook_libreoffice import fixed_pool_run
+
+    result = fixed_pool_run()
+    scheme = result.summary.scheme.components.set_index("component")
+    paths = write_statements(result, tmp_path)
+    for path, (_, me) in zip(paths[:10], result.managers.iterrows(), strict=False):
+        for component in result.config.bonus.components:
+            row = _row(path, result.columns.label(f"bonus_{component.id}", "zh"))
+            per_point, points, amount = row[2].value, row[4].value, row[7].value
+            assert per_point == pytest.approx(scheme.loc[component.id, "point_value_yuan"])
+            assert "子奖金池" in row[1].value
+            if me["limit_applied"] == "none":
+                assert per_point * points == pytest.approx(amount, abs=0.01)
+        if me["limit_applied"] == "rescaled":
+            assert _row(path, "封顶保底调整")[1].value == "按比例调整(奖金池)"

@@ -105,9 +105,14 @@ _TEXT: dict[str, dict[Language, str]] = {
     "progressive": {"zh": "累进计提：金额 = 占比 × 各档利润 × 档次比例之和",
                     "en": "progressive: amount = share × Σ profit slice × its rate"},
     "fixed_pool": {
-        "zh": "金额 = 子奖金池 × 本人点数 ÷ 全部点数；子奖金池 = 奖金池 × 占比",
-        "en": "amount = sub-pool × own points ÷ all points; sub-pool = pool × share",
+        "zh": "金额 = 每点金额 × 本人点数；每点金额 = 子奖金池 ÷ 全部点数；"
+              "子奖金池 = 奖金池 × 占比",
+        "en": "amount = yuan per point × own points; yuan per point = sub-pool ÷ all points; "
+              "sub-pool = pool × share",
     },
+    "point_value": {"zh": "每点金额(元)", "en": "Yuan per point"},
+    "pool_basis": {"zh": "子奖金池 {pool} ÷ 点数 {points}",
+                   "en": "sub-pool {pool} ÷ {points} points"},
     "final_rule": {
         "zh": "实发奖金 = 应发奖金 − 公共绩效池留存 + 公共绩效池分配 + 再分配",
         "en": "final = gross − withheld + pool allocation + redistribution",
@@ -207,6 +212,8 @@ class _Context:
     columns: ColumnRegistry
     funding_mode: str
     components: tuple[tuple[str, str, float, str], ...]  # id, kind, share, method
+    # fixed pool, per component id: (sub-pool as grouped yuan text, total points, yuan per point)
+    pool_points: Mapping[str, tuple[str, float, float]]
     withhold_rate: float
     dimensions: tuple[str, ...]
     stamp: datetime
@@ -418,15 +425,15 @@ def _bonus(builder: _Builder, rows: _ManagerRows) -> None:
     if "bonus_final" not in record:
         return
     builder.section("bonus")
+    fixed = context.funding_mode == "fixed_pool"
     builder.row("header",
                 builder.text(0, context.text("item"), "header"),
                 builder.text(1, context.text("basis"), "header"),
-                builder.text(2, context.text("base"), "header_num"),
+                builder.text(2, context.text("point_value" if fixed else "base"), "header_num"),
                 builder.text(3, context.text("share"), "header_num"),
                 builder.text(4, context.text("points"), "header_num"),
                 builder.text(5, "", "header"), builder.text(6, "", "header"),
                 builder.text(7, context.text("amount"), "header_num"))
-    fixed = context.funding_mode == "fixed_pool"
     progressive = any(method == "progressive" for _, _, _, method in context.components)
     rule = "fixed_pool" if fixed else "per_person"
     builder.row("note", builder.text(0, context.text(rule), "note"))
@@ -437,11 +444,19 @@ def _bonus(builder: _Builder, rows: _ManagerRows) -> None:
         if column not in record:
             continue
         base_like = not fixed and method != "progressive"
+        basis = _component_basis(context, record, cid, kind)
+        if fixed and cid in context.pool_points:
+            sub_pool, total, per_point = context.pool_points[cid]
+            basis = context.text("pool_basis").format(pool=sub_pool, points=f"{total:,.4f}")
+            price = builder.cell(2, per_point, "coefficient")
+        else:
+            price = _money_cell(builder, 2, record.get("base") if base_like else None,
+                                money.get("base"))
         builder.row(
             "data",
             builder.text(0, context.label(column)),
-            builder.text(1, _component_basis(context, record, cid, kind)),
-            _money_cell(builder, 2, record.get("base") if base_like else None, money.get("base")),
+            builder.text(1, basis),
+            price,
             builder.cell(3, share, "ratio"),
             builder.cell(4, record.get(f"{cid}_points"), "coefficient"),
             _money_cell(builder, 7, record[column], money.get(column)),
@@ -792,7 +807,7 @@ def _xlsx_cell(ref: str, cell: StatementCell) -> str:
     if style in _NUMERIC and kind is not bool:
         if style in _MONEY:
             # yuan: the nearest float to the exact text money.cents_to_text made of the cents
-            # (the same float as cents / 100, both correctly rounded)
+            # (the same float as the exact quotient of the cents: both correctly rounded)
             return f'<c r="{ref}" s="{xf}"><v>{float(shown.replace(",", ""))!r}</v></c>'
         if kind is float and not math.isfinite(value):
             return _text_cell(ref, str(value), 6)
@@ -934,6 +949,7 @@ def _context(result: RunResult, language: Language, formats: tuple[StatementForm
             (c.id, c.kind, float(c.share), str(getattr(c, "method", "step") or "step"))
             for c in config.bonus.components
         ),
+        pool_points=_pool_points(result),
         withhold_rate=float(config.bonus.shared_pool.withhold_rate),
         dimensions=tuple(dimensions),
         stamp=fixed_timestamp(result.period),
@@ -941,6 +957,21 @@ def _context(result: RunResult, language: Language, formats: tuple[StatementForm
         formats=formats,
         folder=str(folder),
     )
+
+
+def _pool_points(result: RunResult) -> dict[str, tuple[str, float, float]]:
+    """Fixed pool: each component's sub-pool (grouped yuan text), total points and value of one
+    point, as the summary stage's scheme figures give them."""
+    scheme = getattr(result.summary, "scheme", None)
+    if result.config.bonus.funding.mode != "fixed_pool" or scheme is None:
+        return {}
+    out = {}
+    for row in scheme.components.itertuples(index=False):
+        if _missing(row.sub_pool) or _missing(row.point_value_yuan):
+            continue
+        text = _grouped(str(cents_to_text(int(row.sub_pool))))
+        out[str(row.component)] = (text, float(row.points_total), float(row.point_value_yuan))
+    return out
 
 
 def _gaps_of_scores(result: RunResult) -> pd.DataFrame:
