@@ -109,11 +109,16 @@ def statement_pdf(statement: Statement, stamp: datetime, language: Language) -> 
             if cell.style in ("title", "note", "section"):
                 right = edges[-1]
             shown = cell.shown
-            drawn = width(shown, font, size)
-            if drawn > right - left:
-                size = max(_MIN_SIZE, size * (right - left) / drawn)
+            aligned_right = cell.style in _RIGHT_ALIGNED
+            # no glyph is wider than 1 em: short left-aligned text needs no measuring
+            if aligned_right or len(shown) * size > right - left:
                 drawn = width(shown, font, size)
-            x = right - drawn if cell.style in _RIGHT_ALIGNED else left
+                if drawn > right - left:
+                    size = max(_MIN_SIZE, size * (right - left) / drawn)
+                    drawn = width(shown, font, size)
+                x = right - drawn if aligned_right else left
+            else:
+                x = left
             if size != current:
                 text.setFont(font, size)
                 current = size
