@@ -89,8 +89,9 @@ class SummaryResult:
     grades: grade, count, share (of all managers; "" = no grade). graded: their total.
     score_statistics: statistic (count, mean, std, min, p25, median, p75, max), value of the
         composite score. ranks: manager_id, rank_unit, rank_in_unit, rank_of (ranked managers
-        in the same grading unit). gaps: manager x indicator actual, target, gap = actual −
-        target in the indicator's own unit (measure = its kind, unit).
+        in the same grading unit; the forced distribution's rank, or with grade bands the same
+        order: composite descending, then manager_id). gaps: manager x indicator actual,
+        target, gap = actual − target in the indicator's own unit (measure = its kind, unit).
     chart_level: the unit level charts group by; chart_units: unit, managers, shown (the unit,
         or "other"); unit_bonus: shown, bonus_final (cents); unit_grades: shown, grade, count;
         unit_dimension_means: shown, dimension, value; score_histogram: bin_left, bin_right,
@@ -212,18 +213,38 @@ def _ranks(managers: pd.DataFrame, config: AppraisalConfig) -> pd.DataFrame:
     if "rank_in_unit" not in managers.columns or "manager_id" not in managers.columns:
         return pd.DataFrame(columns=columns)
     level = config.scorecard.grading.unit
-    ranked = managers["rank_in_unit"].notna()
     if level == "all" or level not in managers.columns:
         units = pd.Series("all", index=managers.index)
     else:
         units = managers[level].astype(object).fillna("").astype(str)
+    rank = managers["rank_in_unit"].astype("Int64")
+    if rank.isna().all() and "composite" in managers.columns:
+        rank = _composite_rank(managers, units)
+    ranked = rank.notna()
     of = ranked.groupby(units, sort=False).transform("sum").astype("int64")
     return pd.DataFrame({
         "manager_id": managers["manager_id"].to_numpy(),
         "rank_unit": units.to_numpy(),
-        "rank_in_unit": managers["rank_in_unit"].astype("Int64").array,
+        "rank_in_unit": rank.array,
         "rank_of": of.astype("Int64").where(ranked).array,
     })
+
+
+def _composite_rank(managers: pd.DataFrame, units: pd.Series) -> pd.Series:
+    """Rank in the grading unit when the grading gave none (grade bands): the forced
+    distribution's order, composite descending (to 9 decimals) then manager_id; managers
+    excluded from grading or without a composite are not ranked."""
+    composite = pd.to_numeric(managers["composite"], errors="coerce").round(9)
+    graded = composite.notna()
+    if "excluded" in managers.columns:
+        graded &= ~managers["excluded"].astype("boolean").fillna(False).astype(bool)
+    frame = pd.DataFrame({"unit": units, "key": composite,
+                          "manager_id": managers["manager_id"].astype(str)})[graded]
+    ordered = frame.sort_values(["unit", "key", "manager_id"], ascending=[True, False, True],
+                                kind="mergesort")
+    rank = pd.Series(pd.NA, index=managers.index, dtype="Int64")
+    rank.loc[ordered.index] = ordered.groupby("unit", sort=False).cumcount().to_numpy() + 1
+    return rank
 
 
 def _gaps(scores: pd.DataFrame, config: AppraisalConfig) -> pd.DataFrame:

@@ -181,10 +181,11 @@ def write_json(data: Any, path: Path) -> None:
     path.write_text(text + "\n", encoding="utf-8")
 
 
-def _write_all(result: RunResult, folder: Path, statements: bool,
+def _write_all(result: RunResult, folder: Path, statements: bool | str,
                progress: Callable[[str, int, float], None] | None) -> dict[str, Path]:
     from .charts import draw_charts
     from .excel import write_bonus_sheet
+    from .payroll import check_payroll, write_payroll
     from .statements import write_statements
 
     outputs: dict[str, Path] = {}
@@ -198,6 +199,8 @@ def _write_all(result: RunResult, folder: Path, statements: bool,
 
     wanted = set(result.config.output.files)
     decimals = result.config.output.csv_decimals
+    if "payroll_csv" in wanted:
+        check_payroll(result)  # a wrong output.payroll source stops the run before any file
 
     for name, frame in result.frames().items():  # nothing unknown reaches any output
         result.columns.require(frame, name)
@@ -240,9 +243,18 @@ def _write_all(result: RunResult, folder: Path, statements: bool,
         timed("workbook", len(result.managers),
               lambda: write_bonus_sheet(result, sheet, language=language, charts=charts))
         outputs["bonus_sheet.xlsx"] = sheet
-    if statements:
+    if "payroll_csv" in wanted:
+        outputs["payroll.csv"] = folder / "payroll.csv"
+        timed("payroll", len(result.managers),
+              lambda: write_payroll(result, outputs["payroll.csv"]))
+    # `statements`: the --statements switch (bool) or output.statements as configured
+    formats = result.config.output.statement_formats(
+        statements if isinstance(statements, bool) else None)
+    if formats:
         def write_each() -> None:
-            for path in write_statements(result, folder / "statements", language=language):
+            for path in write_statements(result, folder / "statements", language=language,
+                                         formats=formats,
+                                         workers=result.config.output.statement_workers):
                 outputs[f"statements/{path.name}"] = path
 
         timed("statements", len(result.managers), write_each)

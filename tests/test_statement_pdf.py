@@ -1,0 +1,114 @@
+"""Statements as PDF: one A4 page, Chinese drawn with the standard CID font STSong-Light (no CJK
+font needed on the machine), the same bytes on a re-run. Checked by extracting the text back
+with pypdf, as a reader's viewer or a search would."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from report_fixture import sample_run
+
+from appraisal.report.pdf import FONT, statement_pdf
+from appraisal.report.statements import (
+    Statement,
+    StatementCell,
+    StatementRow,
+    build_statements,
+    write_statements,
+)
+
+pypdf = pytest.importorskip("pypdf", reason="pypdf (the test extra) reads the PDFs back")
+
+
+def _text(path) -> str:
+    reader = pypdf.PdfReader(str(path))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    result = sample_run("zh")
+    folder = tmp_path_factory.mktemp("pdf")
+    return result, write_statements(result, folder, language="zh", formats=("pdf",))
+
+
+def test_one_pdf_per_manager_of_one_a4_page(written):
+    result, paths = written
+    assert [p.name for p in paths] == [f"{m}.pdf" for m in result.managers["manager_id"]]
+    for path in paths[:5]:
+        reader = pypdf.PdfReader(str(path))
+        assert len(reader.pages) == 1
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in pt
+
+
+def test_pdf_text_holds_name_period_and_final_bonus(written):
+    result, paths = written
+    for position in (0, 7, 33):
+        me = result.managers.iloc[position]
+        text = _text(paths[position])
+        final = f"{me['bonus_final'] // 100:,}.{me['bonus_final'] % 100:02d}"
+        assert me["name"] in text
+        assert result.period.label in text
+        assert final in text, final
+        assert "客户经理绩效单" in text and "实发奖金" in text
+
+
+def test_pdf_uses_the_standard_cid_font_and_embeds_none(written):
+    _, paths = written
+    reader = pypdf.PdfReader(str(paths[0]))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    for ref in fonts.values():
+        font = ref.get_object()
+        assert font["/BaseFont"].lstrip("/") == FONT
+        assert font["/Encoding"] == "/UniGB-UCS2-H"
+        descendant = font["/DescendantFonts"][0].get_object()
+        assert "/FontFile2" not in descendant["/FontDescriptor"].get_object()
+
+
+def test_pdf_is_byte_identical_when_rewritten(written, tmp_path):
+    result, paths = written
+    again = write_statements(replace(result, managers=result.managers.iloc[:3]), tmp_path,
+                             language="zh", formats=("pdf",))
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in paths[:3]]
+
+
+def test_english_pdf(tmp_path):
+    result = sample_run("en")
+    path = write_statements(replace(result, managers=result.managers.iloc[:1]), tmp_path,
+                            language="en", formats=("pdf",))[0]
+    text = _text(path)
+    assert "Customer manager performance statement" in text and "Final bonus" in text
+
+
+def test_a_long_statement_is_set_closer_but_stays_one_page():
+    statement = build_statements(sample_run("zh"))[0]
+    extra = tuple(
+        StatementRow("data", (StatementCell(0, f"行{i}", "text", f"行{i}"),
+                              StatementCell(7, i, "count", str(i))))
+        for i in range(120)
+    )
+    long = Statement(statement.manager_id, statement.name, statement.title,
+                     statement.rows + extra)
+    data = statement_pdf(long, _stamp(), "zh")
+    import io
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "行0" in text and "行119" in text
+
+
+def test_both_formats_are_written_side_by_side(tmp_path):
+    result = sample_run("zh")
+    paths = write_statements(replace(result, managers=result.managers.iloc[:2]), tmp_path,
+                             formats=("xlsx", "pdf"))
+    first = result.managers["manager_id"].iloc[0]
+    assert [p.name for p in paths[:2]] == [f"{first}.xlsx", f"{first}.pdf"]
+
+
+def _stamp():
+    from datetime import datetime
+
+    return datetime(2026, 10, 31)
