@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from ..errors import ConfigError
 from .base import Period, StrictModel, parse_period
 from .bonus import BonusConfig
+from .engine import EngineConfig
 from .inputs import InputsConfig, TableSource
 from .report import OutputConfig
 from .rorac import RoracConfig
@@ -27,6 +28,7 @@ from .weights import WeightsConfig
 __all__ = [
     "AppraisalConfig",
     "BonusConfig",
+    "EngineConfig",
     "InputsConfig",
     "LoadedConfig",
     "OutputConfig",
@@ -65,6 +67,7 @@ class AppraisalConfig(StrictModel):
     scorecard: ScorecardConfig = ScorecardConfig()
     bonus: BonusConfig = BonusConfig()
     output: OutputConfig = OutputConfig()
+    engine: EngineConfig = EngineConfig()
 
     @field_validator("period", mode="before")
     @classmethod

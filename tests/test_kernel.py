@@ -1,0 +1,139 @@
+"""The account kernel on DuckDB: its exact sums, the SQL subset it keeps, the exact rounding."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from kernel_cases import CONFIG, PERIOD_END, REFERENCE, as_cells, generate, reference_sums
+
+from appraisal.config.base import parse_period
+from appraisal.errors import ConfigError
+from appraisal.kernel import (
+    CELL_COLUMNS,
+    DuckDBEngine,
+    KernelInputs,
+    ParquetFiles,
+    account_cells,
+    product_rates,
+)
+from appraisal.kernel.exact import Exact, half_away, round_ratio, to_decimal
+from appraisal.kernel.sql import KernelSpec, SubsetError, check_subset, render
+
+PERIOD = parse_period("2026-10")
+
+
+def _filled(cells: dict) -> dict:
+    return {key: {name: values.get(name, 0) for name in CELL_COLUMNS}
+            for key, values in cells.items()}
+
+
+@pytest.mark.parametrize("with_splits", [False, True])
+def test_kernel_sums_equal_the_row_by_row_definition(with_splits: bool) -> None:
+    business, splits = generate()
+    used = splits if with_splits else None
+    cells = account_cells(KernelInputs(business, used, ("ftp_cost", "tax")), CONFIG, PERIOD)
+    assert _filled(as_cells(cells.table)) == _filled(reference_sums(business, used))
+
+
+def test_partitioned_parquet_input_gives_the_same_sums(tmp_path) -> None:
+    business, splits = generate()
+    half = business.num_rows // 2
+    paths = []
+    for part, piece in enumerate((business.slice(0, half), business.slice(half))):
+        paths.append(str(tmp_path / f"month={part}.parquet"))
+        pq.write_table(piece, paths[-1])
+    from_files = account_cells(
+        KernelInputs(ParquetFiles(tuple(paths)), splits, ("ftp_cost", "tax")), CONFIG, PERIOD)
+    in_memory = account_cells(KernelInputs(business, splits, ("ftp_cost", "tax")), CONFIG,
+                              PERIOD)
+    assert as_cells(from_files.table) == as_cells(in_memory.table)
+
+
+def test_booked_on_the_reference_date_is_increment_and_on_the_period_end_is_age_zero() -> None:
+    business = pa.table({
+        "manager_id": ["M1", "M1"], "product": ["loan", "loan"],
+        "booking_date": pa.array([REFERENCE, date(2025, 12, 31)], pa.date32()),
+        "balance": pa.array([100, 1000], pa.int64()), "revenue": pa.array([1, 1], pa.int64()),
+    })
+    cells = as_cells(account_cells(KernelInputs(business), CONFIG, PERIOD).table)
+    assert cells[("M1", "loan", 1)]["balance"] == 100
+    assert cells[("M1", "loan", 0)]["age_balance"] == (PERIOD_END - date(2025, 12, 31)).days * 1000
+    on_end = business.set_column(2, "booking_date", pa.array([PERIOD_END] * 2, pa.date32()))
+    cells = as_cells(account_cells(KernelInputs(on_end), CONFIG, PERIOD).table)
+    assert cells[("M1", "loan", 1)]["age_accounts"] == 0
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "spark"])
+@pytest.mark.parametrize("with_splits", [False, True])
+def test_rendered_kernel_stays_in_the_exact_subset(dialect: str, with_splits: bool) -> None:
+    spec = KernelSpec(REFERENCE, PERIOD_END, with_splits, ("ftp_cost", "risk_cost", "tax"))
+    sql = render(spec, dialect)  # type: ignore[arg-type]
+    check_subset(sql, dialect)  # type: ignore[arg-type]
+    assert "/" not in sql and "ROUND" not in sql.upper()
+
+
+@pytest.mark.parametrize("bad", [
+    "SELECT a / b AS x FROM t",
+    "SELECT ROUND(a, 2) AS x FROM t",
+    "SELECT CAST(a AS BIGINT) AS x FROM t",
+    "SELECT CAST(a AS DOUBLE) AS x FROM t",
+    "SELECT a * 0.5 AS x FROM t",
+    "SELECT DATE_DIFF('month', a, b) AS x FROM t",
+    "SELECT CAST(a AS DECIMAL(38, 2)) AS x FROM t",
+    "SELECT FLOOR(a) AS x FROM t",
+    "SELECT a // b AS x FROM t",
+])
+def test_subset_check_refuses_inexact_operations(bad: str) -> None:
+    with pytest.raises(SubsetError):
+        check_subset(bad, "duckdb")
+
+
+def test_rates_with_more_than_ten_decimals_are_a_config_error() -> None:
+    config = CONFIG.model_copy(update={"products": {
+        "loan": CONFIG.products["loan"].model_copy(update={"ftp_rate": 0.01234567891234})}})
+    with pytest.raises(ConfigError, match=r"rorac\.products\.loan\.ftp_rate"):
+        product_rates(config)
+
+
+def test_negative_and_huge_exact_values_round_trip_through_arrow() -> None:
+    values = [0, 1, -1, 2**63 - 1, -(2**63), 10**37, -(10**37) + 12345]
+    column = pa.array(values, pa.decimal128(38, 0))
+    assert Exact.of(column).ints() == values
+    assert Exact.of(pa.array([5, -7], pa.int64())).ints() == [5, -7]
+
+
+_big = st.integers(min_value=-(10**37), max_value=10**37)
+
+
+@given(st.lists(st.tuples(_big, _big), min_size=1, max_size=20),
+       st.integers(min_value=1, max_value=10**6), st.integers(min_value=1, max_value=10**24))
+def test_round_ratio_is_exact_half_away_from_zero(pairs, multiplier, denominator) -> None:
+    assume(all(abs(x + y * multiplier) // denominator < 2**62 for x, y in pairs))
+    a = Exact.of(pa.array([p[0] for p in pairs], pa.decimal128(38, 0)))
+    b = Exact.of(pa.array([p[1] for p in pairs], pa.decimal128(38, 0)))
+    got = round_ratio([(a, 1), (b, multiplier)], denominator).tolist()
+    for (x, y), value in zip(pairs, got, strict=True):
+        exact = Fraction(x + y * multiplier, denominator)
+        expected = half_away(x + y * multiplier, denominator)
+        assert value == expected
+        assert abs(exact - expected) <= Fraction(1, 2)
+
+
+def test_round_ratio_settles_exact_ties_away_from_zero() -> None:
+    column = Exact.of(to_decimal([5, -5, 15, 25, -25, 7]))
+    assert round_ratio([(column, 1)], 10).tolist() == [1, -1, 2, 3, -3, 1]
+
+
+def test_duckdb_engine_reads_registered_arrow_and_parquet(tmp_path) -> None:
+    table = pa.table({"x": pa.array([1, 2], pa.int64())})
+    pq.write_table(table, tmp_path / "t.parquet")
+    engine = DuckDBEngine()
+    assert engine.run("SELECT SUM(x) AS s FROM t", {"t": table}).column("s").to_pylist() == [3]
+    files = ParquetFiles((str(tmp_path / "t.parquet"),))
+    assert engine.run("SELECT SUM(x) AS s FROM t", {"t": files}).column("s").to_pylist() == [3]
