@@ -137,3 +137,38 @@ def test_duckdb_engine_reads_registered_arrow_and_parquet(tmp_path) -> None:
     assert engine.run("SELECT SUM(x) AS s FROM t", {"t": table}).column("s").to_pylist() == [3]
     files = ParquetFiles((str(tmp_path / "t.parquet"),))
     assert engine.run("SELECT SUM(x) AS s FROM t", {"t": files}).column("s").to_pylist() == [3]
+
+
+def test_half_cent_credit_rounds_half_away_from_zero() -> None:
+    """Hand case: 100.01 yuan split 0.5/0.5 credits exactly 50.005 to each manager, which rounds
+    half away from zero to 50.01 (the float product 50.00499999999999 would give 50.00);
+    revenue -0.03 split the same way is -0.015 each, -0.02. Tolerance 0."""
+    import pandas as pd
+
+    from appraisal.config import RoracConfig
+    from appraisal.rorac import compute_rorac
+
+    config = RoracConfig.model_validate({"products": {"loan": {"category": "loan"}},
+                                        "categories": [{"id": "loan"}]})
+    business = pd.DataFrame({
+        "account_id": ["A1"], "category": ["loan"], "product": ["loan"], "balance": [100.01],
+        "revenue": [-0.03], "booking_date": pd.to_datetime(["2025-06-30"]),
+        "manager_id": pd.array([None], dtype="str")})
+    splits = pd.DataFrame({"account_id": ["A1", "A1"], "manager_id": ["M1", "M2"],
+                           "share": [0.5, 0.5]})
+    managers = pd.DataFrame({"manager_id": ["M1", "M2"], "team": "T", "sub_branch": "S",
+                             "branch": "B"})
+    result = compute_rorac(business, managers, config, PERIOD, credit_splits=splits)
+    assert result.by_manager["balance_stock"].tolist() == [5001, 5001]
+    assert result.by_manager["revenue_stock"].tolist() == [-2, -2]
+
+
+def test_duckdb_settings_from_the_engine_section() -> None:
+    from appraisal.config.engine import EngineConfig
+    from appraisal.kernel import engine_for
+
+    engine = engine_for(EngineConfig(options={"threads": "1"}))
+    assert isinstance(engine, DuckDBEngine)
+    table = pa.table({"x": pa.array([1], pa.int64())})
+    assert engine.run("SELECT current_setting('threads') AS t FROM t", {"t": table}
+                      ).column("t").to_pylist() == [1]
