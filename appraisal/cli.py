@@ -84,16 +84,18 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
     from .config import load_config
     from .money import cents_to_text
     from .pipeline import run as run_pipeline
-    from .report.writer import check_target, output_dir_for, write_run
+    from .report.writer import check_target, output_dir_for, output_lock, write_run
 
     progress = _progress_printer(quiet)
     if progress:
         click.echo(f"appraise {__version__}: {config}", err=True)
     loaded = load_config(config)
     target = out_dir if out_dir is not None else output_dir_for(loaded.config, loaded.path)
-    check_target(target, force=force)  # before the computation, not after it
-    result = run_pipeline(loaded, progress=progress)
-    written = write_run(result, target, force=force, statements=statements, progress=progress)
+    with output_lock(target):  # a second run into the same folder is refused meanwhile
+        check_target(target, force=force)  # before the computation, not after it
+        result = run_pipeline(loaded, progress=progress)
+        written = write_run(result, target, force=force, statements=statements,
+                            progress=progress)
     head = result.headline()
     click.echo(
         f"{head['managers']} managers, period {head['period']}: bonus total "

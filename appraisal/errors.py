@@ -80,6 +80,14 @@ class IssueCode(StrEnum):
     MATRIX_SHAPE = "matrix_shape"
 
 
+def _is_missing(value: object) -> bool:
+    """NaN / NA: nothing to show (`(got nan)` tells a user nothing)."""
+    try:
+        return bool(value != value)  # NaN and pandas NA are not equal to themselves
+    except (TypeError, ValueError):
+        return False
+
+
 @dataclass(frozen=True)
 class InputIssue:
     """One violation in an input table: where it is, what was found, what was expected.
@@ -104,7 +112,7 @@ class InputIssue:
         if self.column is not None:
             where += f", column '{self.column}'"
         text = f"{where}: {self.rule}"
-        if self.value is not None:
+        if self.value is not None and not _is_missing(self.value):
             text += f" (got {self.value!r})"
         if self.expected:
             text += f"; expected {self.expected}"

@@ -44,7 +44,8 @@ dimensions:
   - id: customer
     indicators:
       - {id: deposit_plan, rule: {kind: ratio}, cap: 150}
-      - {id: satisfaction, source: satisfaction, rule: {kind: scale, low: 1, high: 5}, cap: 100}
+      - {id: satisfaction, source: satisfaction, rule: {kind: scale, low: 1, high: 5}, cap: 100,
+         missing_actual: zero}
   - id: internal_process
     weights: {npl_ratio: 0.5, approval_pass_rate: 0.2, feedback_360: 0.3}
     indicators:

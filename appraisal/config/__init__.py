@@ -160,8 +160,8 @@ def _describe(error: dict[str, Any]) -> str:
     message = message.removeprefix("Value error, ")
     if kind == "literal_error":
         return f"{message[0].lower()}{message[1:]}, got {value!r}"
-    if isinstance(value, dict | list) or value is None:
-        return message
+    if isinstance(value, dict | list) or value is None or "got " in message:
+        return message  # a validator that names the value already
     return f"{message}, got {value!r}"
 
 

@@ -176,7 +176,7 @@ class Indicator(StrictModel):
     cap: float | None = 150.0
     floor: float | None = 0.0
     default_target: float | None = None
-    missing_actual: Literal["zero", "error"] = "zero"
+    missing_actual: Literal["error", "zero"] = "error"
     missing_target: Literal["error", "zero"] = "error"
 
     @model_validator(mode="after")
