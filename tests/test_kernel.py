@@ -172,3 +172,43 @@ def test_duckdb_settings_from_the_engine_section() -> None:
     table = pa.table({"x": pa.array([1], pa.int64())})
     assert engine.run("SELECT current_setting('threads') AS t FROM t", {"t": table}
                       ).column("t").to_pylist() == [1]
+
+
+def test_a_folder_of_parquet_files_in_yuan_streams_to_the_same_sums(tmp_path) -> None:
+    """A partitioned business table (two files, floats in yuan, a dictionary-encoded product,
+    timestamps) streamed batch by batch gives the sums of the same rows read at once."""
+    from appraisal.kernel.frames import business_relation
+    from appraisal.kernel.sources import parquet_business
+
+    business, _ = generate(rows=300)
+    frame = business.to_pandas()
+    frame["booking_date"] = pd_datetime(frame["booking_date"])
+    for column in ("balance", "revenue", "ftp_cost", "tax"):
+        frame[column] = frame[column].astype("float64") / 100
+    folder = tmp_path / "business"
+    folder.mkdir()
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.set_column(table.schema.get_field_index("product"), "product",
+                             table.column("product").dictionary_encode())
+    pq.write_table(table.slice(0, 120), folder / "month=1.parquet")
+    pq.write_table(table.slice(120), folder / "month=2.parquet")
+    streamed, supplied = parquet_business(folder, with_splits=False, batch_rows=50)
+    assert supplied == ("ftp_cost", "tax")
+    from_files = account_cells(KernelInputs(streamed, None, supplied), CONFIG, PERIOD)
+    relation, supplied_too = business_relation(frame, with_splits=False)
+    at_once = account_cells(KernelInputs(relation, None, supplied_too), CONFIG, PERIOD)
+    assert as_cells(from_files.table) == as_cells(at_once.table)
+
+
+def test_no_parquet_files_is_an_input_error_naming_the_place(tmp_path) -> None:
+    from appraisal.errors import InputError
+    from appraisal.kernel.sources import parquet_paths
+
+    with pytest.raises(InputError, match="no Parquet files found"):
+        parquet_paths(tmp_path / "business" / "*.parquet")
+
+
+def pd_datetime(values):
+    import pandas as pd
+
+    return pd.to_datetime(values)

@@ -46,7 +46,8 @@ class CatalogTable:
     name: str
 
 
-Relation = pa.Table | ParquetFiles | CatalogTable
+Relation = pa.Table | pa.RecordBatchReader | ParquetFiles | CatalogTable
+"""An Arrow table, a stream of record batches (read once), Parquet files or a catalog table."""
 
 
 class Engine(Protocol):
@@ -70,7 +71,7 @@ class DuckDBEngine:
         connection = duckdb.connect(config=dict(self.options))
         try:
             for name, relation in relations.items():
-                if isinstance(relation, pa.Table):
+                if isinstance(relation, pa.Table | pa.RecordBatchReader):
                     connection.register(name, relation)
                 elif isinstance(relation, ParquetFiles):
                     files = ", ".join("'" + p.replace("'", "''") + "'" for p in relation.paths)
@@ -132,6 +133,8 @@ class SparkEngine:
         views = []
         try:
             for name, relation in relations.items():
+                if isinstance(relation, pa.RecordBatchReader):
+                    relation = relation.read_all()
                 if isinstance(relation, pa.Table):
                     frame = spark.createDataFrame(relation)
                 elif isinstance(relation, ParquetFiles):
