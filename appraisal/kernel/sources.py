@@ -9,7 +9,6 @@ decimal), batch by batch.
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from ..errors import InputError, InputIssue, IssueCode
+from ..io.readers import parquet_files
 from ..money import to_cents
 from .sql import SUPPLIED
 
@@ -31,12 +31,7 @@ _MONEY = ("balance", "revenue", *SUPPLIED)
 def parquet_paths(location: str | Path) -> tuple[str, ...]:
     """The Parquet files of a file, a folder (every *.parquet below it) or a glob, sorted."""
     path = Path(location)
-    if path.is_dir():
-        found = sorted(str(p) for p in path.rglob("*.parquet"))
-    elif any(ch in str(location) for ch in "*?["):
-        found = sorted(glob.glob(str(location), recursive=True))
-    else:
-        found = [str(path)] if path.is_file() else []
+    found = [str(p) for p in parquet_files(path)] or ([str(path)] if path.is_file() else [])
     if not found:
         raise InputError([InputIssue(str(location), None, None, "no Parquet files found", None,
                                      "a Parquet file, a folder of them or a glob such as "
