@@ -13,7 +13,7 @@ One query, written once in a small subset of SQL and rendered per dialect with S
         age_balance   Σ age_days × balance × share   age_accounts  Σ age_days × share
 
 Every value is an integer: money in cents, shares in units of 1/SHARE_SCALE, rates in units of
-1/RATE_SCALE, all carried as DECIMAL(38, 0), so sums are exact and order-independent and both
+1/RATE_SCALE, carried as DECIMAL(p, 0) (p <= 38), so sums are exact and order-independent and both
 engines return the same integers (or fail on overflow). The subset (`SUBSET`) is enforced on the
 rendered SQL by `check_subset`: no division, no rounding, no floats, no casts to integer or
 floating types, no month arithmetic (docs/kernel.md).
@@ -46,6 +46,8 @@ SHARE_SCALE = 10**12
 RATE_SCALE = 10**10
 """Rates (FTP, provision, capital factor, tax) are integers in units of 10⁻¹⁰."""
 EXACT = "DECIMAL(38, 0)"
+CENTS = "DECIMAL(18, 0)"  # an amount of one account, in cents (< 10^18: 10^16 yuan)
+SHARE = "DECIMAL(13, 0)"  # a share in units of 1/SHARE_SCALE (<= 10^12)
 SUPPLIED = ("ftp_cost", "risk_cost", "tax")
 """Optional per-account costs; a NULL falls back to the product's (or category's) rate."""
 
@@ -71,7 +73,7 @@ _SHAPE = """
 WITH credits AS (
     SELECT {manager} AS manager_id, b.product AS product, b.booking_date AS booking_date,
            {share} AS share,
-           CAST(b.balance AS {exact}) AS balance, CAST(b.revenue AS {exact}) AS revenue,
+           CAST(b.balance AS {cents}) AS balance, CAST(b.revenue AS {cents}) AS revenue,
            {supplied}
     FROM business AS b {join}
 ),
@@ -79,15 +81,15 @@ lines AS (
     SELECT manager_id, product,
            CASE WHEN booking_date >= DATE '{reference}' THEN 1 ELSE 0 END AS increment,
            share,
-           balance * share AS balance,
-           revenue * share AS revenue,
-           CASE WHEN ftp_cost IS NULL THEN balance * share ELSE 0 END AS ftp_base,
-           COALESCE(ftp_cost, 0) * share AS ftp_given,
-           CASE WHEN risk_cost IS NULL THEN balance * share ELSE 0 END AS risk_base,
-           COALESCE(risk_cost, 0) * share AS risk_given,
-           CASE WHEN tax IS NULL THEN revenue * share ELSE 0 END AS tax_base,
-           COALESCE(tax, 0) * share AS tax_given,
-           CAST(GREATEST(DATE_DIFF('day', booking_date, DATE '{end}'), 0) AS {exact}) AS age_days
+           {balance_ts} AS balance,
+           {revenue_ts} AS revenue,
+           CASE WHEN ftp_cost IS NULL THEN {balance_ts} ELSE 0 END AS ftp_base,
+           {ftp_ts} AS ftp_given,
+           CASE WHEN risk_cost IS NULL THEN {balance_ts} ELSE 0 END AS risk_base,
+           {risk_ts} AS risk_given,
+           CASE WHEN tax IS NULL THEN {revenue_ts} ELSE 0 END AS tax_base,
+           {tax_ts} AS tax_given,
+           CAST(GREATEST(DATE_DIFF('day', booking_date, DATE '{end}'), 0) AS {cents}) AS age_days
     FROM credits
     WHERE manager_id IS NOT NULL
 ),
@@ -97,7 +99,8 @@ by_product AS (
            SUM(ftp_base) AS ftp_base, SUM(ftp_given) AS ftp_given,
            SUM(risk_base) AS risk_base, SUM(risk_given) AS risk_given,
            SUM(tax_base) AS tax_base, SUM(tax_given) AS tax_given,
-           SUM(age_days * balance) AS age_balance, SUM(age_days * share) AS age_accounts
+           SUM(CAST(age_days AS {exact}) * balance) AS age_balance,
+           SUM(CAST(age_days AS {exact}) * share) AS age_accounts
     FROM lines
     GROUP BY manager_id, product, increment
 )
@@ -105,13 +108,13 @@ SELECT c.manager_id AS manager_id, p.category AS category, c.increment AS increm
        CAST(SUM(c.accounts) AS {exact}) AS accounts,
        CAST(SUM(c.balance) AS {exact}) AS balance,
        CAST(SUM(c.revenue) AS {exact}) AS revenue,
-       CAST(SUM(c.ftp_base * p.ftp_rate) AS {exact}) AS direct_derived,
+       CAST(SUM(CAST(c.ftp_base AS {exact}) * p.ftp_rate) AS {exact}) AS direct_derived,
        CAST(SUM(c.ftp_given) AS {exact}) AS direct_given,
-       CAST(SUM(c.risk_base * p.provision_rate) AS {exact}) AS risk_derived,
+       CAST(SUM(CAST(c.risk_base AS {exact}) * p.provision_rate) AS {exact}) AS risk_derived,
        CAST(SUM(c.risk_given) AS {exact}) AS risk_given,
-       CAST(SUM(c.tax_base * p.tax_rate) AS {exact}) AS tax_derived,
+       CAST(SUM(CAST(c.tax_base AS {exact}) * p.tax_rate) AS {exact}) AS tax_derived,
        CAST(SUM(c.tax_given) AS {exact}) AS tax_given,
-       CAST(SUM(c.balance * p.capital_factor) AS {exact}) AS capital,
+       CAST(SUM(CAST(c.balance AS {exact}) * p.capital_factor) AS {exact}) AS capital,
        CAST(SUM(c.age_balance) AS {exact}) AS age_balance,
        CAST(SUM(c.age_accounts) AS {exact}) AS age_accounts
 FROM by_product AS c JOIN products AS p ON p.product = c.product
@@ -120,19 +123,36 @@ GROUP BY c.manager_id, p.category, c.increment
 
 
 def _source(spec: KernelSpec) -> str:
-    """The kernel in the DuckDB dialect (SQLGlot's reading dialect for it)."""
+    """The kernel in the DuckDB dialect (SQLGlot's reading dialect for it).
+
+    Per row, amounts are DECIMAL(18, 0) (64-bit in DuckDB) and shares DECIMAL(13, 0); every
+    product has an explicit DECIMAL(38, 0) factor (DuckDB types DECIMAL(18) × DECIMAL(18) as
+    DECIMAL(18), Spark as DECIMAL(37): with a 38-digit factor both give DECIMAL(38, 0)); the
+    rates multiply the sums per manager × product × vintage, not every row.
+    """
     if spec.with_splits:
         manager = "COALESCE(s.manager_id, b.manager_id)"
-        share = f"CAST(COALESCE(s.share, {SHARE_SCALE}) AS {EXACT})"
+        share = f"CAST(COALESCE(s.share, {SHARE_SCALE}) AS {SHARE})"
         join = "LEFT JOIN credit_splits AS s ON s.account_id = b.account_id"
+
+        def credited(value: str) -> str:
+            return f"CAST({value} AS {EXACT}) * share"
     else:
-        manager, share, join = "b.manager_id", f"CAST(1 AS {EXACT})", ""
+        manager, share, join = "b.manager_id", f"CAST(1 AS {SHARE})", ""
+
+        def credited(value: str) -> str:
+            return value
     supplied = ", ".join(
-        f"CAST(b.{name} AS {EXACT}) AS {name}" if name in spec.supplied
-        else f"CAST(NULL AS {EXACT}) AS {name}"
+        f"CAST(b.{name} AS {CENTS}) AS {name}" if name in spec.supplied
+        else f"CAST(NULL AS {CENTS}) AS {name}"
         for name in SUPPLIED)
     return _SHAPE.format(manager=manager, share=share, join=join, supplied=supplied,
-                         exact=EXACT, reference=spec.reference_date.isoformat(),
+                         exact=EXACT, cents=CENTS, balance_ts=credited("balance"),
+                         revenue_ts=credited("revenue"),
+                         ftp_ts=credited("COALESCE(ftp_cost, 0)"),
+                         risk_ts=credited("COALESCE(risk_cost, 0)"),
+                         tax_ts=credited("COALESCE(tax, 0)"),
+                         reference=spec.reference_date.isoformat(),
                          end=spec.period_end.isoformat())
 
 
@@ -184,16 +204,34 @@ def check_subset(sql: str, dialect: Dialect) -> None:
             if target.this not in _EXACT_TYPES:
                 raise SubsetError(f"cast to {target.sql(dialect=dialect)} (only "
                                   f"{EXACT} and DATE are allowed)")
-            if target.this == exp.DataType.Type.DECIMAL and _scale(target) != 0:
+            if target.this == exp.DataType.Type.DECIMAL and (
+                    _scale(target) != 0 or _precision(target) > 38):
                 raise SubsetError(f"cast to {target.sql(dialect=dialect)}: decimals carry "
-                                  "integers only (scale 0)")
+                                  "integers only (scale 0, at most 38 digits)")
         if isinstance(node, exp.DataType) and node.this not in _EXACT_TYPES:
             raise SubsetError(f"type {node.sql(dialect=dialect)} is not exact")
+        if isinstance(node, exp.Mul) and not any(
+                _is_exact_cast(side) for side in (node.left, node.right)):
+            raise SubsetError(f"product without a DECIMAL(38, 0) factor: "
+                              f"{node.sql(dialect=dialect)[:80]} (engines type narrower "
+                              "products differently)")
         if isinstance(node, exp.DateDiff):
             unit = node.args.get("unit")
             name = (unit.name if unit is not None else "day").lower().strip("'")
             if name != "day":
                 raise SubsetError(f"date difference in {name} (only days are allowed)")
+
+
+def _is_exact_cast(node: exp.Expression) -> bool:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return (isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.DECIMAL
+            and _precision(node.to) == 38 and _scale(node.to) == 0)
+
+
+def _precision(target: exp.DataType) -> int:
+    params = target.expressions
+    return int(params[0].name) if params else 38
 
 
 def _scale(target: exp.DataType) -> int:
