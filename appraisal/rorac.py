@@ -516,11 +516,12 @@ def _cost_cells(
     by_category = np.zeros(managers * n_categories, dtype=np.int64)
     has_business = driver["accounts"] > 0
     if setting.source == "allocate":
-        weights = {
-            "headcount": has_business.astype(np.float64),
-            "revenue": np.where(has_business, np.maximum(driver["revenue"], 0.0), 0.0),
-            "balance": np.where(has_business, driver["balance"], 0.0),
-        }[setting.driver]
+        if setting.driver == "headcount":
+            weights = has_business.astype(np.float64)
+        elif setting.driver == "revenue":
+            weights = np.where(has_business, np.maximum(driver["revenue"], 0), 0)
+        else:
+            weights = np.where(has_business, driver["balance"], 0)
         by_manager = _allocate_total(setting.total, weights, f"rorac.{name}.driver")
     elif manager_costs is not None and name in manager_costs.columns:
         rows = _CostRows.check(name, manager_costs, roster_ids, categories, has_business,
@@ -654,11 +655,11 @@ def compute_rorac(
     # every money figure rounded once, on its exact value, per manager × category × vintage
     # (docs/rorac.md, Cents; docs/kernel.md)
     cents = cells.cents()
-    driver = {
-        "accounts": accounts_c.sum(axis=(1, 2)),
-        "revenue": cells.exact_by_manager("revenue"),
-        "balance": cells.exact_by_manager("balance"),
-    }
+    drivers = {getattr(config, name).driver for name in ("management_cost", "fixed_cost")
+               if getattr(config, name).source == "allocate"}
+    driver = {"accounts": accounts_c.sum(axis=(1, 2))}
+    for name in drivers & {"revenue", "balance"}:  # exact integers: allocation weights
+        driver[name] = cells.exact_by_manager(name)
     split_key = {
         "balance": balance_c, "revenue": np.maximum(revenue_c, 0.0), "accounts": accounts_c,
     }[config.cost_split]

@@ -10,7 +10,7 @@ import pyarrow as pa
 from ..money import to_cents
 from .sql import SHARE_SCALE, SUPPLIED
 
-__all__ = ["business_relation", "splits_relation"]
+__all__ = ["business_relation", "float_cents", "splits_relation"]
 
 
 def _text(values: pd.Series) -> pa.Array:
@@ -30,6 +30,11 @@ def _cents(values: pd.Series, *, nullable: bool) -> pa.Array:
     """Yuan to int64 cents, half away from zero on the typed decimal (`money.to_cents`; amounts
     typed to the cent take a one-pass path: their x·100 is within float noise of an integer)."""
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    return float_cents(numbers, nullable=nullable)
+
+
+def float_cents(numbers: np.ndarray, *, nullable: bool) -> pa.Array:
+    """Float yuan (NaN = blank) to an int64 cents array by the one rounding rule."""
     missing = ~np.isfinite(numbers)
     if missing.any():
         numbers = np.where(missing, 0.0, numbers)

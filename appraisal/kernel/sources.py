@@ -19,7 +19,7 @@ import pyarrow.dataset as ds
 
 from ..errors import InputError, InputIssue, IssueCode
 from ..io.readers import parquet_files
-from ..money import to_cents
+from .frames import float_cents
 from .sql import SUPPLIED
 
 __all__ = ["parquet_business", "parquet_paths"]
@@ -47,9 +47,7 @@ def _money(column: pa.ChunkedArray | pa.Array, name: str, shown: str) -> pa.Arra
         return pc.cast(pc.multiply(column, pa.scalar(100, pa.int64())), pa.int64())
     if pa.types.is_floating(kind):
         values = np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.float64)
-        missing = ~np.isfinite(values)
-        return pa.array(to_cents(np.where(missing, 0.0, values)), pa.int64(),
-                        mask=missing if missing.any() else None)
+        return float_cents(values, nullable=True)
     raise InputError([InputIssue(shown, None, name, f"column of type {kind}", None,
                                  "amounts in yuan as numbers (decimal with at most 2 decimals, "
                                  "integer or float)", code=IssueCode.NOT_A_NUMBER)])
@@ -62,6 +60,12 @@ def _date(column: pa.Array, shown: str) -> pa.Array:
         return pc.cast(column, pa.date32())
     raise InputError([InputIssue(shown, None, "booking_date", f"column of type {column.type}",
                                  None, "a date column", code=IssueCode.NOT_A_DATE)])
+
+
+def _label(column: pa.Array, label: pa.DataType) -> pa.Array:
+    if pa.types.is_dictionary(column.type):
+        return pc.cast(column, label)
+    return pc.dictionary_encode(pc.cast(column, pa.string())).cast(label)
 
 
 def parquet_business(
@@ -82,13 +86,17 @@ def parquet_business(
                           for n in missing])
     supplied = tuple(n for n in SUPPLIED if n in names)
     columns = needed + list(supplied)
-    text = [n for n in ("manager_id", "product", "account_id") if n in columns]
-    schema = pa.schema([(n, pa.string()) for n in text] + [("booking_date", pa.date32())]
+    text = [n for n in ("manager_id", "product") if n in columns]
+    ids = ["account_id"] if with_splits else []
+    label = pa.dictionary(pa.int32(), pa.string())  # few distinct: stay dictionary-encoded
+    schema = pa.schema([(n, label) for n in text] + [(n, pa.string()) for n in ids]
+                       + [("booking_date", pa.date32())]
                        + [(n, pa.int64()) for n in columns if n in _MONEY])
 
     def batches() -> Iterator[pa.RecordBatch]:
         for batch in dataset.to_batches(columns=columns, batch_size=batch_rows):
-            arrays = [pc.cast(batch.column(n), pa.string()) for n in text]
+            arrays = [_label(batch.column(n), label) for n in text]
+            arrays += [pc.cast(batch.column(n), pa.string()) for n in ids]
             arrays.append(_date(batch.column("booking_date"), shown))
             arrays += [_money(batch.column(n), n, shown) for n in columns if n in _MONEY]
             yield pa.RecordBatch.from_arrays(arrays, schema=schema)

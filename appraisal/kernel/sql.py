@@ -73,7 +73,7 @@ _SHAPE = """
 WITH credits AS (
     SELECT {manager} AS manager_id, b.product AS product, b.booking_date AS booking_date,
            {share} AS share,
-           CAST(b.balance AS {cents}) AS balance, CAST(b.revenue AS {cents}) AS revenue,
+           CAST(b.balance AS {cents}) AS balance, CAST(b.revenue AS {cents}) AS revenue
            {supplied}
     FROM business AS b {join}
 ),
@@ -83,12 +83,7 @@ lines AS (
            share,
            {balance_ts} AS balance,
            {revenue_ts} AS revenue,
-           CASE WHEN ftp_cost IS NULL THEN {balance_ts} ELSE 0 END AS ftp_base,
-           {ftp_ts} AS ftp_given,
-           CASE WHEN risk_cost IS NULL THEN {balance_ts} ELSE 0 END AS risk_base,
-           {risk_ts} AS risk_given,
-           CASE WHEN tax IS NULL THEN {revenue_ts} ELSE 0 END AS tax_base,
-           {tax_ts} AS tax_given,
+           {supplied_lines}
            CAST(GREATEST(DATE_DIFF('day', booking_date, DATE '{end}'), 0) AS {cents}) AS age_days
     FROM credits
     WHERE manager_id IS NOT NULL
@@ -96,9 +91,7 @@ lines AS (
 by_product AS (
     SELECT manager_id, product, increment,
            SUM(share) AS accounts, SUM(balance) AS balance, SUM(revenue) AS revenue,
-           SUM(ftp_base) AS ftp_base, SUM(ftp_given) AS ftp_given,
-           SUM(risk_base) AS risk_base, SUM(risk_given) AS risk_given,
-           SUM(tax_base) AS tax_base, SUM(tax_given) AS tax_given,
+           {supplied_sums}
            SUM(CAST(age_days AS {exact}) * balance) AS age_balance,
            SUM(CAST(age_days AS {exact}) * share) AS age_accounts
     FROM lines
@@ -108,18 +101,17 @@ SELECT c.manager_id AS manager_id, p.category AS category, c.increment AS increm
        CAST(SUM(c.accounts) AS {exact}) AS accounts,
        CAST(SUM(c.balance) AS {exact}) AS balance,
        CAST(SUM(c.revenue) AS {exact}) AS revenue,
-       CAST(SUM(CAST(c.ftp_base AS {exact}) * p.ftp_rate) AS {exact}) AS direct_derived,
-       CAST(SUM(c.ftp_given) AS {exact}) AS direct_given,
-       CAST(SUM(CAST(c.risk_base AS {exact}) * p.provision_rate) AS {exact}) AS risk_derived,
-       CAST(SUM(c.risk_given) AS {exact}) AS risk_given,
-       CAST(SUM(CAST(c.tax_base AS {exact}) * p.tax_rate) AS {exact}) AS tax_derived,
-       CAST(SUM(c.tax_given) AS {exact}) AS tax_given,
+       {cells}
        CAST(SUM(CAST(c.balance AS {exact}) * p.capital_factor) AS {exact}) AS capital,
        CAST(SUM(c.age_balance) AS {exact}) AS age_balance,
        CAST(SUM(c.age_accounts) AS {exact}) AS age_accounts
 FROM by_product AS c JOIN products AS p ON p.product = c.product
 GROUP BY c.manager_id, p.category, c.increment
 """
+# (supplied column, its base, the rate in products, the result's stem)
+_DERIVED = (("ftp_cost", "balance", "ftp_rate", "direct"),
+            ("risk_cost", "balance", "provision_rate", "risk"),
+            ("tax", "revenue", "tax_rate", "tax"))
 
 
 def _source(spec: KernelSpec) -> str:
@@ -128,7 +120,8 @@ def _source(spec: KernelSpec) -> str:
     Per row, amounts are DECIMAL(18, 0) (64-bit in DuckDB) and shares DECIMAL(13, 0); every
     product has an explicit DECIMAL(38, 0) factor (DuckDB types DECIMAL(18) × DECIMAL(18) as
     DECIMAL(18), Spark as DECIMAL(37): with a 38-digit factor both give DECIMAL(38, 0)); the
-    rates multiply the sums per manager × product × vintage, not every row.
+    rates multiply the sums per manager × product × vintage, not every row. A supplied cost
+    column absent from the business table adds no per-row work.
     """
     if spec.with_splits:
         manager = "COALESCE(s.manager_id, b.manager_id)"
@@ -142,16 +135,25 @@ def _source(spec: KernelSpec) -> str:
 
         def credited(value: str) -> str:
             return value
-    supplied = ", ".join(
-        f"CAST(b.{name} AS {CENTS}) AS {name}" if name in spec.supplied
-        else f"CAST(NULL AS {CENTS}) AS {name}"
-        for name in SUPPLIED)
-    return _SHAPE.format(manager=manager, share=share, join=join, supplied=supplied,
-                         exact=EXACT, cents=CENTS, balance_ts=credited("balance"),
-                         revenue_ts=credited("revenue"),
-                         ftp_ts=credited("COALESCE(ftp_cost, 0)"),
-                         risk_ts=credited("COALESCE(risk_cost, 0)"),
-                         tax_ts=credited("COALESCE(tax, 0)"),
+    supplied, lines, sums, cells = [], [], [], []
+    for column, base, rate, stem in _DERIVED:
+        derived = f"CAST(SUM(CAST(c.{base} AS {EXACT}) * p.{rate}) AS {EXACT}) AS {stem}_derived"
+        if column in spec.supplied:
+            supplied.append(f", CAST(b.{column} AS {CENTS}) AS {column}")
+            lines.append(f"CASE WHEN {column} IS NULL THEN {credited(base)} ELSE 0 END "
+                         f"AS {column}_base, {credited(f'COALESCE({column}, 0)')} "
+                         f"AS {column}_given,")
+            sums.append(f"SUM({column}_base) AS {column}_base, "
+                        f"SUM({column}_given) AS {column}_given,")
+            derived = derived.replace(f"c.{base} ", f"c.{column}_base ")
+            given = f"CAST(SUM(c.{column}_given) AS {EXACT}) AS {stem}_given"
+        else:
+            given = f"CAST(0 AS {EXACT}) AS {stem}_given"
+        cells.append(f"{derived}, {given},")
+    return _SHAPE.format(manager=manager, share=share, join=join, exact=EXACT, cents=CENTS,
+                         supplied=" ".join(supplied), supplied_lines=" ".join(lines),
+                         supplied_sums=" ".join(sums), cells=" ".join(cells),
+                         balance_ts=credited("balance"), revenue_ts=credited("revenue"),
                          reference=spec.reference_date.isoformat(),
                          end=spec.period_end.isoformat())
 
