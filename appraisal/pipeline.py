@@ -15,6 +15,7 @@ from .columns import ColumnRegistry, column_registry
 from .config import AppraisalConfig, LoadedConfig, load_config
 from .errors import ConfigError, InternalError
 from .io.readers import LoadedTable, file_sha256
+from .kernel import engine_for
 from .money import to_cents
 from .result import ExtraTable, InputRecord, RunResult, StageResults, StageTiming
 from .rorac import RoracResult, capital_ratio, compute_rorac, has_capital
@@ -108,11 +109,15 @@ def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Cl
     managers = tables["managers"].frame
 
     clock.start()
-    rorac_result = compute_rorac(
-        _frame(tables, "business"), managers, cfg.rorac, period,
-        credit_splits=_frame(tables, "credit_splits"),
-        manager_costs=_frame(tables, "manager_costs"),
-    )
+    engine = engine_for(cfg.engine)  # the account kernel's SQL engine (docs/kernel.md)
+    try:
+        rorac_result = compute_rorac(
+            _frame(tables, "business"), managers, cfg.rorac, period,
+            credit_splits=_frame(tables, "credit_splits"),
+            manager_costs=_frame(tables, "manager_costs"), engine=engine,
+        )
+    finally:
+        engine.close()
     clock.stop("rorac", tables["business"].rows if "business" in tables else 0)
     rorac_by_manager = rorac_result.by_manager
 

@@ -32,6 +32,8 @@ from .config import AppraisalConfig
 from .config.base import Period
 from .config.rorac import AllocatedCostConfig, RoracConfig
 from .errors import ConfigError, InputIssue, InternalError, IssueCode, IssueTable
+from .kernel import AccountCells, Engine, KernelInputs, account_cells
+from .kernel.frames import business_relation, splits_relation
 from .money import allocate_cents, to_cents
 
 __all__ = [
@@ -514,11 +516,12 @@ def _cost_cells(
     by_category = np.zeros(managers * n_categories, dtype=np.int64)
     has_business = driver["accounts"] > 0
     if setting.source == "allocate":
-        weights = {
-            "headcount": has_business.astype(np.float64),
-            "revenue": np.where(has_business, np.maximum(driver["revenue"], 0.0), 0.0),
-            "balance": np.where(has_business, driver["balance"], 0.0),
-        }[setting.driver]
+        if setting.driver == "headcount":
+            weights = has_business.astype(np.float64)
+        elif setting.driver == "revenue":
+            weights = np.where(has_business, np.maximum(driver["revenue"], 0), 0)
+        else:
+            weights = np.where(has_business, driver["balance"], 0)
         by_manager = _allocate_total(setting.total, weights, f"rorac.{name}.driver")
     elif manager_costs is not None and name in manager_costs.columns:
         rows = _CostRows.check(name, manager_costs, roster_ids, categories, has_business,
@@ -617,11 +620,13 @@ def compute_rorac(
     *,
     credit_splits: pd.DataFrame | None = None,
     manager_costs: pd.DataFrame | None = None,
+    engine: Engine | None = None,
 ) -> RoracResult:
     """Risk-adjusted profit of every roster manager for the period, by category and in total.
 
     Money in int64 cents. Assumes inputs that passed `check_rorac` (and the roster check): an
     impossible value is an InternalError. Without a business table (None) every RORAC is 0.
+    The account-level sums run as the exact SQL kernel on `engine` (DuckDB when None).
     """
     if business is None:
         business = pd.DataFrame({
@@ -637,60 +642,34 @@ def compute_rorac(
         raise InternalError("roster without manager_id")
     categories = pd.Index(config.category_ids(), dtype="str")
     products = pd.Index(list(config.products), dtype="str")
-    n_managers, n_categories, n_products = len(roster_ids), len(categories), len(products)
     bfile = _file(business, "business")
     # account_id is only read to match credit splits (the reader checks its uniqueness)
     _require_columns(business, bfile,
                      _NEEDED if credit_splits is None else ("account_id", *_NEEDED), strict)
-    rows = _BusinessRows.check(business, bfile, config, categories, products, credit_splits,
-                               roster_ids, strict)
-    product_category = rows.product_category
-    sums = _sums_by_key(business, rows, config, period, n_managers)
-    del rows
-
-    # products → categories: (M, P, 2) → (M, C, 2)
-    to_category = np.zeros((n_products, n_categories))
-    to_category[np.arange(n_products), product_category] = 1.0
-
-    def by_cat(values: FloatArray) -> FloatArray:
-        return np.ascontiguousarray(np.matmul(values.transpose(0, 2, 1), to_category)
-                                    .transpose(0, 2, 1))
-
-    accounts_c, balance_c = by_cat(sums["accounts"]), by_cat(sums["balance"])
-    revenue_c = by_cat(sums["revenue"])
-    amounts = {
-        "revenue": revenue_c,
-        "direct_cost": by_cat(sums["direct_cost"]),
-        "risk_cost": by_cat(sums["risk_cost"]),
-        "tax": by_cat(sums["tax"]),
-    }
-    capital_c = by_cat(sums["capital"])
-
-    driver = {
-        "accounts": accounts_c.sum(axis=(1, 2)),
-        "revenue": revenue_c.sum(axis=(1, 2)),
-        "balance": balance_c.sum(axis=(1, 2)),
-    }
+    _BusinessRows.check(business, bfile, config, categories, products, credit_splits,
+                        roster_ids, strict)
+    cells = _account_cells(business, credit_splits, config, period, engine).dense(
+        roster_ids, categories)
+    accounts_c, balance_c = cells.accounts(), cells.balance_yuan()
+    revenue_c = cells.revenue_yuan()
+    # every money figure rounded once, on its exact value, per manager × category × vintage
+    # (docs/rorac.md, Cents; docs/kernel.md)
+    cents = cells.cents()
+    drivers = {getattr(config, name).driver for name in ("management_cost", "fixed_cost")
+               if getattr(config, name).source == "allocate"}
+    driver = {"accounts": accounts_c.sum(axis=(1, 2))}
+    for name in drivers & {"revenue", "balance"}:  # exact integers: allocation weights
+        driver[name] = cells.exact_by_manager(name)
     split_key = {
         "balance": balance_c, "revenue": np.maximum(revenue_c, 0.0), "accounts": accounts_c,
     }[config.cost_split]
     split_keys = [split_key, accounts_c]
-    # every money figure rounded once, per manager × category × vintage (docs/rorac.md, Cents)
-    cents = {name: _cents(values) for name, values in amounts.items()}
     for name in ("management_cost", "fixed_cost"):
         cents[name] = _cost_cells(name, getattr(config, name), manager_costs, roster_ids,
                                   categories, driver, split_keys)
 
     # stock age n and weight k0 per manager and category
-    stock_accounts = accounts_c[:, :, _STOCK]
-    stock_balance = balance_c[:, :, _STOCK]
-    by_balance = config.stock.age_weight == "balance"
-    use_balance = by_balance & (stock_balance > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        n_years = np.where(
-            use_balance, by_cat(sums["age_by_balance"])[:, :, _STOCK] / stock_balance,
-            np.where(stock_accounts > 0,
-                     by_cat(sums["age_by_account"])[:, :, _STOCK] / stock_accounts, 0.0))
+    n_years = cells.stock_age_years(config.stock.age_weight == "balance")
     k0 = np.maximum(config.stock.floor, 1.0 - config.stock.decay * n_years)
 
     costs = cents["direct_cost"] + cents["management_cost"] + cents["fixed_cost"]
@@ -700,10 +679,10 @@ def compute_rorac(
         k0 * (rorac_cells[:, :, _STOCK] / _CENTS))
     category_weight = np.array([c.weight for c in config.categories])
     rorac_weighted = _cents(category_weight[None, :] * (rorac_category / _CENTS))
-    capital = _cents(capital_c.sum(axis=2))
+    capital = cells.capital_cents()
 
     dense = {
-        "accounts": accounts_c, "balance": _cents(balance_c),
+        "accounts": accounts_c, "balance": cents["balance"],
         **{name: cents[name] for name in COMPONENTS}, "rorac": rorac_cells,
     }
     order = np.argsort(roster_ids.to_numpy(), kind="stable")
@@ -715,91 +694,14 @@ def compute_rorac(
     return RoracResult(by_category, by_manager, rollups)
 
 
-def _sums_by_key(
-    business: pd.DataFrame, rows: _BusinessRows, config: RoracConfig, period: Period,
-    n_managers: int,
-) -> dict[str, FloatArray]:
-    """Every per-account amount summed per (manager, product, vintage): arrays (M, P, 2)."""
-    product, credits = rows.product, rows.credits
-    n_products = len(config.products)
-    # one integer key per credit line: (manager, product, vintage) → bincount sums
-    day = rows.per_day
-    key = credits.managers.astype(np.int64)
-    key *= n_products
-    key += credits.take(product)
-    key *= 2
-    booked = credits.take(rows.booked)
-    key += booked >= _reference_day(config, period) * day  # 0 = stock, 1 = increment
-    size = n_managers * n_products * 2
-
-    def by_key(weights: FloatArray | None) -> FloatArray:
-        summed = np.bincount(key, weights=weights, minlength=size)
-        return summed.astype(np.float64, copy=False).reshape(n_managers, n_products, 2)
-
-    year_fraction = period.days / _DAY_COUNT_BASIS[config.day_count]
-    provision_fraction = year_fraction if config.provision_basis == "annual" else 1.0
-    specs = list(config.products.values())
-    ftp_rate = np.array([s.ftp_rate for s in specs])
-    provision_rate = np.array([s.provision_rate for s in specs])
-    capital_factor = np.array([s.capital_factor for s in specs])
-    tax_by_category = np.array([c.tax_rate for c in config.categories])
-    tax_rate = tax_by_category[rows.product_category]
-
-    balance, revenue = rows.balance, rows.revenue
-    credited_balance = credits.credited(balance)
-    accounts = by_key(credits.shares)
-    balance_k = by_key(credited_balance)
-    revenue_k = by_key(credits.credited(revenue))
-    # age in years at the period end, whole days (negative ages of future bookings count as 0)
-    age = (np.datetime64(period.end, "D").astype(np.int64) * day - booked).astype(np.float64)
-    del booked
-    np.maximum(age, 0.0, out=age)
-    age *= 1.0 / (day * DAYS_PER_YEAR_OF_AGE)
-    # the account-count weighting is only summed when it is used (fallback or configured)
-    need_counts = config.stock.age_weight == "accounts" or bool(
-        ((balance_k[:, :, _STOCK] <= 0) & (accounts[:, :, _STOCK] > 0)).any())
-    age_by_account_k = (
-        by_key(age if credits.shares is None else age * credits.shares) if need_counts
-        else np.zeros_like(balance_k))
-    age *= credited_balance
-    del credited_balance
-    age_by_balance_k = by_key(age)
-    del age
-
-    def supplied_or(column: str, derived_k: FloatArray, rate: FloatArray, base: FloatArray,
-                    fraction: float) -> FloatArray:
-        """Per-account column where given (blank cells fall back to the configured rate)."""
-        if column not in business.columns:
-            return derived_k
-        given = _numbers(business[column])
-        if np.isnan(given).all():
-            return derived_k
-        filled = np.where(np.isnan(given), base * rate[product] * fraction, given)
-        return by_key(credits.credited(filled))
-
-    direct_k = supplied_or("ftp_cost", balance_k * ftp_rate[None, :, None] * year_fraction,
-                           ftp_rate, balance, year_fraction)
-    risk_k = supplied_or("risk_cost",
-                         balance_k * provision_rate[None, :, None] * provision_fraction,
-                         provision_rate, balance, provision_fraction)
-    tax_k = supplied_or("tax", revenue_k * tax_rate[None, :, None], tax_rate, revenue, 1.0)
-    capital_k = balance_k * capital_factor[None, :, None]
-    return {
-        "accounts": accounts, "balance": balance_k, "revenue": revenue_k,
-        "direct_cost": direct_k, "risk_cost": risk_k, "tax": tax_k, "capital": capital_k,
-        "age_by_balance": age_by_balance_k, "age_by_account": age_by_account_k,
-    }
-
-
-def _reference_day(config: RoracConfig, period: Period) -> np.int64:
-    reference = config.stock.reference_date
-    if reference == "year_start":
-        day = period.year_start
-    elif reference == "period_start":
-        day = period.start
-    else:
-        day = reference
-    return np.datetime64(day, "D").astype(np.int64)
+def _account_cells(
+    business: pd.DataFrame, credit_splits: pd.DataFrame | None, config: RoracConfig,
+    period: Period, engine: Engine | None,
+) -> AccountCells:
+    """The kernel's exact sums of the credited business (docs/kernel.md)."""
+    relation, supplied = business_relation(business, with_splits=credit_splits is not None)
+    splits = None if credit_splits is None else splits_relation(credit_splits)
+    return account_cells(KernelInputs(relation, splits, supplied), config, period, engine)
 
 
 def has_capital(economic_capital: npt.ArrayLike) -> npt.NDArray[np.bool_]:

@@ -17,9 +17,20 @@
    figures + 1 weighting) x half a cent = 0.26 yuan) and rorac_ratio within that amount divided
    by the manager's capital (plus 1e-9).
 
+5. The account kernel alone (issue 16), each in a child process, on the same file:
+   `kernel_duckdb_s`: the file streamed in record batches (amounts to cents on the way) into the
+   kernel on DuckDB, plus the exact rounding of every cell (`DenseCells.cents`);
+   `kernel_spark_s`: the same kernel on a local Spark session (`--spark-master`, default
+   local[2]) reading the file converted once to integer cents (conversion and session start
+   not timed, reported apart); versus `cells_duckdb_s`: a plain DuckDB query doing the same
+   aggregation in doubles on the same file. Their peak RSS (`ru_maxrss` of each child; Spark's
+   driver JVM's from /proc, VmHWM). Both kernels must return the same
+   integers (`kernels_agree`).
+
 The last line printed is one JSON object:
-{"rows", "engine_s", "duckdb_s", "ratio", "peak_rss_mb", "agree"}. duckdb is a benchmark-only
-dependency (`pip install -e .[bench]`).
+{"rows", "engine_s", "duckdb_s", "ratio", "peak_rss_mb", "agree", "kernel_duckdb_s",
+"kernel_spark_s", "cells_duckdb_s", "kernel_duckdb_ratio", "kernel_spark_ratio",
+"kernel_duckdb_peak_mb", "kernel_spark_peak_mb", "kernels_agree"}.
 """
 
 from __future__ import annotations
@@ -231,6 +242,124 @@ def duckdb_sql(path: Path) -> str:
     """
 
 
+def run_kernel(path: Path, managers: int, engine_name: str, master: str) -> dict[str, object]:
+    """The account kernel alone, in its own process: Parquet → exact cells → rounded cents."""
+    import hashlib
+
+    from appraisal.config import RoracConfig
+    from appraisal.config.base import parse_period
+    from appraisal.kernel import (
+        DuckDBEngine,
+        KernelInputs,
+        ParquetFiles,
+        SparkEngine,
+        account_cells,
+    )
+    from appraisal.kernel.sources import parquet_business
+
+    config = RoracConfig.model_validate(RORAC_CONFIG)
+    period = parse_period(PERIOD_LABEL)
+    ids = pd.Index(roster(managers)["manager_id"].to_numpy(), dtype="str")
+    categories = pd.Index(config.category_ids(), dtype="str")
+    startup_s = 0.0
+    if engine_name == "spark":
+        started = time.perf_counter()
+        engine = SparkEngine(master=master, options={
+            "spark.driver.memory": "6g", "spark.sql.shuffle.partitions": "8"})
+        engine.run("SELECT 1 AS one", {})
+        startup_s = time.perf_counter() - started
+        started = time.perf_counter()
+        cells = account_cells(KernelInputs(ParquetFiles((str(path),))), config, period, engine)
+    else:
+        started = time.perf_counter()
+        stream, supplied = parquet_business(path, with_splits=False)
+        cells = account_cells(KernelInputs(stream, None, supplied), config, period,
+                              DuckDBEngine())
+    dense = cells.dense(ids, categories)
+    cents = dense.cents()
+    dense.capital_cents()
+    seconds = time.perf_counter() - started
+    digest = hashlib.sha256()
+    for name in sorted(cents):
+        digest.update(np.ascontiguousarray(cents[name]).tobytes())
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = 0.0
+    if engine_name == "spark":
+        children = _jvm_peak_mb(engine)
+        engine.close()
+    return {"seconds": seconds, "startup_s": startup_s, "peak_rss_mb": own,
+            "jvm_peak_rss_mb": children, "digest": digest.hexdigest()}
+
+
+def _jvm_peak_mb(engine: object) -> float:
+    """Peak RSS (VmHWM) of the Spark driver JVM this process started, from /proc."""
+    try:
+        pid = engine.session.sparkContext._gateway.proc.pid  # type: ignore[attr-defined]
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (AttributeError, OSError, ValueError):
+        pass
+    return float("nan")
+
+
+def cells_sql(path: Path) -> str:
+    """The kernel's aggregation done plainly by DuckDB in doubles (the reference for it)."""
+    from appraisal.config import RoracConfig
+    from appraisal.config.base import parse_period
+
+    config = RoracConfig.model_validate(RORAC_CONFIG)
+    period = parse_period(PERIOD_LABEL)
+    taxes = {c.id: c.tax_rate for c in config.categories}
+    products = ", ".join(
+        f"('{name}', '{p.category}', {p.ftp_rate!r}, {p.provision_rate!r}, "
+        f"{p.capital_factor!r}, {taxes[p.category]!r})"
+        for name, p in config.products.items())
+    return f"""
+    WITH products(product, category, ftp_rate, provision_rate, capital_factor, tax_rate) AS (
+        VALUES {products})
+    SELECT b.manager_id::VARCHAR AS manager_id, p.category,
+           b.booking_date >= DATE '{period.year_start}' AS increment,
+           count(*) AS accounts, sum(b.balance) AS balance, sum(b.revenue) AS revenue,
+           sum(b.balance * p.ftp_rate) AS direct, sum(b.balance * p.provision_rate) AS risk,
+           sum(b.revenue * p.tax_rate) AS tax, sum(b.balance * p.capital_factor) AS capital,
+           sum(b.balance * greatest(date_diff('day', b.booking_date, DATE '{period.end}'), 0))
+               AS age_balance,
+           sum(greatest(date_diff('day', b.booking_date, DATE '{period.end}'), 0)) AS age
+    FROM read_parquet('{path}') b JOIN products p ON p.product = b.product::VARCHAR
+    GROUP BY ALL
+    """
+
+
+def run_cells_duckdb(path: Path) -> float:
+    import duckdb
+
+    started = time.perf_counter()
+    connection = duckdb.connect()
+    connection.sql(cells_sql(path)).to_arrow_table()
+    connection.close()
+    return time.perf_counter() - started
+
+
+def write_cents_copy(path: Path, target: Path) -> float:
+    """The bench file with amounts as integer cents (what a lake table in DECIMAL/cents holds),
+    for the Spark kernel, which reads Parquet itself."""
+    from appraisal.kernel.sources import parquet_business
+
+    started = time.perf_counter()
+    stream, _ = parquet_business(path, with_splits=False)
+    with pq.ParquetWriter(target, stream.schema, compression="snappy") as writer:
+        for batch in stream:
+            writer.write_batch(batch)
+    return time.perf_counter() - started
+
+
+def _child(args: list[str]) -> dict[str, object]:
+    child = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True,
+                           text=True)
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
 def run_duckdb(path: Path, managers: int) -> tuple[float, pd.DataFrame]:
     import duckdb
 
@@ -275,12 +404,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each side; the fastest counts (other load on the machine "
                              "only ever slows a run down)")
+    parser.add_argument("--kernels", default="duckdb,spark",
+                        help="kernels to time on their own: duckdb, spark, both or none ('')")
+    parser.add_argument("--spark-master", default="local[2]")
     parser.add_argument("--engine-only", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--kernel-only", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine_only is not None:
         print(json.dumps(run_engine(args.engine_only, args.managers, args.out)))
         return
+    if args.kernel_only is not None:
+        print(json.dumps(run_kernel(Path(args.kernel_only[1]), args.managers,
+                                    args.kernel_only[0], args.spark_master)))
+        return
+    kernels = [k for k in args.kernels.split(",") if k]
 
     with tempfile.TemporaryDirectory(prefix="bench_rorac_") as folder:
         path = Path(folder) / "business.parquet"
@@ -300,6 +438,22 @@ def main() -> None:
             engine_runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
         duckdb_runs = [run_duckdb(path, args.managers) for _ in range(max(1, args.repeat))]
         same = agree(pd.read_parquet(out), duckdb_runs[-1][1])
+        kernel: dict[str, dict[str, object]] = {}
+        repeat = max(1, args.repeat)
+        cells_s = min(run_cells_duckdb(path) for _ in range(repeat)) if kernels else None
+        if "duckdb" in kernels:
+            runs = [_child(["--kernel-only", "duckdb", str(path), "--managers",
+                            str(args.managers)]) for _ in range(repeat)]
+            kernel["duckdb"] = min(runs, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
+        if "spark" in kernels:
+            cents_path = Path(folder) / "business_cents.parquet"
+            convert_s = write_cents_copy(path, cents_path)
+            runs = [_child(["--kernel-only", "spark", str(cents_path), "--managers",
+                            str(args.managers), "--spark-master", args.spark_master])
+                    for _ in range(repeat)]
+            kernel["spark"] = min(runs, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
+            kernel["spark"]["convert_s"] = convert_s
+        print(f"kernel runs: {kernel}", file=sys.stderr)
     engine_s = min(run["engine_s"] for run in engine_runs)
     duckdb_s = min(seconds for seconds, _ in duckdb_runs)
     print(f"engine runs (s): {[round(r['engine_s'], 3) for r in engine_runs]} (of which "
@@ -312,7 +466,27 @@ def main() -> None:
         "ratio": round(engine_s / duckdb_s, 3),
         "peak_rss_mb": round(max(run["peak_rss_mb"] for run in engine_runs), 1),
         "agree": same,
+        **_kernel_figures(kernel, cells_s),
     }))
+
+
+def _kernel_figures(kernel: dict[str, dict[str, object]], cells_s: float | None
+                    ) -> dict[str, object]:
+    figures: dict[str, object] = {}
+    if cells_s is not None:
+        figures["cells_duckdb_s"] = round(cells_s, 3)
+    for name, run in kernel.items():
+        seconds = float(run["seconds"])  # type: ignore[arg-type]
+        figures[f"kernel_{name}_s"] = round(seconds, 3)
+        if cells_s:
+            figures[f"kernel_{name}_ratio"] = round(seconds / cells_s, 3)
+        figures[f"kernel_{name}_peak_mb"] = round(float(run["peak_rss_mb"]), 1)  # type: ignore[arg-type]
+        if name == "spark":
+            figures["spark_jvm_peak_mb"] = round(float(run["jvm_peak_rss_mb"]), 1)  # type: ignore[arg-type]
+            figures["spark_startup_s"] = round(float(run["startup_s"]), 1)  # type: ignore[arg-type]
+    if len(kernel) == 2:
+        figures["kernels_agree"] = kernel["duckdb"]["digest"] == kernel["spark"]["digest"]
+    return figures
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from ..errors import ConfigError
 from .base import Period, StrictModel, parse_period
 from .bonus import BonusConfig
 from .history import HistoryConfig
+from .engine import EngineConfig
 from .inputs import InputsConfig, TableSource
 from .report import OutputConfig
 from .rorac import RoracConfig
@@ -36,6 +37,7 @@ __all__ = [
     "AppraisalConfig",
     "BonusConfig",
     "HistoryConfig",
+    "EngineConfig",
     "InputsConfig",
     "LoadedConfig",
     "OutputConfig",
@@ -77,6 +79,7 @@ class AppraisalConfig(StrictModel):
     history: HistoryConfig | None = Field(
         None, description="the ledger of closed periods (docs/history.md); none: runs stand alone"
     )
+    engine: EngineConfig = EngineConfig()
 
     @field_validator("period", mode="before")
     @classmethod

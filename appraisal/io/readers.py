@@ -9,6 +9,7 @@ The roster check (manager ids of every table against the roster) is `appraisal.v
 from __future__ import annotations
 
 import codecs
+import glob
 import hashlib
 import re
 from collections.abc import Mapping
@@ -28,8 +29,10 @@ __all__ = [
     "coerce_table",
     "detect_encoding",
     "file_sha256",
+    "parquet_files",
     "read_table",
     "read_text_table",
+    "table_sha256",
 ]
 
 ROW_COLUMN = "_row"
@@ -59,6 +62,29 @@ def file_sha256(path: Path) -> str:
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+    return digest.hexdigest()
+
+
+def parquet_files(path: Path) -> tuple[Path, ...]:
+    """The Parquet files of a partitioned table: every *.parquet under a folder, or the files a
+    glob (`business/2026-*.parquet`) matches, sorted; empty when `path` is neither."""
+    if path.is_dir():
+        return tuple(sorted(path.rglob("*.parquet")))
+    if any(ch in str(path) for ch in "*?["):
+        return tuple(sorted(Path(p) for p in glob.glob(str(path), recursive=True)
+                            if Path(p).is_file()))
+    return ()
+
+
+def table_sha256(path: Path) -> str:
+    """SHA-256 of an input: the file's bytes, or for a partitioned table the sorted list of its
+    files' names and digests."""
+    files = parquet_files(path)
+    if not files:
+        return file_sha256(path)
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(f"{file.name}\t{file_sha256(file)}\n".encode())
     return digest.hexdigest()
 
 
@@ -176,6 +202,9 @@ def _read_raw(
     as_text: bool,
     header_row: int = 1,
 ) -> tuple[pd.DataFrame, str | None]:
+    partitioned = parquet_files(path) if file_format in ("auto", "parquet") else ()
+    if partitioned:
+        return _read_partitioned(partitioned, shown, as_text), None
     if path.is_dir():
         raise _fail(shown, IssueCode.FILE_UNREADABLE, "is a folder, not a file",
                     "the path of one CSV, XLSX or Parquet file")
@@ -257,6 +286,21 @@ def _read_raw(
     if as_text:
         frame = frame.astype(str).where(frame.notna(), "")
     return frame, None
+
+
+def _read_partitioned(files: tuple[Path, ...], shown: str, as_text: bool) -> pd.DataFrame:
+    """A table stored as many Parquet files (one per month, per branch...), as one frame."""
+    import pyarrow.dataset as ds
+
+    try:
+        frame = ds.dataset([str(f) for f in files], format="parquet").to_table().to_pandas()
+    except Exception as exc:  # pyarrow raises many types for damaged or mismatched files
+        raise _fail(shown, IssueCode.FILE_UNREADABLE,
+                    f"cannot be read as one Parquet table ({exc})",
+                    "Parquet files with the same columns") from None
+    if as_text:
+        frame = frame.astype(str).where(frame.notna(), "")
+    return frame
 
 
 def _excel_text(value: object) -> str:
@@ -622,6 +666,6 @@ def read_table(
     typed, coerce_issues = coerce_table(frame, schema, shown, start_row=header_row + 1,
                                         rows=rows,
                                         excel_cells=_format_of(path, file_format) == "xlsx")
-    digest = file_sha256(path)
+    digest = table_sha256(path)
     table = LoadedTable(name, typed, path, shown, digest, used)
     return table, IssueTable.concat([issues, coerce_issues.sorted_by_row()])

@@ -1,0 +1,167 @@
+"""Runners of the kernel's SQL: DuckDB (embedded, default) and Spark SQL; results as Arrow.
+
+A runner takes the rendered SQL and the relations it reads (`business`, `credit_splits`,
+`products`), each an Arrow table, Parquet files (a list of paths) or, on Spark, a catalog table,
+and returns the result as an Arrow table. Neither runner computes anything itself.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+import pyarrow as pa
+
+from ..errors import ConfigError, InternalError
+from .sql import Dialect
+
+if TYPE_CHECKING:
+    from ..config.engine import EngineConfig
+
+__all__ = [
+    "CatalogTable",
+    "DuckDBEngine",
+    "Engine",
+    "ParquetFiles",
+    "Relation",
+    "SparkEngine",
+    "engine_for",
+    "spark_available",
+]
+
+
+@dataclass(frozen=True)
+class ParquetFiles:
+    """A relation stored as Parquet files (one or many: a partitioned table)."""
+
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CatalogTable:
+    """A table of the Spark session's catalog (e.g. `lake.business_2026_10`)."""
+
+    name: str
+
+
+Relation = pa.Table | pa.RecordBatchReader | ParquetFiles | CatalogTable
+"""An Arrow table, a stream of record batches (read once), Parquet files or a catalog table."""
+
+
+class Engine(Protocol):
+    """Runs one query over named relations; the result as Arrow."""
+
+    dialect: Dialect
+
+    def run(self, sql: str, relations: Mapping[str, Relation]) -> pa.Table: ...
+
+
+@dataclass
+class DuckDBEngine:
+    """DuckDB in this process: a fresh in-memory connection per query, nothing on disk."""
+
+    options: Mapping[str, str] = field(default_factory=dict)
+    dialect: Dialect = "duckdb"
+
+    def run(self, sql: str, relations: Mapping[str, Relation]) -> pa.Table:
+        import duckdb
+
+        connection = duckdb.connect(config=dict(self.options))
+        try:
+            for name, relation in relations.items():
+                if isinstance(relation, pa.Table | pa.RecordBatchReader):
+                    connection.register(name, relation)
+                elif isinstance(relation, ParquetFiles):
+                    files = ", ".join("'" + p.replace("'", "''") + "'" for p in relation.paths)
+                    connection.execute(
+                        f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{files}])")
+                else:
+                    raise ConfigError("config", [(
+                        "engine.tables", "catalog tables need engine: {name: spark}")])
+            return connection.sql(sql).to_arrow_table()
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        """Nothing to release: each query has its own connection."""
+
+
+def spark_available() -> tuple[bool, str]:
+    """(whether PySpark and a Java runtime are installed, why not)."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return False, "pyspark is not installed (pip install -e '.[spark]')"
+    if shutil.which("java") is None:
+        return False, "no Java runtime (java) on PATH (apt-get install default-jre-headless)"
+    return True, ""
+
+
+@dataclass
+class SparkEngine:
+    """Spark SQL: the given session, or one built from master and options (stopped by
+    `close` when this runner built it). ANSI mode is set, so an overflow or a failed cast is an
+    error, as in DuckDB, never a NULL."""
+
+    master: str = "local[*]"
+    options: Mapping[str, str] = field(default_factory=dict)
+    session: Any = None
+    dialect: Dialect = "spark"
+    _owned: bool = False
+
+    def _session(self) -> Any:
+        if self.session is None:
+            ok, why = spark_available()
+            if not ok:
+                raise ConfigError("config", [("engine.name", f"spark: {why}")])
+            from pyspark.sql import SparkSession
+
+            builder = SparkSession.builder.master(self.master).appName("appraise")
+            builder = builder.config("spark.ui.enabled", "false")
+            for key, value in self.options.items():
+                builder = builder.config(key, value)
+            self.session = builder.getOrCreate()
+            self.session.sparkContext.setLogLevel("ERROR")
+            self._owned = True
+        self.session.conf.set("spark.sql.ansi.enabled", "true")
+        return self.session
+
+    def run(self, sql: str, relations: Mapping[str, Relation]) -> pa.Table:
+        spark = self._session()
+        views = []
+        try:
+            for name, relation in relations.items():
+                if isinstance(relation, pa.RecordBatchReader):
+                    relation = relation.read_all()
+                if isinstance(relation, pa.Table):
+                    frame = spark.createDataFrame(relation)
+                elif isinstance(relation, ParquetFiles):
+                    frame = spark.read.parquet(*relation.paths)
+                else:
+                    frame = spark.table(relation.name)
+                view = f"{name}"
+                frame.createOrReplaceTempView(view)
+                views.append(view)
+            result = spark.sql(sql).toArrow()
+        finally:
+            for view in views:
+                spark.catalog.dropTempView(view)
+        if not isinstance(result, pa.Table):  # pragma: no cover - pyspark < 4
+            raise InternalError("pyspark returned no Arrow table (pyspark >= 4 is required)")
+        return result
+
+    def close(self) -> None:
+        """Stop the session if this runner started it."""
+        if self._owned and self.session is not None:
+            self.session.stop()
+            self.session = None
+            self._owned = False
+
+
+def engine_for(config: EngineConfig) -> DuckDBEngine | SparkEngine:
+    """The runner the `engine:` section asks for."""
+    if config.name == "spark":
+        return SparkEngine(master=config.master, options=dict(config.options))
+    return DuckDBEngine(options=dict(config.options))
