@@ -1,4 +1,4 @@
-"""Command line: `appraise run | validate | weights | sample`. Thin: parse, call, print.
+"""Command line: `appraise run | validate | compare | weights | sample`. Thin: parse, call, print.
 
 Every `AppraisalError` becomes a clear message and exit code 2 here, in one place; an
 `InternalError` (a broken invariant) or anything else is an internal error (exit 1) whose
@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .commands.compare import compare_command
 from .commands.sample import sample_command
 from .commands.weights import weights_command
 from .errors import AppraisalError, InternalError
@@ -78,9 +79,17 @@ def _progress_printer(quiet: bool):
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--statements/--no-statements", default=None,
               help="Write one statement per manager (default: output.statements of the config).")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a config key by its path, e.g. bonus.shared_pool.withhold_rate=0.1 "
+                   "or scorecard.grading.grades[0].min_score=105 (repeatable; validated like "
+                   "the file; recorded in the manifest).")
+@click.option("--analysis", "with_analysis", is_flag=True,
+              help="Add the weight-sensitivity and incentive-balance tables "
+                   "(docs/design-tools.md).")
 def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
-        statements: bool | None) -> None:
+        statements: bool | None, overrides: tuple[str, ...], with_analysis: bool) -> None:
     """Run the whole appraisal for CONFIG and write the results to a folder."""
+    from .analysis.extend import extend_run
     from .config import load_config
     from .money import cents_to_text
     from .pipeline import run as run_pipeline
@@ -89,10 +98,11 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
     progress = _progress_printer(quiet)
     if progress:
         click.echo(f"appraise {__version__}: {config}", err=True)
-    loaded = load_config(config)
+    loaded = load_config(config, overrides)
     target = out_dir if out_dir is not None else output_dir_for(loaded.config, loaded.path)
     check_target(target, force=force)  # before the computation, not after it
-    result = run_pipeline(loaded, progress=progress)
+    result = extend_run(run_pipeline(loaded, progress=progress), loaded,
+                        analysis=with_analysis or None)
     written = write_run(result, target, force=force, statements=statements, progress=progress)
     head = result.headline()
     click.echo(
@@ -127,6 +137,7 @@ def validate(config: Path, issues_path: Path | None) -> None:
     click.echo("all checks passed; nothing was written")
 
 
+main.add_command(compare_command, "compare")
 main.add_command(weights_command, "weights")
 main.add_command(sample_command, "sample")
 
