@@ -89,7 +89,7 @@ def _progress_printer(quiet: bool):
 def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
         statements: bool | None, overrides: tuple[str, ...], with_analysis: bool) -> None:
     """Run the whole appraisal for CONFIG and write the results to a folder."""
-    from .analysis.extend import extend_run
+    from .analysis.extend import extend_run, wants_analysis
     from .config import load_config
     from .money import cents_to_text
     from .pipeline import run as run_pipeline
@@ -101,8 +101,14 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
     loaded = load_config(config, overrides)
     target = out_dir if out_dir is not None else output_dir_for(loaded.config, loaded.path)
     check_target(target, force=force)  # before the computation, not after it
-    result = extend_run(run_pipeline(loaded, progress=progress), loaded,
-                        analysis=with_analysis or None)
+    analysis = with_analysis or None
+    validation = None
+    if wants_analysis(loaded, analysis):  # the inputs as read serve the analysis too
+        from .validate import validate_inputs
+
+        validation = validate_inputs(loaded)
+    result = extend_run(run_pipeline(loaded, progress=progress, validation=validation), loaded,
+                        analysis=analysis, validation=validation)
     written = write_run(result, target, force=force, statements=statements, progress=progress)
     head = result.headline()
     click.echo(

@@ -22,6 +22,9 @@ class IncentiveBalanceConfig(StrictModel):
     step_percent: float = Field(
         1.0, gt=0.0, le=100.0,
         description="the step: percentage points of the target (one unit where no target)")
+    unit_step: float = Field(
+        1.0, gt=0.0, description="the step of an indicator scored without a target, in units "
+                                 "of its actual (a survey rating point, a percent, ...)")
     flag_ratio: float = Field(
         2.0, gt=1.0,
         description="flag an indicator whose share of the pay per point is more than "

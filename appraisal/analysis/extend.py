@@ -7,8 +7,16 @@ import dataclasses
 
 from ..config import LoadedConfig
 from ..result import RunResult
+from ..validate import Validation
 
-__all__ = ["extend_run", "with_overrides"]
+__all__ = ["extend_run", "wants_analysis", "with_overrides"]
+
+
+def wants_analysis(loaded: LoadedConfig, analysis: bool | None = None) -> bool:
+    """Whether a run adds any analysis table (`--analysis`, or enabled in the config)."""
+    settings = loaded.config.analysis
+    return bool(analysis) or settings.weight_sensitivity.enabled or (
+        settings.incentive_balance.enabled)
 
 
 def with_overrides(result: RunResult, loaded: LoadedConfig) -> RunResult:
@@ -19,10 +27,12 @@ def with_overrides(result: RunResult, loaded: LoadedConfig) -> RunResult:
                                               "overrides": list(loaded.overrides)})
 
 
-def extend_run(result: RunResult, loaded: LoadedConfig, *, analysis: bool | None = None
-               ) -> RunResult:
+def extend_run(result: RunResult, loaded: LoadedConfig, *, analysis: bool | None = None,
+               validation: Validation | None = None) -> RunResult:
     """The run with its overrides recorded and the analysis tables it asks for: `analysis`
-    True adds them all; None follows `analysis.*.enabled` of the config."""
+    True adds them all; None follows `analysis.*.enabled` of the config. `validation`: the
+    run's inputs as read (the incentive balance needs the roster as typed; read again when
+    None)."""
     result = with_overrides(result, loaded)
     settings = result.config.analysis
     sensitivity = bool(analysis) or settings.weight_sensitivity.enabled
@@ -31,4 +41,5 @@ def extend_run(result: RunResult, loaded: LoadedConfig, *, analysis: bool | None
         return result
     from .tables import add_analysis
 
-    return add_analysis(result, loaded, sensitivity=sensitivity, incentive=incentive)
+    return add_analysis(result, loaded, sensitivity=sensitivity, incentive=incentive,
+                        validation=validation)

@@ -7,6 +7,7 @@ import dataclasses
 
 from ..config import LoadedConfig
 from ..result import ExtraTable, RunResult
+from ..validate import Validation
 from .sensitivity import weight_sensitivity
 
 __all__ = ["EXTRA_TITLES", "add_analysis", "with_sensitivity"]
@@ -30,7 +31,7 @@ def with_sensitivity(result: RunResult) -> RunResult:
 
 
 def add_analysis(result: RunResult, loaded: LoadedConfig, *, sensitivity: bool,
-                 incentive: bool) -> RunResult:
+                 incentive: bool, validation: Validation | None = None) -> RunResult:
     """The run with the analysis tables asked for, and their settings in the audit."""
     settings = result.config.analysis
     audit = dict(result.audit)
@@ -40,7 +41,7 @@ def add_analysis(result: RunResult, loaded: LoadedConfig, *, sensitivity: bool,
     if incentive:
         from .incentive import incentive_tables
 
-        balance, summary = incentive_tables(result, loaded)
+        balance, summary = incentive_tables(result, loaded, validation)
         audit["analysis"]["incentive_balance_settings"] = (
             settings.incentive_balance.model_dump(mode="json"))
         result = dataclasses.replace(result, extra=(
