@@ -34,6 +34,7 @@ __all__ = [
     "column_registry",
     "compared_columns",
     "indicator_measure",
+    "with_analysis_columns",
 ]
 
 Language = Literal["zh", "en"]
@@ -264,6 +265,13 @@ _ANALYSIS: tuple[Column, ...] = (
     _c("out_of_line", "激励失衡", "Out of line with its weight", "flag"),
 )
 
+def with_analysis_columns(registry: ColumnRegistry) -> ColumnRegistry:
+    """The registry of a run that adds analysis tables: its columns plus the analysis block
+    (a plain run's columns.csv stays as it was)."""
+    return ColumnRegistry({**dict(registry.columns),
+                           **{c.key: c for c in _ANALYSIS if c.key not in registry}})
+
+
 _SIDES = (("base", "（原方案）", " (base)"), ("proposal", "（新方案）", " (proposal)"),
           ("delta", "（变化）", " (change)"))
 
@@ -392,7 +400,7 @@ _COMPONENT_NAMES = {
 def column_registry(config: AppraisalConfig) -> ColumnRegistry:
     """The registry of a run: the fixed columns plus those the config's ids name."""
     columns: dict[str, Column] = {}
-    for column in (*_BASE, *_vintage_columns(), *_ANALYSIS):
+    for column in (*_BASE, *_vintage_columns()):
         columns[column.key] = column
     scorecard = config.scorecard
     dimensions = [*scorecard.dimensions]

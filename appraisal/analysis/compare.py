@@ -19,7 +19,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..columns import Column, ColumnRegistry, column_registry, compared_columns
+from ..columns import (
+    Column,
+    ColumnRegistry,
+    column_registry,
+    compared_columns,
+    with_analysis_columns,
+)
 from ..config import AppraisalConfig, LoadedConfig, load_config
 from ..errors import InputError, IssueTable
 from ..io.readers import LoadedTable, file_sha256, read_table
@@ -439,7 +445,8 @@ def _summary(base: RunResult, proposal: RunResult, managers: pd.DataFrame,
 
 
 def _registry(base: RunResult, proposal: RunResult, money: list[str]) -> ColumnRegistry:
-    merged: dict[str, Column] = {**dict(proposal.columns.columns), **dict(base.columns.columns)}
+    merged: dict[str, Column] = dict(with_analysis_columns(ColumnRegistry(
+        {**dict(proposal.columns.columns), **dict(base.columns.columns)})).columns)
     registry = ColumnRegistry(merged)
     values = ["composite", "grade", "grade_coefficient", "managers",
               *dict.fromkeys(_band_columns(base.config) + _band_columns(proposal.config))]

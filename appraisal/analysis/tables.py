@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from ..columns import with_analysis_columns
 from ..config import LoadedConfig
 from ..result import ExtraTable, RunResult
 from ..validate import Validation
@@ -27,13 +28,15 @@ def with_sensitivity(result: RunResult) -> RunResult:
     weights = dataclasses.replace(result.stages.weights, sensitivity=found.to_dict())
     stages = dataclasses.replace(result.stages, weights=weights)
     table = ExtraTable("weight_sensitivity", found.table, EXTRA_TITLES["weight_sensitivity"])
-    return dataclasses.replace(result, stages=stages, extra=(*result.extra, table))
+    return dataclasses.replace(result, stages=stages, extra=(*result.extra, table),
+                               columns=with_analysis_columns(result.columns))
 
 
 def add_analysis(result: RunResult, loaded: LoadedConfig, *, sensitivity: bool,
                  incentive: bool, validation: Validation | None = None) -> RunResult:
     """The run with the analysis tables asked for, and their settings in the audit."""
     settings = result.config.analysis
+    result = dataclasses.replace(result, columns=with_analysis_columns(result.columns))
     audit = dict(result.audit)
     audit["analysis"] = {"weight_sensitivity": sensitivity, "incentive_balance": incentive}
     if sensitivity:
