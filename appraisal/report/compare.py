@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from .._version import __version__
@@ -220,35 +221,41 @@ def write_compare(comparison: Comparison, out_dir: Path, *, force: bool = False,
 
 def draw_incentive_chart(summary: pd.DataFrame, path: Path, *, language: Language,
                          labels: dict[str, dict[str, str]], dpi: int = 100) -> Path:
-    """Bar chart per indicator: its share of the pay per point beside its share of the global
-    weight (both from the incentive-balance summary); out-of-line indicators marked."""
-    import matplotlib
+    """Bar chart per weighted indicator: its share of the pay per point beside its share of the
+    global weight (both from the incentive-balance summary); out-of-line indicators marked ⚠.
+    Chinese labels only where a CJK font is installed (as the run's charts)."""
+    import warnings
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import font_manager
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
 
-    chinese = [f.name for f in font_manager.fontManager.ttflist
-               if any(k in f.name for k in ("Noto Sans CJK", "WenQuanYi", "SimHei",
-                                            "Source Han Sans", "Droid Sans Fallback"))]
-    if chinese:
-        plt.rcParams["font.sans-serif"] = [chinese[0], "DejaVu Sans"]
-    plt.rcParams["axes.unicode_minus"] = False
-    names = [value_label(str(i), language, labels) + (" ⚠" if flag else "")
-             for i, flag in zip(summary["indicator"], summary["out_of_line"], strict=True)]
-    positions = list(range(len(names)))
-    figure, axes = plt.subplots(figsize=(8, 0.45 * len(names) + 1.5), dpi=dpi)
-    axes.barh([p - 0.2 for p in positions], summary["pay_share"], height=0.4,
-              label=_t("chart_pay", language), color="#c0504d")
-    axes.barh([p + 0.2 for p in positions], summary["weight_share"], height=0.4,
-              label=_t("chart_weight", language), color="#4f81bd")
-    axes.set_yticks(positions, names)
-    axes.invert_yaxis()
-    axes.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    axes.set_title(_t("chart_title", language))
-    axes.legend(loc="lower right")
-    figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=dpi, metadata={"Software": None})
-    plt.close(figure)
+    from .charts import chart_language, cjk_font
+
+    shown = chart_language(language)
+    font = cjk_font() if shown == "zh" else None
+    weighted = summary[summary["weight_share"].notna()]
+    names = [value_label(str(i), shown, labels) + (" ⚠" if flag else "")
+             for i, flag in zip(weighted["indicator"], weighted["out_of_line"], strict=True)]
+    positions = np.arange(len(names))
+    rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
+          "axes.unicode_minus": False}
+    with mpl.rc_context(rc):
+        figure = Figure(figsize=(8, 0.45 * len(names) + 1.5), layout="constrained")
+        FigureCanvasAgg(figure)
+        axes = figure.add_subplot()
+        axes.barh(positions - 0.2, weighted["pay_share"].fillna(0.0), height=0.4,
+                  label=_t("chart_pay", shown), color="#c0504d")
+        axes.barh(positions + 0.2, weighted["weight_share"], height=0.4,
+                  label=_t("chart_weight", shown), color="#4f81bd")
+        axes.set_yticks(positions, names)
+        axes.invert_yaxis()
+        axes.xaxis.set_major_formatter(PercentFormatter(1.0))
+        axes.set_title(_t("chart_title", shown))
+        axes.legend(loc="lower right")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a glyph the font lacks is drawn as a box
+            figure.savefig(path, dpi=dpi, format="png", metadata={"Software": None})
     return path
