@@ -223,18 +223,18 @@ def _lc(key: str, zh: str, en: str, kind: Kind, unit: str | None = None) -> Colu
 # analysis columns (docs/design-tools.md): compare, weight sensitivity, incentive balance
 _ANALYSIS: tuple[Column, ...] = (
     # compare
-    _c("side", "所在方案", "In scheme", "code"),
+    _lc("side", "所在方案", "In scheme", "code"),
     _c("grade_changed", "等级变化", "Grade changed", "flag"),
     _lc("grade_from", "原等级", "Grade (base)", "code"),
     _lc("grade_to", "新等级", "Grade (proposal)", "code"),
-    _c("direction", "方向", "Direction", "code"),
-    _c("driver", "主要原因", "Main driver", "code"),
+    _lc("direction", "方向", "Direction", "code"),
+    _lc("driver", "主要原因", "Main driver", "code"),
     _c("driver_delta", "主要原因金额", "Driver amount", "money_cents"),
     _c("driver_detail", "原因说明", "Driver detail", "text"),
     _lc("score_driver", "得分变化主要指标", "Indicator driving the score", "code"),
     _c("score_driver_delta", "该指标贡献变化", "Its contribution change", "score"),
-    _c("item_kind", "项目类别", "Item kind", "code"),
-    _c("status", "差异", "Difference", "code"),
+    _lc("item_kind", "项目类别", "Item kind", "code"),
+    _lc("status", "差异", "Difference", "code"),
     _c("base_value", "原方案取值", "Base scheme", "text"),
     _c("proposal_value", "新方案取值", "Proposal", "text"),
     _c("shared", "两方案共用", "Shared by both", "flag"),

@@ -41,6 +41,23 @@ _POOL_ITEMS = ("limit_adjustment", "withheld", "pool_allocation", "pool_redistri
                "retro_adjustment")
 _NO_GRADE = "-"
 TOP_MOVERS = 10
+CODE_LABELS: dict[str, dict[str, str]] = {
+    "both": {"zh": "两方案均有", "en": "Both schemes"},
+    "base_only": {"zh": "仅原方案", "en": "Base scheme only"},
+    "proposal_only": {"zh": "仅新方案", "en": "Proposal only"},
+    "changed": {"zh": "有变化", "en": "Changed"},
+    "winner": {"zh": "增加", "en": "Paid more"},
+    "loser": {"zh": "减少", "en": "Paid less"},
+    "dimension": {"zh": "维度", "en": "Dimension"},
+    "indicator": {"zh": "指标", "en": "Indicator"},
+    "grading": {"zh": "评级方法", "en": "Grading"},
+    "grade": {"zh": "等级", "en": "Grade"},
+    "funding": {"zh": "奖金来源", "en": "Funding"},
+    "component": {"zh": "奖金构成", "en": "Bonus component"},
+    "band": {"zh": "利润档次", "en": "Profit band"},
+    "shared_pool": {"zh": "公共绩效池", "en": "Shared pool"},
+}
+"""Display names of the codes the compare tables use (side, status, direction, item kind)."""
 
 
 @dataclass(frozen=True)
@@ -357,7 +374,7 @@ def _structure_items(config: AppraisalConfig, global_weights: dict[str, float]
         for indicator in dimension.indicators:
             weight = global_weights.get(indicator.id)
             items[("indicator", indicator.id)] = (
-                f"{dimension.id}; {indicator.rule.kind}; weight {weight:.4f}"
+                f"{dimension.id}; {indicator.rule.kind}; w {weight:.4f}"
                 if weight is not None else f"{dimension.id}; {indicator.rule.kind}")
     if card.additional is not None:
         for indicator in card.additional.indicators:
@@ -366,19 +383,18 @@ def _structure_items(config: AppraisalConfig, global_weights: dict[str, float]
     items[("grading", "method")] = grading.method
     for grade in grading.grades:
         bound = grade.min_score if grading.method == "bands" else grade.quota
-        items[("grade", grade.id)] = f"{_text(bound)}; coefficient {_text(grade.coefficient)}"
+        items[("grade", grade.id)] = f"{_text(bound)}; × {_text(grade.coefficient)}"
     bonus = config.bonus
     items[("funding", "mode")] = bonus.funding.mode
     if bonus.funding.mode == "fixed_pool":
         items[("funding", "pool_amount")] = _text(bonus.funding.pool_amount)
     for component in bonus.components:
         items[("component", component.id)] = (
-            f"{component.kind}; share {_text(component.share)}"
+            f"{component.kind}; {_text(component.share)}"
             + (f"; {component.method}" if component.kind == "profit_band" else ""))
         for k, band in enumerate(component.bands if component.kind == "profit_band" else ()):
             items[("band", f"{component.id}[{k}]")] = (
-                f"{band.label or ''} from {_text(band.lower)}; coefficient "
-                f"{_text(band.coefficient)}")
+                f"{band.label or ''} ≥ {_text(band.lower)}; × {_text(band.coefficient)}")
     items[("shared_pool", "withhold_rate")] = _text(bonus.shared_pool.withhold_rate)
     return items
 
@@ -473,13 +489,16 @@ def compare_schemes(
     managers, money = _managers(base_result, proposal_result)
     migration, matrix = _migration(managers, base_result.config, proposal_result.config)
     structure = _structure(base_result, proposal_result)
-    labels = {**proposal_result.labels, **base_result.labels}
+    columns = _registry(base_result, proposal_result, money)
+    drivers = {item: {"zh": columns[item].zh, "en": columns[item].en}
+               for item in _money_items(base_result, proposal_result) if item in columns}
+    labels = {**CODE_LABELS, **drivers, **proposal_result.labels, **base_result.labels}
     return Comparison(
         base=base_result, proposal=proposal_result, managers=managers, migration=migration,
         migration_matrix=matrix, cost=_cost(base_result, proposal_result),
         movers=_movers(managers, top), structure=structure, inputs=inputs,
         summary=_summary(base_result, proposal_result, managers, structure, inputs),
-        columns=_registry(base_result, proposal_result, money), labels=labels,
+        columns=columns, labels=labels,
     )
 
 

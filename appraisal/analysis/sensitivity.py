@@ -155,8 +155,7 @@ def _first_band(m: _Managers, slope: np.ndarray, bounds: np.ndarray, low: float,
         grade = int(m.grade[row])
         other = grade - 1 if col == 0 else grade + 1
         bound = float(crossed[row, col])
-        result.append((delta, f"{m.ids[row]} {grades[grade]}→{grades[other]} "
-                              f"(cut-off {bound:g})"))
+        result.append((delta, f"{m.ids[row]} {grades[grade]}→{grades[other]} ({bound:g})"))
     return result[0], result[1]
 
 
