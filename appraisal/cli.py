@@ -1,4 +1,4 @@
-"""Command line: `appraise run | validate | weights | sample | close | history`.
+"""Command line: `appraise run | validate | compare | weights | sample | close | history`.
 Thin: parse, call, print.
 
 Every `AppraisalError` becomes a clear message and exit code 2 here, in one place; an
@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .commands.compare import compare_command
 from .commands.history import close_command, history_command
 from .commands.sample import sample_command
 from .commands.weights import weights_command
@@ -96,9 +97,18 @@ def _progress_printer(quiet: bool):
 @click.option("--revision", default=None, metavar="REASON",
               help="Re-run a closed period (history: ledger) as its next version, for this "
                    "reason; its differences are paid in the next open period.")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a config key by its path, e.g. bonus.shared_pool.withhold_rate=0.1 "
+                   "or scorecard.grading.grades[0].min_score=105 (repeatable; validated like "
+                   "the file; recorded in the manifest).")
+@click.option("--analysis", "with_analysis", is_flag=True,
+              help="Add the weight-sensitivity and incentive-balance tables "
+                   "(docs/design-tools.md).")
 def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
-        statements: bool | None, revision: str | None) -> None:
+        statements: bool | None, revision: str | None, overrides: tuple[str, ...],
+        with_analysis: bool) -> None:
     """Run the whole appraisal for CONFIG and write the results to a folder."""
+    from .analysis.extend import extend_run, wants_analysis
     from .config import load_config
     from .money import cents_to_text
     from .pipeline import run as run_pipeline
@@ -107,11 +117,19 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
     progress = _progress_printer(quiet)
     if progress:
         click.echo(f"appraise {__version__}: {config}", err=True)
-    loaded = load_config(config)
+    loaded = load_config(config, overrides)
     target = out_dir if out_dir is not None else output_dir_for(loaded.config, loaded.path)
     with output_lock(target):  # a second run into the same folder is refused meanwhile
         check_target(target, force=force)  # before the computation, not after it
-        result = run_pipeline(loaded, progress=progress, revision=revision)
+        analysis = with_analysis or None
+        validation = None
+        if wants_analysis(loaded, analysis):  # the inputs as read serve the analysis too
+            from .validate import validate_inputs
+
+            validation = validate_inputs(loaded)
+        result = extend_run(
+            run_pipeline(loaded, progress=progress, validation=validation, revision=revision),
+            loaded, analysis=analysis, validation=validation)
         written = write_run(result, target, force=force, statements=statements,
                             progress=progress)
     head = result.headline()
@@ -147,6 +165,7 @@ def validate(config: Path, issues_path: Path | None) -> None:
     click.echo("all checks passed; nothing was written")
 
 
+main.add_command(compare_command, "compare")
 main.add_command(weights_command, "weights")
 main.add_command(sample_command, "sample")
 main.add_command(close_command, "close")

@@ -35,9 +35,11 @@ __all__ = [
     "Language",
     "code_label",
     "column_registry",
+    "compared_columns",
     "config_codes",
     "display_codes",
     "indicator_measure",
+    "with_analysis_columns",
 ]
 
 Language = Literal["zh", "en"]
@@ -428,6 +430,82 @@ _BASE: tuple[Column, ...] = (
     _c("inconsistent_expert", "不一致专家的处理", "Inconsistent expert policy", "code"),
     _c("judgments_file", "判断矩阵来源文件", "Judgments file", "text"),
 )
+
+def _lc(key: str, zh: str, en: str, kind: Kind, unit: str | None = None) -> Column:
+    """A labelled code column (grade and indicator ids shown with their names)."""
+    return Column(key, kind, unit, zh, en, labelled=True)
+
+
+# analysis columns (docs/design-tools.md): compare, weight sensitivity, incentive balance
+_ANALYSIS: tuple[Column, ...] = (
+    # compare
+    _lc("side", "所在方案", "In scheme", "code"),
+    _c("grade_changed", "等级变化", "Grade changed", "flag"),
+    _lc("grade_from", "原等级", "Grade (base)", "code"),
+    _lc("grade_to", "新等级", "Grade (proposal)", "code"),
+    _lc("direction", "方向", "Direction", "code"),
+    _lc("driver", "主要原因", "Main driver", "code"),
+    _c("driver_delta", "主要原因金额", "Driver amount", "money_cents"),
+    _c("driver_detail", "原因说明", "Driver detail", "text"),
+    _lc("score_driver", "得分变化主要指标", "Indicator driving the score", "code"),
+    _c("score_driver_delta", "该指标贡献变化", "Its contribution change", "score"),
+    _lc("item_kind", "项目类别", "Item kind", "code"),
+    _lc("status", "差异", "Difference", "code"),
+    _c("base_value", "原方案取值", "Base scheme", "text"),
+    _c("proposal_value", "新方案取值", "Proposal", "text"),
+    _c("shared", "两方案共用", "Shared by both", "flag"),
+    # weight sensitivity (Triantaphyllou & Sánchez 1997)
+    _c("weight_current", "现权重", "Current weight", "weight"),
+    _c("delta_up", "最小上调量", "Smallest increase that changes a grade", "weight"),
+    _c("delta_up_relative", "最小上调比例", "Smallest increase, relative", "ratio"),
+    _c("flips_up", "上调时首先变化", "Flips first when raised", "text"),
+    _c("delta_down", "最小下调量", "Smallest decrease that changes a grade", "weight"),
+    _c("delta_down_relative", "最小下调比例", "Smallest decrease, relative", "ratio"),
+    _c("flips_down", "下调时首先变化", "Flips first when lowered", "text"),
+    _c("critical_rank", "敏感度排名", "Criticality rank", "count"),
+    # incentive balance
+    _c("step", "步长", "Step", "number", "indicator's unit"),
+    _c("score_change", "指标得分变化", "Indicator score change", "score"),
+    _c("composite_change", "综合得分变化", "Composite change", "score"),
+    _lc("grade_after", "变化后等级", "Grade after the step", "code"),
+    _c("marginal_bonus", "每点边际奖金", "Marginal bonus per point", "money_cents"),
+    _c("capped_now", "已封顶", "Cap binds", "flag"),
+    _c("near_boundary", "临近等级/档次边界", "Grade or band boundary within the step", "flag"),
+    _c("median_marginal", "边际奖金中位数", "Median marginal bonus", "money_cents"),
+    _c("mean_marginal", "边际奖金平均数", "Mean marginal bonus", "money_cents"),
+    _c("share_capped", "封顶人数占比", "Share capped", "ratio"),
+    _c("share_near_boundary", "临近边界人数占比", "Share near a boundary", "ratio"),
+    _c("pay_share", "边际奖金占比", "Share of pay per point", "ratio"),
+    _c("weight_share", "权重占比", "Share of weight", "ratio"),
+    _c("balance_ratio", "奖金/权重比", "Pay share / weight share", "coefficient"),
+    _c("out_of_line", "激励失衡", "Out of line with its weight", "flag"),
+)
+
+def with_analysis_columns(registry: ColumnRegistry) -> ColumnRegistry:
+    """The registry of a run that adds analysis tables: its columns plus the analysis block
+    (a plain run's columns.csv stays as it was)."""
+    return ColumnRegistry({**dict(registry.columns),
+                           **{c.key: c for c in _ANALYSIS if c.key not in registry}})
+
+
+_SIDES = (("base", "（原方案）", " (base)"), ("proposal", "（新方案）", " (proposal)"),
+          ("delta", "（变化）", " (change)"))
+
+
+def compared_columns(registry: ColumnRegistry, keys: Iterable[str]) -> dict[str, Column]:
+    """`<key>_base`, `<key>_proposal` and `<key>_delta` for each key of `registry` (the compare
+    tables): the kind of the key, its labels with the side in brackets. A delta of a code (a
+    grade) is not made."""
+    out: dict[str, Column] = {}
+    for key in keys:
+        column = registry[key]
+        for side, zh, en in _SIDES:
+            if side == "delta" and column.kind in ("code", "text", "id", "flag", "date"):
+                continue
+            out[f"{key}_{side}"] = Column(f"{key}_{side}", column.kind, column.unit,
+                                          column.zh + zh, column.en + en, column.labelled)
+    return out
+
 
 # RORAC amounts split by vintage: <amount>_stock and <amount>_increment.
 _VINTAGE_AMOUNTS: tuple[tuple[str, str, str, Kind, str | None], ...] = (

@@ -120,6 +120,9 @@ class WeightsResult:
     completion: str
     source: str
     expert_weights: Mapping[str, float] = field(default_factory=dict)
+    # Weight robustness (appraisal.analysis.sensitivity), added after the scorecard when a run
+    # asks for it (it needs the managers' scores); None in a plain run.
+    sensitivity: Mapping[str, Any] | None = None
 
     @property
     def local_weights(self) -> dict[str, dict[str, float]]:
@@ -153,6 +156,7 @@ class WeightsResult:
             "accepted": self.accepted,
             "local_weights": self.local_weights,
             "matrices": {key: record.to_dict() for key, record in self.matrices.items()},
+            **({} if self.sensitivity is None else {"sensitivity": dict(self.sensitivity)}),
         }
 
 

@@ -2,6 +2,7 @@
 
     appraise weights FILE [--method geometric-mean|eigenvector] [--ri-table NAME] [--json]
     appraise weights --config CONFIG [--method ...] [--ri-table NAME] [--json]
+    appraise weights --config CONFIG --sensitivity [--json]
 
 Exit 0 when every matrix is consistent (or accepted in the config), 3 when one is not (the
 output is still printed), 2 for bad input (a message, no traceback).
@@ -262,8 +263,50 @@ def _single(file: Path, sheet: str | None, method: str, ri_table: str, threshold
     return 0 if analysis.consistent else EXIT_INCONSISTENT
 
 
+def _sensitivity_lines(sensitivity: Mapping[str, Any]) -> list[str]:
+    """The weight-robustness table: per weight the smallest increase and decrease (others
+    renormalised) that change a grade, absolute and relative, and what flips first."""
+
+    def shown(value: Any, relative: Any) -> str:
+        if value is None:
+            return "none feasible"
+        return f"{value:+.4f} ({relative:+.1%})"
+
+    lines = ["", f"weight robustness: {sensitivity['method']}"]
+    for row in sensitivity["weights"]:
+        name = (row["criterion"] if row["level"] == "dimension"
+                else f"{row['dimension']}/{row['criterion']}")
+        rank = row["critical_rank"] if row["critical_rank"] is not None else "-"
+        lines.append(f"  #{rank!s:<3} {name:<34} w = {row['weight_current']:.4f}")
+        lines.append(f"        up   {shown(row['delta_up'], row['delta_up_relative']):<24} "
+                     f"{row['flips_up']}")
+        lines.append(f"        down {shown(row['delta_down'], row['delta_down_relative']):<24} "
+                     f"{row['flips_down']}")
+    return lines
+
+
+def _with_sensitivity(config_path: Path, overrides: Mapping[str, Any]) -> WeightsResult:
+    """The whole run of the config (the sensitivity needs every manager's scores), with the
+    command's options applied as `--set weights.<key>=<value>`."""
+    from ..analysis.tables import with_sensitivity
+    from ..pipeline import run as run_pipeline
+
+    settings = [f"weights.{key}={value}" for key, value in overrides.items() if value is not None]
+    return with_sensitivity(run_pipeline(load_config(config_path, settings))).weights
+
+
 def _from_config(config_path: Path, overrides: Mapping[str, Any], as_json: bool,
-                 matrices_of: MatricesOf, judgments_of: JudgmentsOf) -> int:
+                 matrices_of: MatricesOf, judgments_of: JudgmentsOf,
+                 sensitivity: bool = False) -> int:
+    if sensitivity:
+        result = _with_sensitivity(config_path, overrides)
+        if as_json:
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            blocks = [_record_lines(record) for record in result.matrices.values()]
+            click.echo("\n\n".join("\n".join(block) for block in blocks))
+            click.echo("\n".join(_sensitivity_lines(result.sensitivity or {})))
+        return 0 if result.passed else EXIT_INCONSISTENT
     loaded = load_config(config_path)
     settings: WeightsConfig = loaded.config.weights
     update = {k: v for k, v in overrides.items() if v is not None}
@@ -308,9 +351,12 @@ def make_weights_command(
                   default=None, help="CR acceptance threshold (default 0.10, or the config's).")
     @click.option("--sheet", default=None, help="Worksheet of an XLSX FILE (default: the first).")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+    @click.option("--sensitivity", is_flag=True,
+                  help="With --config: also the smallest change of every weight that changes "
+                       "a manager's grade (runs the whole appraisal; docs/design-tools.md).")
     def weights(file: Path | None, config_path: Path | None, method: str | None,
                 ri_table: str | None, cr_threshold: float | None, sheet: str | None,
-                as_json: bool) -> None:
+                as_json: bool, sensitivity: bool) -> None:
         """Show AHP weights, λmax, CI, RI, CR, the verdict and diagnostics.
 
         FILE is a CSV or XLSX matrix: the first row and the first column are the criterion
@@ -319,6 +365,8 @@ def make_weights_command(
         """
         if (file is None) == (config_path is None):
             _fail("give either a matrix FILE or --config CONFIG (not both)")
+        if sensitivity and config_path is None:
+            _fail("--sensitivity needs --config CONFIG (the managers' scores)")
         weight_method = method.replace("-", "_") if method else None
         try:
             if file is not None:
@@ -330,7 +378,7 @@ def make_weights_command(
                 overrides = {"method": weight_method, "ri_table": ri_table,
                              "cr_threshold": cr_threshold}
                 code = _from_config(Path(str(config_path)), overrides, as_json, matrices_of,
-                                    judgments_of)
+                                    judgments_of, sensitivity)
         except AppraisalError as exc:
             _fail(str(exc))
             return

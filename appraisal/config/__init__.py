@@ -7,8 +7,10 @@ section and turns any problem into a `ConfigError` naming the file and the key p
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,11 +24,12 @@ from pydantic import (
     model_validator,
 )
 
+from ..analysis.config import AnalysisConfig
 from ..errors import ConfigError
 from .base import Period, StrictModel, parse_period
 from .bonus import BonusConfig
-from .history import HistoryConfig
 from .engine import EngineConfig
+from .history import HistoryConfig
 from .inputs import InputsConfig, TableSource
 from .report import OutputConfig
 from .rorac import RoracConfig
@@ -36,8 +39,8 @@ from .weights import WeightsConfig
 __all__ = [
     "AppraisalConfig",
     "BonusConfig",
-    "HistoryConfig",
     "EngineConfig",
+    "HistoryConfig",
     "InputsConfig",
     "LoadedConfig",
     "OutputConfig",
@@ -47,6 +50,7 @@ __all__ = [
     "TableSource",
     "UnitConfig",
     "WeightsConfig",
+    "apply_overrides",
     "load_config",
     "parse_config",
 ]
@@ -80,6 +84,10 @@ class AppraisalConfig(StrictModel):
         None, description="the ledger of closed periods (docs/history.md); none: runs stand alone"
     )
     engine: EngineConfig = EngineConfig()
+    # Left out of dumps (manifest, Run sheet) so a plain run's outputs do not change; a run
+    # that adds analysis tables records the settings it used in its audit.
+    analysis: AnalysisConfig = Field(AnalysisConfig(), exclude=True,
+                                     description="design tools (docs/design-tools.md)")
 
     @field_validator("period", mode="before")
     @classmethod
@@ -114,6 +122,8 @@ class LoadedConfig(typing.NamedTuple):
     config: AppraisalConfig
     path: Path
     raw: dict[str, Any]
+    overrides: tuple[str, ...] = ()
+    """`--set KEY=VALUE` overrides applied on top of the file, as given."""
 
     @property
     def base_dir(self) -> Path:
@@ -307,8 +317,81 @@ def _read_yaml(text: str, shown: str) -> Any:
         loader.dispose()
 
 
-def load_config(path: str | Path) -> LoadedConfig:
-    """Read and validate config.yaml; input paths stay relative to its folder."""
+_KEY_PATH = re.compile(r"[^.\[\]=\s]+(?:\.[^.\[\]=\s]+|\[\d+\])*")
+_KEY_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _override_path(key: str) -> list[str | int] | None:
+    """`bonus.components[0].share` -> ["bonus", "components", 0, "share"]; None if malformed."""
+    if not _KEY_PATH.fullmatch(key):
+        return None
+    return [name if name else int(index) for name, index in _KEY_PART.findall(key)]
+
+
+def apply_overrides(raw: Any, overrides: Sequence[str], shown: str = "<config>") -> dict[str, Any]:
+    """The raw config mapping with `KEY=VALUE` overrides set by key path (dots, `[i]` list
+    indices); each VALUE is read as a YAML scalar (`0.1`, `true`, `null`, `[a, b]`). A malformed
+    override or a path through a missing list item or a scalar is a ConfigError naming the key
+    path; the result is validated like the file by `parse_config`."""
+    import copy
+
+    if not isinstance(raw, dict):
+        raise ConfigError(shown, [("", "the file must hold a YAML mapping (key: value lines)")])
+    result: dict[str, Any] = copy.deepcopy(raw)
+    problems: list[tuple[str, str]] = []
+    for item in overrides:
+        key, equals, text = str(item).partition("=")
+        key = key.strip()
+        path = _override_path(key) if equals else None
+        if path is None:
+            problems.append((key or str(item), f"--set {item!r}: expected KEY=VALUE with KEY a "
+                             "key path such as bonus.shared_pool.withhold_rate or "
+                             "scorecard.grading.grades[0].min_score"))
+            continue
+        try:
+            value = yaml.safe_load(text) if text.strip() else None
+        except yaml.YAMLError:
+            problems.append((key, f"--set: value {text!r} is not a YAML value"))
+            continue
+        node: Any = result
+        for depth, part in enumerate(path[:-1]):
+            where = _key_path(tuple(path[:depth + 1]))
+            if isinstance(part, int):
+                if not isinstance(node, list) or not -len(node) <= part < len(node):
+                    size = len(node) if isinstance(node, list) else 0
+                    problems.append((where, f"--set: no list item [{part}] here "
+                                     f"({size} item(s))"))
+                    break
+                node = node[part]
+            else:
+                if not isinstance(node, dict):
+                    problems.append((where, "--set: not a section (its parent holds a value)"))
+                    break
+                if node.get(part) is None:
+                    node[part] = {}
+                node = node[part]
+        else:
+            last = path[-1]
+            if isinstance(last, int):
+                if not isinstance(node, list) or not -len(node) <= last < len(node):
+                    problems.append((key, f"--set: no list item [{last}] here"))
+                    continue
+                node[last] = value
+            elif isinstance(node, dict):
+                node[last] = value
+            else:
+                problems.append((key, "--set: not a section (its parent holds a value)"))
+    if problems:
+        raise ConfigError(shown, problems)
+    return result
+
+
+def load_config(path: str | Path, overrides: Sequence[str] = ()) -> LoadedConfig:
+    """Read and validate config.yaml; input paths stay relative to its folder.
+
+    `overrides` (`KEY=VALUE`, as `appraise run --set`) are applied to the file's mapping before
+    it is validated, so a bad value is refused naming its key path like one in the file.
+    """
     config_path = Path(path).expanduser()
     shown = str(path)
     if not config_path.is_file():
@@ -327,5 +410,8 @@ def load_config(path: str | Path) -> LoadedConfig:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(shown, [("", f"{where}not valid YAML ({problem})")]) from None
+    if overrides:
+        raw = apply_overrides(raw, overrides, shown)
     config = parse_config(raw, shown)
-    return LoadedConfig(config=config, path=config_path.resolve(), raw=raw)
+    return LoadedConfig(config=config, path=config_path.resolve(), raw=raw,
+                        overrides=tuple(str(o) for o in overrides))

@@ -1,0 +1,47 @@
+"""`appraise compare BASE.yaml PROPOSAL.yaml [--out DIR] [--force] [--set KEY=VALUE ...]`:
+two schemes on the same inputs, side by side (docs/design-tools.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+__all__ = ["compare_command"]
+
+
+@click.command("compare")
+@click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("proposal", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Output folder (default: compare-<period> beside PROPOSAL).")
+@click.option("--force", is_flag=True, help="Replace an existing output folder.")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a key of the PROPOSAL config by its path (repeatable).")
+@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="How many winners and losers to list.")
+def compare_command(base: Path, proposal: Path, out_dir: Path | None, force: bool,
+                    overrides: tuple[str, ...], top: int) -> None:
+    """Compare scheme PROPOSAL with BASE on the same inputs: per manager, grade migration,
+    cost by unit, winners and losers, structure; a workbook and CSVs."""
+    from ..analysis.compare import compare_schemes
+    from ..config import load_config
+    from ..money import cents_to_text
+    from ..report.compare import write_compare
+    from ..report.writer import check_target
+
+    base_loaded = load_config(base)
+    proposal_loaded = load_config(proposal, overrides)
+    period = proposal_loaded.config.appraisal_period.label
+    target = out_dir if out_dir is not None else proposal_loaded.path.parent / f"compare-{period}"
+    check_target(target, force=force)  # before the computation
+    comparison = compare_schemes(base_loaded, proposal_loaded, top=top)
+    written = write_compare(comparison, target, force=force)
+    summary = comparison.summary
+    totals = summary["totals_cents"]["bonus_final"]
+    click.echo(
+        f"{summary['managers_both']} managers in both schemes; final bonus "
+        f"{cents_to_text(totals['base'])} -> {cents_to_text(totals['proposal'])} "
+        f"({cents_to_text(totals['delta'])}); {summary['grade_changes']} grade change(s), "
+        f"{summary['winners']} paid more, {summary['losers']} paid less; results in {written}"
+    )

@@ -1,0 +1,139 @@
+"""Weight robustness (Triantaphyllou & Sánchez 1997, adapted to grade cut-offs and forced
+quotas): a hand-worked example of the paper's threshold, and brute force on the sample branch —
+moving each weight by the reported threshold ± a small amount changes a grade exactly there."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import appraisal
+from appraisal.analysis.sensitivity import (
+    renormalised_delta,
+    ts_threshold,
+    weight_sensitivity,
+    with_weights,
+)
+from appraisal.analysis.tables import with_sensitivity
+from appraisal.cli import main
+from appraisal.config import load_config
+from appraisal.scorecard import compute_scorecard
+from appraisal.validate import validate_inputs
+from tests.report_fixture import build_project
+
+EPS = 1e-6  # relative step either side of a threshold
+
+
+def test_threshold_of_the_paper_on_a_hand_worked_example():
+    """Two alternatives, two criteria, W = (0.6, 0.4); a_1 = (80, 100), a_2 = (100, 60):
+    P_1 = 88, P_2 = 84. δ'_1,1,2 = (84 − 88)/(100 − 80) = −0.2, so W*_1 = 0.8 ties them
+    (64 + 40 = 80 + 24 = 104); feasible since −(1 − 0.6) <= −0.2 <= 0.6. Renormalised:
+    W_1 = 0.8 / 1.2 = 2/3, a change of +1/15 = −(−0.2)(0.4)/(1.2). Tolerance 1e-12."""
+    a = np.array([[80.0, 100.0], [100.0, 60.0]])
+    w = np.array([0.6, 0.4])
+    p = a @ w
+    assert p.tolist() == pytest.approx([88.0, 84.0], abs=1e-12)
+    delta = ts_threshold(p[0], p[1], a[0, 0], a[1, 0])
+    assert delta == pytest.approx(-0.2, abs=1e-12)
+    assert -(1 - w[0]) <= delta <= w[0]
+    changed = w.copy()
+    changed[0] -= delta
+    assert (a @ changed)[0] == pytest.approx((a @ changed)[1], abs=1e-12)
+    renormalised = renormalised_delta(delta, w[0])
+    assert renormalised == pytest.approx(1 / 15, abs=1e-12)
+    level = with_weights({"c1": 0.6, "c2": 0.4}, "c1", renormalised)
+    assert sum(level.values()) == pytest.approx(1.0, abs=1e-12)
+    ranked = a @ np.array([level["c1"], level["c2"]])
+    assert ranked[0] == pytest.approx(ranked[1], abs=1e-12)
+
+
+def _grades(loaded, tables, result, local_weights):
+    card = compute_scorecard(
+        tables["managers"], result.config.scorecard, result.period,
+        indicators=tables.get("indicators"), ratings_360=tables.get("ratings_360"),
+        satisfaction=tables.get("satisfaction"),
+        rorac_by_manager=result.stages.rorac.by_manager, local_weights=local_weights)
+    return card.managers.set_index("manager_id")["grade"]
+
+
+def _check_brute_force(config_path, overrides=()):
+    loaded = load_config(config_path, overrides)
+    tables = validate_inputs(loaded).frames
+    result = appraisal.run(loaded)
+    found = weight_sensitivity(result.stages.scorecard, result.managers,
+                               result.config.scorecard)
+    base = _grades(loaded, tables, result, result.weights.local_weights)
+    checked = 0
+    for row in found.table.itertuples(index=False):
+        for delta, flips in ((row.delta_up, row.flips_up), (row.delta_down, row.flips_down)):
+            if np.isnan(delta):
+                continue
+            local = {k: dict(v) for k, v in result.weights.local_weights.items()}
+            original = dict(local[row.matrix])
+            before = dict(local)
+            before[row.matrix] = with_weights(original, row.criterion, delta * (1 - EPS))
+            after = dict(local)
+            after[row.matrix] = with_weights(original, row.criterion, delta * (1 + EPS))
+            unchanged = _grades(loaded, tables, result, before)
+            changed = _grades(loaded, tables, result, after)
+            assert (unchanged == base).all(), (row.criterion, delta)
+            moved = changed.index[changed != base].tolist()
+            assert moved, (row.criterion, delta)
+            named = [m for m in moved if m in flips]
+            assert named, (row.criterion, flips, moved)
+            checked += 1
+    return found, checked
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    return build_project(tmp_path_factory.mktemp("sensitivity"))
+
+
+def test_band_thresholds_agree_with_brute_force(project):
+    found, checked = _check_brute_force(project)
+    assert checked >= 10
+    table = found.table
+    assert (table["delta_up"].dropna() > 0).all() and (table["delta_down"].dropna() < 0).all()
+    assert (table["weight_current"] + table["delta_up"].fillna(0) <= 1).all()
+    assert (table["weight_current"] + table["delta_down"].fillna(0) >= 0).all()
+    relative = table["delta_up"] / table["weight_current"]
+    assert np.allclose(relative.dropna(), table["delta_up_relative"].dropna())
+    assert table.loc[table["critical_rank"] == 1].shape[0] >= 1
+    assert set(table["level"]) == {"dimension", "indicator"}
+
+
+def test_forced_distribution_thresholds_agree_with_brute_force(project):
+    found, checked = _check_brute_force(
+        project, ["scorecard.grading.method=forced", "scorecard.grading.unit=sub_branch"])
+    assert checked >= 10
+    assert found.table["flips_up"].str.contains("↔").any()
+
+
+def test_sensitivity_is_in_weights_json_only_when_asked(project, tmp_path):
+    plain = appraisal.run(project)
+    assert "sensitivity" not in plain.weights.to_dict()
+    extended = with_sensitivity(plain)
+    data = json.loads(json.dumps(extended.weights.to_dict()))
+    assert data["sensitivity"]["weights"][0]["level"] == "dimension"
+    assert extended.extra_table("weight_sensitivity") is not None
+    runner = CliRunner()
+    out = tmp_path / "with"
+    done = runner.invoke(main, ["run", str(project), "--out", str(out), "--quiet",
+                                "--analysis"])
+    assert done.exit_code == 0, done.output
+    weights = json.loads((out / "weights.json").read_text(encoding="utf-8"))
+    assert "sensitivity" in weights and (out / "weight_sensitivity.csv").is_file()
+
+
+def test_weights_command_shows_the_sensitivity(project):
+    runner = CliRunner()
+    shown = runner.invoke(main, ["weights", "--config", str(project), "--sensitivity"])
+    assert shown.exit_code == 0, shown.output
+    assert "financial" in shown.output and "B→A (110)" in shown.output
+    as_json = runner.invoke(main, ["weights", "--config", str(project), "--sensitivity",
+                                   "--json"])
+    assert json.loads(as_json.output)["sensitivity"]["weights"]
