@@ -7,9 +7,11 @@ traceback shows only with APPRAISE_DEBUG=1.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import traceback
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +63,18 @@ def main() -> None:
     """Appraise customer managers and compute their bonuses, with an audit trail."""
 
 
+def _quiet_libraries() -> None:
+    """--quiet: library warnings and log lines (matplotlib's font messages, its font-cache
+    notice) stay off stderr; errors still show. The command line's own process only."""
+    warnings.simplefilter("ignore")
+    logging.getLogger().setLevel(logging.ERROR)
+    for name in ("matplotlib", "matplotlib.font_manager", "PIL", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def _progress_printer(quiet: bool):
     if quiet:
+        _quiet_libraries()
         return None
 
     def report(stage: str, rows: int, seconds: float) -> None:
@@ -76,7 +88,8 @@ def _progress_printer(quiet: bool):
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: output.dir of the config).")
 @click.option("--force", is_flag=True, help="Replace an existing output folder.")
-@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("--quiet", is_flag=True,
+              help="Nothing on stderr but errors (no progress, no library warnings).")
 @click.option("--statements/--no-statements", default=None,
               help="Write one statement per manager (default: output.statements of the config).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
@@ -93,23 +106,25 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
     from .config import load_config
     from .money import cents_to_text
     from .pipeline import run as run_pipeline
-    from .report.writer import check_target, output_dir_for, write_run
+    from .report.writer import check_target, output_dir_for, output_lock, write_run
 
     progress = _progress_printer(quiet)
     if progress:
         click.echo(f"appraise {__version__}: {config}", err=True)
     loaded = load_config(config, overrides)
     target = out_dir if out_dir is not None else output_dir_for(loaded.config, loaded.path)
-    check_target(target, force=force)  # before the computation, not after it
-    analysis = with_analysis or None
-    validation = None
-    if wants_analysis(loaded, analysis):  # the inputs as read serve the analysis too
-        from .validate import validate_inputs
+    with output_lock(target):  # a second run into the same folder is refused meanwhile
+        check_target(target, force=force)  # before the computation, not after it
+        analysis = with_analysis or None
+        validation = None
+        if wants_analysis(loaded, analysis):  # the inputs as read serve the analysis too
+            from .validate import validate_inputs
 
-        validation = validate_inputs(loaded)
-    result = extend_run(run_pipeline(loaded, progress=progress, validation=validation), loaded,
-                        analysis=analysis, validation=validation)
-    written = write_run(result, target, force=force, statements=statements, progress=progress)
+            validation = validate_inputs(loaded)
+        result = extend_run(run_pipeline(loaded, progress=progress, validation=validation),
+                            loaded, analysis=analysis, validation=validation)
+        written = write_run(result, target, force=force, statements=statements,
+                            progress=progress)
     head = result.headline()
     click.echo(
         f"{head['managers']} managers, period {head['period']}: bonus total "

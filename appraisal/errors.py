@@ -67,6 +67,7 @@ class IssueCode(StrEnum):
     NEGATIVE = "negative"
     NOT_ALLOWED = "not_allowed"
     DUPLICATE_KEY = "duplicate_key"
+    DUPLICATE_COLUMN = "duplicate_column"
     UNKNOWN_MANAGER = "unknown_manager"
     UNKNOWN_ID = "unknown_id"
     INCONSISTENT = "inconsistent"
@@ -78,6 +79,14 @@ class IssueCode(StrEnum):
     DISCONNECTED = "disconnected"
     OVER_LIMIT = "over_limit"
     MATRIX_SHAPE = "matrix_shape"
+
+
+def _is_missing(value: object) -> bool:
+    """NaN / NA: nothing to show (`(got nan)` tells a user nothing)."""
+    try:
+        return bool(value != value)  # NaN and pandas NA are not equal to themselves
+    except (TypeError, ValueError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -104,7 +113,7 @@ class InputIssue:
         if self.column is not None:
             where += f", column '{self.column}'"
         text = f"{where}: {self.rule}"
-        if self.value is not None:
+        if self.value is not None and not _is_missing(self.value):
             text += f" (got {self.value!r})"
         if self.expected:
             text += f"; expected {self.expected}"

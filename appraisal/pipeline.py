@@ -16,7 +16,7 @@ from .config import AppraisalConfig, LoadedConfig, load_config
 from .errors import ConfigError, InternalError
 from .io.readers import LoadedTable, file_sha256
 from .money import to_cents
-from .result import InputRecord, RunResult, StageResults, StageTiming
+from .result import ExtraTable, InputRecord, RunResult, StageResults, StageTiming
 from .rorac import RoracResult, capital_ratio, compute_rorac, has_capital
 from .scorecard import ScorecardResult, compute_scorecard
 from .summary import compute_summary
@@ -121,6 +121,7 @@ def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Cl
     bonus_result = compute_bonus(
         managers, scorecard_result.managers, rorac_by_manager, cfg.bonus, period,
         pool_allocations=_frame(tables, "pool_allocations"),
+        excluded_pay=cfg.scorecard.tenure.excluded_pay,
     )
     clock.stop("bonus", len(bonus_result.managers))
 
@@ -200,7 +201,25 @@ def _assemble(
         labels=_labels(cfg),
         audit=audit,
         config_path=loaded.path,
+        extra=_missing_actuals(managers, scores),
     )
+
+
+MISSING_ACTUALS_TITLE = {"zh": "缺失实际值", "en": "Missing actuals"}
+
+
+def _missing_actuals(managers: pd.DataFrame, scores: pd.DataFrame) -> tuple[ExtraTable, ...]:
+    """Every manager x indicator scored 0 for a missing actual (allowed only by the policy
+    `missing_actual: zero`), listed for the workbook and `missing_actuals.csv`."""
+    flagged = scores["flags"].astype(str).str.contains("actual_missing", regex=False)
+    if not flagged.any():
+        return ()
+    shown = [c for c in ("manager_id", "name", "team") if c in managers.columns]
+    frame = (scores.loc[flagged, ["manager_id", "indicator", "score"]]
+             .merge(managers[shown], on="manager_id", how="left")
+             [[*shown, "indicator", "score"]]
+             .sort_values(["manager_id", "indicator"], kind="stable").reset_index(drop=True))
+    return (ExtraTable("missing_actuals", frame, MISSING_ACTUALS_TITLE),)
 
 
 def _roster_in_cents(roster: pd.DataFrame, columns: ColumnRegistry) -> pd.DataFrame:

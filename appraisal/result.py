@@ -148,6 +148,13 @@ class RunResult:
             lines.append(f"AHP matrix {matrix_id}: excluded inconsistent expert(s) {names}")
         for matrix_id, why in self.audit.get("accepted_matrices", {}).items():
             lines.append(f"AHP matrix {matrix_id}: inconsistent judgments accepted, because: {why}")
+        missing = self.extra_table("missing_actuals")
+        if missing is not None:
+            lines.append(f"{len(missing.frame)} missing actuals scored 0 "
+                         "(`missing_actual: zero`):")
+            lines += [f"  {manager} {name}: {indicator}" for manager, name, indicator in zip(
+                missing.frame["manager_id"], missing.frame.get("name", missing.frame["manager_id"]),
+                missing.frame["indicator"], strict=True)]
         grades = self.summary.grades
         if not grades.empty:
             shown = [f"{g or '-'} {n}" for g, n in zip(grades["grade"], grades["count"],

@@ -467,7 +467,7 @@ def _missing_refusals(
     found = []
     if ind.missing_actual == "error":
         found.append(_Refusal(no_actual, "actual", "actual is missing", None,
-                              "a number (or scorecard missing_actual: zero)",
+                              "a number (or `missing_actual: zero` on the indicator)",
                               IssueCode.MISSING_VALUE, ind.source == "indicators"))
     if ind.missing_target == "error":
         found.append(_Refusal(no_target, "target", "target is missing", None,
@@ -567,12 +567,25 @@ def _refusal_issues(
     values = (refusal.values[mask] if refusal.values is not None
               else np.full(int(mask.sum()), None, dtype=object))
     file = files["indicators"] if refusal.in_table else files.get(ind.source, ind.source)
-    return [
-        InputIssue(file, _plain(row) if refusal.in_table else None, refusal.column,
-                   f"indicator '{ind.id}', manager '{manager}': {refusal.rule}", _plain(value),
-                   refusal.expected, code=refusal.code)
-        for row, manager, value in zip(rows[mask], ids[mask], values, strict=True)
-    ]
+    found = []
+    for row, manager, value in zip(rows[mask], ids[mask], values, strict=True):
+        at = _plain(row) if refusal.in_table else None
+        rule, column, expected = refusal.rule, refusal.column, refusal.expected
+        if refusal.rule == "actual is missing" and at is None:
+            column = "actual" if refusal.in_table else _SOURCE_VALUE_COLUMN.get(ind.source)
+            rule = ("no row for this manager and indicator" if refusal.in_table
+                    else "no data for this manager")
+            expected = (f"a row with manager_id {manager}, indicator {ind.id} and its actual"
+                        if refusal.in_table else f"at least one row for manager {manager}")
+            expected += (f" (or `missing_actual: zero` on indicator {ind.id} to score it 0 and "
+                         "list every such case)")
+        found.append(InputIssue(file, at, column, f"indicator '{ind.id}', manager '{manager}': "
+                                f"{rule}", _plain(value), expected, code=refusal.code))
+    return found
+
+
+_SOURCE_VALUE_COLUMN = {"satisfaction": "score", "ratings_360": "score"}
+"""The column that holds an indicator's actual in a source table other than `indicators`."""
 
 
 def _clip(grid: _Grid, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -213,6 +213,7 @@ def validate_inputs(loaded: LoadedConfig) -> Validation:
                 sheet=source.sheet,
                 delimiter=source.delimiter,
                 columns=source.columns,
+                header_row=source.header_row,
             )
         except InputError as exc:
             reader_issues.append(exc.issues)

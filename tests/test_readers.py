@@ -187,16 +187,18 @@ def test_every_duplicate_key_names_the_row_first_seen(tmp_path):
     assert str(issues[0].code) == "duplicate_key"
 
 
-def test_comma_only_rows_at_the_end_of_an_export_are_skipped(tmp_path):
+def test_blank_and_comma_only_rows_are_skipped_and_rows_keep_their_numbers(tmp_path):
+    """Exports end in comma-only rows and have empty lines: a row with no data carries no pay,
+    so it is skipped, and every later row keeps the number a spreadsheet shows."""
     from appraisal.io.readers import read_table
 
     path = tmp_path / "satisfaction.csv"
-    path.write_text("manager_id,respondent_id,score\nM1,R1,90\n,,\nM2,R2,80\n,,\n , ,\n,,\n",
+    path.write_text("manager_id,respondent_id,score\nM1,R1,90\n,,\n\nM2,R2,x\n,,\n , ,\n,,\n",
                     encoding="utf-8")
     table, issues = read_table("satisfaction", path, shown="satisfaction.csv")
-    assert table.rows == 3
-    # the blank row between data rows is still an error; the trailing ones are gone
-    assert [(issue.row, issue.column) for issue in issues] == [(3, "manager_id"), (3, "score")]
+    assert table.rows == 2
+    assert list(table.frame["_row"]) == [2, 5]
+    assert [(issue.row, issue.column) for issue in issues] == [(5, "score")]
 
 
 def test_one_gbk_row_in_a_utf8_file_names_its_row_and_column(tmp_path):

@@ -44,7 +44,8 @@ dimensions:
   - id: customer
     indicators:
       - {id: deposit_plan, rule: {kind: ratio}, cap: 150}
-      - {id: satisfaction, source: satisfaction, rule: {kind: scale, low: 1, high: 5}, cap: 100}
+      - {id: satisfaction, source: satisfaction, rule: {kind: scale, low: 1, high: 5}, cap: 100,
+         missing_actual: zero}
   - id: internal_process
     weights: {npl_ratio: 0.5, approval_pass_rate: 0.2, feedback_360: 0.3}
     indicators:
@@ -273,7 +274,9 @@ def joiner_roster() -> pd.DataFrame:
 
 @pytest.mark.parametrize("mode", ["include", "exclude", "prorate"])
 def test_joiners_and_leavers(mode):
-    config = HAND_CONFIG | {"tenure": {"joiners_leavers": mode, "excluded_coefficient": 0.9}}
+    tenure = {"joiners_leavers": mode} | ({"excluded_coefficient": 0.9} if mode == "exclude"
+                                          else {})
+    config = HAND_CONFIG | {"tenure": tenure}
     result = run_hand(config, managers=joiner_roster())
     m = result.managers.set_index("manager_id")
     assert "M2" not in set(result.scores["manager_id"])

@@ -121,7 +121,7 @@ def _read_judgments(loaded: LoadedConfig) -> pd.DataFrame:
     table, issues = read_table("judgments", loaded.resolve(source), shown=source.path,
                                file_format=source.format, encoding=source.encoding,
                                sheet=source.sheet, delimiter=source.delimiter,
-                               columns=source.columns)
+                               columns=source.columns, header_row=source.header_row)
     if issues:
         raise InputError(issues)
     frame = table.frame
@@ -237,7 +237,7 @@ def _record_lines(record: MatrixWeights) -> list[str]:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"error: {message}", err=True)
     click.get_current_context().exit(2)
 
 

@@ -35,6 +35,11 @@ class TableSource(StrictModel):
     )
     sheet: str | None = Field(None, description="XLSX only; default: the first sheet")
     delimiter: str = Field(default=",", min_length=1, max_length=1, description="CSV only")
+    header_row: int = Field(
+        1, ge=1, le=1000,
+        description="CSV and XLSX: the row holding the headers; rows above it (a report title) "
+        "are skipped",
+    )
     columns: dict[str, str] = Field(
         default_factory=dict,
         description="engine column name -> header used in the file (e.g. manager_id: 客户经理编号)",
@@ -46,6 +51,15 @@ class TableSource(StrictModel):
         if isinstance(value, str):
             return {"path": value}
         return value
+
+    @model_validator(mode="after")
+    def _header_row_needs_rows(self) -> TableSource:
+        parquet = self.format == "parquet" or (
+            self.format == "auto" and self.path.lower().endswith((".parquet", ".pq")))
+        if parquet and self.header_row != 1:
+            raise ValueError("header_row applies to CSV and XLSX files; a Parquet file has "
+                             "named columns: leave header_row out")
+        return self
 
 
 class InputsConfig(StrictModel):

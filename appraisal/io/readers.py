@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ __all__ = [
 
 ROW_COLUMN = "_row"
 _FIRST_DATA_ROW = 2
+_MANGLED = re.compile(r".+\.\d+")
 _ENCODING_ALIASES = {"gbk": "gb18030", "gb2312": "gb18030"}  # GB18030 is a superset of both
 
 
@@ -133,6 +135,7 @@ def read_text_table(
     header: bool = True,
     delimiter: str = ",",
     shown: str | None = None,
+    header_row: int = 1,
 ) -> pd.DataFrame:
     """A CSV/XLSX/Parquet file as a DataFrame of strings (blank cells are empty strings).
 
@@ -140,7 +143,7 @@ def read_text_table(
     Raises InputError naming the file when it cannot be read.
     """
     frame, _ = _read_raw(Path(path), "auto", encoding, sheet, header, delimiter,
-                         shown or str(path), as_text=True)
+                         shown or str(path), as_text=True, header_row=header_row)
     return frame
 
 
@@ -171,12 +174,16 @@ def _read_raw(
     shown: str,
     *,
     as_text: bool,
+    header_row: int = 1,
 ) -> tuple[pd.DataFrame, str | None]:
+    if path.is_dir():
+        raise _fail(shown, IssueCode.FILE_UNREADABLE, "is a folder, not a file",
+                    "the path of one CSV, XLSX or Parquet file")
     if not path.is_file():
         raise _fail(shown, IssueCode.FILE_NOT_FOUND, "file not found",
                     "an existing file (paths are relative to the config file's folder)")
     kind = _format_of(path, file_format)
-    header_row = 0 if header else None
+    skip = header_row - 1  # rows above the header (a title row in a spreadsheet export)
     if kind == "csv":
         used = detect_encoding(path) if encoding == "auto" else encoding
         used = _ENCODING_ALIASES.get(used, used)
@@ -187,7 +194,8 @@ def _read_raw(
         try:
             frame = pd.read_csv(
                 path, dtype=str, keep_default_na=False, na_filter=False, encoding=used,
-                sep=delimiter, header=header_row, skip_blank_lines=True,
+                sep=delimiter, header=0 if header else None, skip_blank_lines=False,
+                skiprows=skip,
             )
         except UnicodeDecodeError:
             raise _undecodable(path, shown, used, delimiter,
@@ -199,6 +207,13 @@ def _read_raw(
             raise _fail(shown, IssueCode.FILE_UNREADABLE,
                         f"not a well-formed CSV file ({str(exc).strip()})",
                         f"one record per line, fields separated by {delimiter!r}") from None
+        if any(_MANGLED.fullmatch(str(name)) for name in frame.columns):
+            # pandas renames a repeated header `x` to `x.1`: keep the file's own headers
+            headers = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                                  encoding=used, sep=delimiter, header=None, nrows=1,
+                                  skiprows=skip).iloc[0].tolist()
+            if len(headers) == len(frame.columns):
+                frame.columns = [str(h) for h in headers]
         return frame, used
     if kind == "xlsx":
         try:
@@ -221,6 +236,7 @@ def _read_raw(
             ]
         finally:
             workbook.close()
+        rows = rows[skip:]
         while rows and all(value == "" for value in rows[-1]):
             rows.pop()
         if not rows:
@@ -228,8 +244,11 @@ def _read_raw(
                         "a header row with the column names")
         if header:
             columns = [str(name) for name in rows[0]]
-            return pd.DataFrame(rows[1:], columns=columns, dtype=str), None
-        return pd.DataFrame(rows, dtype=str), None
+            frame = pd.DataFrame(rows[1:], columns=columns, dtype=str)
+        else:
+            frame = pd.DataFrame(rows, dtype=str)
+        frame.attrs["excel_cells"] = True  # numbers in date columns are then Excel serials
+        return frame, None
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for a damaged file
@@ -241,6 +260,8 @@ def _read_raw(
 
 
 def _excel_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
@@ -257,6 +278,8 @@ _RULE_CODES = {
     "not a number": IssueCode.NOT_A_NUMBER,
     "value out of range": IssueCode.OUT_OF_RANGE,
     "not a valid date": IssueCode.NOT_A_DATE,
+    "percentage in a column of plain numbers": IssueCode.NOT_A_NUMBER,
+    "Excel date serial in a text file": IssueCode.NOT_A_DATE,
 }
 """The reason code of each cell rule of `_convert`."""
 
@@ -268,24 +291,57 @@ def _blank(series: pd.Series) -> np.ndarray:
     return series.isna().to_numpy(dtype=bool)
 
 
-def _as_number(series: pd.Series) -> pd.Series:
+def _number_text(series: pd.Series) -> pd.Series:
+    text = series.astype("string").str.strip().str.replace(",", "", regex=False)
+    return text.str.replace("，", "", regex=False).str.replace("％", "%", regex=False)
+
+
+def _as_number(series: pd.Series, fraction: bool = False) -> pd.Series:
+    """Numbers as float64; thousands separators dropped; in a fraction column `95%` is 0.95
+    (read as `95e-2`, so it parses to exactly the double nearest 0.95)."""
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return series.astype("float64")
-    text = series.astype("string").str.strip().str.replace(",", "", regex=False)
-    text = text.str.replace("，", "", regex=False)
+    text = _number_text(series)
+    if fraction:
+        text = text.str.replace(r"^([^%]*\d)\s*%$", r"\1e-2", regex=True)
     return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
-def _as_date(series: pd.Series) -> pd.Series:
+def _percent_written(series: pd.Series) -> np.ndarray:
+    """Cells written as a percentage (`95%`), refused where the column is not a fraction."""
+    if pd.api.types.is_numeric_dtype(series):
+        return np.zeros(len(series), dtype=bool)
+    return _number_text(series).str.fullmatch(r"[-+]?[\d.]+\s*%").fillna(False).to_numpy(bool)
+
+
+_EXCEL_EPOCH = np.datetime64("1899-12-30")  # serial 61 = 1900-03-01 (Excel's 1900 leap bug)
+_SERIAL = r"\d{2,7}(?:\.0+)?"
+
+
+def _as_date(series: pd.Series, serials: bool = False) -> pd.Series:
+    """Dates written YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD or 2026年10月5日; with
+    `serials` (cells of an Excel sheet) a whole number is an Excel date serial."""
     if pd.api.types.is_datetime64_any_dtype(series):
         return series.astype("datetime64[ns]")
     text = series.astype("string").str.strip()
-    text = text.str.replace("/", "-", regex=False).str.replace(".", "-", regex=False)
+    text = text.str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$",
+                            r"\1-\2-\3", regex=True)
+    text = text.str.replace("/", "-", regex=False)
+    serial = text.str.fullmatch(_SERIAL).fillna(False).to_numpy(dtype=bool) & serials
+    text = text.str.replace(".", "-", regex=False)
     compact = text.str.fullmatch(r"\d{8}").fillna(False)
     text = text.where(~compact, text.str[:4] + "-" + text.str[4:6] + "-" + text.str[6:8])
     text = text.str.replace(r"[ T]00:00:00$", "", regex=True)
-    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    return parsed.astype("datetime64[ns]")
+    parsed = pd.to_datetime(text.where(~serial, None), format="%Y-%m-%d", errors="coerce")
+    parsed = parsed.astype("datetime64[ns]")
+    if serial.any():
+        days = pd.to_numeric(series.astype("string").str.strip().where(serial),
+                             errors="coerce").to_numpy(dtype=np.float64)
+        valid = serial & (days >= 61) & (days <= 2958465)  # 1900-03-01 .. 9999-12-31
+        dates = _EXCEL_EPOCH + np.where(valid, days, 0).astype("int64").astype("timedelta64[D]")
+        parsed = parsed.where(~valid, pd.Series(dates.astype("datetime64[ns]"),
+                                                index=parsed.index))
+    return parsed
 
 
 def _as_text(series: pd.Series) -> pd.Series:
@@ -294,21 +350,32 @@ def _as_text(series: pd.Series) -> pd.Series:
 
 
 def coerce_table(
-    frame: pd.DataFrame, schema: TableSchema, shown: str, *, start_row: int = _FIRST_DATA_ROW
+    frame: pd.DataFrame,
+    schema: TableSchema,
+    shown: str,
+    *,
+    start_row: int = _FIRST_DATA_ROW,
+    rows: np.ndarray | None = None,
+    excel_cells: bool | None = None,
 ) -> tuple[pd.DataFrame, IssueTable]:
     """Check and convert a raw frame (canonical column names) to the schema's types.
 
+    `rows`: each row's spreadsheet row number (default: consecutive from `start_row`).
+    `excel_cells`: the cells come from an Excel sheet (numbers in date columns are serials).
     Returns the typed frame (with `_row`) and every issue found, in the order of the checks.
     """
     issues: list[IssueTable | list[InputIssue]] = []
-    rows = np.arange(start_row, start_row + len(frame), dtype=np.int64)
+    header_at = start_row - 1
+    if rows is None:
+        rows = np.arange(start_row, start_row + len(frame), dtype=np.int64)
+    serials = bool(frame.attrs.get("excel_cells")) if excel_cells is None else excel_cells
     present = [column for column in schema.columns if column.name in frame.columns]
     missing = [column.name for column in schema.columns
                if column.required and column.name not in frame.columns]
     if missing:
         found = ", ".join(str(c) for c in frame.columns) or "none"
         issues.append([
-            InputIssue(shown, 1, name, "required column is missing", None,
+            InputIssue(shown, header_at, name, "required column is missing", None,
                        f"a header named '{name}' (headers found: {found}; map other header "
                        "names with `columns:` in the config)", code=IssueCode.MISSING_COLUMN)
             for name in missing
@@ -316,7 +383,7 @@ def coerce_table(
     out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     for column in present:
         raw = frame[column.name].reset_index(drop=True)
-        converted, column_issues = _coerce_column(raw, column, rows, shown)
+        converted, column_issues = _coerce_column(raw, column, rows, shown, serials)
         issues += column_issues
         out[column.name] = converted
     out[ROW_COLUMN] = rows
@@ -329,8 +396,21 @@ def coerce_table(
 _Masks = dict[str, np.ndarray]
 
 
-def _convert(raw: pd.Series, column: Column) -> tuple[pd.Series, _Masks]:
-    """Convert one column; masks of the cells breaking each rule (rule name -> bool array)."""
+_EXPECTED = {
+    "percentage in a column of plain numbers":
+        "a plain number: write 95% as 0.95 (the column is not a percentage)",
+    "Excel date serial in a text file":
+        "a date such as 2026-10-31: the number is an Excel date serial; format the column as "
+        "a date in Excel before saving as CSV, or read the .xlsx file itself",
+}
+"""What to write instead, for rules whose fix is not the column's usual `expected`."""
+
+
+def _convert(raw: pd.Series, column: Column, serials: bool = False) -> tuple[pd.Series, _Masks]:
+    """Convert one column; masks of the cells breaking each rule (rule name -> bool array).
+
+    `serials`: the cells come from an Excel sheet, where a number in a date column is a date.
+    """
     blank = _blank(raw)
     masks: _Masks = {"empty cell": blank if not column.nullable else np.zeros_like(blank)}
     if column.kind in ("text", "choice"):
@@ -339,10 +419,14 @@ def _convert(raw: pd.Series, column: Column) -> tuple[pd.Series, _Masks]:
             masks["value not allowed"] = ~blank & ~text.isin(column.choices).to_numpy(dtype=bool)
         return text.where(~blank, None), masks
     if column.kind == "number":
-        converted = _as_number(raw)
+        converted = _as_number(raw, column.fraction)
         values = converted.to_numpy(dtype=np.float64)
         ok = np.isfinite(values)
-        masks["not a number"] = ~blank & ~ok
+        percent = np.zeros(len(values), dtype=bool)
+        if not column.fraction:
+            percent = ~blank & ~ok & _percent_written(raw)
+            masks["percentage in a column of plain numbers"] = percent
+        masks["not a number"] = ~blank & ~ok & ~percent
         out_of_range = np.zeros(len(values), dtype=bool)
         if column.minimum is not None:
             low = values <= column.minimum if column.minimum_exclusive else values < column.minimum
@@ -351,13 +435,19 @@ def _convert(raw: pd.Series, column: Column) -> tuple[pd.Series, _Masks]:
             out_of_range |= ok & (values > column.maximum)
         masks["value out of range"] = out_of_range
         return converted, masks
-    converted = _as_date(raw)
-    masks["not a valid date"] = ~blank & converted.isna().to_numpy(dtype=bool)
+    converted = _as_date(raw, serials)
+    bad = ~blank & converted.isna().to_numpy(dtype=bool)
+    if not serials and not pd.api.types.is_datetime64_any_dtype(raw):
+        serial = raw.astype("string").str.strip().str.fullmatch(r"\d{5}(?:\.0+)?")
+        serial_written = bad & serial.fillna(False).to_numpy(dtype=bool)
+        masks["Excel date serial in a text file"] = serial_written
+        bad &= ~serial_written
+    masks["not a valid date"] = bad
     return converted, masks
 
 
 def _coerce_column(
-    raw: pd.Series, column: Column, rows: np.ndarray, shown: str
+    raw: pd.Series, column: Column, rows: np.ndarray, shown: str, serials: bool = False
 ) -> tuple[pd.Series, list[IssueTable]]:
     codes, uniques = None, None
     if column.kind != "number" and (pd.api.types.is_string_dtype(raw) or raw.dtype == object):
@@ -369,15 +459,15 @@ def _coerce_column(
             [pd.Series(uniques, dtype=raw.dtype), pd.Series([None], dtype=raw.dtype)],
             ignore_index=True,
         )
-        converted_distinct, masks_distinct = _convert(distinct, column)
+        converted_distinct, masks_distinct = _convert(distinct, column, serials)
         positions = np.where(codes < 0, len(uniques), codes)
         converted = converted_distinct.iloc[positions].reset_index(drop=True)
         masks = {rule: mask[positions] for rule, mask in masks_distinct.items()}
     else:
-        converted, masks = _convert(raw, column)
+        converted, masks = _convert(raw, column, serials)
     issues = [
         IssueTable.at(mask, code=_RULE_CODES[rule], file=shown, rows=rows, column=column.name,
-                      rule=rule, expected=column.expected(), values=raw)
+                      rule=rule, expected=_EXPECTED.get(rule, column.expected()), values=raw)
         for rule, mask in masks.items() if mask.any()
     ]
     return converted, issues
@@ -427,6 +517,61 @@ def drop_trailing_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame if end == len(frame) else frame.iloc[:end]
 
 
+def _repeated_columns(
+    frame: pd.DataFrame, schema: TableSchema, shown: str, header_row: int
+) -> list[InputIssue]:
+    """A column of the schema given twice (two headers, or `columns:` mapping a header onto a
+    name the file already has): which one holds the figure is never guessed."""
+    names = pd.Index([str(c) for c in frame.columns])
+    found = []
+    for name in dict.fromkeys(names[names.duplicated()]):
+        if name in schema.names:
+            at = [str(i + 1) for i in np.flatnonzero(names == name)]
+            found.append(InputIssue(
+                shown, header_row, name, "the column is given twice", None,
+                f"one column named '{name}' (it is column {' and '.join(at)}): delete or rename "
+                "the other, or map only one with `columns:`", code=IssueCode.DUPLICATE_COLUMN))
+    return found
+
+
+def _blank_rows_inside(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Fully blank rows among the data rows; only rows whose first cell is blank are examined,
+    so a large table pays for one column."""
+    if frame.empty or len(frame.columns) == 0:
+        return np.zeros(len(frame), dtype=bool)
+    first = frame.iloc[:, 0]
+    candidates = np.flatnonzero(_blank(first))
+    blank = np.zeros(len(frame), dtype=bool)
+    if len(candidates):
+        blank[candidates] = _blank_rows(frame.iloc[candidates])
+    return blank
+
+
+_HEADER_SEARCH_ROWS = 20
+
+
+def _header_hint(
+    frame: pd.DataFrame, schema: TableSchema, shown: str, header_row: int,
+    columns: Mapping[str, str],
+) -> list[InputIssue]:
+    """When the required headers are missing from the header row but all appear on one of the
+    next rows (a title above the table), say which `header_row` to set."""
+    required = {c.name for c in schema.columns if c.required}
+    if required <= set(frame.columns):
+        return []
+    required = {columns.get(name, name) for name in required}
+    head = frame.head(_HEADER_SEARCH_ROWS).astype("string").fillna("")
+    for position, values in enumerate(head.itertuples(index=False, name=None)):
+        if required <= {str(v).strip().lstrip("\ufeff") for v in values}:
+            found = header_row + 1 + position
+            return [InputIssue(
+                shown, header_row, None, "the headers are not on the header row", None,
+                f"set `header_row: {found}` for this table in `inputs:` (the headers appear "
+                f"on row {found}; the rows above them look like a title)",
+                code=IssueCode.MISSING_COLUMN)]
+    return []
+
+
 def read_table(
     name: str,
     path: Path,
@@ -437,14 +582,17 @@ def read_table(
     sheet: str | None = None,
     delimiter: str = ",",
     columns: Mapping[str, str] | None = None,
+    header_row: int = 1,
 ) -> tuple[LoadedTable, IssueTable]:
     """Read one input table, rename configured headers, coerce to its schema.
 
+    `header_row`: the spreadsheet row holding the headers (rows above it, such as a report
+    title, are skipped). Fully blank rows are skipped; rows keep their spreadsheet numbers.
     Returns the table and every issue found, by row (raise them with other tables' issues).
     """
     schema = SCHEMAS[name]
     frame, used = _read_raw(path, file_format, encoding, sheet, True, delimiter, shown,
-                            as_text=False)
+                            as_text=False, header_row=header_row)
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     issues: list[InputIssue] = []
     if columns:
@@ -462,8 +610,18 @@ def read_table(
             for header in absent
         ]
         frame = frame.rename(columns={header: key for key, header in columns.items()})
+    repeated = _repeated_columns(frame, schema, shown, header_row)
+    if repeated:
+        raise InputError(issues + repeated)
     frame = drop_trailing_blank_rows(frame)
-    typed, coerce_issues = coerce_table(frame, schema, shown)
+    rows = np.arange(header_row + 1, header_row + 1 + len(frame), dtype=np.int64)
+    blank = _blank_rows_inside(frame)
+    if blank.any():
+        frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
+    issues += _header_hint(frame, schema, shown, header_row, columns or {})
+    typed, coerce_issues = coerce_table(frame, schema, shown, start_row=header_row + 1,
+                                        rows=rows,
+                                        excel_cells=_format_of(path, file_format) == "xlsx")
     digest = file_sha256(path)
     table = LoadedTable(name, typed, path, shown, digest, used)
     return table, IssueTable.concat([issues, coerce_issues.sorted_by_row()])

@@ -26,19 +26,24 @@ class Column:
     minimum: float | None = None
     minimum_exclusive: bool = False
     maximum: float | None = None
+    # a fraction (0.95); such a column also reads a percentage written `95%`
+    fraction: bool = False
 
     def expected(self) -> str:
         """What a valid cell looks like, for error messages."""
         if self.kind == "choice":
             return "one of " + ", ".join(self.choices)
         if self.kind == "date":
-            return "a date such as 2026-10-31 (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD)"
+            return ("a date such as 2026-10-31 (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD or "
+                    "2026年10月31日)")
         if self.kind == "number":
             parts = ["a number"]
             if self.minimum is not None:
                 parts.append(f"{'>' if self.minimum_exclusive else '>='} {self.minimum:g}")
             if self.maximum is not None:
                 parts.append(f"<= {self.maximum:g}")
+            if self.fraction:
+                parts.append("(a fraction such as 0.6, or 60%)")
             return " ".join(parts)
         return "a non-empty text"
 
@@ -130,8 +135,9 @@ SCHEMAS: dict[str, TableSchema] = {
         (
             _text("account_id", "account number, as in the business table"),
             _MANAGER,
-            _number("share", "share of the account credited to the manager (0-1]", minimum=0.0,
-                    minimum_exclusive=True, maximum=1.0),
+            _number("share", "share of the account credited to the manager (0-1]; `60%` "
+                    "reads as 0.6", minimum=0.0, minimum_exclusive=True, maximum=1.0,
+                    fraction=True),
         ),
         key=("account_id", "manager_id"),
         references={"manager_id": "managers"},

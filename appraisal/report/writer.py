@@ -6,12 +6,15 @@ replaced only with `force`.
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import shutil
+import socket
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +34,7 @@ __all__ = [
     "check_target",
     "default_output_dir",
     "output_dir_for",
+    "output_lock",
     "write_csv",
     "write_json",
     "write_run",
@@ -69,6 +73,62 @@ def check_target(out_dir: Path, *, force: bool = False) -> Path:
     if target.exists() and not target.is_dir():
         raise OutputExistsError(f"{target} exists and is not a folder")
     return target
+
+
+def _lock_path(target: Path) -> Path:
+    return target.parent / f".{target.name}.lock"
+
+
+def _holder(lock: Path) -> dict[str, Any]:
+    try:
+        return dict(json.loads(lock.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[Path]:
+    """Hold the output folder for this run, from before the computation to the final move: a
+    second run into the same folder is refused while this one goes on, naming the run that
+    holds it. A lock left by a killed run on this machine is taken over. Reentrant within one
+    process (the outer holder releases it)."""
+    target = Path(out_dir).expanduser()
+    lock = _lock_path(target)
+    me = {"pid": os.getpid(), "host": socket.gethostname(), "user": getpass.getuser(),
+          "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _write_error(target, exc) from None
+    for _ in range(2):
+        try:
+            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = _holder(lock)
+            if holder.get("pid") == me["pid"] and holder.get("host") == me["host"]:
+                yield target  # this process holds it already
+                return
+            pid = holder.get("pid")
+            if holder.get("host") == me["host"] and isinstance(pid, int) and not _alive(pid):
+                lock.unlink(missing_ok=True)  # left by a run that was killed
+                continue
+            raise OutputExistsError(
+                f"output folder {target} is being written by another run (process "
+                f"{holder.get('pid', '?')} of {holder.get('user', '?')} on "
+                f"{holder.get('host', '?')}, since {holder.get('started', '?')}); wait for it "
+                f"to finish or choose another --out (if no such run exists, remove {lock})"
+            ) from None
+        except OSError as exc:
+            raise _write_error(target, exc) from None
+        break
+    else:  # pragma: no cover - the stale lock reappeared between unlink and open
+        raise OutputExistsError(f"output folder {target} is locked by {lock}")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(me, stream)
+        yield target
+    finally:
+        lock.unlink(missing_ok=True)
 
 
 def _fixed(values: pd.Series, decimals: int) -> pd.Series:
@@ -244,7 +304,18 @@ def write_run(
     progress: Callable[[str, int, float], None] | None = None,
 ) -> Path:
     """Write every output of `result` into `out_dir`, all or nothing. Returns the folder."""
-    target = check_target(out_dir, force=force)
+    with output_lock(out_dir) as target:
+        check_target(target, force=force)
+        return _write_locked(result, target, force, statements, progress)
+
+
+def _write_locked(
+    result: RunResult,
+    target: Path,
+    force: bool,
+    statements: bool | None,
+    progress: Callable[[str, int, float], None] | None,
+) -> Path:
     with_statements = result.config.output.statements if statements is None else statements
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -257,6 +328,9 @@ def write_run(
         outputs = _write_all(result, staging, with_statements, progress)
         write_json(build_manifest(result, outputs), staging / "manifest.json")
         _open_as_umask_allows(staging)
+        if target.exists() and not force:  # created meanwhile, not by a run of appraise
+            shutil.rmtree(staging, ignore_errors=True)
+            check_target(target, force=False)
         if target.exists():
             retired = Path(tempfile.mkdtemp(prefix=_staging_prefix(target, "old"),
                                             dir=target.parent))
