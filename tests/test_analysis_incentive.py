@@ -176,3 +176,23 @@ def test_forced_distribution_marginal_reranks_one_manager_only(project, tmp_path
         _raise_indicator(config, row.manager_id, "deposit_plan", row.step)
         after = _gross(config, forced)
         assert int(after[row.manager_id] - base[row.manager_id]) == row.marginal_bonus
+
+
+def test_fixed_pool_marginal_is_the_share_with_the_others_unchanged(project, tmp_path):
+    """A fixed pool is re-split when one manager moves: the marginal is the manager's new share
+    of each sub-pool, S·p'/(P − p + p'). The pool's largest-remainder split can move one cent
+    (the population paradox of docs/bonus.md), so the finite difference agrees within 1 cent."""
+    pool = ["bonus.funding.mode=fixed_pool", "bonus.funding.pool_amount=360000",
+            "bonus.components[1].factors=[composite]"]
+    loaded = load_config(project, [STEP, *pool])
+    validation = validate_inputs(loaded)
+    result = appraisal.run(loaded, validation=validation)
+    balance = incentive_balance(result, validation).balance
+    base = result.managers.set_index("manager_id")["bonus_gross"].astype("int64")
+    rows = _cases(balance, "deposit_plan", 2)
+    assert (rows["marginal_bonus"] != 0).any()
+    for k, row in enumerate(rows.itertuples(index=False)):
+        config = _copy(project, tmp_path / f"{k}")
+        _raise_indicator(config, row.manager_id, "deposit_plan", row.step)
+        after = _gross(config, pool)
+        assert abs(int(after[row.manager_id] - base[row.manager_id]) - row.marginal_bonus) <= 1

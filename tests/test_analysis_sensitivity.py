@@ -127,6 +127,14 @@ def test_sensitivity_is_in_weights_json_only_when_asked(project, tmp_path):
     assert done.exit_code == 0, done.output
     weights = json.loads((out / "weights.json").read_text(encoding="utf-8"))
     assert "sensitivity" in weights and (out / "weight_sensitivity.csv").is_file()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["audit"]["analysis"]["weight_sensitivity"] is True
+    again = tmp_path / "again"
+    assert runner.invoke(main, ["run", str(project), "--out", str(again), "--quiet",
+                                "--analysis"]).exit_code == 0
+    for path in sorted(out.rglob("*")):  # the analysis outputs are deterministic too
+        if path.is_file() and path.name != "manifest.json":
+            assert path.read_bytes() == (again / path.relative_to(out)).read_bytes(), path.name
 
 
 def test_weights_command_shows_the_sensitivity(project):

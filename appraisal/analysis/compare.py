@@ -22,7 +22,6 @@ import pandas as pd
 from ..columns import (
     Column,
     ColumnRegistry,
-    column_registry,
     compared_columns,
     with_analysis_columns,
 )
@@ -501,7 +500,3 @@ def compare_schemes(
         columns=columns, labels=labels,
     )
 
-
-def registry_of(config: AppraisalConfig) -> ColumnRegistry:
-    """The run registry of one config (for tests and the notebook)."""
-    return column_registry(config)

@@ -27,8 +27,9 @@ Adapted to grades:
   each direction, within [−W_k, 1 − W_k] (`BAND_TOLERANCE` as the grading itself);
 - forced distribution: the counts per grade stay; a grade changes when the lowest-ranked
   manager above a quota boundary meets the highest below it, i.e. the first root of
-  h(δ) = min_{i above} c_i(δ) − max_{j below} c_j(δ) (concave, found by bisection, then made
-  exact from the pair that meets: δ = (c_i − c_j) / (g_j − g_i)).
+  h(δ) = min_{i above} c_i(δ) − max_{j below} c_j(δ) (concave; a bisection run on every unit's
+  every boundary at once, then made exact from the pair that meets:
+  δ = (c_i − c_j) / (g_j − g_i)).
 Everything is vectorised over managers; no pairs of managers are formed.
 """
 
@@ -168,56 +169,92 @@ def _forced_counts(size: int, quotas: np.ndarray) -> np.ndarray:
     return (base + (place < left)).astype(int)
 
 
-def _forced_root(c_up: np.ndarray, g_up: np.ndarray, c_dn: np.ndarray, g_dn: np.ndarray,
-                 limit: float) -> tuple[float, int, int] | None:
-    """First δ in (0, limit] (or [limit, 0) when negative) where min(c_up + δ g_up) meets
-    max(c_dn + δ g_dn); with the pair (index in up, index in down) that meets."""
-    def gap(delta: float) -> float:
-        return float(np.min(c_up + delta * g_up) - np.max(c_dn + delta * g_dn))
+@dataclass(frozen=True)
+class _Boundaries:
+    """Every quota boundary of every unit, as segments of manager positions: for boundary b,
+    `up[up_start[b]:up_start[b+1]]` are the managers ranked above it, `down[...]` below."""
 
-    if gap(limit) > 0:
-        return None
-    inside, outside = 0.0, limit
-    for _ in range(200):
-        middle = (inside + outside) / 2
-        if gap(middle) > 0:
-            inside = middle
-        else:
-            outside = middle
-    i = int(np.argmin(c_up + outside * g_up))
-    j = int(np.argmax(c_dn + outside * g_dn))
-    if g_dn[j] == g_up[i]:
-        return outside, i, j
-    return float((c_up[i] - c_dn[j]) / (g_dn[j] - g_up[i])), i, j
+    up: np.ndarray
+    up_start: np.ndarray
+    down: np.ndarray
+    down_start: np.ndarray
+    label: list[str]
 
 
-def _first_forced(m: _Managers, slope: np.ndarray, quotas: np.ndarray, low: float, high: float,
-                  grades: list[str]) -> tuple[tuple[float, str], tuple[float, str]]:
+def _boundaries(m: _Managers, quotas: np.ndarray, grades: list[str]) -> _Boundaries:
+    """The ranking at δ = 0 (composite to 9 decimals descending, then manager_id) and each
+    unit's quota boundaries; built once, whatever weight moves."""
     key = np.round(m.composite, 9)
-    best: list[tuple[float, str]] = [(np.nan, ""), (np.nan, "")]
+    up: list[np.ndarray] = []
+    down: list[np.ndarray] = []
+    label: list[str] = []
     for unit in pd.unique(m.unit):
         members = np.flatnonzero(m.unit == unit)
         order = members[np.lexsort((m.ids[members], -key[members]))]
         counts = np.cumsum(_forced_counts(len(order), quotas))
         for g, boundary in enumerate(counts[:-1]):
-            if boundary <= 0 or boundary >= len(order):
-                continue
-            up, down = order[:boundary], order[boundary:]
-            for side, limit in ((0, high), (1, low)):
-                if limit == 0:
-                    continue
-                found = _forced_root(m.composite[up], slope[up], m.composite[down],
-                                     slope[down], limit)
-                if found is None:
-                    continue
-                delta, i, j = found
-                if (side == 0 and not delta > 0) or (side == 1 and not delta < 0):
-                    continue
-                current = best[side][0]
-                if np.isnan(current) or abs(delta) < abs(current):
-                    best[side] = (delta, f"{m.ids[up[i]]} ↔ {m.ids[down[j]]} "
-                                         f"({grades[g]}/{grades[g + 1]}, {unit})")
-    return best[0], best[1]
+            if 0 < boundary < len(order):
+                up.append(order[:boundary])
+                down.append(order[boundary:])
+                label.append(f"{grades[g]}/{grades[g + 1]}, {unit}")
+
+    def flat(parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        sizes = np.array([len(p) for p in parts], dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        values = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return values.astype(np.int64), starts
+
+    up_values, up_start = flat(up)
+    down_values, down_start = flat(down)
+    return _Boundaries(up_values, up_start, down_values, down_start, label)
+
+
+def _segment_arg(values: np.ndarray, starts: np.ndarray, pick: str) -> np.ndarray:
+    """Position (in `values`) of the smallest (`pick` min) or largest value of each segment."""
+    segment = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+    order = np.lexsort((values if pick == "min" else -values, segment))
+    return order[starts[:-1]]
+
+
+def _first_forced(m: _Managers, slope: np.ndarray, bounds: _Boundaries, limit: float
+                  ) -> tuple[float, str]:
+    """First δ in (0, limit] (or [limit, 0)) at which, at some quota boundary, the lowest line
+    above meets the highest line below: h_b(δ) = min_up(c + δg) − max_down(c + δg) is concave
+    with h_b(0) > 0; bisection on every boundary at once (vectorised), then the exact crossing of
+    the pair that meets, δ = (c_i − c_j) / (g_j − g_i)."""
+    count = len(bounds.label)
+    if count == 0 or limit == 0:
+        return np.nan, ""
+    c_up, g_up = m.composite[bounds.up], slope[bounds.up]
+    c_dn, g_dn = m.composite[bounds.down], slope[bounds.down]
+    up_seg = np.repeat(np.arange(count), np.diff(bounds.up_start))
+    dn_seg = np.repeat(np.arange(count), np.diff(bounds.down_start))
+
+    def gap(delta: np.ndarray) -> np.ndarray:
+        low = np.minimum.reduceat(c_up + delta[up_seg] * g_up, bounds.up_start[:-1])
+        high = np.maximum.reduceat(c_dn + delta[dn_seg] * g_dn, bounds.down_start[:-1])
+        return low - high
+
+    inside = np.zeros(count)
+    outside = np.full(count, limit)
+    meets = gap(outside) <= 0
+    if not meets.any():
+        return np.nan, ""
+    for _ in range(100):
+        middle = (inside + outside) / 2
+        positive = gap(middle) > 0
+        inside = np.where(positive, middle, inside)
+        outside = np.where(positive, outside, middle)
+    i = _segment_arg(c_up + outside[up_seg] * g_up, bounds.up_start, "min")
+    j = _segment_arg(c_dn + outside[dn_seg] * g_dn, bounds.down_start, "max")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exact = np.where(g_dn[j] != g_up[i], (c_up[i] - c_dn[j]) / (g_dn[j] - g_up[i]), outside)
+    exact = np.where(meets & (np.sign(exact) == np.sign(limit)), exact, np.nan)
+    if np.isnan(exact).all():
+        return np.nan, ""
+    b = int(np.nanargmin(np.abs(exact)))
+    return float(exact[b]), (f"{m.ids[bounds.up[i[b]]]} ↔ {m.ids[bounds.down[j[b]]]} "
+                             f"({bounds.label[b]})")
 
 
 def _levels(card: ScorecardResult, config: ScorecardConfig
@@ -254,6 +291,7 @@ def weight_sensitivity(card: ScorecardResult, roster: pd.DataFrame,
     bounds = np.array([float(g.min_score) for g in grading.grades[:-1]]  # type: ignore[arg-type]
                       ) if grading.method == "bands" else np.zeros(0)
     quotas = np.array([g.quota for g in grading.grades], dtype="float64")
+    boundaries = _boundaries(m, quotas, grades) if grading.method == "forced" else None
     rows = []
     for level, matrix, dimension, criteria, values, weights, scale in _levels(card, config):
         for k, criterion in enumerate(criteria):
@@ -261,10 +299,11 @@ def weight_sensitivity(card: ScorecardResult, roster: pd.DataFrame,
             if w >= 1.0:
                 continue
             slope = _slopes(values, weights, k, scale)[keep] * m.factor
-            if grading.method == "bands":
+            if boundaries is None:
                 up, down = _first_band(m, slope, bounds, -w, 1.0 - w, grades)
             else:
-                up, down = _first_forced(m, slope, quotas, -w, 1.0 - w, grades)
+                up = _first_forced(m, slope, boundaries, 1.0 - w)
+                down = _first_forced(m, slope, boundaries, -w)
             rows.append({
                 "level": level, "matrix": matrix, "dimension": dimension or criterion,
                 "criterion": criterion, "weight_current": w,

@@ -28,15 +28,16 @@ def compare_command(base: Path, proposal: Path, out_dir: Path | None, force: boo
     from ..config import load_config
     from ..money import cents_to_text
     from ..report.compare import write_compare
-    from ..report.writer import check_target
+    from ..report.writer import check_target, output_lock
 
     base_loaded = load_config(base)
     proposal_loaded = load_config(proposal, overrides)
     period = proposal_loaded.config.appraisal_period.label
     target = out_dir if out_dir is not None else proposal_loaded.path.parent / f"compare-{period}"
-    check_target(target, force=force)  # before the computation
-    comparison = compare_schemes(base_loaded, proposal_loaded, top=top)
-    written = write_compare(comparison, target, force=force)
+    with output_lock(target):  # held from before the computation to the move
+        check_target(target, force=force)
+        comparison = compare_schemes(base_loaded, proposal_loaded, top=top)
+        written = write_compare(comparison, target, force=force)
     summary = comparison.summary
     totals = summary["totals_cents"]["bonus_final"]
     click.echo(

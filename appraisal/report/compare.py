@@ -25,7 +25,13 @@ from ..errors import OutputWriteError
 from ..io.readers import file_sha256
 from .excel import sheet_columns, table_rows
 from .labels import value_label
-from .writer import check_target, remove_abandoned_staging, write_csv, write_json
+from .writer import (
+    check_target,
+    output_lock,
+    remove_abandoned_staging,
+    write_csv,
+    write_json,
+)
 from .xlsx import CellSpec, SheetBook, fixed_timestamp
 
 if TYPE_CHECKING:
@@ -183,10 +189,16 @@ def _write_all(comparison: Comparison, folder: Path, language: Language) -> dict
 
 def write_compare(comparison: Comparison, out_dir: Path, *, force: bool = False,
                   language: Language | None = None) -> Path:
-    """Write the comparison into `out_dir`, all or nothing (as `report.writer.write_run`)."""
+    """Write the comparison into `out_dir`, all or nothing, holding the folder's lock (as
+    `report.writer.write_run`)."""
     config = comparison.proposal.config
     shown: Language = language or config.output.language or config.language
-    target = check_target(out_dir, force=force)
+    with output_lock(out_dir) as target:
+        check_target(target, force=force)
+        return _write_locked(comparison, target, force, shown)
+
+
+def _write_locked(comparison: Comparison, target: Path, force: bool, shown: Language) -> Path:
     prefix = f".{target.name}.staging-{os.getpid()}-"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -201,6 +213,9 @@ def write_compare(comparison: Comparison, out_dir: Path, *, force: bool = False,
         umask = os.umask(0)
         os.umask(umask)
         staging.chmod(0o777 & ~umask)
+        if target.exists() and not force:  # created meanwhile, not by a run of appraise
+            shutil.rmtree(staging, ignore_errors=True)
+            check_target(target, force=False)
         if target.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-",
                                             dir=target.parent))
