@@ -1,11 +1,14 @@
 """`bonus_sheet.xlsx`: the workbook HR checks and finance signs off (奖金分配表).
 
-Sheets: Summary (totals per unit, shared-pool reconciliation, grade distribution, score
-statistics, charts: all figures of the summary stage), Bonus (one row per manager), Scores
-(manager x indicator), RORAC (manager x category), Weights (every AHP matrix of the typed
-weights result), Pool ledger, Run (inputs with SHA-256, config, version). Every column is
-formatted by its kind in the run's column registry; money (int cents) is shown as yuan. The
-workbook itself is written by the fast path in `report/xlsx.py`.
+Sheets: Payout (发放表: the payout columns per manager, unit subtotals, grand total, print
+setup and signature block), Scheme (考核方案: every parameter turning a score or a profit into
+yuan), Summary (totals per unit, shared-pool reconciliation, grade distribution, score
+statistics, native charts), Bonus (one row per manager, the live formulas), RORAC by manager,
+Scores, RORAC, Weights, Pool ledger, extra tables, Chart data, Run (inputs with SHA-256,
+config, audit). Every column is formatted by its kind in the run's column registry and every
+code shown by its display name (`columns.code_label`); money (int cents) is shown as yuan.
+Formulas cache the stages' values; every figure is the stages' or the summary's, nothing is
+computed here. The workbook itself is written by the fast path in `report/xlsx.py`.
 """
 
 from __future__ import annotations
