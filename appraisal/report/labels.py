@@ -31,9 +31,11 @@ SHEET_NAMES: dict[str, dict[Language, str]] = {
     "summary": {"zh": "汇总", "en": "Summary"},
     "bonus": {"zh": "奖金", "en": "Bonus"},
     "scores": {"zh": "得分", "en": "Scores"},
+    "rorac_managers": {"zh": "客户经理利润明细", "en": "RORAC by manager"},
     "rorac": {"zh": "风险调整后利润", "en": "RORAC"},
     "weights": {"zh": "权重", "en": "Weights"},
     "pool": {"zh": "公共绩效池", "en": "Pool ledger"},
+    "chart_data": {"zh": "图表数据", "en": "Chart data"},
     "run": {"zh": "运行信息", "en": "Run"},
     "statement": {"zh": "绩效单", "en": "Statement"},
 }

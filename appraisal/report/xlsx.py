@@ -90,6 +90,7 @@ _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CORE = "docProps/core.xml"
 _MONEY_STYLES = ("money_cents", "total_money")  # int cents, written as yuan
+_WIDTH_KIND = {"yuan": "money_cents", "total_money": "money_cents"}  # "yuan": already yuan
 
 
 @dataclass(frozen=True)
@@ -373,6 +374,7 @@ class SheetBook:
             NamedStyle(name=_STYLE_PREFIX + "total", font=Font(bold=True), border=Border(top=thin)),
             NamedStyle(name=_STYLE_PREFIX + "total_money", font=Font(bold=True),
                        border=Border(top=thin), number_format=NUMBER_FORMATS["money_cents"]),
+            NamedStyle(name=_STYLE_PREFIX + "yuan", number_format=NUMBER_FORMATS["money_cents"]),
         ]
         for kind, number_format in NUMBER_FORMATS.items():
             styles.append(NamedStyle(name=_STYLE_PREFIX + kind, number_format=number_format))
@@ -380,6 +382,7 @@ class SheetBook:
             self.workbook.add_named_style(style)
         self._bodies: dict[str, Callable[[Any], None]] = {}
         self._ids: dict[str, tuple[int, int]] = {}
+        self._named: dict[str, tuple[int, int, bool]] = {}
 
     def cell(self, sheet: Any, style: str, *, inert: bool = False) -> WriteOnlyCell:
         """A cell carrying one of the report's styles."""
@@ -402,11 +405,17 @@ class SheetBook:
 
     def _style_ids(self, sheet: Any, style: str | None, value: Any) -> tuple[int, int, bool]:
         """(style id, quote-prefixed style id, styled even when empty) of a block cell."""
+        if style is not None:
+            known = self._named.get(style)
+            if known is not None:
+                return known
         name = style or _default_style(_data_type(python_value(value)))
         ids = self._ids.get(name)
         if ids is None:
             ids = (self.cell(sheet, name).style_id, self.cell(sheet, name, inert=True).style_id)
             self._ids[name] = ids
+        if style is not None:
+            self._named[style] = (ids[0], ids[1], name == "header")
         return ids[0], ids[1], name == "header"
 
     def block_sheet(self, title: str, rows: Sequence[Sequence[CellSpec]], *,
@@ -418,11 +427,13 @@ class SheetBook:
         prepared_values = [
             [(_shown(value, style), style) for value, style in row] for row in rows
         ]
-        for row in prepared_values:
+        sample = (prepared_values if len(prepared_values) <= 2 * _WIDTH_SAMPLE else
+                  [*prepared_values[:_WIDTH_SAMPLE], *prepared_values[-_WIDTH_SAMPLE:]])
+        for row in sample:
             for col, (value, style) in enumerate(row, start=1):
                 if style in ("title", "subtitle"):
                     continue
-                kind = style if style in NUMBER_FORMATS else "text"
+                kind = style if style in NUMBER_FORMATS else _WIDTH_KIND.get(style, "text")
                 width = _sample_width(value, kind) + 2
                 widths[col] = max(widths.get(col, _MIN_WIDTH), min(width, _MAX_WIDTH))
         count = max(widths) if widths else 1
@@ -548,6 +559,8 @@ def _print_setup(sheet: Any, printing: PrintSetup) -> None:
 def _shown(value: Any, style: str | None) -> Any:
     """A block cell's value as written: int cents of a money cell become yuan (also the value
     a formula cell caches)."""
+    if style not in _MONEY_STYLES and not isinstance(value, Formula):
+        return value
     if isinstance(value, Formula):
         cached = value.value
         if cached is not None and not pd.isna(cached):
