@@ -85,6 +85,7 @@ _MAX_WIDTH = 60.0
 _MIN_WIDTH = 8.0
 _WIDTH_SAMPLE = 200
 _ROWS_PER_CHUNK = 5000
+_MAX_FRAGMENTS = 100_000  # distinct texts of a column kept rendered
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -239,7 +240,7 @@ def _cell_xml(ref: str, style: int, inert: int, value: Any, epoch: datetime) -> 
 class SheetColumn:
     """One column ready to stream: header, kind, Python values, fixed cell type if uniform."""
 
-    __slots__ = ("data_type", "formula", "header", "kind", "values", "width")
+    __slots__ = ("data_type", "formula", "fragments", "header", "kind", "values", "width")
 
     def __init__(self, header: str, kind: Kind, values: list[Any], data_type: str | None) -> None:
         self.header = header
@@ -248,6 +249,7 @@ class SheetColumn:
         self.data_type = data_type
         # A live formula per row: the template with `{row}` for the sheet row; values are cached.
         self.formula: str | None = None
+        self.fragments: dict[str, str] = {}  # rendered text cells, by text
         sample = [_sample_width(v, kind) for v in values[:_WIDTH_SAMPLE]]
         width = max([_display_width(header) * 1.05, *sample]) + 2
         self.width = min(max(width, _MIN_WIDTH), _MAX_WIDTH)
@@ -271,7 +273,18 @@ class SheetColumn:
             if not np.isfinite(floats).all():
                 return cls(header, kind, [python_value(v) for v in floats.tolist()], None)
             return cls(header, kind, floats.tolist(), "n")
-        values = [python_value(v) for v in series.astype(object).tolist()]
+        cleaned: dict[str, str] = {}
+        values = []
+        for v in series.astype(object).tolist():
+            if type(v) is str:
+                text = cleaned.get(v)
+                if text is None:
+                    text = clean_text(v)
+                    if len(cleaned) < _MAX_FRAGMENTS:
+                        cleaned[v] = text
+                values.append(text)
+            else:
+                values.append(python_value(v))
         return cls(header, kind, values, None)
 
 
@@ -294,10 +307,21 @@ def _column_xml(
             "" if v is None else f'<c r="{letter}{r}" s="{style}" t="n"><v>{v!r}</v></c>'
             for r, v in zip(rows, values, strict=True)
         ]
-    return [
-        _cell_xml(f"{letter}{r}", style, inert, v, epoch)
-        for r, v in zip(rows, values, strict=True)
-    ]
+    # text repeats (ids of dimensions, rules, units …): each distinct text rendered once
+    fragments = column.fragments
+    out = []
+    for r, v in zip(rows, values, strict=True):
+        if type(v) is str:
+            fragment = fragments.get(v)
+            if fragment is None:
+                chosen = inert if v.startswith(FORMULA_PREFIXES) else style
+                fragment = f' s="{chosen}" t="inlineStr"><is>{_xml_text(v)}</is></c>'
+                if len(fragments) < _MAX_FRAGMENTS:
+                    fragments[v] = fragment
+            out.append(f'<c r="{letter}{r}"{fragment}')
+        else:
+            out.append(_cell_xml(f"{letter}{r}", style, inert, v, epoch))
+    return out
 
 
 def _write_rows_xml(
