@@ -211,8 +211,8 @@ CODE_VOCABULARY: dict[str, dict[str, tuple[str, str]]] = {
     },
     "language": {"zh": ("中文", "Chinese"), "en": ("英文", "English")},
     "rater_type": {
-        "self": ("自评", "self"), "superior": ("上级", "superior"), "peer": ("同级", "peer"),
-        "subordinate": ("下级", "subordinate"),
+        "self": ("自评", "Self"), "superior": ("上级", "Superior"), "peer": ("同级", "Peer"),
+        "subordinate": ("下级", "Subordinate"),
     },
     # scorecard flags (scores.flags, managers.flags; `;`-joined, see `code_label`)
     "flags": {

@@ -1,11 +1,17 @@
-"""Benchmark: bonus_sheet.xlsx for 50,000 managers against plain `DataFrame.to_excel`.
+"""Benchmark: bonus_sheet.xlsx for 50,000 managers against two references on the same frames.
 
 Frames are generated on the fly (managers, manager x indicator scores, manager x category
-RORAC, roll-ups, pool ledger and allocations); both writers get the same frames in the same
-run. The last line printed is one JSON object:
-{"managers": ..., "engine_s": ..., "to_excel_s": ..., "ratio": ...} (ratio = engine / to_excel).
+RORAC, roll-ups, pool ledger and allocations); every writer gets the same frames in the same
+run:
+- engine: `write_bonus_sheet` (every sheet, formats, formulas, print setup);
+- to_excel: plain `DataFrame.to_excel` (openpyxl engine) of the six frames;
+- xlsxwriter: xlsxwriter in constant-memory mode writing the same frames' cells unformatted
+  (header row + values, money as yuan), the reference of issue 16.
+The last line printed is one JSON object: {"managers", "engine_s", "to_excel_s",
+"xlsxwriter_s", "ratio" (engine / to_excel), "ratio_xlsxwriter" (engine / xlsxwriter)}.
 
     python benchmarks/bench_report.py [--managers 50000] [--indicators 14]
+        [--only engine|to_excel|xlsxwriter]   # one writer only (for paired whole-process runs)
 """
 
 from __future__ import annotations
@@ -69,6 +75,7 @@ def make_result(managers: int, indicators: int, seed: int = 7) -> RunResult:
             "hire_date": pd.Timestamp("2010-01-01")
             + pd.to_timedelta(rng.integers(0, 5000, managers), unit="D"),
             "pay_base": to_cents(rng.uniform(5000, 15000, managers)),
+            "base": to_cents(rng.uniform(5000, 15000, managers)),
             "position_coefficient": rng.choice([0.8, 1.0, 1.2], managers),
             "rorac": to_cents(rng.normal(200000, 80000, managers)),
             "financial_score": rng.normal(90, 10, managers),
@@ -79,11 +86,18 @@ def make_result(managers: int, indicators: int, seed: int = 7) -> RunResult:
             "composite": composite,
             "grade": grades,
             "grade_coefficient": rng.choice([0.6, 0.8, 1.0, 1.2, 1.5], managers),
+            "profit_band": rng.choice(["档次2", "档次3", "档次4"], managers),
+            "profit_band_coefficient": rng.choice([0.5, 0.8, 1.0], managers),
+            "profit_points": rng.uniform(0.5, 1.5, managers),
+            "grade_points": rng.uniform(0.5, 1.5, managers),
             "bonus_profit": to_cents(gross * 0.6),
             "bonus_grade": to_cents(gross) - to_cents(gross * 0.6),
+            "limit_adjustment": np.zeros(managers, dtype=np.int64),
+            "limit_applied": "none",
             "bonus_gross": to_cents(gross),
             "withheld": to_cents(withheld),
             "pool_allocation": to_cents(allocation),
+            "pool_redistributed": np.zeros(managers, dtype=np.int64),
             "bonus_final": to_cents(gross) - to_cents(withheld) + to_cents(allocation),
         }
     )
@@ -168,6 +182,12 @@ def make_result(managers: int, indicators: int, seed: int = 7) -> RunResult:
         summary=compute_summary(frame, scores, rollups, pool_ledger, config),
         columns=column_registry(config),
         inputs=(InputRecord("managers", "managers.csv", "managers.csv", "0" * 64, managers),),
+        # display names as the pipeline gives them (categories, dimensions, indicators, grades)
+        labels={
+            **{c.id: {"zh": c.name_zh or c.id, "en": c.name_en or c.id}
+               for c in config.rorac.categories},
+            **config.scorecard.labels(),
+        },
     )
 
 
@@ -186,34 +206,68 @@ def plain_to_excel(result: RunResult, path: Path) -> None:
             frame.to_excel(writer, sheet_name=name, index=False)
 
 
+def xlsxwriter_plain(result: RunResult, path: Path) -> None:
+    """The issue-16 reference: xlsxwriter, constant-memory mode, the same frames' cells
+    unformatted (a header row, then values; money cents as yuan, dates as dates)."""
+    import xlsxwriter
+
+    money = set(result.columns.of_kind("money_cents", result.columns))
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "nan_inf_to_errors": True})
+    for name, frame in result.frames().items():
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, [str(c) for c in frame.columns])
+        columns = []
+        for key in frame.columns:
+            values = frame[key]
+            if key in money:
+                values = values / 100
+            elif pd.api.types.is_datetime64_any_dtype(values):
+                values = values.dt.to_pydatetime()
+            columns.append(pd.Series(values).astype(object).where(pd.notna(values), None)
+                           .tolist())
+        for row, record in enumerate(zip(*columns, strict=True), start=1):
+            sheet.write_row(row, 0, record)
+    book.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--managers", type=int, default=50_000)
     parser.add_argument("--indicators", type=int, default=len(INDICATORS))
+    parser.add_argument("--only", choices=["engine", "to_excel", "xlsxwriter"])
     args = parser.parse_args()
     result = make_result(args.managers, min(args.indicators, len(INDICATORS)))
+    writers = {
+        "engine": lambda path: write_bonus_sheet(result, path, language="zh"),
+        "to_excel": lambda path: plain_to_excel(result, path),
+        "xlsxwriter": lambda path: xlsxwriter_plain(result, path),
+    }
+    seconds: dict[str, float | None] = dict.fromkeys(writers)
     with tempfile.TemporaryDirectory() as folder:
-        started = time.perf_counter()
-        write_bonus_sheet(result, Path(folder) / "bonus_sheet.xlsx", language="zh")
-        engine = time.perf_counter() - started
-        started = time.perf_counter()
-        plain_to_excel(result, Path(folder) / "plain.xlsx")
-        baseline = time.perf_counter() - started
+        for name, write in writers.items():
+            if args.only and name != args.only:
+                continue
+            started = time.perf_counter()
+            write(Path(folder) / f"{name}.xlsx")
+            seconds[name] = time.perf_counter() - started
         sizes = {p.name: p.stat().st_size for p in Path(folder).iterdir()}
     print(
         f"cells: managers {result.managers.size:,}, scores {result.scores.size:,}, "
         f"rorac {result.rorac.size:,}; bytes {sizes}"
     )
-    print(
-        json.dumps(
-            {
-                "managers": args.managers,
-                "engine_s": round(engine, 2),
-                "to_excel_s": round(baseline, 2),
-                "ratio": round(engine / baseline, 3),
-            }
-        )
-    )
+    engine, baseline, reference = (seconds[k] for k in writers)
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return round(a / b, 3) if a is not None and b else None
+
+    print(json.dumps({
+        "managers": args.managers,
+        "engine_s": None if engine is None else round(engine, 2),
+        "to_excel_s": None if baseline is None else round(baseline, 2),
+        "xlsxwriter_s": None if reference is None else round(reference, 2),
+        "ratio": ratio(engine, baseline),
+        "ratio_xlsxwriter": ratio(engine, reference),
+    }))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,11 @@ counts. The last stdout line is one JSON object with each side's seconds and mil
 statement and the ratio reference / engine.
 
     python benchmarks/bench_statements.py [--managers 5000] [--statements 1000] [--repeat 2]
+        [--old-tree DIR]
+
+With `--old-tree DIR` (a checkout of an earlier version, e.g. `git worktree add DIR ee6263c`),
+that version's `write_statements` also runs, in a child process importing `appraisal` from
+DIR, on the same config and managers: `old_cpu_ms_each` (its CPU time per statement).
 """
 
 from __future__ import annotations
@@ -88,12 +93,13 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def fastest(action: Callable[[Path], object], repeat: int) -> tuple[float, float]:
+def fastest(action: Callable[[Path], object], repeat: int,
+            folder: Path | None = None) -> tuple[float, float]:
     """(wall seconds, CPU seconds of this process and its finished children) of the fastest
     run. CPU time is what to compare on a shared machine: other jobs stretch the wall time."""
     best = (float("inf"), float("inf"))
     for _ in range(repeat):
-        with tempfile.TemporaryDirectory(prefix="bench-statements-") as out:
+        with tempfile.TemporaryDirectory(prefix="bench-statements-", dir=folder) as out:
             wall, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
             action(Path(out))
             figures = (time.perf_counter() - wall,
@@ -102,16 +108,64 @@ def fastest(action: Callable[[Path], object], repeat: int) -> tuple[float, float
     return best
 
 
+_OLD = """
+import json, os, sys, tempfile, time
+from dataclasses import replace
+import appraisal
+assert appraisal.__file__.startswith(os.getcwd()), appraisal.__file__  # the old tree's
+from appraisal.report.statements import write_statements
+result = appraisal.run(sys.argv[1])
+timed = replace(result, managers=result.managers.iloc[: int(sys.argv[2])])
+write_statements(replace(result, managers=result.managers.iloc[:3]), tempfile.mkdtemp())
+best = float("inf")
+for _ in range(int(sys.argv[3])):
+    with tempfile.TemporaryDirectory(dir=sys.argv[4] or None) as out:
+        started = time.process_time()
+        write_statements(timed, out)
+        best = min(best, time.process_time() - started)
+print(json.dumps({"cpu_s": best, "statements": len(timed.managers)}))
+"""
+
+
+def old_path(tree: Path, config: Path, statements: int, repeat: int,
+             folder: Path | None) -> float:
+    """CPU seconds of an earlier version's write_statements (xlsx, in-process) in a child,
+    on the same config less the output keys that version does not know."""
+    import subprocess
+
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    for key in ("payroll", "statement_workers"):
+        data.get("output", {}).pop(key, None)
+    data.get("output", {})["statements"] = False
+    config = config.with_name("example_old.yaml")
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run([sys.executable, "-c", _OLD, str(config), str(statements),
+                           str(repeat), str(folder or "")], env=env, check=True,
+                          capture_output=True, text=True, cwd=tree)  # cwd: `-c` puts it first
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["cpu_s"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--managers", type=int, default=5000)
     parser.add_argument("--statements", type=int, default=1000,
                         help="statements timed per side (the first N managers)")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--dir", type=Path, default=None,
+                        help="where the statements are written (default: the system's temp "
+                        "folder); creating files costs differently on different disks")
+    parser.add_argument("--old-tree", type=Path, default=None,
+                        help="a checkout of an earlier version to time its write_statements")
     args = parser.parse_args()
 
+    old_cpu = None
     with tempfile.TemporaryDirectory(prefix="bench-statements-run-") as work:
         result = make_run(args.managers, Path(work))
+        if args.old_tree is not None:
+            old_cpu = old_path(args.old_tree, Path(work) / "configs" / "example.yaml",
+                               args.statements, args.repeat, args.dir)
     timed = replace(result, managers=result.managers.iloc[: args.statements])
     n = len(timed.managers)
     write_statements(replace(result, managers=result.managers.iloc[:3]),
@@ -127,13 +181,17 @@ def main() -> None:
                                   "cores": os.cpu_count()}
     cpu: dict[str, float] = {}
     for name, action in sides.items():
-        seconds, cpu[name] = fastest(action, args.repeat)
+        seconds, cpu[name] = fastest(action, args.repeat, args.dir)
         figures[name] = round(seconds, 3)
         figures[name.removesuffix("_s") + "_cpu_ms_each"] = round(1000 * cpu[name] / n, 3)
         print(f"{name}: wall {seconds:.3f} s ({1000 * seconds / n:.3f} ms per statement), "
               f"CPU {1000 * cpu[name] / n:.3f} ms per statement", file=sys.stderr)
     figures["cpu_ratio_reference_to_engine_xlsx"] = round(
         cpu["reference_openpyxl_s"] / cpu["engine_xlsx_s"], 2)
+    if old_cpu is not None:
+        figures["old_cpu_ms_each"] = round(1000 * old_cpu / n, 3)
+        figures["cpu_ratio_old_to_engine_xlsx"] = round(old_cpu / cpu["engine_xlsx_s"], 2)
+        print(f"old path: CPU {1000 * old_cpu / n:.3f} ms per statement", file=sys.stderr)
     figures["wall_ratio_reference_to_engine_xlsx"] = round(
         figures["reference_openpyxl_s"] / figures["engine_xlsx_s"], 2)  # type: ignore[operator]
     print(json.dumps(figures))

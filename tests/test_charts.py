@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import zipfile
 
+import pytest
+from openpyxl import load_workbook
 from report_fixture import sample_run, with_managers
 
+from appraisal.money import cents_to_yuan
 from appraisal.report.charts import CHART_NAMES, chart_language, cjk_font, draw_charts
 from appraisal.report.excel import write_bonus_sheet
 
@@ -52,13 +55,34 @@ def test_charts_without_their_data_are_skipped(tmp_path):
     assert list(charts) == ["bonus_by_unit"]
 
 
-def test_charts_are_embedded_in_the_workbook(tmp_path):
+def test_workbook_charts_are_native_excel_charts(tmp_path):
+    """The Summary sheet's charts are Excel charts over the chart data sheet (drawn by the
+    reader's spreadsheet in its fonts), not pictures."""
     result = make_result()
-    charts = draw_charts(result, tmp_path / "charts", language="zh")
     path = tmp_path / "bonus_sheet.xlsx"
-    write_bonus_sheet(result, path, language="zh", charts=charts)
+    write_bonus_sheet(result, path, language="zh")
     with zipfile.ZipFile(path) as archive:
-        media = sorted(n for n in archive.namelist() if n.startswith("xl/media/"))
-        assert len(media) == len(charts)
-        embedded = {archive.read(n) for n in media}
-    assert embedded == {p.read_bytes() for p in charts.values()}
+        names = archive.namelist()
+        charts = sorted(n for n in names if n.startswith("xl/charts/chart"))
+        assert len(charts) == len(CHART_NAMES)
+        assert not [n for n in names if n.startswith("xl/media/")]
+        xml = archive.read(charts[2]).decode()
+    assert "各单位实发奖金" in xml and "'图表数据'!$B$" in xml and "<strRef>" in xml
+    book = load_workbook(path, data_only=True)
+    rows = list(book["图表数据"].iter_rows(values_only=True))
+    bonus = rows.index(next(r for r in rows if r[0] == "各单位实发奖金"))
+    shown = [r[1] for r in rows[bonus + 2: bonus + 2 + len(result.summary.unit_bonus)]]
+    assert shown == cents_to_yuan(result.summary.unit_bonus["bonus_final"]).tolist()
+
+
+def test_without_a_cjk_font_charts_fall_back_to_english_with_one_warning(tmp_path,
+                                                                         monkeypatch):
+    from appraisal.report import charts as module
+
+    monkeypatch.setattr(module, "cjk_font", lambda: None)
+    module.fallback_warning.cache_clear()
+    with pytest.warns(UserWarning, match="no CJK font") as caught:
+        draw_charts(make_result(), tmp_path / "a", language="zh")
+        draw_charts(make_result(), tmp_path / "b", language="zh")
+    assert len([w for w in caught if "CJK" in str(w.message)]) == 1
+    assert module.drawable("东湖一组", "en") == "#"  # never a box: replaced, not drawn

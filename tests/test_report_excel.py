@@ -51,10 +51,10 @@ def test_sheet_names_are_localised(written):
     en = load_workbook(written["en"])
     assert zh.sheetnames == [
         "发放表", "考核方案", "汇总", "奖金", "客户经理利润明细", "得分", "风险调整后利润", "权重",
-        "公共绩效池", "运行信息",
+        "公共绩效池", "图表数据", "运行信息",
     ]
     assert en.sheetnames == ["Payout", "Scheme", "Summary", "Bonus", "RORAC by manager", "Scores",
-                             "RORAC", "Weights", "Pool ledger", "Run"]
+                             "RORAC", "Weights", "Pool ledger", "Chart data", "Run"]
 
 
 def test_bonus_headers_in_both_languages(written):
@@ -210,18 +210,13 @@ def test_rewrite_is_byte_identical(tmp_path, written):
     assert "2026-10-31T00:00:00Z" in core
 
 
-def test_charts_are_embedded_in_summary(tmp_path):
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(4, 3), dpi=50)
-    figure.add_subplot().plot([0, 1], [0, 1])
-    png = tmp_path / "line.png"
-    figure.savefig(png, metadata={"Software": None})
+def test_summary_charts_are_native_not_pictures(tmp_path):
     path = tmp_path / "b.xlsx"
-    write_bonus_sheet(make_result(), path, language="en", charts={"line": png})
+    write_bonus_sheet(make_result(), path, language="en", charts={})
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
-    assert any(n.startswith("xl/media/") and n.endswith(".png") for n in names)
+    assert not any(n.startswith("xl/media/") for n in names)
+    assert any(n.startswith("xl/charts/chart") for n in names)
     assert any(n.startswith("xl/drawings/drawing") for n in names)
 
 

@@ -39,11 +39,11 @@ def _row(path, first: str, *, after: str | None = None) -> tuple:
 
 
 def _next_to(path, label: str):
-    """The cell right of the (first) cell reading `label`."""
+    """The first filled cell right of the (first) cell reading `label` (its value)."""
     for row in _rows(path):
         for index, cell in enumerate(row[:-1]):
             if cell.value == label:
-                return row[index + 1]
+                return next(c for c in row[index + 1:] if c.value is not None)
     raise AssertionError(f"{label!r} not in {path}")
 
 

@@ -112,3 +112,24 @@ def _stamp():
     from datetime import datetime
 
     return datetime(2026, 10, 31)
+
+
+def test_appraise_run_with_statements_writes_both_formats_and_lists_them(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+    from report_fixture import build_project
+
+    from appraisal.cli import main
+
+    config = build_project(tmp_path / "project", output__charts=False)
+    out = tmp_path / "results"
+    ran = CliRunner().invoke(main, ["run", str(config), "--out", str(out), "--quiet",
+                                    "--statements"])
+    assert ran.exit_code == 0, ran.output
+    ids = list(sample_run("zh").managers["manager_id"])
+    assert sorted(p.name for p in (out / "statements").iterdir()) == sorted(
+        [f"{i}.xlsx" for i in ids] + [f"{i}.pdf" for i in ids])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = json.dumps(manifest, ensure_ascii=False)
+    assert f"statements/{ids[0]}.pdf" in listed and "payroll.csv" in listed

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from report_fixture import sample_run
 
@@ -34,6 +34,7 @@ def managers(draw):
     })
 
 
+@settings(deadline=None)  # the whole summary stage runs per example
 @given(managers())
 def test_ranks_are_a_permutation_by_composite_in_each_unit(frame):
     ranks = compute_summary(frame, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),

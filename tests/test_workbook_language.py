@@ -14,7 +14,7 @@ from report_fixture import sample_run
 
 from appraisal.columns import CODE_VOCABULARY, code_label, column_registry, display_codes
 from appraisal.report.excel import write_bonus_sheet
-from appraisal.report.labels import SHEET_NAMES
+from appraisal.report.labels import SHEET_NAMES, TEXT
 
 # The config dump of the Run sheet repeats the config file as written (key paths and their
 # values), like an input file's copy: it is the audit, not text for a reader.
@@ -33,19 +33,19 @@ def english_codes(result) -> set[str]:
     return codes - own
 
 
-@pytest.fixture(scope="module")
-def zh_book(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("zh") / "bonus_sheet.xlsx"
-    write_bonus_sheet(sample_run("zh"), path, language="zh")
-    return path
+@pytest.fixture(scope="module", params=["zh", "en"])
+def zh_book(tmp_path_factory, request) -> tuple[Path, str]:
+    path = tmp_path_factory.mktemp(request.param) / "bonus_sheet.xlsx"
+    write_bonus_sheet(sample_run("zh"), path, language=request.param)
+    return path, request.param
 
 
-def _config_rows(sheet) -> range:
+def _config_rows(sheet, language) -> range:
     """Rows of the Run sheet's config dump (between its subtitle and the next blank row)."""
     start = None
     for row in sheet.iter_rows(min_col=1, max_col=1):
         cell = row[0]
-        if cell.value == "配置":
+        if cell.value == TEXT["config"][language]:
             start = cell.row
         elif start is not None and cell.value is None:
             return range(start, cell.row)
@@ -53,6 +53,8 @@ def _config_rows(sheet) -> range:
 
 
 def test_zh_workbook_shows_no_english_code(zh_book):
+    """(And the English workbook shows names, not codes, too.)"""
+    zh_book, language = zh_book
     result = sample_run("zh")
     codes = english_codes(result)
     # codes shown in a config-id column keep the id; those ids are the bank's, not the engine's
@@ -61,7 +63,8 @@ def test_zh_workbook_shows_no_english_code(zh_book):
     book = load_workbook(zh_book)
     found = []
     for sheet in book.worksheets:
-        skip = _config_rows(sheet) if sheet.title == SHEET_NAMES["run"]["zh"] else range(0)
+        skip = (_config_rows(sheet, language) if sheet.title == SHEET_NAMES["run"][language]
+                else range(0))
         for row in sheet.iter_rows():
             for cell in row:
                 if cell.row in skip or cell.value is None:

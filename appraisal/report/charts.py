@@ -3,8 +3,10 @@ unit and a per-dimension comparison, as PNG files that are byte-identical for th
 Every figure drawn is the summary stage's (summary.json): histogram counts, unit totals, grade
 counts and dimension means per unit; nothing is computed here.
 
-Chinese labels need a CJK font; when none is installed the charts fall back to English labels
-rather than drawing empty boxes.
+Chinese labels need a CJK font (looked up in matplotlib's font list); when none is installed
+the charts fall back to English labels, with one warning, and names in Chinese are replaced by
+`#n` rather than drawn as empty boxes. The workbook's own charts are native Excel charts
+(report/excel.py), drawn by the reader's spreadsheet in its fonts.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from ..summary import OTHER_UNITS
 if TYPE_CHECKING:
     from ..result import RunResult
 
-__all__ = ["CHART_NAMES", "chart_language", "cjk_font", "draw_charts"]
+__all__ = ["CHART_NAMES", "chart_language", "cjk_font", "draw_charts", "drawable",
+           "fallback_warning"]
 
 CHART_NAMES = ("score_distribution", "grade_distribution", "bonus_by_unit", "dimension_comparison")
 
@@ -64,14 +67,34 @@ _TITLES: dict[str, dict[Language, str]] = {
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """Name of an installed font that can draw Chinese, or None."""
-    installed = {entry.name for entry in font_manager.fontManager.ttflist}
-    return next((family for family in _CJK_FAMILIES if family in installed), None)
+    """Name of an installed font that can draw Chinese (matplotlib's font list), or None."""
+    installed = sorted({entry.name for entry in font_manager.fontManager.ttflist})
+    known = next((family for family in _CJK_FAMILIES if family in installed), None)
+    return known or next((name for name in installed if "CJK" in name), None)
+
+
+@lru_cache(maxsize=1)
+def fallback_warning() -> None:
+    """Warn once per process that Chinese charts are drawn in English (no CJK font)."""
+    warnings.warn(
+        "charts: no CJK font is installed (e.g. Noto Sans CJK SC: apt-get install "
+        "fonts-noto-cjk), so the PNG charts are labelled in English and Chinese names are "
+        "replaced by #n; the workbook's native charts are unaffected", UserWarning,
+        stacklevel=3)
 
 
 def chart_language(language: Language) -> Language:
     """The language charts are labelled in: Chinese only when a CJK font is installed."""
     return "zh" if language == "zh" and cjk_font() is not None else "en"
+
+
+def drawable(value: str, language: Language, number: int | None = None) -> str:
+    """`value` as the chart's font can draw it: in English charts (no CJK font) characters
+    beyond Latin are dropped, and a name left empty becomes `#n` (never boxes)."""
+    if language == "zh":
+        return value
+    kept = "".join(ch for ch in value if ord(ch) <= 0x2E7F).strip()
+    return kept or ("#" if number is None else f"#{number}")
 
 
 def _figure() -> tuple[Figure, object]:
@@ -82,13 +105,18 @@ def _figure() -> tuple[Figure, object]:
 
 def _save(figure: Figure, path: Path, dpi: int) -> Path:
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # missing glyphs in unit names: drawn as boxes
+        warnings.simplefilter("ignore")  # matplotlib chatter; names are made drawable first
         figure.savefig(path, dpi=dpi, format="png", metadata={"Software": None})
     return path
 
 
-def _unit_name(unit: str, language: Language) -> str:
-    return _TITLES["other"][language] if unit == OTHER_UNITS else unit
+def _unit_name(unit: str, language: Language, number: int | None = None) -> str:
+    return _TITLES["other"][language] if unit == OTHER_UNITS else drawable(unit, language,
+                                                                            number)
+
+
+def _unit_names(units: list[str], language: Language) -> list[str]:
+    return [_unit_name(u, language, i) for i, u in enumerate(units, start=1)]
 
 
 def _score_distribution(result: RunResult, language: Language, path: Path, dpi: int) -> Path | None:
@@ -123,10 +151,10 @@ def _grade_distribution(result: RunResult, language: Language, path: Path, dpi: 
     for grade in dict.fromkeys(table["grade"]):
         counts = table.loc[table["grade"] == grade, "count"].to_numpy()
         name = code_label("grade", grade, language, result.columns)
-        label = grade if name == grade else f"{grade} {name}"
+        label = grade if name == grade else drawable(f"{grade} {name}", language)
         axes.bar(positions, counts, bottom=bottom, label=label)
         bottom = bottom + counts
-    axes.set_xticks(positions, [_unit_name(u, language) for u in units], rotation=45, ha="right")
+    axes.set_xticks(positions, _unit_names(units, language), rotation=45, ha="right")
     axes.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     axes.set_title(_TITLES["grade_distribution"][language])
     axes.set_xlabel(result.columns.label(summary.chart_level, language))
@@ -143,7 +171,7 @@ def _bonus_by_unit(result: RunResult, language: Language, path: Path, dpi: int) 
     figure, axes = _figure()
     positions = np.arange(len(totals))
     axes.bar(positions, cents_to_yuan(totals["bonus_final"].to_numpy()), color="#70AD47")
-    axes.set_xticks(positions, [_unit_name(u, language) for u in totals["shown"]], rotation=45,
+    axes.set_xticks(positions, _unit_names(list(totals["shown"]), language), rotation=45,
                     ha="right")
     axes.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
     axes.set_title(_TITLES["bonus_by_unit"][language])
@@ -170,9 +198,10 @@ def _dimension_comparison(
             positions + (index - (len(dimensions) - 1) / 2) * width,
             means.loc[means["dimension"] == dimension, "value"].to_numpy(),
             width=width,
-            label=code_label("dimension", dimension, language, result.columns),
+            label=drawable(code_label("dimension", dimension, language, result.columns),
+                           language),
         )
-    axes.set_xticks(positions, [_unit_name(u, language) for u in units], rotation=45, ha="right")
+    axes.set_xticks(positions, _unit_names(units, language), rotation=45, ha="right")
     axes.set_title(_TITLES["dimension_comparison"][language])
     axes.set_xlabel(result.columns.label(summary.chart_level, language))
     axes.set_ylabel(_TITLES["mean_score"][language])
@@ -195,6 +224,8 @@ def draw_charts(
     folder.mkdir(parents=True, exist_ok=True)
     wanted = language or result.config.output.language or result.config.language
     shown = chart_language(wanted)
+    if wanted == "zh" and shown == "en":
+        fallback_warning()
     dpi = dpi or result.config.output.chart_dpi
     drawers = {
         "score_distribution": _score_distribution,

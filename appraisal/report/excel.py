@@ -1,11 +1,14 @@
 """`bonus_sheet.xlsx`: the workbook HR checks and finance signs off (奖金分配表).
 
-Sheets: Summary (totals per unit, shared-pool reconciliation, grade distribution, score
-statistics, charts: all figures of the summary stage), Bonus (one row per manager), Scores
-(manager x indicator), RORAC (manager x category), Weights (every AHP matrix of the typed
-weights result), Pool ledger, Run (inputs with SHA-256, config, version). Every column is
-formatted by its kind in the run's column registry; money (int cents) is shown as yuan. The
-workbook itself is written by the fast path in `report/xlsx.py`.
+Sheets: Payout (发放表: the payout columns per manager, unit subtotals, grand total, print
+setup and signature block), Scheme (考核方案: every parameter turning a score or a profit into
+yuan), Summary (totals per unit, shared-pool reconciliation, grade distribution, score
+statistics, native charts), Bonus (one row per manager, the live formulas), RORAC by manager,
+Scores, RORAC, Weights, Pool ledger, extra tables, Chart data, Run (inputs with SHA-256,
+config, audit). Every column is formatted by its kind in the run's column registry and every
+code shown by its display name (`columns.code_label`); money (int cents) is shown as yuan.
+Formulas cache the stages' values; every figure is the stages' or the summary's, nothing is
+computed here. The workbook itself is written by the fast path in `report/xlsx.py`.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from openpyxl.drawing.image import Image
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.utils import get_column_letter
 
 from .._version import __version__
@@ -748,8 +752,9 @@ def _payout_rows(
         own["bonus_final"] = final
     if "limit_adjustment" not in letters and result.config.bonus.funding.mode == "fixed_pool":
         own.pop("bonus_gross", None)
-    values = {k: shown[k].to_numpy(dtype=object) for k in keys}
-    raw = {k: managers[k].to_numpy(dtype=object) for k in money}
+    values = {k: (_yuan(managers[k]) if k in money else shown[k]).to_numpy(dtype=object)
+              for k in keys}
+    styles = ["yuan" if kind == "money_cents" else kind for kind in kinds]
     first_data = len(rows) + 1
     group_start = first_data
 
@@ -772,16 +777,13 @@ def _payout_rows(
     for index, position in enumerate(order.tolist()):
         number = len(rows) + 1
         row = []
-        for key, kind in zip(keys, kinds, strict=True):
+        for key, style in zip(keys, styles, strict=True):
             value = values[key][position]
             if key in formula_keys:
-                row.append((Formula(f"{bonus_ref}{bonus_letters[key]}{position + 2}",
-                                    raw[key][position]), kind))
+                value = Formula(f"{bonus_ref}{bonus_letters[key]}{position + 2}", value)
             elif key in own:
-                row.append((Formula(own[key].replace("{row}", str(number)),
-                                    raw[key][position]), kind))
-            else:
-                row.append((value, kind))
+                value = Formula(own[key].replace("{row}", str(number)), value)
+            row.append((value, style))
         rows.append(row)
         last = index + 1 == len(order) or unit_values[index + 1] != unit_values[index]
         if level is not None and last:
@@ -806,8 +808,101 @@ def _header_text(value: str) -> str:
     return value.replace("&", "&&")
 
 
-_CHART_WIDTH_PX = 640
-_CHART_ROWS = 23  # rows (20 px each) one embedded chart of 640 x 400 px covers, plus a gap
+# -- native charts (Summary sheet) ------------------------------------------------------------
+_CHART_TITLES = {
+    "score_distribution": {"zh": "综合得分分布", "en": "Composite score distribution"},
+    "grade_distribution": {"zh": "各单位等级分布", "en": "Grade distribution per unit"},
+    "bonus_by_unit": {"zh": "各单位实发奖金", "en": "Final bonus by unit"},
+    "dimension_comparison": {"zh": "各单位维度平均得分", "en": "Mean dimension score by unit"},
+}
+
+
+def _unit_label(result: RunResult, unit: Any, language: Language) -> str:
+    return _code(result, "shown", unit, language)
+
+
+def _chart_data(result: RunResult, language: Language) -> list[tuple[str, list[list[CellSpec]]]]:
+    """The summary stage's chart tables laid out for native charts: (chart, rows with a header
+    row first, then one row per category). Reshaping only: every figure is the summary's."""
+    summary = result.summary
+    label = result.columns.label
+    tables: list[tuple[str, list[list[CellSpec]]]] = []
+    histogram = summary.score_histogram
+    if not histogram.empty:
+        rows: list[list[CellSpec]] = [[(label("composite", language), "header"),
+                                       (label("count", language), "header")]]
+        for left, right, count in histogram[["bin_left", "bin_right", "count"]].itertuples(
+                index=False, name=None):
+            rows.append([(f"{left:.1f}–{right:.1f}", "text"), (int(count), "count")])
+        tables.append(("score_distribution", rows))
+    grades = summary.unit_grades
+    if summary.chart_level is not None and not grades.empty:
+        wide = grades.pivot(index="shown", columns="grade", values="count")
+        rows = [[(label(summary.chart_level, language), "header"),
+                 *((_code(result, "grade", g, language), "header") for g in wide.columns)]]
+        for unit, values in zip(wide.index, wide.to_numpy().tolist(), strict=True):
+            rows.append([(_unit_label(result, unit, language), "text"),
+                         *((int(v), "count") for v in values)])
+        tables.append(("grade_distribution", rows))
+    bonus = summary.unit_bonus
+    if summary.chart_level is not None and not bonus.empty:
+        rows = [[(label(summary.chart_level, language), "header"),
+                 (label("bonus_final", language), "header")]]
+        for unit, cents in bonus[["shown", "bonus_final"]].itertuples(index=False, name=None):
+            rows.append([(_unit_label(result, unit, language), "text"), (cents, "money_cents")])
+        tables.append(("bonus_by_unit", rows))
+    means = summary.unit_dimension_means
+    if summary.chart_level is not None and not means.empty:
+        order = list(dict.fromkeys(means["dimension"]))
+        wide = means.pivot(index="shown", columns="dimension", values="value")[order]
+        rows = [[(label(summary.chart_level, language), "header"),
+                 *((_code(result, "dimension", d, language), "header") for d in wide.columns)]]
+        for unit, values in zip(wide.index, wide.to_numpy().tolist(), strict=True):
+            rows.append([(_unit_label(result, unit, language), "text"),
+                         *((v, "score") for v in values)])
+        tables.append(("dimension_comparison", rows))
+    return tables
+
+
+def _native_charts(summary_sheet: Any, data_title: str,
+                   tables: list[tuple[str, list[list[CellSpec]]]], anchor_col: str,
+                   language: Language) -> list[list[CellSpec]]:
+    """Native Excel charts on the Summary sheet over the chart data sheet's tables; returns
+    that sheet's rows (tables one under another, a blank row between)."""
+    rows: list[list[CellSpec]] = []
+    for index, (name, table) in enumerate(tables):
+        top = len(rows) + 1
+        title = _CHART_TITLES[name][language]
+        rows.append([(title, "subtitle")])
+        rows.extend(table)
+        rows.append([])
+        header, first, last = top + 1, top + 2, top + len(table)
+        width = len(table[0])
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = title
+        chart.style = 10
+        chart.height, chart.width = 7.5, 16
+        if name == "grade_distribution":
+            chart.grouping = "stacked"
+            chart.overlap = 100
+        if name == "score_distribution":
+            chart.gapWidth = 10
+        sheet = sheet_ref(data_title)
+        data = Reference(range_string=f"{sheet}$B${header}:${get_column_letter(width)}${last}")
+        categories = Reference(range_string=f"{sheet}$A${first}:$A${last}")
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(categories)
+        for series in chart.series:  # the categories are unit names: text, not numbers
+            series.cat = AxDataSource(strRef=StrRef(f=series.cat.numRef.f))
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        if width == 2:
+            chart.legend = None
+        summary_sheet.add_chart(chart, f"{anchor_col}{2 + index * 16}")
+    return rows
+
+
 
 
 def write_bonus_sheet(
@@ -818,7 +913,9 @@ def write_bonus_sheet(
     charts: Mapping[str, str | Path] | None = None,
     max_rows: int = MAX_ROWS,
 ) -> None:
-    """Write `bonus_sheet.xlsx` for a run; `charts` are PNG files to embed in the Summary sheet.
+    """Write `bonus_sheet.xlsx` for a run. The Summary sheet carries native Excel charts of the
+    summary stage's figures (drawn by the reader's spreadsheet in its own fonts); `charts`, the
+    PNG files, are not embedded any more (kept for callers).
     A data sheet longer than `max_rows` (Excel's 1,048,576) continues on a second sheet."""
     language = report_language(result, language)
     book = SheetBook(language, result.labels, fixed_timestamp(result.period))
@@ -852,14 +949,10 @@ def write_bonus_sheet(
         landscape=False, header=detail.header, footer=detail.footer))
     summary_rows = _summary_rows(result, language)
     summary = book.block_sheet(name("summary"), summary_rows, printing=blocks)
-    if charts:
-        width = max(len(row) for row in summary_rows) + 2
-        anchor_col = get_column_letter(max(width, 8))
-        for index, chart in enumerate(charts.values()):
-            image = Image(str(chart))
-            scale = _CHART_WIDTH_PX / image.width
-            image.width, image.height = _CHART_WIDTH_PX, round(image.height * scale)
-            summary.add_image(image, f"{anchor_col}{2 + index * _CHART_ROWS}")
+    width = max((len(row) for row in summary_rows), default=0) + 2
+    chart_rows = _native_charts(summary, name("chart_data"),
+                                _chart_data(result, language),
+                                get_column_letter(max(width, 8)), language)
     book.frame_sheet(name("bonus"), [c for _, c in bonus_keyed], len(bonus_frame),
                      printing=detail, max_rows=max_rows)
     rorac_managers = _rorac_managers(result)
@@ -875,5 +968,7 @@ def write_bonus_sheet(
         columns = sheet_columns(table.frame, language, result.labels, result.columns)
         book.frame_sheet(table.title[language], columns, len(table.frame), printing=detail,
                          max_rows=max_rows)
+    if chart_rows:
+        book.block_sheet(name("chart_data"), chart_rows, printing=blocks)
     book.block_sheet(name("run"), _run_rows(result, language), printing=blocks)
     book.save(Path(path))

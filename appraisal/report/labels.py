@@ -35,6 +35,7 @@ SHEET_NAMES: dict[str, dict[Language, str]] = {
     "rorac": {"zh": "风险调整后利润", "en": "RORAC"},
     "weights": {"zh": "权重", "en": "Weights"},
     "pool": {"zh": "公共绩效池", "en": "Pool ledger"},
+    "chart_data": {"zh": "图表数据", "en": "Chart data"},
     "run": {"zh": "运行信息", "en": "Run"},
     "statement": {"zh": "绩效单", "en": "Statement"},
 }

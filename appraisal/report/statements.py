@@ -69,7 +69,7 @@ ROSTER_COLUMNS = (
     "hire_date",
     "leave_date",
 )
-GRID_WIDTHS = (11.0, 19.0, 16.0, 16.0, 15.0, 10.0, 10.0, 15.0)
+GRID_WIDTHS = (14.0, 25.0, 15.0, 15.0, 14.0, 10.0, 10.0, 14.0)
 """Column widths of the statement grid (Excel character units; the PDF scales them to A4)."""
 
 _SAFE_NAME = re.compile(r"[^\w.-]", flags=re.UNICODE)
@@ -93,6 +93,9 @@ _TEXT: dict[str, dict[Language, str]] = {
     "amount": {"zh": "金额(元)", "en": "Amount (yuan)"},
     "weight": {"zh": "权重", "en": "Weight"},
     "category_profit": {"zh": "风险调整后利润", "en": "Profit"},
+    "category": {"zh": "业务大类", "en": "Category"},
+    "capital": {"zh": "经济资本", "en": "Econ. capital"},
+    "score": {"zh": "得分", "en": "Score"},
     "weighted_profit": {"zh": "加权后", "en": "Weighted"},
     "contribution": {"zh": "得分贡献", "en": "Contribution"},
     "total": {"zh": "合计", "en": "Total"},
@@ -266,12 +269,13 @@ class _Builder:
         self.row("section", self.text(0, self.context.text(key), "section"))
 
     def pairs(self, items: Sequence[tuple[str, StatementCell]]) -> None:
-        """(label, value cell) pairs, two per row: columns 0/1 and 4/5."""
+        """(label, value cell) pairs, two per row: labels in columns 0 and 4 (running on over
+        the empty column beside them), values in columns 2 and 6."""
         for start in range(0, len(items), 2):
             cells = []
             for offset, (label, value) in zip((0, 4), items[start:start + 2], strict=False):
                 cells.append(self.text(offset, label, "label"))
-                cells.append(StatementCell(offset + 1, value.value, value.style, value.shown))
+                cells.append(StatementCell(offset + 2, value.value, value.style, value.shown))
             self.row("data", *cells)
 
 
@@ -318,7 +322,7 @@ def _indicators(builder: _Builder, rows: _ManagerRows) -> None:
         builder.text(i, title, "header" if i < 2 else "header_num")
         for i, title in enumerate((
             context.label("dimension"), context.label("indicator"), context.label("actual"),
-            context.label("target"), context.label("gap"), context.label("score"),
+            context.label("target"), context.label("gap"), context.text("score"),
             context.text("weight"), context.text("contribution"),
         ))
     ))
@@ -345,13 +349,13 @@ def _rorac(builder: _Builder, rows: _ManagerRows) -> None:
     builder.section("rorac")
     if rows.rorac:
         builder.row("header",
-                    builder.text(0, context.label("category"), "header"),
+                    builder.text(0, context.text("category"), "header"),
                     builder.text(1, "", "header"),
                     builder.text(2, context.text("category_profit"), "header_num"),
                     builder.text(3, context.text("weight"), "header_num"),
                     builder.text(4, context.text("weighted_profit"), "header_num"),
                     builder.text(5, "", "header"), builder.text(6, "", "header"),
-                    builder.text(7, context.label("economic_capital"), "header_num"))
+                    builder.text(7, context.text("capital"), "header_num"))
         for category in rows.rorac:
             builder.row(
                 "data",
@@ -530,8 +534,8 @@ def _statement(context: _Context, rows: _ManagerRows, *, with_text: bool = True)
     title = f"{context.text('title')} {context.period}"
     builder.row("title", builder.text(0, title, "title"))
     builder.row("data", builder.text(0, context.text("unit"), "label"),
-                builder.text(1, context.unit), builder.text(4, context.text("period"), "label"),
-                builder.text(5, context.period))
+                builder.text(2, context.unit), builder.text(4, context.text("period"), "label"),
+                builder.text(6, context.period))
     _identity(builder, rows)
     _indicators(builder, rows)
     _rorac(builder, rows)

@@ -85,11 +85,13 @@ _MAX_WIDTH = 60.0
 _MIN_WIDTH = 8.0
 _WIDTH_SAMPLE = 200
 _ROWS_PER_CHUNK = 5000
+_MAX_FRAGMENTS = 100_000  # distinct texts of a column kept rendered
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CORE = "docProps/core.xml"
 _MONEY_STYLES = ("money_cents", "total_money")  # int cents, written as yuan
+_WIDTH_KIND = {"yuan": "money_cents", "total_money": "money_cents"}  # "yuan": already yuan
 
 
 @dataclass(frozen=True)
@@ -238,7 +240,7 @@ def _cell_xml(ref: str, style: int, inert: int, value: Any, epoch: datetime) -> 
 class SheetColumn:
     """One column ready to stream: header, kind, Python values, fixed cell type if uniform."""
 
-    __slots__ = ("data_type", "formula", "header", "kind", "values", "width")
+    __slots__ = ("data_type", "formula", "fragments", "header", "kind", "values", "width")
 
     def __init__(self, header: str, kind: Kind, values: list[Any], data_type: str | None) -> None:
         self.header = header
@@ -247,6 +249,7 @@ class SheetColumn:
         self.data_type = data_type
         # A live formula per row: the template with `{row}` for the sheet row; values are cached.
         self.formula: str | None = None
+        self.fragments: dict[str, str] = {}  # rendered text cells, by text
         sample = [_sample_width(v, kind) for v in values[:_WIDTH_SAMPLE]]
         width = max([_display_width(header) * 1.05, *sample]) + 2
         self.width = min(max(width, _MIN_WIDTH), _MAX_WIDTH)
@@ -270,7 +273,18 @@ class SheetColumn:
             if not np.isfinite(floats).all():
                 return cls(header, kind, [python_value(v) for v in floats.tolist()], None)
             return cls(header, kind, floats.tolist(), "n")
-        values = [python_value(v) for v in series.astype(object).tolist()]
+        cleaned: dict[str, str] = {}
+        values = []
+        for v in series.astype(object).tolist():
+            if type(v) is str:
+                text = cleaned.get(v)
+                if text is None:
+                    text = clean_text(v)
+                    if len(cleaned) < _MAX_FRAGMENTS:
+                        cleaned[v] = text
+                values.append(text)
+            else:
+                values.append(python_value(v))
         return cls(header, kind, values, None)
 
 
@@ -293,10 +307,21 @@ def _column_xml(
             "" if v is None else f'<c r="{letter}{r}" s="{style}" t="n"><v>{v!r}</v></c>'
             for r, v in zip(rows, values, strict=True)
         ]
-    return [
-        _cell_xml(f"{letter}{r}", style, inert, v, epoch)
-        for r, v in zip(rows, values, strict=True)
-    ]
+    # text repeats (ids of dimensions, rules, units …): each distinct text rendered once
+    fragments = column.fragments
+    out = []
+    for r, v in zip(rows, values, strict=True):
+        if type(v) is str:
+            fragment = fragments.get(v)
+            if fragment is None:
+                chosen = inert if v.startswith(FORMULA_PREFIXES) else style
+                fragment = f' s="{chosen}" t="inlineStr"><is>{_xml_text(v)}</is></c>'
+                if len(fragments) < _MAX_FRAGMENTS:
+                    fragments[v] = fragment
+            out.append(f'<c r="{letter}{r}"{fragment}')
+        else:
+            out.append(_cell_xml(f"{letter}{r}", style, inert, v, epoch))
+    return out
 
 
 def _write_rows_xml(
@@ -373,6 +398,7 @@ class SheetBook:
             NamedStyle(name=_STYLE_PREFIX + "total", font=Font(bold=True), border=Border(top=thin)),
             NamedStyle(name=_STYLE_PREFIX + "total_money", font=Font(bold=True),
                        border=Border(top=thin), number_format=NUMBER_FORMATS["money_cents"]),
+            NamedStyle(name=_STYLE_PREFIX + "yuan", number_format=NUMBER_FORMATS["money_cents"]),
         ]
         for kind, number_format in NUMBER_FORMATS.items():
             styles.append(NamedStyle(name=_STYLE_PREFIX + kind, number_format=number_format))
@@ -380,6 +406,7 @@ class SheetBook:
             self.workbook.add_named_style(style)
         self._bodies: dict[str, Callable[[Any], None]] = {}
         self._ids: dict[str, tuple[int, int]] = {}
+        self._named: dict[str, tuple[int, int, bool]] = {}
 
     def cell(self, sheet: Any, style: str, *, inert: bool = False) -> WriteOnlyCell:
         """A cell carrying one of the report's styles."""
@@ -402,11 +429,17 @@ class SheetBook:
 
     def _style_ids(self, sheet: Any, style: str | None, value: Any) -> tuple[int, int, bool]:
         """(style id, quote-prefixed style id, styled even when empty) of a block cell."""
+        if style is not None:
+            known = self._named.get(style)
+            if known is not None:
+                return known
         name = style or _default_style(_data_type(python_value(value)))
         ids = self._ids.get(name)
         if ids is None:
             ids = (self.cell(sheet, name).style_id, self.cell(sheet, name, inert=True).style_id)
             self._ids[name] = ids
+        if style is not None:
+            self._named[style] = (ids[0], ids[1], name == "header")
         return ids[0], ids[1], name == "header"
 
     def block_sheet(self, title: str, rows: Sequence[Sequence[CellSpec]], *,
@@ -418,11 +451,13 @@ class SheetBook:
         prepared_values = [
             [(_shown(value, style), style) for value, style in row] for row in rows
         ]
-        for row in prepared_values:
+        sample = (prepared_values if len(prepared_values) <= 2 * _WIDTH_SAMPLE else
+                  [*prepared_values[:_WIDTH_SAMPLE], *prepared_values[-_WIDTH_SAMPLE:]])
+        for row in sample:
             for col, (value, style) in enumerate(row, start=1):
                 if style in ("title", "subtitle"):
                     continue
-                kind = style if style in NUMBER_FORMATS else "text"
+                kind = style if style in NUMBER_FORMATS else _WIDTH_KIND.get(style, "text")
                 width = _sample_width(value, kind) + 2
                 widths[col] = max(widths.get(col, _MIN_WIDTH), min(width, _MAX_WIDTH))
         count = max(widths) if widths else 1
@@ -548,6 +583,8 @@ def _print_setup(sheet: Any, printing: PrintSetup) -> None:
 def _shown(value: Any, style: str | None) -> Any:
     """A block cell's value as written: int cents of a money cell become yuan (also the value
     a formula cell caches)."""
+    if style not in _MONEY_STYLES and not isinstance(value, Formula):
+        return value
     if isinstance(value, Formula):
         cached = value.value
         if cached is not None and not pd.isna(cached):
