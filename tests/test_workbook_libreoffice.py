@@ -113,9 +113,10 @@ def test_payout_sheet_prints_on_at_most_three_a4_pages(soffice, tmp_path):
     write_bonus_sheet(sample_run("zh"), path, language="zh")
     book = load_workbook(path)
     payout = SHEET_NAMES["payout"]["zh"]
-    for sheet in list(book.worksheets):
+    for sheet in book.worksheets:  # hidden sheets are not printed; references stay valid
         if sheet.title != payout:
-            book.remove(sheet)
+            sheet.sheet_state = "hidden"
+    book.active = book.worksheets.index(book[payout])
     only = tmp_path / "payout.xlsx"
     book.save(only)
     sheet = load_workbook(only)[payout]

@@ -80,6 +80,9 @@ def test_detail_sheets_have_frozen_header_filter_and_print_setup(book, title):
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.print_title_rows.replace("$", "") == "1:1"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # period, unit and the sheet's name (&A) in the header, page x / y in the footer
+    assert sheet.oddHeader.center.text == "2026-10 城东支行 &A"
+    assert sheet.oddFooter.center.text == "Page &P / &N"
 
 
 def test_a_table_longer_than_a_sheet_is_split_never_cut(tmp_path):

@@ -928,7 +928,7 @@ def write_bonus_sheet(
         book.frame_sheet(name(key), columns, len(frame), printing=detail, max_rows=max_rows)
 
     detail = PrintSetup(title_rows="1:1", header=_header_text(
-        f"{result.period.label} {result.config.unit.name or result.config.unit.id} &A"),
+        f"{result.period.label} {result.config.unit.name or result.config.unit.id}") + " &A",
         footer=text("page_of", language))
     blocks = PrintSetup(header=detail.header, footer=detail.footer)
     scheme_rows, shares, points = _scheme_rows(result, language, name("scheme"))
