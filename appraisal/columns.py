@@ -215,6 +215,34 @@ CODE_VOCABULARY: dict[str, dict[str, tuple[str, str]]] = {
         "subordinate": ("下级", "Subordinate"),
     },
     # scorecard flags (scores.flags, managers.flags; `;`-joined, see `code_label`)
+    "change_driver": {
+        "profit_band": ("利润档次", "Profit band"), "grade": ("等级", "Grade"),
+        "cap_floor": ("封顶保底", "Cap / floor"), "pool": ("公共绩效池", "Shared pool"),
+        "retro_adjustment": ("追溯调整", "Retro adjustment"), "none": ("无变动", "No change"),
+        "joined": ("上期无记录", "Not in the last period"),
+    },
+    "compare_side": {
+        "both": ("两方案均有", "In both"), "base_only": ("仅原方案", "Base scheme only"),
+        "proposal_only": ("仅新方案", "Proposal only"),
+    },
+    "compare_status": {
+        "changed": ("有变化", "Changed"), "base_only": ("仅原方案", "Base scheme only"),
+        "proposal_only": ("仅新方案", "Proposal only"),
+    },
+    "compare_direction": {"winner": ("增加最多", "Largest gain"),
+                          "loser": ("减少最多", "Largest loss")},
+    "scheme_item": {
+        "band": ("利润档次", "Profit band"), "component": ("奖金构成", "Bonus component"),
+        "dimension": ("维度", "Dimension"), "funding": ("资金方式", "Funding"),
+        "grade": ("等级", "Grade"), "grading": ("评级方式", "Grading"),
+        "indicator": ("指标", "Indicator"), "shared_pool": ("公共绩效池", "Shared pool"),
+    },
+    "money_item": {
+        "limit_adjustment": ("封顶保底调整", "Cap / floor adjustment"),
+        "withheld": ("留存", "Withheld"), "pool_allocation": ("池分配", "Pool allocation"),
+        "pool_redistributed": ("池再分配", "Pool redistributed"),
+        "retro_adjustment": ("追溯调整", "Retro adjustment"),
+    },
     "flags": {
         "actual_missing": ("缺少实际值", "Actual missing"),
         "target_missing": ("缺少目标值", "Target missing"),
@@ -261,6 +289,12 @@ _VOCABULARY_OF: dict[str, str] = {
     "inconsistent_expert": "inconsistent_expert",
     "flags": "flags",
     "note": "pool_note",
+    "change_driver": "change_driver",
+    "side": "compare_side",
+    "status": "compare_status",
+    "direction": "compare_direction",
+    "item_kind": "scheme_item",
+    "driver": "money_item",
     "dimension": "dimension",
     "indicator": "indicator",
     "category": "category",
@@ -433,7 +467,7 @@ _BASE: tuple[Column, ...] = (
 
 def _lc(key: str, zh: str, en: str, kind: Kind, unit: str | None = None) -> Column:
     """A labelled code column (grade and indicator ids shown with their names)."""
-    return Column(key, kind, unit, zh, en, labelled=True)
+    return Column(key, kind, unit, zh, en, labelled=True, vocabulary=_VOCABULARY_OF.get(key))
 
 
 # analysis columns (docs/design-tools.md): compare, weight sensitivity, incentive balance
@@ -485,7 +519,8 @@ def with_analysis_columns(registry: ColumnRegistry) -> ColumnRegistry:
     """The registry of a run that adds analysis tables: its columns plus the analysis block
     (a plain run's columns.csv stays as it was)."""
     return ColumnRegistry({**dict(registry.columns),
-                           **{c.key: c for c in _ANALYSIS if c.key not in registry}})
+                           **{c.key: c for c in _ANALYSIS if c.key not in registry}},
+                          registry.codes)
 
 
 _SIDES = (("base", "（原方案）", " (base)"), ("proposal", "（新方案）", " (proposal)"),
@@ -683,9 +718,11 @@ def config_codes(config: AppraisalConfig) -> dict[str, dict[str, tuple[str, str]
         for b in getattr(component, "bands", None) or ():
             if b.label:
                 band.setdefault(b.label, (b.label, b.label))
+    money_item = dict(CODE_VOCABULARY["money_item"])
+    money_item.update({f"bonus_{cid}": names for cid, names in components.items()})
     return {"dimension": dimension, "indicator": indicator, "grade": grade,
             "category": category, "matrix": matrix, "criterion": {**dimension, **indicator},
-            "band": band, "component": components}
+            "band": band, "component": components, "money_item": money_item}
 
 
 def indicator_measure(indicator: Indicator) -> tuple[Kind, str | None]:

@@ -460,13 +460,16 @@ def _summary(base: RunResult, proposal: RunResult, managers: pd.DataFrame,
 
 
 def _registry(base: RunResult, proposal: RunResult, money: list[str]) -> ColumnRegistry:
+    # display names of both schemes' codes (an id on one side only keeps its name)
+    codes = {name: {**proposal.columns.codes.get(name, {}), **base.columns.codes.get(name, {})}
+             for name in {*proposal.columns.codes, *base.columns.codes}}
     merged: dict[str, Column] = dict(with_analysis_columns(ColumnRegistry(
-        {**dict(proposal.columns.columns), **dict(base.columns.columns)})).columns)
-    registry = ColumnRegistry(merged)
+        {**dict(proposal.columns.columns), **dict(base.columns.columns)}, codes)).columns)
+    registry = ColumnRegistry(merged, codes)
     values = ["composite", "grade", "grade_coefficient", "managers",
               *dict.fromkeys(_band_columns(base.config) + _band_columns(proposal.config))]
     merged.update(compared_columns(registry, [*values, *money]))
-    return ColumnRegistry(merged)
+    return ColumnRegistry(merged, codes)
 
 
 def compare_schemes(

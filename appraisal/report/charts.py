@@ -245,4 +245,11 @@ def draw_charts(
             path = draw(result, shown, folder / f"{name}.png", dpi)
             if path is not None:
                 written[name] = path
+    table = result.extra_table("incentive_summary")
+    if table is not None:  # the incentive balance, when the run adds it (docs/design-tools.md)
+        from .compare import draw_incentive_chart
+
+        written["incentive_balance"] = draw_incentive_chart(
+            table.frame, folder / "incentive_balance.png", language=shown,
+            labels=result.labels, dpi=dpi)
     return written
