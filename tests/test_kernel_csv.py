@@ -71,3 +71,41 @@ def test_columnar_writer_edge_frames(tmp_path, frame: pd.DataFrame) -> None:
     write_csv(frame, tmp_path / "new.csv", columns)
     _old_write_csv(frame, tmp_path / "old.csv", columns)
     assert (tmp_path / "new.csv").read_bytes() == (tmp_path / "old.csv").read_bytes()
+
+
+_AWKWARD_CSV = (
+    'account_id,name,amount,note\r\n'
+    'A1,"Li, Wei",1234.50,"line one\nline two"\r\n'
+    'A2, 王 ,-0.005,"say ""hi"""\r\n'
+    'A3,,1e3,\r\n'
+    'A4,张三,"1,234",plain\r\n'
+    '\r\n'
+    'A5,,,\r\n'
+    '\r\n'
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_columnar_csv_reader_gives_the_pandas_readers_frame(tmp_path, encoding) -> None:
+    from appraisal.io.readers import _columnar_csv
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(_AWKWARD_CSV.encode(encoding))
+    fast = _columnar_csv(path, encoding, ",", 0)
+    slow = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                       encoding=encoding, skip_blank_lines=False)
+    assert fast is not None
+    pd.testing.assert_frame_equal(fast, slow)
+
+
+@pytest.mark.parametrize("text", [
+    "a,b\n1,2,3\n",  # ragged: the pandas reader's message
+    "a,a\n1,2\n",  # repeated header
+    '"a",b\n1,2\n',  # quoted header
+])
+def test_columnar_csv_reader_leaves_unplain_files_to_the_pandas_reader(tmp_path, text) -> None:
+    from appraisal.io.readers import _columnar_csv
+
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    assert _columnar_csv(path, "utf-8", ",", 0) is None
