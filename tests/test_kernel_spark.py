@@ -67,6 +67,7 @@ def test_rorac_stage_on_spark_equals_duckdb(spark: SparkEngine) -> None:
         frame[column] = frame[column].astype("float64").abs() / 100  # yuan, as the reader gives
     frame["category"] = frame["product"].map(
         {name: spec.category for name, spec in CONFIG.products.items()})
+    frame["product"] = frame["product"].astype("category")  # as a Parquet input reads
     split_frame = splits.to_pandas()
     split_frame["share"] = split_frame["share"] / 10**12
     managers = pd.DataFrame({"manager_id": [f"M{i}" for i in range(6)], "team": "T",
