@@ -33,6 +33,7 @@ import pandas as pd
 
 from .config.base import Period
 from .config.bonus import BonusComponent, BonusConfig
+from .config.scorecard import ExcludedPay
 from .errors import AppraisalError, InputIssue, InternalError, IssueCode
 from .money import allocate_cents, apply_rate, exact_fraction, round_cents, to_cents
 from .pool import (
@@ -194,14 +195,16 @@ def _level_base_cents(managers: pd.DataFrame, config: BonusConfig, scale: int) -
 
 
 def _paid(managers: pd.DataFrame, config: AppraisalConfig) -> pd.Series:
-    """Managers the bonus pays: employed during the period and not excluded by the scorecard.
+    """Managers the bonus pays from a base: employed during the period, and not excluded by
+    the scorecard unless `excluded_pay: standard` pays them like everyone else.
 
     The scorecard excludes joiners and leavers when `scorecard.tenure.joiners_leavers: exclude`.
     """
     period = config.appraisal_period
     employed = service_fraction(managers, period).to_numpy() > 0
     paid = pd.Series(employed, index=managers.index)
-    if config.scorecard.tenure.joiners_leavers == "exclude":
+    tenure = config.scorecard.tenure
+    if tenure.joiners_leavers == "exclude" and tenure.excluded_pay != "standard":
         start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
         hire = pd.to_datetime(managers["hire_date"]) if "hire_date" in managers else None
         leave = pd.to_datetime(managers["leave_date"]) if "leave_date" in managers else None
@@ -389,9 +392,11 @@ class _Team:
     roster: pd.DataFrame
     frame: pd.DataFrame  # rorac (cents), composite, grade, grade_coefficient, excluded, ...
     prorate: FloatArray
-    active: npt.NDArray[np.bool_]
+    active: npt.NDArray[np.bool_]  # within the limits: employed, and paid if excluded
     base: IntArray
     scale: int  # months the config's monthly amounts are multiplied by
+    unpaid: npt.NDArray[np.bool_]  # excluded, no points: not employed, or excluded_pay not standard
+    guarantee_only: npt.NDArray[np.bool_]  # excluded, paid the minimum guarantee alone
 
     @property
     def size(self) -> int:
@@ -404,6 +409,7 @@ def _team(
     rorac_by_manager: pd.DataFrame,
     config: BonusConfig,
     period: Period,
+    excluded_pay: ExcludedPay,
 ) -> _Team:
     roster = managers.assign(manager_id=managers["manager_id"].astype("str"))
     roster = roster.sort_values("manager_id", kind="stable").reset_index(drop=True)
@@ -416,10 +422,15 @@ def _team(
     prorate = fraction if config.prorate else (fraction > 0).astype("float64")
     frame["service_fraction"] = prorate
     frame["position_coefficient"] = _position_coefficient(roster)
-    active = ~frame["excluded"].to_numpy(dtype=bool) & (prorate > 0)
-    base = (_base_cents(roster, config, active, scale) if _needs_base(config)
+    excluded = frame["excluded"].to_numpy(dtype=bool)
+    employed = prorate > 0
+    unpaid = excluded & (~employed | (excluded_pay != "standard"))
+    guarantee_only = excluded & employed & (excluded_pay == "guarantee_only")
+    paid = employed & ~unpaid
+    base = (_base_cents(roster, config, paid, scale) if _needs_base(config)
             else np.zeros(len(roster), dtype=np.int64))
-    return _Team(roster, frame, prorate, active, base, scale)
+    return _Team(roster, frame, prorate, paid | guarantee_only, base, scale, unpaid,
+                 guarantee_only)
 
 
 # ---------------------------------------------------------------- components
@@ -460,7 +471,7 @@ def _points(component: BonusComponent, team: _Team) -> tuple[FloatArray, bool, d
         else:
             factors = factors * team.frame["position_coefficient"].to_numpy()
     points = measure * factors * (team.prorate if base_like else 1.0)
-    points = np.where(team.frame["excluded"].to_numpy(dtype=bool), 0.0, points)
+    points = np.where(team.unpaid, 0.0, points)
     audit[f"{component.id}_points"] = points
     return points, base_like, audit
 
@@ -547,6 +558,7 @@ def _bounds(team: _Team, config: BonusConfig, period: Period) -> _Bounds:
         within = limits.minimum_guarantee.within_months_of_hire
         eligible = _guarantee_eligible(team.roster, period, within)
         guarantee = np.where(eligible, monthly(limits.minimum_guarantee.amount), 0.0)
+    floor = np.where(team.guarantee_only, 0.0, floor)  # the guarantee alone, no floor
     lower = np.where(team.active, np.maximum(floor, guarantee), 0.0)
     upper = np.where(team.active, np.maximum(upper, lower), 0.0)
     return _Bounds(lower, upper, floor, guarantee)
@@ -720,6 +732,7 @@ def compute_bonus(
     period: Period,
     *,
     pool_allocations: pd.DataFrame | None = None,
+    excluded_pay: ExcludedPay = "standard",
 ) -> BonusResult:
     """Each roster manager's bonus for the period in cents: components, limits, pool, final.
 
@@ -727,7 +740,7 @@ def compute_bonus(
     otherwise); a fixed pool its floors or caps cannot hold, or allocations above what the
     pool holds, are user errors naming the config keys or the allocations file.
     """
-    team = _team(managers, scorecard_managers, rorac_by_manager, config, period)
+    team = _team(managers, scorecard_managers, rorac_by_manager, config, period, excluded_pay)
     records = allocation_records(pool_allocations)
     fixed = config.funding.mode == "fixed_pool"
     pool = int(to_cents(config.funding.pool_amount or 0.0)) if fixed else None

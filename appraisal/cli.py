@@ -7,9 +7,11 @@ traceback shows only with APPRAISE_DEBUG=1.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import traceback
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +62,18 @@ def main() -> None:
     """Appraise customer managers and compute their bonuses, with an audit trail."""
 
 
+def _quiet_libraries() -> None:
+    """--quiet: library warnings and log lines (matplotlib's font messages, its font-cache
+    notice) stay off stderr; errors still show. The command line's own process only."""
+    warnings.simplefilter("ignore")
+    logging.getLogger().setLevel(logging.ERROR)
+    for name in ("matplotlib", "matplotlib.font_manager", "PIL", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def _progress_printer(quiet: bool):
     if quiet:
+        _quiet_libraries()
         return None
 
     def report(stage: str, rows: int, seconds: float) -> None:
@@ -75,7 +87,8 @@ def _progress_printer(quiet: bool):
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: output.dir of the config).")
 @click.option("--force", is_flag=True, help="Replace an existing output folder.")
-@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("--quiet", is_flag=True,
+              help="Nothing on stderr but errors (no progress, no library warnings).")
 @click.option("--statements/--no-statements", default=None,
               help="Write one statement per manager (default: output.statements of the config).")
 def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,

@@ -67,6 +67,7 @@ class IssueCode(StrEnum):
     NEGATIVE = "negative"
     NOT_ALLOWED = "not_allowed"
     DUPLICATE_KEY = "duplicate_key"
+    DUPLICATE_COLUMN = "duplicate_column"
     UNKNOWN_MANAGER = "unknown_manager"
     UNKNOWN_ID = "unknown_id"
     INCONSISTENT = "inconsistent"

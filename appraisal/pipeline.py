@@ -126,6 +126,7 @@ def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Cl
     bonus_result = compute_bonus(
         managers, scorecard_result.managers, rorac_by_manager, cfg.bonus, period,
         pool_allocations=_frame(tables, "pool_allocations"),
+        excluded_pay=cfg.scorecard.tenure.excluded_pay,
     )
     clock.stop("bonus", len(bonus_result.managers))
 

@@ -306,14 +306,44 @@ def test_floor_and_minimum_guarantee_for_new_hires() -> None:
     assert column(result, "limit_adjustment")[2:] == [100_000, 193_548]
 
 
-def test_excluded_manager_gets_nothing_and_missing_flag_means_included() -> None:
+def test_excluded_manager_is_paid_by_the_excluded_pay_policy() -> None:
     managers, card, rorac = team()
     card["excluded"] = [False, None, True, False]
-    cfg = config(funding={"base_by_job_level": {"junior": 6000}}, limits={"floor": 500})
-    result = compute_bonus(managers, card, rorac, cfg, PERIOD)
-    assert column(result, "excluded") == [False, False, True, False]
-    assert column(result, "bonus_gross")[2] == 0
-    assert column(result, "bonus_gross")[1] == 576_000
+    cfg = config(funding={"base_by_job_level": {"junior": 6000}},
+                 limits={"floor": 500, "minimum_guarantee": {"amount": 4000}})
+    nothing = compute_bonus(managers, card, rorac, cfg, PERIOD, excluded_pay="none")
+    assert column(nothing, "excluded") == [False, False, True, False]
+    assert column(nothing, "bonus_gross")[2] == 0
+    assert column(nothing, "bonus_gross")[1] == 576_000  # a missing flag means included
+    # guarantee_only: the guarantee alone (400000 cents), not the floor nor the components
+    guaranteed = compute_bonus(managers, card, rorac, cfg, PERIOD, excluded_pay="guarantee_only")
+    assert column(guaranteed, "bonus_gross")[2] == 400_000
+    assert column(guaranteed, "limit_applied")[2] == "guarantee"
+    # standard: paid like an included manager with the same inputs
+    standard = compute_bonus(managers, card, rorac, cfg, PERIOD, excluded_pay="standard")
+    card_included = card.assign(excluded=[False, None, False, False])
+    included = compute_bonus(managers, card_included, rorac, cfg, PERIOD)
+    assert column(standard, "bonus_gross") == column(included, "bonus_gross")
+
+
+@pytest.mark.parametrize(("tenure", "limits", "message"), [
+    ({"excluded_pay": "none"}, {}, "has no effect unless joiners_leavers: exclude"),
+    ({"excluded_coefficient": 0.8}, {}, "has no effect unless joiners_leavers: exclude"),
+    ({"joiners_leavers": "exclude", "excluded_pay": "none", "excluded_coefficient": 0.8}, {},
+     "excluded_coefficient has no effect with excluded_pay: none"),
+    ({"joiners_leavers": "exclude", "excluded_pay": "guarantee_only"}, {},
+     "bonus.limits.minimum_guarantee is not set"),
+    ({"joiners_leavers": "exclude", "excluded_pay": "none"},
+     {"minimum_guarantee": {"amount": 3000, "within_months_of_hire": 3}},
+     "pays excluded joiners nothing, although bonus.limits.minimum_guarantee exists"),
+])
+def test_contradictory_joiner_settings_are_config_errors(tenure, limits, message) -> None:
+    raw = {"period": "2026-10", "unit": {"id": "B1"}, "inputs": {"managers": "m.csv"},
+           "scorecard": {"tenure": tenure}, "bonus": {"limits": limits}}
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw)
+    assert message in str(caught.value)
+    assert "scorecard.tenure" in str(caught.value)
 
 
 def test_quarter_scales_monthly_config_amounts_not_the_roster_base() -> None:
@@ -695,9 +725,12 @@ def test_check_bonus_needs_no_base_for_managers_the_scorecard_excludes() -> None
     managers, _, _ = team()
     managers["pay_base"] = [10000.0, 6000.0, 8000.0, np.nan]
     raw = {"period": "2026-10", "unit": {"id": "B1"}, "inputs": {"managers": "m.csv"},
-           "scorecard": {"tenure": {"joiners_leavers": "exclude"}}}
+           "scorecard": {"tenure": {"joiners_leavers": "exclude", "excluded_pay": "none"}}}
     assert check_bonus({"managers": managers}, parse_config(raw)) == []
     assert [i.row for i in issues_of(managers)] == [5]
+    # paid at excluded_coefficient (excluded_pay: standard, the default), M4 needs a base
+    raw["scorecard"]["tenure"].pop("excluded_pay")
+    assert [i.row for i in check_bonus({"managers": managers}, parse_config(raw))] == [5]
 
 
 def test_check_bonus_covers_allocations_but_not_the_roster_check() -> None:

@@ -102,3 +102,21 @@ def test_header_row_on_a_parquet_file_is_a_config_error():
 
     with pytest.raises(ValidationError, match="header_row applies to CSV and XLSX"):
         TableSource(path="business.parquet", header_row=3)
+
+
+def test_a_column_given_twice_is_refused_never_guessed(tmp_path):
+    path = _roster(tmp_path, HEADER.strip() + ",pay_base\n" + ROW.format(hire="2020-01-01")
+                   .strip() + ",99999\n")
+    with pytest.raises(InputError) as caught:
+        read_table("managers", path, shown="roster.csv")
+    issue = next(iter(caught.value.issues))
+    assert (issue.row, issue.column, str(issue.code)) == (1, "pay_base", "duplicate_column")
+    assert "column 9 and 10" in issue.expected
+
+
+def test_a_header_mapped_onto_a_name_the_file_has_is_refused(tmp_path):
+    path = _roster(tmp_path, HEADER.strip() + ",工号\n" + ROW.format(hire="2020-01-01")
+                   .strip() + ",M777\n")
+    with pytest.raises(InputError) as caught:
+        read_table("managers", path, shown="roster.csv", columns={"manager_id": "工号"})
+    assert next(iter(caught.value.issues)).column == "manager_id"

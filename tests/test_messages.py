@@ -34,3 +34,24 @@ def test_every_command_spells_error_the_same_way():
     for path in source.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"""echo\(f?["']Error:""", text), path
+
+
+def test_quiet_prints_nothing_but_the_result_line(tmp_path):
+    """--quiet: no progress and no library warnings (font lookups, a fresh font cache)."""
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+
+    config = write_config(tmp_path, example_raw())
+    raw = yaml.safe_load(config.read_text(encoding="utf-8"))
+    raw["output"]["charts"] = True  # charts draw with matplotlib's fonts
+    config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    env = os.environ | {"MPLCONFIGDIR": str(tmp_path / "mpl"), "PYTHONWARNINGS": "always"}
+    done = subprocess.run(
+        [sys.executable, "-m", "appraisal.cli", "run", str(config), "--out",
+         str(tmp_path / "out"), "--quiet"],
+        capture_output=True, text=True, env=env, cwd=Path(__file__).parents[1], check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""

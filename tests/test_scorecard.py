@@ -274,7 +274,9 @@ def joiner_roster() -> pd.DataFrame:
 
 @pytest.mark.parametrize("mode", ["include", "exclude", "prorate"])
 def test_joiners_and_leavers(mode):
-    config = HAND_CONFIG | {"tenure": {"joiners_leavers": mode, "excluded_coefficient": 0.9}}
+    tenure = {"joiners_leavers": mode} | ({"excluded_coefficient": 0.9} if mode == "exclude"
+                                          else {})
+    config = HAND_CONFIG | {"tenure": tenure}
     result = run_hand(config, managers=joiner_roster())
     m = result.managers.set_index("manager_id")
     assert "M2" not in set(result.scores["manager_id"])

@@ -194,9 +194,28 @@ def parse_config(raw: Any, file: str = "<config>") -> AppraisalConfig:
         raise ConfigError(file, _problems(exc)) from None
     # Keys that must fit the AHP matrices the scorecard declares (two sections together).
     across = config.weights.problems(config.scorecard.ahp_matrices())
+    across += _excluded_pay_problems(config)
     if across:
         raise ConfigError(file, across)
     return config
+
+
+def _excluded_pay_problems(config: AppraisalConfig) -> list[tuple[str, str]]:
+    """What excluded joiners are paid must agree with the bonus limits (two sections)."""
+    tenure, guarantee = config.scorecard.tenure, config.bonus.limits.minimum_guarantee
+    if tenure.joiners_leavers != "exclude":
+        return []
+    key = "scorecard.tenure.excluded_pay"
+    if tenure.excluded_pay == "guarantee_only" and guarantee is None:
+        return [(key, "guarantee_only pays the minimum guarantee, but "
+                      "bonus.limits.minimum_guarantee is not set: set it, or choose standard "
+                      "or none")]
+    if tenure.excluded_pay == "none" and guarantee is not None:
+        return [(key, "none pays excluded joiners nothing, although "
+                      "bonus.limits.minimum_guarantee exists for new hires: choose "
+                      "guarantee_only (the guarantee alone) or standard (paid at "
+                      "excluded_coefficient within the limits), or remove the guarantee")]
+    return []
 
 
 MAX_CONFIG_BYTES = 1 << 20

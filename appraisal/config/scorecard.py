@@ -332,11 +332,39 @@ class GradingConfig(StrictModel):
         return self
 
 
+ExcludedPay = Literal["standard", "guarantee_only", "none"]
+
+
 class TenureConfig(StrictModel):
-    """Managers who joined or left during the period (flagged in every mode)."""
+    """Managers who joined or left during the period (flagged in every mode).
+
+    With `joiners_leavers: exclude` they are not graded, and `excluded_pay` says what they are
+    paid: `standard` (default) the bonus with `excluded_coefficient` as their grade coefficient,
+    within the limits (floor, minimum guarantee, cap); `guarantee_only` the minimum guarantee
+    where eligible and nothing else; `none` nothing (a pool allocation may still reach them).
+    """
 
     joiners_leavers: Literal["include", "exclude", "prorate"] = "include"
-    excluded_coefficient: float = Field(default=1.0, ge=0.0)
+    excluded_coefficient: float = Field(
+        default=1.0, ge=0.0,
+        description="grade coefficient of excluded managers (excluded_pay: standard)")
+    excluded_pay: ExcludedPay = Field(
+        "standard", description="what excluded joiners and leavers are paid: standard | "
+        "guarantee_only | none")
+
+    @model_validator(mode="after")
+    def _settings_take_effect(self) -> TenureConfig:
+        # keys written with a value other than the default (the default written out is harmless)
+        given = {key for key in self.model_fields_set
+                 if getattr(self, key) != type(self).model_fields[key].default}
+        if self.joiners_leavers != "exclude":
+            for key in sorted(given & {"excluded_coefficient", "excluded_pay"}):
+                raise ValueError(f"{key} has no effect unless joiners_leavers: exclude "
+                                 f"(it is {self.joiners_leavers}): remove it")
+        elif self.excluded_pay != "standard" and "excluded_coefficient" in given:
+            raise ValueError(f"excluded_coefficient has no effect with excluded_pay: "
+                             f"{self.excluded_pay} (only excluded_pay: standard pays by it)")
+        return self
 
 
 def _pct(id_: str, zh: str, en: str, **kw: object) -> Indicator:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import glob
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ __all__ = [
 
 ROW_COLUMN = "_row"
 _FIRST_DATA_ROW = 2
+_MANGLED = re.compile(r".+\.\d+")
 _ENCODING_ALIASES = {"gbk": "gb18030", "gb2312": "gb18030"}  # GB18030 is a superset of both
 
 
@@ -237,6 +239,13 @@ def _read_raw(
             raise _fail(shown, IssueCode.FILE_UNREADABLE,
                         f"not a well-formed CSV file ({str(exc).strip()})",
                         f"one record per line, fields separated by {delimiter!r}") from None
+        if any(_MANGLED.fullmatch(str(name)) for name in frame.columns):
+            # pandas renames a repeated header `x` to `x.1`: keep the file's own headers
+            headers = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                                  encoding=used, sep=delimiter, header=None, nrows=1,
+                                  skiprows=skip).iloc[0].tolist()
+            if len(headers) == len(frame.columns):
+                frame.columns = [str(h) for h in headers]
         return frame, used
     if kind == "xlsx":
         try:
@@ -610,6 +619,23 @@ def drop_trailing_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame if end == len(frame) else frame.iloc[:end]
 
 
+def _repeated_columns(
+    frame: pd.DataFrame, schema: TableSchema, shown: str, header_row: int
+) -> list[InputIssue]:
+    """A column of the schema given twice (two headers, or `columns:` mapping a header onto a
+    name the file already has): which one holds the figure is never guessed."""
+    names = pd.Index([str(c) for c in frame.columns])
+    found = []
+    for name in dict.fromkeys(names[names.duplicated()]):
+        if name in schema.names:
+            at = [str(i + 1) for i in np.flatnonzero(names == name)]
+            found.append(InputIssue(
+                shown, header_row, name, "the column is given twice", None,
+                f"one column named '{name}' (it is column {' and '.join(at)}): delete or rename "
+                "the other, or map only one with `columns:`", code=IssueCode.DUPLICATE_COLUMN))
+    return found
+
+
 def _blank_rows_inside(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
     """Fully blank rows among the data rows; only rows whose first cell is blank are examined,
     so a large table pays for one column."""
@@ -686,6 +712,9 @@ def read_table(
             for header in absent
         ]
         frame = frame.rename(columns={header: key for key, header in columns.items()})
+    repeated = _repeated_columns(frame, schema, shown, header_row)
+    if repeated:
+        raise InputError(issues + repeated)
     frame = drop_trailing_blank_rows(frame)
     rows = np.arange(header_row + 1, header_row + 1 + len(frame), dtype=np.int64)
     blank = _blank_rows_inside(frame)
