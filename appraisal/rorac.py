@@ -8,10 +8,10 @@ Source: 篇3 of seeds/004 (see docs/rorac.md for every convention and a worked e
     RORAC   = Σ_i w_i · RORAC_i                            w_i: category weight (default 1)
     ratio   = RORAC ÷ economic capital                     0 when there is no capital
 
-Account rows are credited to managers (manager_id column or credit_splits shares), then every
-amount is summed with `np.bincount` over one integer key (manager, product, stock/increment):
-no per-row Python, no object columns. Sums in full precision; every money column leaves the
-stage as int64 cents, rounded once per manager × category × vintage so the figures reconcile
+Account rows are credited to managers (manager_id column or credit_splits shares) and summed
+per manager × category × stock/increment by the account kernel (`appraisal.kernel`: exact SQL
+on DuckDB or Spark, integer cents, docs/kernel.md); every money column leaves the stage as int64
+cents, rounded once on the exact value per manager × category × vintage so the figures reconcile
 (docs/rorac.md, "Cents"). `check_rorac` holds every data check; `compute_rorac` assumes valid
 input and raises `InternalError` if it still meets an impossible value.
 """

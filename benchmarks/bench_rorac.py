@@ -407,6 +407,8 @@ def main() -> None:
     parser.add_argument("--kernels", default="duckdb,spark",
                         help="kernels to time on their own: duckdb, spark, both or none ('')")
     parser.add_argument("--spark-master", default="local[2]")
+    parser.add_argument("--skip-engine", action="store_true",
+                        help="time only the kernels and plain DuckDB (e.g. at 10^8 rows)")
     parser.add_argument("--engine-only", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--kernel-only", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -429,18 +431,21 @@ def main() -> None:
               f"{time.perf_counter() - started:.1f} s ({path.stat().st_size / 2**20:.0f} MiB)",
               file=sys.stderr)
         engine_runs = []
-        for _ in range(max(1, args.repeat)):
-            child = subprocess.run(
-                [sys.executable, __file__, "--engine-only", str(path), "--managers",
-                 str(args.managers), "--out", str(out)],
-                check=True, capture_output=True, text=True,
-            )
-            engine_runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
-        duckdb_runs = [run_duckdb(path, args.managers) for _ in range(max(1, args.repeat))]
-        same = agree(pd.read_parquet(out), duckdb_runs[-1][1])
+        duckdb_runs: list[tuple[float, pd.DataFrame]] = []
+        same = None
+        if not args.skip_engine:
+            for _ in range(max(1, args.repeat)):
+                child = subprocess.run(
+                    [sys.executable, __file__, "--engine-only", str(path), "--managers",
+                     str(args.managers), "--out", str(out)],
+                    check=True, capture_output=True, text=True,
+                )
+                engine_runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
+            duckdb_runs = [run_duckdb(path, args.managers) for _ in range(max(1, args.repeat))]
+            same = agree(pd.read_parquet(out), duckdb_runs[-1][1])
         kernel: dict[str, dict[str, object]] = {}
         repeat = max(1, args.repeat)
-        cells_s = min(run_cells_duckdb(path) for _ in range(repeat)) if kernels else None
+        cells_s = min(run_cells_duckdb(path) for _ in range(max(2, repeat))) if kernels else None
         if "duckdb" in kernels:
             runs = [_child(["--kernel-only", "duckdb", str(path), "--managers",
                             str(args.managers)]) for _ in range(repeat)]
@@ -454,20 +459,22 @@ def main() -> None:
             kernel["spark"] = min(runs, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
             kernel["spark"]["convert_s"] = convert_s
         print(f"kernel runs: {kernel}", file=sys.stderr)
-    engine_s = min(run["engine_s"] for run in engine_runs)
-    duckdb_s = min(seconds for seconds, _ in duckdb_runs)
-    print(f"engine runs (s): {[round(r['engine_s'], 3) for r in engine_runs]} (of which "
-          f"reading: {[round(r['read_s'], 3) for r in engine_runs]}); duckdb runs (s): "
-          f"{[round(s, 3) for s, _ in duckdb_runs]}", file=sys.stderr)
-    print(json.dumps({
-        "rows": args.rows,
-        "engine_s": round(engine_s, 3),
-        "duckdb_s": round(duckdb_s, 3),
-        "ratio": round(engine_s / duckdb_s, 3),
-        "peak_rss_mb": round(max(run["peak_rss_mb"] for run in engine_runs), 1),
-        "agree": same,
-        **_kernel_figures(kernel, cells_s),
-    }))
+    figures: dict[str, object] = {"rows": args.rows}
+    if engine_runs:
+        engine_s = min(run["engine_s"] for run in engine_runs)
+        duckdb_s = min(seconds for seconds, _ in duckdb_runs)
+        print(f"engine runs (s): {[round(r['engine_s'], 3) for r in engine_runs]} (of which "
+              f"reading: {[round(r['read_s'], 3) for r in engine_runs]}); duckdb runs (s): "
+              f"{[round(s, 3) for s, _ in duckdb_runs]}", file=sys.stderr)
+        figures.update({
+            "engine_s": round(engine_s, 3),
+            "duckdb_s": round(duckdb_s, 3),
+            "ratio": round(engine_s / duckdb_s, 3),
+            "peak_rss_mb": round(max(run["peak_rss_mb"] for run in engine_runs), 1),
+            "agree": same,
+        })
+    figures.update(_kernel_figures(kernel, cells_s))
+    print(json.dumps(figures))
 
 
 def _kernel_figures(kernel: dict[str, dict[str, object]], cells_s: float | None

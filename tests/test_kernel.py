@@ -213,3 +213,15 @@ def pd_datetime(values):
     import pandas as pd
 
     return pd.to_datetime(values)
+
+
+def test_parquet_files_with_float_amounts_are_refused_naming_the_column(tmp_path) -> None:
+    from appraisal.errors import InputError
+
+    business, _ = generate(rows=20)
+    floats = business.set_column(business.schema.get_field_index("balance"), "balance",
+                                 pa.array([1.5] * 20, pa.float64()))
+    pq.write_table(floats, tmp_path / "b.parquet")
+    with pytest.raises(InputError, match="balance"):
+        account_cells(KernelInputs(ParquetFiles((str(tmp_path / "b.parquet"),))), CONFIG,
+                      PERIOD)

@@ -67,6 +67,7 @@ def test_rorac_stage_on_spark_equals_duckdb(spark: SparkEngine) -> None:
         frame[column] = frame[column].astype("float64").abs() / 100  # yuan, as the reader gives
     frame["category"] = frame["product"].map(
         {name: spec.category for name, spec in CONFIG.products.items()})
+    frame["product"] = frame["product"].astype("category")  # as a Parquet input reads
     split_frame = splits.to_pandas()
     split_frame["share"] = split_frame["share"] / 10**12
     managers = pd.DataFrame({"manager_id": [f"M{i}" for i in range(6)], "team": "T",
@@ -76,3 +77,21 @@ def test_rorac_stage_on_spark_equals_duckdb(spark: SparkEngine) -> None:
     for name in ("by_category", "by_manager", "rollups"):
         pd.testing.assert_frame_equal(getattr(results[0], name), getattr(results[1], name),
                                       check_exact=True)
+
+
+def test_account_checks_on_spark_equal_duckdb(spark: SparkEngine) -> None:
+    from test_kernel_checks import CONFIG as CHECK_CONFIG
+    from test_kernel_checks import bad_tables
+
+    from appraisal.kernel import product_rates
+    from appraisal.kernel.checks import check_accounts
+    from appraisal.kernel.frames import business_relation, splits_relation
+
+    tables = bad_tables()
+    relation, _ = business_relation(tables["business"], with_splits=True)
+    roster = pa.table({"manager_id": pa.array(tables["managers"]["manager_id"], pa.string())})
+    found = [check_accounts(relation, product_rates(CHECK_CONFIG.rorac), roster, engine,
+                            credit_splits=splits_relation(tables["credit_splits"]))
+             for engine in (DuckDBEngine(), spark)]
+    pd.testing.assert_frame_equal(found[0].frame, found[1].frame)
+    assert len(found[0].frame) == 8  # one per planted problem

@@ -220,6 +220,9 @@ def _read_raw(
             raise _undecodable(path, shown, "utf-8", delimiter,
                                "UTF-8 text up to here, then another encoding (rows pasted from "
                                "another export?)")
+        fast = _columnar_csv(path, used, delimiter, skip) if header else None
+        if fast is not None:
+            return fast, used
         try:
             frame = pd.read_csv(
                 path, dtype=str, keep_default_na=False, na_filter=False, encoding=used,
@@ -286,6 +289,48 @@ def _read_raw(
     if as_text:
         frame = frame.astype(str).where(frame.notna(), "")
     return frame, None
+
+
+def _header_names(path: Path, encoding: str, delimiter: str, skip: int) -> list[str] | None:
+    """The header row's names (after `skip` rows), or None when it cannot be read simply."""
+    try:
+        with path.open("r", encoding=encoding, newline="") as handle:
+            for _ in range(skip):
+                handle.readline()
+            line = handle.readline()
+    except (UnicodeDecodeError, OSError):
+        return None
+    if not line.strip() or '"' in line:
+        return None
+    return line.rstrip("\r\n").split(delimiter)
+
+
+def _columnar_csv(path: Path, encoding: str, delimiter: str, skip: int) -> pd.DataFrame | None:
+    """Every cell as text by pyarrow's multithreaded CSV reader, exactly what the pandas reader
+    gives (strings, blanks as ""); None (use the pandas reader, and its messages) for anything
+    less plain: blank or ragged lines, repeated or quoted headers, undecodable bytes."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    names = _header_names(path, encoding, delimiter, skip)
+    if names is None or len(set(names)) != len(names) or "" in names:
+        return None
+    names[0] = names[0].lstrip("\ufeff")
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(encoding="utf-8" if encoding == "utf-8-sig"
+                                            else encoding, skip_rows=skip + 1,
+                                            column_names=names),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                              ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError, OSError):
+        return None
+    return table.to_pandas()
 
 
 def _read_partitioned(files: tuple[Path, ...], shown: str, as_text: bool) -> pd.DataFrame:
@@ -468,7 +513,9 @@ def _convert(raw: pd.Series, column: Column, serials: bool = False) -> tuple[pd.
         ok = np.isfinite(values)
         percent = np.zeros(len(values), dtype=bool)
         if not column.fraction:
-            percent = ~blank & ~ok & _percent_written(raw)
+            unreadable = np.flatnonzero(~blank & ~ok)  # only those can be written as 95%
+            if unreadable.size:
+                percent[unreadable] = _percent_written(raw.iloc[unreadable])
             masks["percentage in a column of plain numbers"] = percent
         masks["not a number"] = ~blank & ~ok & ~percent
         out_of_range = np.zeros(len(values), dtype=bool)
@@ -490,11 +537,22 @@ def _convert(raw: pd.Series, column: Column, serials: bool = False) -> tuple[pd.
     return converted, masks
 
 
+_SAMPLE = 20_000
+
+
+def _repeats(raw: pd.Series) -> bool:
+    """Whether a text column repeats its values (then each distinct value is converted once);
+    judged on its first rows, so unique ids are not hashed for nothing."""
+    head = raw.iloc[:_SAMPLE]
+    return len(raw) <= _SAMPLE or head.nunique(dropna=False) * 2 < len(head)
+
+
 def _coerce_column(
     raw: pd.Series, column: Column, rows: np.ndarray, shown: str, serials: bool = False
 ) -> tuple[pd.Series, list[IssueTable]]:
     codes, uniques = None, None
-    if column.kind != "number" and (pd.api.types.is_string_dtype(raw) or raw.dtype == object):
+    if column.kind != "number" and (pd.api.types.is_string_dtype(raw) or raw.dtype == object) \
+            and _repeats(raw):
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     if uniques is not None and len(uniques) * 2 < len(raw):
         # Text columns repeat a few values (categories, products, dates): convert each distinct

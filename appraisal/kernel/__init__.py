@@ -225,12 +225,35 @@ class AccountCells:
                           self.provision_annual)
 
 
+def _require_cents(files: ParquetFiles) -> None:
+    """Parquet files read by the engine itself must hold amounts as integer cents (a float or
+    a yuan decimal would be cast, not converted): else an InputError naming file and column
+    (stream yuan files through `kernel.sources.parquet_business` instead)."""
+    import pyarrow.parquet as pq
+
+    from ..errors import InputError, InputIssue, IssueCode
+
+    issues = []
+    for path in files.paths:
+        schema = pq.read_schema(path)
+        for name in ("balance", "revenue", *SUPPLIED):
+            if name in schema.names and not pa.types.is_integer(schema.field(name).type):
+                issues.append(InputIssue(
+                    path, None, name, f"amount column of type {schema.field(name).type}", None,
+                    "integer cents (int64) for the engine to read the file itself",
+                    code=IssueCode.NOT_A_NUMBER))
+    if issues:
+        raise InputError(issues)
+
+
 def account_cells(
     inputs: KernelInputs, config: RoracConfig, period: Period, engine: Engine | None = None,
 ) -> AccountCells:
     """Run the kernel on `engine` (DuckDB by default): the exact sums per manager × category ×
     vintage of the credited business."""
     runner = engine if engine is not None else DuckDBEngine()
+    if isinstance(inputs.business, ParquetFiles):
+        _require_cents(inputs.business)
     supplied = tuple(name for name in SUPPLIED if name in inputs.supplied)
     spec = KernelSpec(reference_day(config, period), period.end,
                       inputs.credit_splits is not None, supplied)

@@ -136,7 +136,7 @@ class SparkEngine:
                 if isinstance(relation, pa.RecordBatchReader):
                     relation = relation.read_all()
                 if isinstance(relation, pa.Table):
-                    frame = spark.createDataFrame(relation)
+                    frame = spark.createDataFrame(_plain(relation))
                 elif isinstance(relation, ParquetFiles):
                     frame = spark.read.parquet(*relation.paths)
                 else:
@@ -158,6 +158,17 @@ class SparkEngine:
             self.session.stop()
             self.session = None
             self._owned = False
+
+
+def _plain(table: pa.Table) -> pa.Table:
+    """Dictionary-encoded columns decoded (Spark's Arrow conversion takes plain types)."""
+    import pyarrow.compute as pc
+
+    for index, column in enumerate(table.schema):
+        if pa.types.is_dictionary(column.type):
+            table = table.set_column(index, column.name,
+                                     pc.cast(table.column(index), column.type.value_type))
+    return table
 
 
 def engine_for(config: EngineConfig) -> DuckDBEngine | SparkEngine:

@@ -69,8 +69,11 @@ def business_relation(
         "balance": _cents(business["balance"], nullable=False),
         "revenue": _cents(business["revenue"], nullable=False),
     }
-    if with_splits:
+    if with_splits or "account_id" in business.columns:
         columns["account_id"] = _text(business["account_id"])
+    if "category" in business.columns:  # for the checks (kernel.checks)
+        columns["category"] = _text(business["category"])
+    columns["_row"] = pa.array(_rows(business), pa.int64())
     supplied = []
     for name in SUPPLIED:
         if name in business.columns:
@@ -81,6 +84,13 @@ def business_relation(
     return pa.table(columns), tuple(supplied)
 
 
+def _rows(frame: pd.DataFrame) -> np.ndarray:
+    """Spreadsheet row numbers: the reader's `_row`, else from 2 (row 1 is the header)."""
+    if "_row" in frame.columns:
+        return frame["_row"].to_numpy(dtype=np.int64)
+    return np.arange(2, len(frame) + 2, dtype=np.int64)
+
+
 def splits_relation(splits: pd.DataFrame) -> pa.Table:
     """Credit splits with shares as integers in units of 1/SHARE_SCALE (nearest unit)."""
     share = pd.to_numeric(splits["share"], errors="coerce").to_numpy(dtype=np.float64)
@@ -89,4 +99,5 @@ def splits_relation(splits: pd.DataFrame) -> pa.Table:
         "account_id": _text(splits["account_id"]),
         "manager_id": _text(splits["manager_id"]),
         "share": pa.array(units, pa.int64()),
+        "_row": pa.array(_rows(splits), pa.int64()),
     })

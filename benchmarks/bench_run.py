@@ -1,0 +1,162 @@
+"""Benchmark of a whole `appraise run` at bank scale, stage by stage, with plain references.
+
+    python benchmarks/bench_run.py [--managers 50000] [--accounts 10000000]
+                                   [--formats parquet,csv] [--work DIR]
+
+1. Generates the sample branch on the fly (`appraise sample --managers M --accounts N`, once per
+   format, Parquet and/or CSV) into a temp folder (or `--work`); never committed.
+2. Engine: a child process runs the example config on it (`pipeline.run`, then
+   `report.write_run` with the example's outputs, statements off) and reports each stage's
+   seconds (read + check, rorac, weights, scorecard, bonus, write csv, charts, workbook) and its
+   peak RSS (`ru_maxrss`), so the generator's memory is not counted.
+3. References, in the same run, on the same files and frames:
+   - `duckdb_read_aggregate_s`: DuckDB reading the same business table (read_parquet or
+     read_csv) and aggregating it per manager x category x vintage (sums of balance, revenue and
+     the rate products): what reading, checking and the account stage do at their core;
+   - `pyarrow_csv_s`: pyarrow's CSV writer writing the same frames the run writes as CSV
+     (in the engine's child, right after the run).
+   Ratios: `(read + rorac) / duckdb_read_aggregate_s` and `write csv / pyarrow_csv_s`.
+
+The last stdout line is a JSON list, one object per format.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def generate(folder: Path, managers: int, accounts: int, fmt: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(["appraise", "sample", "--managers", str(managers), "--accounts",
+                    str(accounts), "--format", fmt, "--out", str(folder), "--force"],
+                   check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def write_config(folder: Path, fmt: str, out: Path) -> Path:
+    raw = yaml.safe_load((ROOT / "configs" / "example.yaml").read_text(encoding="utf-8"))
+    suffix = ".parquet" if fmt == "parquet" else ".csv"
+    for name, source in list(raw["inputs"].items()):
+        path = source if isinstance(source, str) else source["path"]
+        local = folder / (Path(path).stem + suffix)
+        if not local.exists():
+            local = (ROOT / "configs" / path).resolve()  # a table the generator does not make
+        raw["inputs"][name] = str(local) if isinstance(source, str) else {
+            **source, "path": str(local)}
+    raw.setdefault("output", {})["statements"] = False
+    config = out / f"bench-{fmt}.yaml"
+    config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return config
+
+
+def child(config: Path, out: Path) -> dict[str, object]:
+    """The engine's run, timed by stage, then pyarrow's CSV writer on the same frames."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    from appraisal.pipeline import run
+    from appraisal.report.writer import write_run
+
+    stages: dict[str, float] = {}
+
+    def progress(stage: str, rows: int, seconds: float) -> None:
+        stages[stage] = stages.get(stage, 0.0) + seconds
+
+    started = time.perf_counter()
+    result = run(config, progress=progress)
+    write_run(result, out / "results", force=True, progress=progress)
+    wall = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    frames = {**result.frames(), "summary_ranks": result.summary.ranks,
+              "summary_gaps": result.summary.gaps}
+    wanted = set(result.config.output.files)
+    reference_dir = out / "pyarrow_csv"
+    reference_dir.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    for name, frame in frames.items():
+        if f"{name}_csv" in wanted:
+            pa_csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False),
+                             reference_dir / f"{name}.csv")
+    pyarrow_csv_s = time.perf_counter() - started
+    rows = {t.table: t.rows for t in result.inputs}
+    return {"stages": stages, "wall_s": wall, "peak_rss_mb": peak,
+            "pyarrow_csv_s": pyarrow_csv_s, "business_rows": rows.get("business", 0)}
+
+
+def duckdb_reference(folder: Path, fmt: str) -> float:
+    """DuckDB reading the business table and aggregating it per manager x category x vintage."""
+    import duckdb
+
+    source = (f"read_parquet('{folder / 'business.parquet'}')" if fmt == "parquet"
+              else f"read_csv('{folder / 'business.csv'}', header = true)")
+    sql = f"""
+        SELECT manager_id, category, booking_date >= DATE '2026-01-01' AS increment,
+               count(*) AS accounts, sum(balance) AS balance, sum(revenue) AS revenue,
+               sum(balance * 0.013) AS direct, sum(balance * 0.01) AS risk,
+               sum(revenue * 0.06) AS tax, sum(balance * 0.08) AS capital,
+               sum(balance * greatest(date_diff('day', booking_date, DATE '2026-10-31'), 0))
+                   AS age_balance
+        FROM {source} GROUP BY ALL"""
+    started = time.perf_counter()
+    connection = duckdb.connect()
+    connection.sql(sql).to_arrow_table()
+    connection.close()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--managers", type=int, default=50_000)
+    parser.add_argument("--accounts", type=int, default=10_000_000)
+    parser.add_argument("--formats", default="parquet,csv")
+    parser.add_argument("--work", type=Path, help="folder for the data (default: a temp dir)")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(Path(args.child[0]), Path(args.child[1]))))
+        return
+    figures = []
+    with tempfile.TemporaryDirectory(prefix="bench_run_", dir=args.work) as temp:
+        work = Path(temp)
+        for fmt in [f for f in args.formats.split(",") if f]:
+            folder = work / fmt
+            generate_s = generate(folder, args.managers, args.accounts, fmt)
+            print(f"{fmt}: generated in {generate_s:.1f} s", file=sys.stderr)
+            config = write_config(folder, fmt, work)
+            out = work / f"out-{fmt}"
+            out.mkdir()
+            engine = subprocess.run([sys.executable, __file__, "--child", str(config), str(out)],
+                                    check=True, capture_output=True, text=True)
+            measured = json.loads(engine.stdout.strip().splitlines()[-1])
+            reference_s = duckdb_reference(folder, fmt)
+            stages = measured["stages"]
+            account_stage = stages.get("read", 0.0) + stages.get("rorac", 0.0)
+            figures.append({
+                "format": fmt, "managers": args.managers, "accounts": args.accounts,
+                "generate_s": round(generate_s, 1),
+                "stages_s": {k: round(v, 2) for k, v in stages.items()},
+                "wall_s": round(measured["wall_s"], 1),
+                "peak_rss_mb": round(measured["peak_rss_mb"]),
+                "duckdb_read_aggregate_s": round(reference_s, 2),
+                "read_check_rorac_ratio": round(account_stage / reference_s, 2),
+                "pyarrow_csv_s": round(measured["pyarrow_csv_s"], 2),
+                "write_csv_ratio": round(stages.get("write csv", 0.0)
+                                         / measured["pyarrow_csv_s"], 2),
+            })
+            print(json.dumps(figures[-1]), file=sys.stderr)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
