@@ -7,7 +7,6 @@ tolerance anywhere: all figures are integers.
 
 from __future__ import annotations
 
-import time
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -84,12 +83,12 @@ def test_to_cents_matches_the_decimal_reference_for_any_finite_float(values: lis
     assert [to_cents(v) for v in values] == expected
 
 
-def test_a_million_conversions_take_well_under_a_second() -> None:
+def test_a_million_conversions_agree_with_the_typed_decimal() -> None:
+    """Vectorised over a million values, a quarter of them on a half cent (speed is measured in
+    benchmarks/, never in a test)."""
     rng = np.random.default_rng(11)
-    values = np.round(rng.uniform(-1e6, 1e6, 1_000_000), 3)  # a quarter sit on a half cent
-    started = time.perf_counter()
+    values = np.round(rng.uniform(-1e6, 1e6, 1_000_000), 3)
     cents = to_cents(values)
-    assert time.perf_counter() - started < 1.0
     sample = rng.choice(len(values), 2_000, replace=False)
     assert cents[sample].tolist() == [typed_cents(v) for v in values[sample]]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import numpy as np
@@ -167,9 +166,10 @@ def test_compute_rorac_on_unvalidated_input_is_an_internal_error() -> None:
         rorac.compute_rorac(business, managers, config, parse_period("2026-10"))
 
 
-def test_two_million_bad_dates_are_counted_exactly_fast_and_lean() -> None:
-    """A 2M-row business table whose every booking_date is bad: 2,000,000 issues, exact, in
-    a few seconds and a few hundred MB at most (the table is columnar; no object per issue)."""
+def test_two_million_bad_dates_are_counted_exactly_and_lean() -> None:
+    """A 2M-row business table whose every booking_date is bad: 2,000,000 issues, exact, in a
+    few hundred MB at most (the table is columnar; no object per issue). Its speed is measured
+    in benchmarks/, never in a test."""
     n = 2_000_000
     raw = pd.DataFrame({
         "account_id": pd.array(np.char.add("A", np.arange(n).astype(str)), dtype="str"),
@@ -180,15 +180,12 @@ def test_two_million_bad_dates_are_counted_exactly_fast_and_lean() -> None:
         "booking_date": pd.array(np.char.add("bad-", (np.arange(n) % 1000).astype(str)),
                                  dtype="str"),
     })
-    started = time.perf_counter()
     _, issues = coerce_table(raw, SCHEMAS["business"], "business.csv")
     message = str(InputError(issues))
-    seconds = time.perf_counter() - started
     assert len(issues) == n
     assert message.startswith("2,000,000 problems in the input data:")
     assert "... and 1,999,950 more" in message
     assert issues.frame.memory_usage(deep=True).sum() < 400 * 2**20
-    assert seconds < 30  # typically ~3 s; generous for a shared CI machine
 
 
 def test_issue_table_builds_issues_lazily_and_keeps_their_order() -> None:
