@@ -125,6 +125,8 @@ CODE_VOCABULARY: dict[str, dict[str, tuple[str, str]]] = {
         "total": ("合计", "Total"),
         "job_level": ("职级", "Job level"),
         "all": ("全部", "All"),
+        "dimension": ("维度层", "Dimension level"),
+        "indicator": ("指标层", "Indicator level"),
     },
     "unit": {"total": ("合计", "Total"), "all": ("全部", "All"), "other": ("其他", "Other")},
     "rule": {

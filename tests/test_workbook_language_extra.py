@@ -18,14 +18,24 @@ ENGINE_CODES = {code for name, vocabulary in CODE_VOCABULARY.items() if name != 
                 for code in vocabulary} - {"other", "total", "all"}
 
 
-def _english_cells(path) -> list[tuple[str, str, str]]:
+def _bank_ids(project) -> set[str]:
+    """The bank's own ids (config ids, shown with a name column beside them): not codes."""
+    from appraisal.config import load_config
+
+    registry = column_registry(load_config(project).config)
+    return {code for name in ("dimension", "indicator", "category", "grade", "matrix",
+                              "component", "criterion") for code in registry.codes.get(name, {})}
+
+
+def _english_cells(path, allowed: frozenset[str] = frozenset()) -> list[tuple[str, str, str]]:
+    codes = ENGINE_CODES - allowed
     found = []
     for sheet in load_workbook(path).worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str):
                     tokens = {cell.value, *re.split(r"[;；:.\[\]]+", cell.value)}
-                    if tokens & ENGINE_CODES:
+                    if tokens & codes:
                         found.append((sheet.title, cell.coordinate, cell.value))
     return found
 
@@ -56,3 +66,19 @@ def test_history_and_compare_codes_have_display_names_in_both_languages():
             zh, en = (code_label(column, value, language, registry) for language in ("zh", "en"))
             assert zh != value and en != value, (column, value)
             assert not pd.isna(zh)
+
+
+def test_a_zh_workbook_with_the_analysis_tables_shows_no_english_code(tmp_path):
+    from click.testing import CliRunner
+
+    from appraisal.cli import main
+
+    project = build_project(tmp_path / "p")
+    out = tmp_path / "out"
+    ran = CliRunner().invoke(main, ["run", str(project), "--out", str(out), "--analysis",
+                                    "--quiet"])
+    assert ran.exit_code == 0, ran.output
+    found = [cell for cell in _english_cells(out / "bonus_sheet.xlsx",
+                                             frozenset(_bank_ids(project)))
+             if cell[0] != "运行信息"]  # the Run sheet repeats the config file as written
+    assert found == []

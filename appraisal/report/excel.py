@@ -450,6 +450,10 @@ def _weights_rows(result: RunResult, language: Language) -> list[list[CellSpec]]
     rows.append([])
     for matrix in weights.matrices.values():
         rows.extend(_matrix_rows(matrix, result, language))
+    sensitivity = result.extra_table("weight_sensitivity")
+    if sensitivity is not None:  # weight robustness, when the run adds it (docs/design-tools.md)
+        rows += [[], [(sensitivity.title[language], "subtitle")]]
+        rows.extend(table_rows(sensitivity.frame, language, result.labels, result.columns))
     return rows
 
 
