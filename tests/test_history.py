@@ -96,6 +96,21 @@ def test_cli_close_of_a_modified_folder_exits_2_and_records_nothing(months):
     assert "Traceback" not in outcome.output
 
 
+def test_results_of_a_run_without_a_ledger_cannot_be_closed(tmp_path, months):
+    raw = example_raw()
+    raw["output"].update(statements=False, files=["managers_csv", "pool_ledger_csv"])
+    config = write_config(tmp_path, raw)
+    outcome = _invoke("run", config, "--out", tmp_path / "plain", "--quiet")
+    assert outcome.exit_code == 0, outcome.output
+    closed = _invoke("close", tmp_path / "plain", "--by", "hr")
+    assert closed.exit_code == 2
+    assert "this run had no history: ledger configured" in closed.output
+    ledger = months.ledger()
+    with pytest.raises(HistoryError, match="add history: to the config, re-run, then close"):
+        close_results(ledger, tmp_path / "plain", by="hr")
+    ledger.dispose()
+
+
 def test_a_closed_period_refuses_a_run_without_revision(months):
     months.close(months.run("2026-01"))
     config = months.config("2026-01")
@@ -186,6 +201,10 @@ def test_the_database_refuses_update_and_delete_of_every_closed_row(months):
                     ledger.engine.begin() as conn:
                 conn.execute(sa.text(statement))
             refused.append(table)
+    if ledger.dialect == "postgresql":
+        with pytest.raises(sa.exc.DBAPIError, match="closed records are immutable"), \
+                ledger.engine.begin() as conn:
+            conn.execute(sa.text("TRUNCATE manager_figures"))
     ledger.dispose()
     assert {"period_versions", "manager_figures", "manager_amounts", "pool_ledger",
             "retro_adjustments", "retro_settlements", "input_files", "output_files"} <= set(refused)
@@ -442,4 +461,3 @@ def test_relative_sqlite_paths_resolve_against_the_config_folder(tmp_path):
     assert Path(resolve_url(default.config.history, default.base_dir).database) == (
         tmp_path.resolve() / "history.sqlite")
     shutil.rmtree(tmp_path / "ledgers", ignore_errors=True)
-    close_results  # noqa: B018  (the public API the commands call)

@@ -153,6 +153,7 @@ class _Run:
     language: str
     managers: pd.DataFrame
     money: list[str]
+    amount_columns: list[str]  # kept one row each in manager_amounts (the rest: row_json)
     drivers: dict[str, str]
     band: str | None
     pool: dict[str, Any]
@@ -188,7 +189,9 @@ def _read_run(results: Path) -> _Run:
         config_text=json.dumps(resolved, ensure_ascii=False, sort_keys=True, indent=1),
         language=str((resolved.get("output") or {}).get("language")
                      or resolved.get("language") or ""),
-        managers=managers, money=money, drivers=dict(history.get("drivers") or {}),
+        managers=managers, money=money,
+        amount_columns=[c for c in history.get("amount_columns", money) if c in money],
+        drivers=dict(history.get("drivers") or {}),
         band=history.get("band_column"), pool=pool,
     )
 
@@ -230,8 +233,8 @@ def _figure_rows(run: _Run, version_id: int) -> tuple[list[dict], list[dict]]:
         })
         amounts.extend(
             {"version_id": version_id, "manager_id": manager, "column_key": column,
-             "driver": run.drivers.get(column), "cents": cents}
-            for column, cents in money.items() if cents is not None
+             "driver": run.drivers.get(column), "cents": money[column]}
+            for column in run.amount_columns if money.get(column) is not None
         )
     return figures, amounts
 

@@ -99,7 +99,9 @@ class RunPlan:
                  and result.columns.kind(str(c)) == "money_cents"]
         bands = [f"{c.id}_band" for c in result.config.bonus.components
                  if c.kind == "profit_band"]
-        recorded = {**self.audit, "money_columns": money,
+        amounts = [c for c in ("rorac", "base", *result.stages.bonus.money_columns)
+                   if c in managers.columns]
+        recorded = {**self.audit, "money_columns": money, "amount_columns": amounts,
                     "drivers": driver_of(result.config),
                     "band_column": next((b for b in bands if b in managers.columns), None)}
         audit = {**result.audit, "history": recorded}
