@@ -27,6 +27,7 @@ cents released, forfeited and stopped so far; unreleased = amount − the three.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -40,6 +41,7 @@ from .money import exact_fraction, to_cents
 __all__ = [
     "STATE_COLUMNS",
     "TRANCHE_COLUMNS",
+    "DeferralInputs",
     "add_months",
     "annual_actuals",
     "apply_clawback",
@@ -51,6 +53,7 @@ __all__ = [
     "recovery_cents",
     "release_due",
     "schedule_cents",
+    "settle_deferral",
     "true_up",
     "unreleased",
 ]
@@ -383,3 +386,41 @@ def true_up(due: npt.ArrayLike, advances: npt.ArrayLike) -> IntArray:
     """The annual settlement of the grade component: due by the annual grade − the monthly
     advances already paid (negative: recovered like a negative retro adjustment)."""
     return (np.asarray(due, dtype=np.int64) - np.asarray(advances, dtype=np.int64))
+
+
+# ---------------------------------------------------------------- the bonus stage's part
+
+
+@dataclass(frozen=True)
+class DeferralInputs:
+    """What the deferral ledger hands the bonus stage, by manager_id (cents).
+
+    groups: each manager's deferral group ('' = not deferred); released: tranches due and
+    paid this period; receivable: clawback receivable owed before this period's recovery
+    (including new events); receivable_new: what this run's events added.
+    """
+
+    groups: pd.Series
+    released: pd.Series
+    receivable: pd.Series
+    config: DeferralConfig
+    clawback: ClawbackConfig | None = None
+    receivable_new: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))
+
+
+def settle_deferral(ids: pd.Index, performance_pay: IntArray, pay_before: IntArray,
+                    inputs: DeferralInputs) -> dict[str, IntArray]:
+    """deferred, released and clawback_recovered per manager in `ids` (cents).
+
+    deferred = share × max(performance pay, 0) (see `deferred_cents`); released as the ledger
+    says; recovered = `recovery_cents` of the receivable against the pay left after
+    deferral and release (pay_before − deferred + released). final = pay_before − deferred +
+    released − recovered.
+    """
+    groups = inputs.groups.reindex(ids).fillna("").astype(str)
+    deferred = deferred_cents(performance_pay, groups.to_numpy(), inputs.config)
+    released = inputs.released.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+    owed = inputs.receivable.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+    left = pay_before - deferred + released
+    recovered = recovery_cents(owed, left, inputs.clawback or ClawbackConfig())
+    return {"deferred": deferred, "released": released, "clawback_recovered": recovered}

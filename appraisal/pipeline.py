@@ -24,6 +24,7 @@ from .validate import Validation, validate_inputs
 from .weights import WeightsResult, derive_weights
 
 if TYPE_CHECKING:
+    from .history.deferral import DeferralPlan
     from .history.plan import RunPlan
 
 __all__ = ["InputRecord", "RunResult", "StageTiming", "load_inputs", "run"]
@@ -92,9 +93,16 @@ def run(
         validation.raise_if_any()
         tables = validation.tables
     clock.stop("read", sum(t.rows for t in tables.values()))
+    deferral = None
+    if loaded.config.deferral is not None:  # deferral hook (appraisal/history/deferral.py)
+        from .history.deferral import plan_deferral
+
+        deferral = plan_deferral(loaded, tables["managers"].frame,
+                                 _frame(tables, "clawback_events"))
     try:
-        result = _run_stages(loaded, tables, clock, plan)
-        return result if plan is None else plan.finish(result)
+        result = _run_stages(loaded, tables, clock, plan, deferral)
+        result = result if plan is None else plan.finish(result)
+        return result if deferral is None else deferral.finish(result)
     except ConfigError as exc:
         if exc.file in ("config", "<config>"):
             raise ConfigError(str(loaded.path), exc.problems) from None
@@ -102,7 +110,8 @@ def run(
 
 
 def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Clock,
-                plan: RunPlan | None = None) -> RunResult:
+                plan: RunPlan | None = None, deferral: DeferralPlan | None = None
+                ) -> RunResult:
     cfg = loaded.config
     period = cfg.appraisal_period
     managers = tables["managers"].frame
@@ -140,6 +149,7 @@ def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Cl
         retro_due=None if plan is None else plan.retro_due,
         retro_not_below_zero=True if plan is None else plan.retro_not_below_zero,
         excluded_pay=cfg.scorecard.tenure.excluded_pay,
+        deferral=None if deferral is None else deferral.inputs,
     )
     clock.stop("bonus", len(bonus_result.managers))
 

@@ -219,4 +219,21 @@ SCHEMAS: dict[str, TableSchema] = {
         ),
         references={"manager_id": "managers"},
     ),
+    "clawback_events": TableSchema(
+        "clawback_events",
+        "Clawback events (追索扣回) approved for managers whose risk losses surfaced: each stops "
+        "unreleased deferred pay of the periods concerned, the rest is recovered from future pay.",
+        (
+            _text("event_id", "event number, unique (recorded once in the ledger)"),
+            _text("manager_id", "the manager concerned"),
+            _text("periods", "the periods concerned, e.g. 2026-03 or 2026-03;2026-04"),
+            _text("reason", "reason (追索原因)"),
+            _text("approved_by", "who approved (审批人)"),
+            _number("amount", "amount to recover, yuan; or give share", required=False,
+                    nullable=True, minimum=0.0),
+            _number("share", "share 0..1 of the periods' performance pay; or give amount",
+                    required=False, nullable=True, minimum=0.0),
+        ),
+        key=("event_id",),
+    ),
 }
