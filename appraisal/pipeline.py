@@ -184,7 +184,10 @@ def _assemble(
     cfg = loaded.config
     columns = column_registry(cfg)
     roster = tables["managers"].frame
-    managers = roster.drop(columns=[c for c in roster.columns if c.startswith("_")])
+    # leave_reason is read by deferral.leavers only; without deferral: it is not shown
+    # (the registry, columns.csv included, stays as before)
+    managers = roster.drop(columns=[c for c in roster.columns if c.startswith("_") or (
+        c == "leave_reason" and cfg.deferral is None)])
     managers = _roster_in_cents(managers, columns)
     stage_frames = (("rorac", rorac_result.by_manager), ("scorecard", scorecard_result.managers),
                     ("bonus", bonus_result.managers))

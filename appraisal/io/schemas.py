@@ -100,6 +100,8 @@ SCHEMAS: dict[str, TableSchema] = {
             _date("hire_date", "date joined (入职日期)"),
             _date("leave_date", "date left (离职日期); blank while employed", required=False,
                   nullable=True),
+            _text("leave_reason", "reason for leaving (离职原因), read by deferral.leavers: "
+                  "by_reason", required=False, nullable=True),
             _number("pay_base", "performance-pay base for the period (绩效工资基数), yuan",
                     required=False, nullable=True, minimum=0.0),
             _number("position_coefficient", "position coefficient (岗位系数)", required=False,
