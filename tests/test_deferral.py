@@ -53,6 +53,38 @@ def test_worked_example_of_docs() -> None:
     assert schedule_cents([10_001], (1, 1, 1)).tolist() == [[3_334, 3_334, 3_333]]
 
 
+def test_worked_example_of_docs_deferral_md() -> None:
+    """docs/deferral.md, by hand: March 2026 pay 19,000.00; released March 2027; clawback of
+    the whole March pay in September 2027; recovery at most half a month's pay."""
+    config = _config()
+    deferred = deferred_cents([1_900_000], ["risk"], config)
+    assert deferred.tolist() == [760_000]
+    grants = pd.DataFrame({"manager_id": ["M0001"], "grant_period": ["2026-03"],
+                           "group": ["risk"], "amount": deferred})
+    tranches = grant_tranches(grants, config)
+    assert tranches["amount"].tolist() == [253_334, 253_333, 253_333]
+    assert tranches["due_period"].tolist() == ["2027-03", "2028-03", "2029-03"]
+    state, releases = release_due(tranches, "2027-03")
+    assert releases["amount"].tolist() == [253_334]
+    claim = claim_cents([np.nan], [1.0], [1_900_000])
+    assert claim.tolist() == [1_900_000]
+    events = pd.DataFrame({"event_id": ["CB-2027-09"], "manager_id": ["M0001"],
+                           "periods": [("2026-03",)], "claim": claim})
+    state, stops, receivables = apply_clawback(state, events)
+    assert stops["amount"].tolist() == [253_333, 253_333]
+    assert receivables["receivable"].tolist() == [1_393_334]
+    cap = ClawbackConfig(cap_share_per_period=0.5)
+    balance = 1_393_334
+    for pay, expected in ((1_000_000, 500_000), (900_001, 450_000), (1_200_000, 443_334)):
+        recovered = int(recovery_cents([balance], [pay], cap)[0])
+        assert recovered == expected
+        balance -= recovered
+    assert balance == 0
+    table = check_identity(grants, state).iloc[0]
+    assert (table["granted"], table["released"], table["stopped"]) == (760_000, 253_334,
+                                                                      506_666)
+
+
 def test_half_cent_deferral_rounds_half_away() -> None:
     config = _config(share=0.5, risk_relevant=False, years=1)
     assert deferred_cents([1, 3, -5, 0], ["risk"] * 4, config).tolist() == [1, 2, 0, 0]
