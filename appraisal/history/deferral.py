@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from ..deferral import (
     DeferralInputs,
+    add_months,
     apply_clawback,
     check_identity,
     claim_cents,
@@ -41,7 +42,8 @@ from .db import HistoryError, ledger_for
 if TYPE_CHECKING:
     from ..config import LoadedConfig
 
-__all__ = ["DeferralPlan", "deferral_metadata", "plan_deferral", "record_deferral"]
+__all__ = ["DeferralPlan", "annual_settlement", "deferral_metadata", "plan_deferral",
+           "record_deferral"]
 
 deferral_metadata = sa.MetaData()
 _ref = sa.Table("period_versions", deferral_metadata, sa.Column("id", sa.Integer,
@@ -511,3 +513,43 @@ def record_deferral(conn: sa.Connection, results: Path, manifest: dict[str, Any]
             {"version_id": version_id, "unit": unit, "manager_id": r.manager_id,
              "period": period, "amount": int(r.cents)} for r in taken.itertuples(index=False)])
     return len(frame)
+
+
+# ---------------------------------------------------------------- the year (partial, issue 14)
+
+
+def annual_settlement(conn: sa.Connection, unit: str, span: str, due: pd.Series,
+                      components: tuple[str, ...] = ("grade",)) -> pd.DataFrame:
+    """The annual true-up of the grade component(s) over a quarter or year `span` (2026-Q4,
+    2026): per manager, what the annual grade says is due (`due`, cents by manager_id), the
+    monthly advances already paid (Σ `bonus_<component>` of the latest closed version of each
+    month of the span) and true-up = due − advances. Every month of the span must be closed
+    (a HistoryError names the missing ones). Not yet wired into `appraise run`
+    (docs/deferral.md, "Not done yet")."""
+    from ..config.base import parse_period
+    from ..deferral import true_up
+    from .schema import manager_amounts, period_versions
+
+    period = parse_period(span)
+    months = add_months([f"{period.start.year:04d}-{period.start.month:02d}"] * period.months,
+                        np.arange(period.months)).tolist()
+    latest = pd.DataFrame(conn.execute(
+        sa.select(period_versions.c.period, sa.func.max(period_versions.c.id).label("id"))
+        .where(period_versions.c.unit == unit, period_versions.c.period.in_(months))
+        .group_by(period_versions.c.period)).mappings().all(), columns=["period", "id"])
+    missing = sorted(set(months) - set(latest["period"]))
+    if missing:
+        raise HistoryError(f"the annual settlement of {span} for unit {unit} needs every month "
+                           f"closed; not closed: {', '.join(missing)}")
+    keys = [f"bonus_{c}" for c in components]
+    amounts = pd.DataFrame(conn.execute(
+        sa.select(manager_amounts.c.manager_id, manager_amounts.c.cents)
+        .where(manager_amounts.c.version_id.in_([int(i) for i in latest["id"]]),
+               manager_amounts.c.column_key.in_(keys))).mappings().all(),
+        columns=["manager_id", "cents"])
+    advances = amounts.groupby("manager_id")["cents"].sum().astype("int64")
+    ids = advances.index.union(due.index.astype(str)).sort_values()
+    owed = due.reindex(ids, fill_value=0).astype("int64").to_numpy()
+    paid = advances.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+    return pd.DataFrame({"manager_id": ids.to_numpy(), "annual_due": owed,
+                         "annual_advances": paid, "annual_true_up": true_up(owed, paid)})
