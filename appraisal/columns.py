@@ -358,6 +358,8 @@ _DEFERRAL: tuple[Column, ...] = (
     _c("clawback_recovered", "本期追索扣回", "Clawback recovered now", "money_cents"),
     _c("deferral_group", "递延组", "Deferral group", "text"),
     _c("leave_reason", "离职原因", "Reason for leaving", "text"),
+    _c("risk_relevant", "风险相关岗位", "Risk-relevant position", "text"),
+    _c("senior_management", "高级管理人员", "Senior management", "text"),
     _c("deferral_change", "递延带来的变动", "Change from deferral", "money_cents"),
     _c("entry", "台账类型", "Ledger entry", "text"),
     _c("grant_period", "递延所属期", "Granted in", "text"),

@@ -184,10 +184,13 @@ def _assemble(
     cfg = loaded.config
     columns = column_registry(cfg)
     roster = tables["managers"].frame
-    # leave_reason is read by deferral.leavers only; without deferral: it is not shown
+    # leave_reason and the deferral flags are read by deferral: only; without it they are
+    # not shown
     # (the registry, columns.csv included, stays as before)
-    managers = roster.drop(columns=[c for c in roster.columns if c.startswith("_") or (
-        c == "leave_reason" and cfg.deferral is None)])
+    deferral_only = () if cfg.deferral is not None else (
+        "leave_reason", "risk_relevant", "senior_management")
+    managers = roster.drop(columns=[c for c in roster.columns
+                                    if c.startswith("_") or c in deferral_only])
     managers = _roster_in_cents(managers, columns)
     stage_frames = (("rorac", rorac_result.by_manager), ("scorecard", scorecard_result.managers),
                     ("bonus", bonus_result.managers))

@@ -219,3 +219,15 @@ def test_roster_flag_column_missing_is_an_input_error(tmp_path, small_branch):
     path = write_config(tmp_path, raw, inputs_from=small_branch)
     with pytest.raises(InputError, match="risk_relevant"):
         write_run(run(path), tmp_path / "out")
+    flagged = tmp_path / "flagged"
+    flagged.mkdir()
+    for source in small_branch.iterdir():
+        (flagged / source.name).write_bytes(source.read_bytes())
+    roster = pd.read_csv(flagged / "managers.csv", dtype="str", keep_default_na=False)
+    roster["risk_relevant"] = roster["manager_id"].map({"M0004": "是", "M0005": "否"}).fillna("")
+    roster.to_csv(flagged / "managers.csv", index=False)
+    (tmp_path / "second").mkdir()
+    path = write_config(tmp_path / "second", raw, inputs_from=flagged)
+    result = run(path)
+    deferred = result.managers.set_index("manager_id")["deferred"]
+    assert deferred["M0004"] > 0 and (deferred.drop("M0004") == 0).all()

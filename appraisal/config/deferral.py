@@ -46,9 +46,9 @@ class DeferralGroup(StrictModel):
     id: str = Field(min_length=1, description="group id, recorded on every grant")
     job_levels: tuple[str, ...] = Field(
         (), description="job levels (roster job_level) whose managers belong to the group")
-    roster_flag: str | None = Field(
-        None, description="a roster column (e.g. risk_relevant); managers with a true value "
-                          "(true, 1, yes, 是) belong to the group")
+    roster_flag: Literal["risk_relevant", "senior_management"] | None = Field(
+        None, description="a roster column, risk_relevant or senior_management (docs/inputs.md); "
+                          "managers with a true value (true, 1, yes, 是) belong to the group")
     managers: tuple[str, ...] = Field((), description="manager ids that belong to the group")
     risk_relevant: bool = Field(
         False, description="risk-relevant positions: share >= 40% and years >= 3 unless a "

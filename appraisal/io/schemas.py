@@ -102,6 +102,10 @@ SCHEMAS: dict[str, TableSchema] = {
                   nullable=True),
             _text("leave_reason", "reason for leaving (离职原因), read by deferral.leavers: "
                   "by_reason", required=False, nullable=True),
+            _text("risk_relevant", "risk-relevant position (风险相关岗位): true/false, 是/否; read "
+                  "by deferral.groups[].roster_flag", required=False, nullable=True),
+            _text("senior_management", "senior management (高级管理人员): true/false; read by "
+                  "deferral.groups[].roster_flag", required=False, nullable=True),
             _number("pay_base", "performance-pay base for the period (绩效工资基数), yuan",
                     required=False, nullable=True, minimum=0.0),
             _number("position_coefficient", "position coefficient (岗位系数)", required=False,
