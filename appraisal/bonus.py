@@ -34,6 +34,7 @@ import pandas as pd
 from .config.base import Period
 from .config.bonus import BonusComponent, BonusConfig
 from .config.scorecard import ExcludedPay
+from .deferral import DeferralInputs, settle_deferral
 from .errors import AppraisalError, InputIssue, InternalError, IssueCode
 from .money import allocate_cents, apply_rate, exact_fraction, round_cents, to_cents
 from .pool import (
@@ -753,6 +754,7 @@ def compute_bonus(
     retro_due: pd.Series | None = None,
     retro_not_below_zero: bool = True,
     excluded_pay: ExcludedPay = "standard",
+    deferral: DeferralInputs | None = None,
 ) -> BonusResult:
     """Each roster manager's bonus for the period in cents: components, limits, pool, final.
 
@@ -792,6 +794,12 @@ def compute_bonus(
         due, applied = retro_cents(ids, retro_due, earned, not_below_zero=retro_not_below_zero)
         money.update(retro_due=due, retro_adjustment=applied, retro_carried=due - applied)
         earned = earned + applied
+    if deferral is not None:  # deferred pay (docs/deferral.md): final − deferred + released
+        performance = gross_cents - withheld + allocated + redistributed
+        settled = settle_deferral(ids, performance, earned, deferral)
+        money.update(settled)
+        earned = earned - settled["deferred"] + settled["released"] - settled[
+            "clawback_recovered"]
     money["bonus_final"] = earned
 
     out = _managers_frame(team, config, components.audit, money, flag)

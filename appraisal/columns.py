@@ -783,9 +783,42 @@ def column_registry(config: AppraisalConfig) -> ColumnRegistry:
                 f"{cid}_band_coefficient", f"{zh}档次系数", f"{en} band coefficient",
                 "coefficient",
             )
+    if getattr(config, "deferral", None) is not None:
+        columns.update({column.key: column for column in _DEFERRAL})
     if config.history is not None:
         columns.update(_history_columns(columns))
     return ColumnRegistry(columns, {**CODE_VOCABULARY, **config_codes(config)})
+
+
+# deferral columns (appraisal/deferral.py, appraisal/history/deferral.py; docs/deferral.md)
+_DEFERRAL: tuple[Column, ...] = (
+    _c("deferred", "本期递延", "Deferred now", "money_cents"),
+    _c("released", "本期递延发放", "Released now", "money_cents"),
+    _c("clawback_recovered", "本期追索扣回", "Clawback recovered now", "money_cents"),
+    _c("deferral_group", "递延组", "Deferral group", "text"),
+    _c("leave_reason", "离职原因", "Reason for leaving", "text"),
+    _c("risk_relevant", "风险相关岗位", "Risk-relevant position", "text"),
+    _c("senior_management", "高级管理人员", "Senior management", "text"),
+    _c("deferral_change", "递延带来的变动", "Change from deferral", "money_cents"),
+    _c("entry", "台账类型", "Ledger entry", "text"),
+    _c("grant_period", "递延所属期", "Granted in", "text"),
+    _c("tranche", "期次", "Tranche", "count"),
+    _c("due_period", "到期月份", "Due in", "text"),
+    _c("tranche_id", "台账期次编号", "Ledger tranche id", "count"),
+    _c("event_id", "追索事件编号", "Clawback event", "text"),
+    _c("deferral_amount", "金额", "Amount", "money_cents"),
+    _c("deferral_pay", "当期绩效工资", "Performance pay of the period", "money_cents"),
+    _c("deferral_share", "递延比例", "Deferred share", "text"),
+    _c("clawback_periods", "追索涉及期间", "Periods concerned", "text"),
+    _c("approved_by", "批准人", "Approved by", "text"),
+    _c("tranche_released", "已发放", "Released", "money_cents"),
+    _c("forfeited", "已没收", "Forfeited", "money_cents"),
+    _c("stopped", "已止付", "Stopped (clawback)", "money_cents"),
+    _c("unreleased", "未发放余额", "Still deferred", "money_cents"),
+    _c("granted", "递延总额", "Granted", "money_cents"),
+    _c("clawback_balance", "追索应收余额", "Clawback receivable owed", "money_cents"),
+    _c("tranche_status", "状态", "Status", "text"),
+)
 
 
 # history columns (appraisal/history: retro adjustments, change on last month, revision sheet)

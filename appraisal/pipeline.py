@@ -25,6 +25,7 @@ from .validate import Validation, validate_inputs
 from .weights import WeightsResult, derive_weights
 
 if TYPE_CHECKING:
+    from .history.deferral import DeferralPlan
     from .history.plan import RunPlan
 
 __all__ = ["InputRecord", "RunResult", "StageTiming", "load_inputs", "run"]
@@ -93,9 +94,16 @@ def run(
         validation.raise_if_any()
         tables = validation.tables
     clock.stop("read", sum(t.rows for t in tables.values()))
+    deferral = None
+    if loaded.config.deferral is not None:  # deferral hook (appraisal/history/deferral.py)
+        from .history.deferral import plan_deferral
+
+        deferral = plan_deferral(loaded, tables["managers"].frame,
+                                 _frame(tables, "clawback_events"))
     try:
-        result = _run_stages(loaded, tables, clock, plan)
-        return result if plan is None else plan.finish(result)
+        result = _run_stages(loaded, tables, clock, plan, deferral)
+        result = result if plan is None else plan.finish(result)
+        return result if deferral is None else deferral.finish(result)
     except ConfigError as exc:
         if exc.file in ("config", "<config>"):
             raise ConfigError(str(loaded.path), exc.problems) from None
@@ -103,7 +111,8 @@ def run(
 
 
 def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Clock,
-                plan: RunPlan | None = None) -> RunResult:
+                plan: RunPlan | None = None, deferral: DeferralPlan | None = None
+                ) -> RunResult:
     cfg = loaded.config
     period = cfg.appraisal_period
     managers = tables["managers"].frame
@@ -145,6 +154,7 @@ def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Cl
         retro_due=None if plan is None else plan.retro_due,
         retro_not_below_zero=True if plan is None else plan.retro_not_below_zero,
         excluded_pay=cfg.scorecard.tenure.excluded_pay,
+        deferral=None if deferral is None else deferral.inputs,
     )
     clock.stop("bonus", len(bonus_result.managers))
 
@@ -179,7 +189,13 @@ def _assemble(
     cfg = loaded.config
     columns = column_registry(cfg)
     roster = tables["managers"].frame
-    managers = roster.drop(columns=[c for c in roster.columns if c.startswith("_")])
+    # leave_reason and the deferral flags are read by deferral: only; without it they are
+    # not shown
+    # (the registry, columns.csv included, stays as before)
+    deferral_only = () if cfg.deferral is not None else (
+        "leave_reason", "risk_relevant", "senior_management")
+    managers = roster.drop(columns=[c for c in roster.columns
+                                    if c.startswith("_") or c in deferral_only])
     managers = _roster_in_cents(managers, columns)
     stage_frames = (("rorac", rorac_result.by_manager), ("scorecard", scorecard_result.managers),
                     ("bonus", bonus_result.managers))

@@ -29,6 +29,7 @@ from ..errors import ConfigError
 from .base import Period, StrictModel, parse_period
 from .bonus import BonusConfig
 from .engine import EngineConfig
+from .deferral import ClawbackConfig, DeferralConfig
 from .history import HistoryConfig
 from .inputs import InputsConfig, TableSource
 from .report import OutputConfig
@@ -40,6 +41,8 @@ __all__ = [
     "AppraisalConfig",
     "BonusConfig",
     "EngineConfig",
+    "ClawbackConfig",
+    "DeferralConfig",
     "HistoryConfig",
     "InputsConfig",
     "LoadedConfig",
@@ -88,6 +91,10 @@ class AppraisalConfig(StrictModel):
     # that adds analysis tables records the settings it used in its audit.
     analysis: AnalysisConfig = Field(AnalysisConfig(), exclude=True,
                                      description="design tools (docs/design-tools.md)")
+    deferral: DeferralConfig | None = Field(
+        None, description="deferred performance pay (docs/deferral.md); needs history:")
+    clawback: ClawbackConfig | None = Field(
+        None, description="clawback recovery caps (docs/deferral.md); needs deferral:")
 
     @field_validator("period", mode="before")
     @classmethod
@@ -106,6 +113,10 @@ class AppraisalConfig(StrictModel):
         data = handler(self)
         if self.history is None and isinstance(data, dict):
             data.pop("history", None)
+        if isinstance(data, dict):
+            for key in ("deferral", "clawback"):
+                if getattr(self, key) is None:
+                    data.pop(key, None)
         return data
 
     @model_validator(mode="after")
@@ -113,7 +124,29 @@ class AppraisalConfig(StrictModel):
         if self.bonus.shared_pool.carry_in == "from_history" and self.history is None:
             raise ValueError("bonus.shared_pool.carry_in: from_history needs a history: section "
                              "(the ledger the carry-in is read from)")
+        if self.deferral is not None and self.history is None:
+            raise ValueError("deferral: needs a history: section (the ledger that holds the "
+                             "deferred tranches)")
+        if self.clawback is not None and self.deferral is None:
+            raise ValueError("clawback: needs a deferral: section")
         return self
+
+    def deferral_warnings(self) -> list[str]:
+        """Config warnings recorded in the manifest when deferral is configured."""
+        if self.deferral is None:
+            return []
+        warnings = []
+        guarantee = self.bonus.limits.minimum_guarantee
+        if guarantee is not None and (guarantee.within_months_of_hire is None
+                                      or guarantee.within_months_of_hire > 12):
+            months = guarantee.within_months_of_hire
+            warnings.append(
+                "bonus.limits.minimum_guarantee applies beyond a new hire's first year "
+                f"(within_months_of_hire: {months if months is not None else 'unset'}); "
+                "稳健薪酬监管指引 allows a guaranteed bonus only in the first year")
+        warnings += [f"deferral.groups.{group}: share below the floor, justified: {text}"
+                     for group, text in self.deferral.justifications().items()]
+        return warnings
 
 
 class LoadedConfig(typing.NamedTuple):

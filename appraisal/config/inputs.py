@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, model_serializer, model_validator
 
 from .base import StrictModel
 
@@ -20,6 +20,7 @@ TABLE_NAMES = (
     "satisfaction",
     "judgments",
     "pool_allocations",
+    "clawback_events",
 )
 
 
@@ -74,6 +75,16 @@ class InputsConfig(StrictModel):
     satisfaction: TableSource | None = None
     judgments: TableSource | None = None
     pool_allocations: TableSource | None = None
+    clawback_events: TableSource | None = Field(
+        None, description="clawback events (追索扣回, docs/deferral.md); needs deferral:")
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_clawback(self, handler: Any) -> Any:
+        """Without clawback events the resolved config reads as before (byte-identical)."""
+        data = handler(self)
+        if self.clawback_events is None and isinstance(data, dict):
+            data.pop("clawback_events", None)
+        return data
 
     def sources(self) -> dict[str, TableSource]:
         """The configured tables, in pipeline order."""

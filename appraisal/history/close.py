@@ -283,6 +283,10 @@ def _record(conn: sa.Connection, run: _Run, results: Path, by: str, note: str | 
         created = _revision_rows(conn, run, version_id, version, latest, revision or "")
     else:
         _settlements(conn, run, version_id)
+    from .deferral import record_deferral  # deferral hook (issue 14)
+
+    record_deferral(conn, results, run.manifest, run.unit, run.period, version_id,
+                    latest is not None)
     return CloseOutcome(run.unit, run.period, version, False,
                         None if latest is None else int(latest["version"]), created,
                         int(finals.sum()))

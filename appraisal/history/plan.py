@@ -41,7 +41,7 @@ __all__ = ["DRIVERS", "RunPlan", "driver_of", "plan_run"]
 
 DRIVERS = ("profit_band", "grade", "cap_floor", "pool", "retro_adjustment")
 """The drivers of a change in final bonus, in the order that wins a tie."""
-_SIGN = {"withheld": -1}
+_SIGN = {"withheld": -1, "deferred": -1, "clawback_recovered": -1}
 
 
 def driver_of(config: AppraisalConfig) -> dict[str, str]:
@@ -50,6 +50,8 @@ def driver_of(config: AppraisalConfig) -> dict[str, str]:
                for c in config.bonus.components}
     drivers.update(limit_adjustment="cap_floor", withheld="pool", pool_allocation="pool",
                    pool_redistributed="pool", retro_adjustment="retro_adjustment")
+    if config.deferral is not None:  # deferral hook (appraisal/history/deferral.py)
+        drivers.update(deferred="deferral", released="deferral", clawback_recovered="deferral")
     return drivers
 
 
@@ -243,11 +245,12 @@ def _with_retro_source(managers: pd.DataFrame, sources: pd.Series) -> pd.DataFra
     return out
 
 
-def _contributions(money: pd.DataFrame, drivers: dict[str, str]) -> pd.DataFrame:
+def _contributions(money: pd.DataFrame, drivers: dict[str, str],
+                   names: tuple[str, ...] = DRIVERS) -> pd.DataFrame:
     """Σ of the money columns under each driver (withheld subtracted), per manager_id."""
-    out = pd.DataFrame(0, index=money.index, columns=list(DRIVERS), dtype="int64")
+    out = pd.DataFrame(0, index=money.index, columns=list(names), dtype="int64")
     for column, driver in drivers.items():
-        if column in money.columns:
+        if column in money.columns and driver in out.columns:
             out[driver] += _SIGN.get(column, 1) * money[column].fillna(0).astype("int64")
     return out
 
@@ -271,8 +274,9 @@ def _period_change(managers: pd.DataFrame, previous: _Version,
     and the largest (ties: the order of DRIVERS); `joined` when last period had no row."""
     current = managers.set_index(managers["manager_id"].astype("str"))
     before_money = _stored_money(previous)
-    now = _contributions(current, driver_of(config))
-    then = _contributions(before_money, _stored_drivers(previous)).reindex(current.index)
+    names = DRIVERS + (("deferral",) if config.deferral is not None else ())
+    now = _contributions(current, driver_of(config), names)
+    then = _contributions(before_money, _stored_drivers(previous), names).reindex(current.index)
     known = current.index.isin(before_money.index)
     change = (now - then.fillna(0).astype("int64"))
     final_now = current["bonus_final"].astype("int64")
@@ -282,7 +286,7 @@ def _period_change(managers: pd.DataFrame, previous: _Version,
     if not (change.sum(axis=1)[known] == total[known]).all():
         raise InternalError("history: the drivers of the change do not add up to it")
     magnitude = change.abs().to_numpy()
-    largest = np.array(DRIVERS, dtype=object)[magnitude.argmax(axis=1)]
+    largest = np.array(names, dtype=object)[magnitude.argmax(axis=1)]
     largest = np.where(magnitude.max(axis=1) == 0, "none", largest)
     driver = np.where(known, largest, "joined")
     picked = change.to_numpy()[np.arange(len(change)), magnitude.argmax(axis=1)]
@@ -296,10 +300,10 @@ def _period_change(managers: pd.DataFrame, previous: _Version,
         "change_driver": driver,
         "driver_change": pd.array(np.where(known, picked, 0), dtype="Int64"),
     })
-    for name in DRIVERS:
+    for name in names:
         table[f"{name}_change"] = pd.array(np.where(known, change[name], 0), dtype="Int64")
     unknown = ~known
-    for column in ("final_change", "driver_change", *(f"{n}_change" for n in DRIVERS)):
+    for column in ("final_change", "driver_change", *(f"{n}_change" for n in names)):
         table.loc[unknown, column] = pd.NA
     return table.reset_index(drop=True)
 

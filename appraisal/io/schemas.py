@@ -100,6 +100,12 @@ SCHEMAS: dict[str, TableSchema] = {
             _date("hire_date", "date joined (入职日期)"),
             _date("leave_date", "date left (离职日期); blank while employed", required=False,
                   nullable=True),
+            _text("leave_reason", "reason for leaving (离职原因), read by deferral.leavers: "
+                  "by_reason", required=False, nullable=True),
+            _text("risk_relevant", "risk-relevant position (风险相关岗位): true/false, 是/否; read "
+                  "by deferral.groups[].roster_flag", required=False, nullable=True),
+            _text("senior_management", "senior management (高级管理人员): true/false; read by "
+                  "deferral.groups[].roster_flag", required=False, nullable=True),
             _number("pay_base", "performance-pay base for the period (绩效工资基数), yuan",
                     required=False, nullable=True, minimum=0.0),
             _number("position_coefficient", "position coefficient (岗位系数)", required=False,
@@ -218,5 +224,22 @@ SCHEMAS: dict[str, TableSchema] = {
                   nullable=True),
         ),
         references={"manager_id": "managers"},
+    ),
+    "clawback_events": TableSchema(
+        "clawback_events",
+        "Clawback events (追索扣回) approved for managers whose risk losses surfaced: each stops "
+        "unreleased deferred pay of the periods concerned, the rest is recovered from future pay.",
+        (
+            _text("event_id", "event number, unique (recorded once in the ledger)"),
+            _text("manager_id", "the manager concerned"),
+            _text("periods", "the periods concerned, e.g. 2026-03 or 2026-03;2026-04"),
+            _text("reason", "reason (追索原因)"),
+            _text("approved_by", "who approved (审批人)"),
+            _number("amount", "amount to recover, yuan; or give share", required=False,
+                    nullable=True, minimum=0.0),
+            _number("share", "share 0..1 of the periods' performance pay; or give amount",
+                    required=False, nullable=True, minimum=0.0),
+        ),
+        key=("event_id",),
     ),
 }
