@@ -28,8 +28,8 @@ from ..analysis.config import AnalysisConfig
 from ..errors import ConfigError
 from .base import Period, StrictModel, parse_period
 from .bonus import BonusConfig
-from .engine import EngineConfig
 from .deferral import ClawbackConfig, DeferralConfig
+from .engine import EngineConfig
 from .history import HistoryConfig
 from .inputs import InputsConfig, TableSource
 from .report import OutputConfig
@@ -40,9 +40,9 @@ from .weights import WeightsConfig
 __all__ = [
     "AppraisalConfig",
     "BonusConfig",
-    "EngineConfig",
     "ClawbackConfig",
     "DeferralConfig",
+    "EngineConfig",
     "HistoryConfig",
     "InputsConfig",
     "LoadedConfig",
