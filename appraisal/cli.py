@@ -157,6 +157,10 @@ def validate(config: Path, issues_path: Path | None) -> None:
         validation.issues.to_csv(issues_path)
         click.echo(f"{len(validation.issues):,} issue(s) written to {issues_path}", err=True)
     result = run_pipeline(loaded, validation=validation)
+    if "payroll_csv" in result.config.output.files:
+        from .report.payroll import check_payroll
+
+        check_payroll(result)  # sources name the run's columns: known only after computing
     click.echo(f"{config}: configuration valid")
     for record in result.inputs:
         click.echo(f"  {record.table:<17} {record.rows:>10,} rows  {record.path}")

@@ -123,6 +123,9 @@ def test_the_cli_refuses_a_wrong_payroll_source_with_exit_2(tmp_path):
     assert "output.payroll.columns[0].source: unknown column 'salary'" in ran.output
     assert "Traceback" not in ran.output
     assert not out.exists()
+    checked = CliRunner().invoke(main, ["validate", str(config)])  # validate says it too
+    assert checked.exit_code == 2, checked.output
+    assert "output.payroll.columns[0].source: unknown column 'salary'" in checked.output
 
 
 @pytest.mark.parametrize(
