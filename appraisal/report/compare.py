@@ -10,9 +10,6 @@ folder beside the target and moved into place at the end (all or nothing).
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,17 +18,10 @@ import pandas as pd
 
 from .._version import __version__
 from ..columns import Language
-from ..errors import OutputWriteError
 from ..io.readers import file_sha256
 from .excel import sheet_columns, table_rows
 from .labels import value_label
-from .writer import (
-    check_target,
-    output_lock,
-    remove_abandoned_staging,
-    write_csv,
-    write_json,
-)
+from .writer import write_csv, write_folder, write_json
 from .xlsx import CellSpec, SheetBook, fixed_timestamp
 
 if TYPE_CHECKING:
@@ -193,45 +183,12 @@ def write_compare(comparison: Comparison, out_dir: Path, *, force: bool = False,
     `report.writer.write_run`)."""
     config = comparison.proposal.config
     shown: Language = language or config.output.language or config.language
-    with output_lock(out_dir) as target:
-        check_target(target, force=force)
-        return _write_locked(comparison, target, force, shown)
 
-
-def _write_locked(comparison: Comparison, target: Path, force: bool, shown: Language) -> Path:
-    prefix = f".{target.name}.staging-{os.getpid()}-"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        remove_abandoned_staging(target)
-        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
-    except OSError as exc:
-        raise OutputWriteError(f"could not write the comparison to {target} ({exc}); choose "
-                               "another --out") from None
-    try:
+    def fill(staging: Path) -> None:
         outputs = _write_all(comparison, staging, shown)
         write_json(_manifest(comparison, outputs), staging / "manifest.json")
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)
-        if target.exists() and not force:  # created meanwhile, not by a run of appraise
-            shutil.rmtree(staging, ignore_errors=True)
-            check_target(target, force=False)
-        if target.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-",
-                                            dir=target.parent))
-            target.rename(retired / target.name)
-            staging.rename(target)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            staging.rename(target)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputWriteError(f"could not write the comparison to {target} ({exc}); nothing "
-                               "was written there") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
+
+    return write_folder(out_dir, fill, force=force)
 
 
 def draw_incentive_chart(summary: pd.DataFrame, path: Path, *, language: Language,

@@ -38,6 +38,7 @@ __all__ = [
     "output_dir_for",
     "output_lock",
     "write_csv",
+    "write_folder",
     "write_json",
     "write_run",
 ]
@@ -380,45 +381,47 @@ def write_run(
     progress: Callable[[str, int, float], None] | None = None,
 ) -> Path:
     """Write every output of `result` into `out_dir`, all or nothing. Returns the folder."""
-    with output_lock(out_dir) as target:
-        check_target(target, force=force)
-        return _write_locked(result, target, force, statements, progress)
-
-
-def _write_locked(
-    result: RunResult,
-    target: Path,
-    force: bool,
-    statements: bool | None,
-    progress: Callable[[str, int, float], None] | None,
-) -> Path:
     with_statements = result.config.output.statements if statements is None else statements
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        remove_abandoned_staging(target)
-        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target, "staging"),
-                                        dir=target.parent))
-    except OSError as exc:
-        raise _write_error(target, exc) from None
-    try:
+
+    def fill(staging: Path) -> None:
         outputs = _write_all(result, staging, with_statements, progress)
         write_json(build_manifest(result, outputs), staging / "manifest.json")
-        _open_as_umask_allows(staging)
-        if target.exists() and not force:  # created meanwhile, not by a run of appraise
-            shutil.rmtree(staging, ignore_errors=True)
-            check_target(target, force=False)
-        if target.exists():
-            retired = Path(tempfile.mkdtemp(prefix=_staging_prefix(target, "old"),
+
+    return write_folder(out_dir, fill, force=force)
+
+
+def write_folder(out_dir: Path, fill: Callable[[Path], None], *, force: bool = False) -> Path:
+    """The one way results reach a folder: hold its lock, refuse an existing folder without
+    `force`, let `fill` write everything into a hidden staging folder beside it, then move
+    that into place (replacing the old folder only with `force`). All or nothing: a failure
+    leaves the target as it was; an OSError becomes exit 4 naming the folder."""
+    with output_lock(out_dir) as target:
+        check_target(target, force=force)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            remove_abandoned_staging(target)
+            staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target, "staging"),
                                             dir=target.parent))
-            target.rename(retired / target.name)
-            staging.rename(target)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            staging.rename(target)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise _write_error(target, exc) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
+        except OSError as exc:
+            raise _write_error(target, exc) from None
+        try:
+            fill(staging)
+            _open_as_umask_allows(staging)
+            if target.exists() and not force:  # created meanwhile, not by a run of appraise
+                shutil.rmtree(staging, ignore_errors=True)
+                check_target(target, force=False)
+            if target.exists():
+                retired = Path(tempfile.mkdtemp(prefix=_staging_prefix(target, "old"),
+                                                dir=target.parent))
+                target.rename(retired / target.name)
+                staging.rename(target)
+                shutil.rmtree(retired, ignore_errors=True)
+            else:
+                staging.rename(target)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise _write_error(target, exc) from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return target
