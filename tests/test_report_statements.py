@@ -329,3 +329,25 @@ def test_fixed_pool_statement_shows_the_value_of_one_point(tmp_path):
                 assert per_point * points == pytest.approx(amount, abs=0.01)
         if me["limit_applied"] == "rescaled":
             assert _row(path, "封顶保底调整")[1].value == "按比例调整(奖金池)"
+
+
+def test_the_final_rule_names_every_term_the_run_has():
+    """The statement's rule line follows the bonus stage's identity: with a history ledger the
+    retro adjustment is a term of the final bonus, and it is named there."""
+    from types import SimpleNamespace
+
+    from appraisal.columns import column_registry
+    from appraisal.config import parse_config
+    from appraisal.report.statements import _final_rule
+
+    config = parse_config({"period": "2026-10", "unit": {"id": "B1"},
+                           "inputs": {"managers": "m.csv"}, "history": {}})
+    registry = column_registry(config)
+    context = SimpleNamespace(columns=registry, label=lambda key: registry.label(key, "en"))
+    record = {"bonus_gross": 1, "withheld": 1, "pool_allocation": 0, "retro_adjustment": 5,
+              "bonus_final": 5}
+    rule = _final_rule(context, record)
+    assert rule.startswith(f"{registry.label('bonus_final', 'en')} = ")
+    assert f"+ {registry.label('retro_adjustment', 'en')}" in rule
+    assert f"− {registry.label('withheld', 'en')}" in rule
+    assert registry.label("pool_redistributed", "en") not in rule  # not in this record

@@ -116,10 +116,6 @@ _TEXT: dict[str, dict[Language, str]] = {
     "point_value": {"zh": "每点金额(元)", "en": "Yuan per point"},
     "pool_basis": {"zh": "子奖金池 {pool} ÷ 点数 {points}",
                    "en": "sub-pool {pool} ÷ {points} points"},
-    "final_rule": {
-        "zh": "实发奖金 = 应发奖金 − 公共绩效池留存 + 公共绩效池分配 + 再分配",
-        "en": "final = gross − withheld + pool allocation + redistribution",
-    },
     "withheld_basis": {"zh": "应发奖金 × 留存比例", "en": "gross × withholding rate"},
     "no_allocation": {"zh": "无", "en": "None"},
     "rank_of": {"zh": "{rank} / {of}", "en": "{rank} of {of}"},
@@ -129,7 +125,11 @@ _TEXT: dict[str, dict[Language, str]] = {
 }
 
 # Managers-frame money columns later stages may add between gross and final, shown when present.
-_OPTIONAL_MONEY = ("retro_adjustment", "deferred", "released")
+_OPTIONAL_MONEY = ("retro_adjustment", "deferred", "released", "clawback_recovered")
+# How each term enters the final bonus (the bonus stage's identity), for the rule line.
+_FINAL_TERMS = (("withheld", "−"), ("pool_allocation", "+"), ("pool_redistributed", "+"),
+                ("retro_adjustment", "+"), ("deferred", "−"), ("released", "+"),
+                ("clawback_recovered", "−"))
 
 
 def statement_filename(manager_id: str, suffix: str = ".xlsx") -> str:
@@ -495,7 +495,14 @@ def _bonus(builder: _Builder, rows: _ManagerRows) -> None:
     builder.row("total", builder.text(0, context.label("bonus_final"), "total_label"),
                 _money_cell(builder, 7, record["bonus_final"], money.get("bonus_final"),
                             "total"))
-    builder.row("note", builder.text(0, context.text("final_rule"), "note"))
+    builder.row("note", builder.text(0, _final_rule(context, record), "note"))
+
+
+def _final_rule(context: Any, record: Mapping[str, Any]) -> str:
+    """`final = gross − withheld + allocation …`, naming only the terms this run has."""
+    terms = [f"{sign} {context.label(key)}" for key, sign in _FINAL_TERMS
+             if key in record and key in context.columns]
+    return " ".join([context.label("bonus_final"), "=", context.label("bonus_gross"), *terms])
 
 
 def _allocations(builder: _Builder, rows: _ManagerRows) -> None:
