@@ -45,24 +45,16 @@ class DeferralMonths(Months):
         self.clawback = clawback
         self.events: Path | None = None
 
-    def config(self, period: str, *, inputs: Path | None = None,
-               carry_in: float | None = None) -> Path:
-        raw = example_raw()
-        raw["period"] = period
-        raw["history"] = {"url": self.ledger_url, **self.history}
-        raw["inputs"].pop("pool_allocations")
-        raw["output"]["statements"] = False
-        raw["output"]["files"] = ["managers_csv", "pool_ledger_csv"]
-        pool = raw["bonus"]["shared_pool"]
-        pool["withhold_rate"] = self.withhold
-        pool.pop("carry_in", None)
+    def raw(self, period: str, carry_in: float | None = None) -> dict:
+        raw = super().raw(period, carry_in)
         raw["deferral"] = copy.deepcopy(self.deferral)
         if self.clawback is not None:
             raw["clawback"] = dict(self.clawback)
-        self.count += 1
-        where = self.folder / f"config-{self.count:03d}"
-        where.mkdir(parents=True)
-        path = write_config(where, raw, inputs_from=inputs or self.inputs)
+        return raw
+
+    def config(self, period: str, *, inputs: Path | None = None,
+               carry_in: float | None = None) -> Path:
+        path = super().config(period, inputs=inputs, carry_in=carry_in)
         if self.events is not None:
             text = path.read_text(encoding="utf-8")
             path.write_text(text.replace("inputs:\n", f"inputs:\n  clawback_events: "

@@ -62,8 +62,8 @@ class Months:
         self.history = history or {}
         self.count = 0
 
-    def config(self, period: str, *, inputs: Path | None = None,
-               carry_in: float | None = None) -> Path:
+    def raw(self, period: str, carry_in: float | None = None) -> dict:
+        """The month's config as a mapping (subclasses add their sections)."""
         raw = example_raw()
         raw["period"] = period
         raw["history"] = {"url": self.ledger_url, **self.history}
@@ -75,6 +75,11 @@ class Months:
         pool.pop("carry_in", None)
         if carry_in is not None:
             pool["carry_in"] = carry_in
+        return raw
+
+    def config(self, period: str, *, inputs: Path | None = None,
+               carry_in: float | None = None) -> Path:
+        raw = self.raw(period, carry_in)
         self.count += 1
         where = self.folder / f"config-{self.count:03d}"
         where.mkdir(parents=True)
