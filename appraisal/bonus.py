@@ -52,11 +52,14 @@ __all__ = [
     "LIMIT_FLAGS",
     "ROLLUP_LEVELS",
     "BonusResult",
+    "PoolTerms",
     "band_coefficients",
     "check_bonus",
     "compute_bonus",
+    "pool_terms",
     "progressive_amounts",
     "retro_cents",
+    "water_fill",
 ]
 
 LIMIT_FLAGS = ("none", "cap", "floor", "guarantee", "rescaled")
@@ -613,17 +616,31 @@ def _water_fill(
     return filled(scale), scale
 
 
+def water_fill(
+    points: FloatArray, lower: FloatArray, upper: FloatArray, total: float
+) -> tuple[FloatArray, float]:
+    """The fixed pool's water-filling, as the stage does it: x = clip(λ·points, lower, upper)
+    with Σ x = total (float cents); returns (x, λ)."""
+    return _water_fill(points, lower, upper, total)
+
+
+def _shared_gross(
+    uncapped: FloatArray, lower: FloatArray, upper: FloatArray,
+    active: npt.NDArray[np.bool_], pool: int | None,
+) -> tuple[FloatArray, float]:
+    """(gross in float cents, λ): clipped, or water-filled in a fixed pool."""
+    inside = np.all((uncapped >= lower) & (uncapped <= upper))
+    if pool is None or inside:
+        return np.clip(uncapped, lower, upper), 1.0
+    return _water_fill(np.where(active, uncapped, 0.0), lower, upper, float(pool))
+
+
 def _limited_gross(
     uncapped: FloatArray, bounds: _Bounds, team: _Team, pool: int | None
 ) -> tuple[FloatArray, npt.NDArray[np.object_]]:
     """(gross in float cents, limit_applied): clipped, or water-filled in a fixed pool."""
-    scale = 1.0  # λ: the common scale of the unclipped managers (fixed pool only)
-    inside = np.all((uncapped >= bounds.lower) & (uncapped <= bounds.upper))
-    if pool is None or inside:
-        gross = np.clip(uncapped, bounds.lower, bounds.upper)
-    else:
-        gross, scale = _water_fill(np.where(team.active, uncapped, 0.0), bounds.lower,
-                                   bounds.upper, float(pool))
+    # scale = λ: the common scale of the unclipped managers (fixed pool only)
+    gross, scale = _shared_gross(uncapped, bounds.lower, bounds.upper, team.active, pool)
     wanted = uncapped * scale
     raised = wanted < bounds.lower
     flag = np.full(team.size, "none", dtype=object)
@@ -741,6 +758,73 @@ def _allocations_with_names(records: pd.DataFrame, managers: pd.DataFrame) -> pd
     return records.assign(name=records["manager_id"].map(names).astype("str"))[
         ["manager_id", "name", *[c for c in records.columns if c != "manager_id"]]
     ]
+
+
+@dataclass(frozen=True)
+class PoolTerms:
+    """What a fixed pool (`funding.mode: fixed_pool`) is shared by, before any rounding: per
+    roster manager (sorted by manager_id) each component's points, the bounds of the gross
+    (float cents, prorated) and whether the limits apply; the pool in cents and the components'
+    shares. The stage's own steps, exposed for exact marginals (analysis.incentive)."""
+
+    ids: pd.Index
+    points: dict[str, FloatArray]
+    shares: dict[str, float]
+    lower: FloatArray
+    upper: FloatArray
+    active: npt.NDArray[np.bool_]
+    pool: int
+    audit: dict[str, npt.NDArray[Any]]
+
+    def sub_pools(self, points: Mapping[str, FloatArray] | None = None) -> dict[str, int]:
+        """The sub-pools in cents: the pool split by share (largest remainder) among the
+        components with points; a component without points gives its share to the others."""
+        points = self.points if points is None else points
+        shares = [share if points[cid].sum() > 0 else 0.0 for cid, share in self.shares.items()]
+        if not any(shares):
+            raise AppraisalError("bonus: no manager has any points, so the fixed pool "
+                                 f"({self.pool / 100:.2f}) cannot be split "
+                                 "(bonus.funding.pool_amount)")
+        cents = allocate_cents([exact_fraction(share) for share in shares], self.pool)
+        return dict(zip(self.shares, (int(c) for c in cents.tolist()), strict=True))
+
+    def gross(self, points: Mapping[str, FloatArray] | None = None) -> FloatArray:
+        """Each manager's gross before rounding (float cents), as `compute_bonus` computes it:
+        component = sub_pool × points / Σ points, then the limits water-filled."""
+        points = self.points if points is None else points
+        sub_pools = self.sub_pools(points)
+        uncapped = np.zeros(len(self.ids))
+        for cid, cents in sub_pools.items():
+            total = points[cid].sum()
+            if total > 0:
+                uncapped = uncapped + points[cid] / total * cents
+        return _shared_gross(uncapped, self.lower, self.upper, self.active, self.pool)[0]
+
+
+def pool_terms(
+    managers: pd.DataFrame,
+    scorecard_managers: pd.DataFrame,
+    rorac_by_manager: pd.DataFrame,
+    config: BonusConfig,
+    period: Period,
+    *,
+    excluded_pay: ExcludedPay = "standard",
+) -> PoolTerms:
+    """The fixed pool's terms for these figures (see `PoolTerms`); `config.funding.mode` must
+    be `fixed_pool` (InternalError otherwise)."""
+    if config.funding.mode != "fixed_pool":
+        raise InternalError("bonus: pool_terms needs funding.mode fixed_pool")
+    team = _team(managers, scorecard_managers, rorac_by_manager, config, period, excluded_pay)
+    points, audit = {}, {}
+    for component in config.components:
+        points[component.id], _, columns = _points(component, team)
+        audit.update(columns)
+    bounds = _bounds(team, config, period)
+    return PoolTerms(
+        ids=pd.Index(team.roster["manager_id"], name="manager_id"), points=points,
+        shares={c.id: float(c.share) for c in config.components}, lower=bounds.lower,
+        upper=bounds.upper, active=team.active,
+        pool=int(to_cents(config.funding.pool_amount or 0.0)), audit=audit)
 
 
 def compute_bonus(

@@ -505,6 +505,7 @@ _ANALYSIS: tuple[Column, ...] = (
     _c("composite_change", "综合得分变化", "Composite change", "score"),
     _lc("grade_after", "变化后等级", "Grade after the step", "code"),
     _c("marginal_bonus", "每点边际奖金", "Marginal bonus per point", "money_cents"),
+    _c("others_change", "他人奖金合计变化", "Change of everyone else's pay", "money_cents"),
     _c("capped_now", "已封顶", "Cap binds", "flag"),
     _c("near_boundary", "临近等级/档次边界", "Grade or band boundary within the step", "flag"),
     _c("median_marginal", "边际奖金中位数", "Median marginal bonus", "money_cents"),

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..bonus import compute_bonus
+from ..bonus import PoolTerms, compute_bonus, pool_terms, water_fill
 from ..config import AppraisalConfig, LoadedConfig
 from ..config.scorecard import Indicator
 from ..money import to_cents
@@ -51,12 +51,12 @@ from ..scorecard import grade_by_bands
 from ..scoring import RULES, RuleRows, clip_scores
 from ..validate import Validation, validate_inputs
 
-__all__ = ["IncentiveBalance", "incentive_balance", "incentive_tables"]
+__all__ = ["IncentiveBalance", "PoolMarginals", "incentive_balance", "incentive_tables",
+           "pool_marginals"]
 
-_NOT_WORKED_FOR = frozenset({"tenure_years"})
 _BALANCE_COLUMNS = ["manager_id", "dimension", "indicator", "actual", "target", "step", "score",
                     "score_change", "composite", "composite_change", "grade", "grade_after",
-                    "marginal_bonus", "capped_now", "near_boundary"]
+                    "marginal_bonus", "others_change", "capped_now", "near_boundary"]
 _SUMMARY_COLUMNS = ["dimension", "indicator", "global_weight", "managers", "median_marginal",
                     "mean_marginal", "share_capped", "share_near_boundary", "pay_share",
                     "weight_share", "balance_ratio", "out_of_line"]
@@ -75,7 +75,7 @@ def _declared(config: AppraisalConfig) -> list[tuple[str, Indicator, bool]]:
     out = [(d.id, i, False) for d in card.dimensions for i in d.indicators]
     if card.additional is not None:
         out += [(card.additional.id, i, True) for i in card.additional.indicators]
-    return [(d, i, extra) for d, i, extra in out if i.source not in _NOT_WORKED_FOR]
+    return out
 
 
 def _reads_target(indicator: Indicator) -> bool:
@@ -242,24 +242,118 @@ def _new_card(result: RunResult, cells: pd.DataFrame, config: AppraisalConfig) -
 def _gross_after(result: RunResult, roster: pd.DataFrame, card: pd.DataFrame,
                  rorac: pd.DataFrame, allocations: pd.DataFrame | None
                  ) -> tuple[pd.Series, pd.DataFrame]:
-    """Each manager's gross bonus (cents) after their own step, and the bonus frame."""
+    """per_person_base: each manager's gross bonus (cents) after their own step — it depends
+    on their own figures only — and the bonus frame."""
     config = result.config
     after = compute_bonus(roster, card, rorac, config.bonus, result.period,
-                          pool_allocations=allocations).managers.set_index("manager_id")
-    if config.bonus.funding.mode == "per_person_base":
-        return after["bonus_gross"].astype("int64"), after
-    before = result.stages.bonus.managers.set_index("manager_id")
-    pool = int(to_cents(config.bonus.funding.pool_amount or 0.0))
-    gross = np.zeros(len(before))
-    for component in config.bonus.components:
-        p = before[f"{component.id}_points"].to_numpy(dtype="float64")
-        q = after[f"{component.id}_points"].reindex(before.index).to_numpy(dtype="float64")
-        total = p.sum()
-        sub_pool = pool * component.share
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(total - p + q > 0, q / (total - p + q), 0.0)
-        gross += sub_pool * share
-    return pd.Series(to_cents(gross / 100.0), index=before.index), after
+                          pool_allocations=allocations,
+                          excluded_pay=config.scorecard.tenure.excluded_pay
+                          ).managers.set_index("manager_id")
+    return after["bonus_gross"].astype("int64"), after
+
+
+@dataclass(frozen=True)
+class PoolMarginals:
+    """Fixed pool, per roster manager (sorted by manager_id): the exact gross now and after
+    the manager's own step (float cents, before the stage's rounding), and how many managers
+    needed the full re-share (`fallbacks`) because the step could move another manager across
+    a cap or floor."""
+
+    now: np.ndarray
+    after: np.ndarray
+    fallbacks: int
+
+
+def _two_smallest(values: np.ndarray) -> tuple[float, float, int]:
+    """(smallest, second smallest, position of the smallest); inf where there are none."""
+    if len(values) == 0:
+        return np.inf, np.inf, -1
+    at = int(np.argmin(values))
+    rest = np.delete(values, at)
+    return float(values[at]), float(rest.min()) if len(rest) else np.inf, at
+
+
+def _excluding(values: np.ndarray, members: np.ndarray, size: int, largest: bool
+               ) -> np.ndarray:
+    """For every manager m: min (or max) of `values` over `members` other than m."""
+    sign = -1.0 if largest else 1.0
+    first, second, at = _two_smallest(sign * values)
+    out = np.full(size, first)
+    if at >= 0:
+        out[members[at]] = second
+    return sign * out
+
+
+def pool_marginals(base: PoolTerms, after: PoolTerms) -> PoolMarginals:
+    """Each manager's exact fixed-pool gross after their own step (`after.points` row m) with
+    everybody else's points unchanged: the sub-pools re-shared by the new totals and the caps
+    and floors water-filled again, as `compute_bonus` does.
+
+    Closed form per water-filling regime: with the others' states (free, at floor, at cap) of
+    the current solution, λ' solves W_m λ' + clip(λ' u'_m, lo_m, hi_m) = B_m, where
+    W_m = Σ_c r_mc · Σ_{j free, j≠m} e_jc (the others' free amounts at the new shares,
+    r_mc = T_c / T'_mc) and B_m the pool less the others' clipped amounts. The others keep their
+    state when every ratio λ' u'_j / (λ u_j), which lies in [λ'/λ · min_c r_mc,
+    λ'/λ · max_c r_mc], keeps them inside their bounds; otherwise (or when the sub-pools change)
+    the manager's gross comes from the stage's own re-share (`PoolTerms.gross`). Vectorised:
+    O(managers × components) plus the fallbacks."""
+    ids = list(base.points)
+    p = np.column_stack([base.points[c] for c in ids])
+    q = np.column_stack([after.points[c] for c in ids])
+    size = len(p)
+    sub = base.sub_pools()
+    cents = np.array([sub[c] for c in ids], dtype="float64")
+    total = p.sum(axis=0)
+    new_total = total[None, :] + (q - p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        e = np.where(total > 0, p / np.where(total > 0, total, 1.0) * cents, 0.0)
+        r = np.where(total > 0, total / new_total, 1.0)
+        u_new = np.where(new_total > 0, q / new_total * cents, 0.0).sum(axis=1)
+    u = e.sum(axis=1)
+    lo, hi, active = base.lower, base.upper, base.active
+    now = base.gross()
+    points = np.where(active, u, 0.0)
+    if np.all((u >= lo) & (u <= hi)):
+        scale = 1.0
+    else:
+        scale = water_fill(points, lo, hi, float(base.pool))[1]
+    positive = points > 0
+    at_lo = ~positive | (scale * points <= lo)
+    at_hi = ~at_lo & (scale * points >= hi)
+    free = ~at_lo & ~at_hi
+    fixed_sum = float(lo[at_lo].sum() + hi[at_hi].sum())
+    budget = base.pool - fixed_sum + np.where(at_lo, lo, 0.0) + np.where(at_hi, hi, 0.0)
+    others_free = e[free].sum(axis=0)[None, :] - np.where(free[:, None], e, 0.0)
+    w = (r * others_free).sum(axis=1)
+    u_own = np.where(active, u_new, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = budget / (w + u_own)
+        lam = np.where(lam * u_own > hi, (budget - hi) / w, lam)
+        lam = np.where(lam * u_own < lo, (budget - lo) / w, lam)
+        moved = np.clip(lam * u_own, lo, hi)
+        ratio = lam / scale
+        rho_hi = ratio * r.max(axis=1)
+        rho_lo = ratio * r.min(axis=1)
+        level = scale * points
+        members = np.flatnonzero(free)
+        free_hi = _excluding(hi[members] / level[members], members, size, largest=False)
+        free_lo = _excluding(lo[members] / level[members], members, size, largest=True)
+        floored = np.flatnonzero(at_lo & positive)
+        floor_hi = _excluding(lo[floored] / level[floored], floored, size, largest=False)
+        capped = np.flatnonzero(at_hi)
+        cap_lo = _excluding(hi[capped] / level[capped], capped, size, largest=True)
+    same_pools = ((total > 0) == (new_total > 0)).all(axis=1)
+    ok = (same_pools & (w > 0) & np.isfinite(lam) & (rho_hi <= free_hi) & (rho_lo >= free_lo)
+          & (rho_hi <= floor_hi) & (rho_lo >= cap_lo))
+    result = np.where(ok, moved, np.nan)
+    changed = np.any(q != p, axis=1)
+    result = np.where(changed, result, now)
+    for m in np.flatnonzero(changed & ~ok):
+        row = {c: base.points[c].copy() for c in ids}
+        for k, c in enumerate(ids):
+            row[c][m] = q[m, k]
+        result[m] = base.gross(row)[m]
+    return PoolMarginals(now, result, int((changed & ~ok).sum()))
 
 
 def incentive_balance(result: RunResult, validation: Validation) -> IncentiveBalance:
@@ -275,6 +369,10 @@ def incentive_balance(result: RunResult, validation: Validation) -> IncentiveBal
     band_columns = [f"{c.id}_band" for c in config.bonus.components if c.kind == "profit_band"]
     cells = _cells(result, _declared(config), settings.step_percent, settings.unit_step)
     rorac = result.stages.rorac.by_manager
+    fixed = config.bonus.funding.mode == "fixed_pool"
+    excluded_pay = config.scorecard.tenure.excluded_pay
+    terms = (pool_terms(roster, result.stages.scorecard.managers, rorac, config.bonus,
+                        result.period, excluded_pay=excluded_pay) if fixed else None)
     parts = []
     for indicator, rows in cells.groupby("indicator", sort=False):
         card = _new_card(result, rows, config)
@@ -284,8 +382,19 @@ def incentive_balance(result: RunResult, validation: Validation) -> IncentiveBal
             cents = to_cents(step.reindex(rorac["manager_id"].astype(str)).fillna(0.0)
                              .to_numpy())
             moved_rorac = rorac.assign(rorac=rorac["rorac"].to_numpy(dtype="int64") + cents)
-        gross, after = _gross_after(result, roster, card, moved_rorac, allocations)
         ids = rows["manager_id"].to_numpy(dtype=object)
+        if terms is not None:
+            moved_terms = pool_terms(roster, card, moved_rorac, config.bonus, result.period,
+                                     excluded_pay=excluded_pay)
+            found = pool_marginals(terms, moved_terms)
+            change = pd.Series(to_cents((found.after - found.now) / 100.0), index=terms.ids)
+            marginal_of = change.reindex(ids).to_numpy(dtype="int64")
+            after = pd.DataFrame({key: value for key, value in moved_terms.audit.items()
+                                  if key.endswith("_band")}, index=terms.ids)
+        else:
+            gross, after = _gross_after(result, roster, card, moved_rorac, allocations)
+            marginal_of = (gross.reindex(ids).to_numpy(dtype="int64")
+                           - base_gross.reindex(ids).to_numpy(dtype="int64"))
         before_card = result.stages.scorecard.managers.set_index("manager_id")
         new_card = card.set_index("manager_id")
         band_moved = np.zeros(len(ids), dtype=bool)
@@ -297,8 +406,7 @@ def incentive_balance(result: RunResult, validation: Validation) -> IncentiveBal
         limited = base["limit_applied"].reindex(ids).astype(str).to_numpy() == "cap"
         extra_capped = (before_card["flags"].reindex(ids).fillna("").str.contains(
             "additional_capped", regex=False).to_numpy() & rows["additional"].to_numpy())
-        marginal = (gross.reindex(ids).to_numpy(dtype="int64")
-                    - base_gross.reindex(ids).to_numpy(dtype="int64"))
+        marginal = marginal_of
         parts.append(pd.DataFrame({
             "manager_id": ids, "dimension": rows["dimension"].to_numpy(),
             "indicator": indicator, "actual": rows["actual"].to_numpy(),
@@ -310,6 +418,7 @@ def incentive_balance(result: RunResult, validation: Validation) -> IncentiveBal
                                  - before_card["composite"].reindex(ids).to_numpy("float64")),
             "grade": grade, "grade_after": grade_after,
             "marginal_bonus": marginal.astype("int64"),
+            "others_change": -marginal.astype("int64") if fixed else np.zeros(len(ids), "int64"),
             "capped_now": rows["at_cap"].to_numpy() | limited | extra_capped,
             "near_boundary": (grade != grade_after) | band_moved,
         }))
