@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -145,3 +146,71 @@ def test_weights_command_shows_the_sensitivity(project):
     as_json = runner.invoke(main, ["weights", "--config", str(project), "--sensitivity",
                                    "--json"])
     assert json.loads(as_json.output)["sensitivity"]["weights"]
+
+
+def _tied_card(project):
+    """The sample under a forced distribution by sub-branch, with the highest-ranked manager
+    below the first quota boundary of a unit given exactly the composite of the lowest-ranked
+    one above it (as if their additional points differed): an exact tie, decided by
+    manager_id. Returns (result, card with the tie, the pair, the unit)."""
+    import dataclasses
+
+    from appraisal.scorecard import forced_distribution
+
+    forced = ["scorecard.grading.method=forced", "scorecard.grading.unit=sub_branch"]
+    result = appraisal.run(load_config(project, forced))
+    card = result.stages.scorecard
+    frame = card.managers.copy()
+    unit = result.managers.set_index("manager_id")["sub_branch"].reindex(
+        frame["manager_id"]).to_numpy(dtype=object)
+    quotas = [g.quota for g in result.config.scorecard.grading.grades]
+    grade, rank = forced_distribution(frame["composite"], frame["manager_id"], unit, quotas)
+    ids = frame["manager_id"].astype(str).to_numpy()
+    pairs = []
+    for name in pd.unique(unit):
+        members = np.flatnonzero(unit == name)
+        order = members[np.argsort(rank[members])]
+        for b in np.flatnonzero(np.diff(grade[order]) > 0):
+            pairs.append((order[b], order[b + 1]))
+    # on a tie the earlier manager_id ranks first: pick a pair where that keeps the order
+    above, below = next((a, b) for a, b in pairs if ids[a] < ids[b])
+    frame.loc[frame.index[below], "composite"] = frame["composite"].iloc[above]
+    tied = dataclasses.replace(card, managers=frame)
+    again, _ = forced_distribution(frame["composite"], frame["manager_id"], unit, quotas)
+    assert (again == grade).all()  # the tie keeps every grade
+    return result, tied, (ids[above], ids[below]), unit, quotas
+
+
+def test_an_exact_tie_at_a_quota_boundary_has_threshold_zero(project):
+    """Two managers with equal composites straddling a forced-distribution quota boundary: any
+    change of a weight in the direction in which the one below gains swaps them, so the
+    threshold is 0 with the pair named; checked by regrading at ±10⁻⁷ with the composites
+    recomputed from the dimension scores at the changed weights."""
+    from appraisal.scorecard import forced_distribution
+
+    result, tied, (above, below), unit, quotas = _tied_card(project)
+    found = weight_sensitivity(tied, result.managers, result.config.scorecard).table
+    dims = found[found["level"] == "dimension"]
+    pair = f"{above} ↔ {below}"
+    zero = dims[((dims["delta_up"] == 0) & dims["flips_up"].str.startswith(pair))
+                | ((dims["delta_down"] == 0) & dims["flips_down"].str.startswith(pair))]
+    assert len(zero) >= 1
+    assert (zero["critical_rank"] == 1).all()
+    frame = tied.managers
+    names = [d.id for d in result.config.scorecard.dimensions]
+    scores = frame[[f"{d}_score" for d in names]].to_numpy(dtype="float64")
+    weights = tied.dimension_weights
+    fixed = frame["composite"].to_numpy() - scores @ np.array([weights[d] for d in names])
+    base, _ = forced_distribution(frame["composite"], frame["manager_id"], unit, quotas)
+    ids = frame["manager_id"].astype(str).to_numpy()
+    for row in zero.itertuples(index=False):
+        direction = 1.0 if row.delta_up == 0 else -1.0
+        for sign, changes in ((direction, True), (-direction, False)):
+            moved = with_weights(weights, row.criterion, sign * 1e-7)
+            composite = scores @ np.array([moved[d] for d in names]) + fixed
+            grade, _ = forced_distribution(composite, frame["manager_id"], unit, quotas)
+            swapped = set(ids[grade != base])
+            if changes:
+                assert {above, below} <= swapped, row.criterion
+            else:
+                assert not ({above, below} & swapped), row.criterion

@@ -47,6 +47,10 @@ from ..scorecard import BAND_TOLERANCE, ScorecardResult
 
 __all__ = ["WeightSensitivity", "renormalised_delta", "ts_threshold", "weight_sensitivity"]
 
+TIE_TOLERANCE = 1e-9
+"""Composites this close are tied (the forced ranking compares them to 9 decimals)."""
+TIE_STEP = 1e-12
+"""Per place in a unit's ranking: breaks ties in the threshold search as manager_id does."""
 _COLUMNS = ["level", "matrix", "dimension", "criterion", "weight_current", "delta_up",
             "delta_up_relative", "flips_up", "delta_down", "delta_down_relative", "flips_down",
             "critical_rank"]
@@ -179,6 +183,7 @@ class _Boundaries:
     down: np.ndarray
     down_start: np.ndarray
     label: list[str]
+    rank: np.ndarray  # each manager's place in their unit's ranking at δ = 0 (0 = best)
 
 
 def _boundaries(m: _Managers, quotas: np.ndarray, grades: list[str]) -> _Boundaries:
@@ -188,9 +193,11 @@ def _boundaries(m: _Managers, quotas: np.ndarray, grades: list[str]) -> _Boundar
     up: list[np.ndarray] = []
     down: list[np.ndarray] = []
     label: list[str] = []
+    rank = np.zeros(len(key), dtype=np.int64)
     for unit in pd.unique(m.unit):
         members = np.flatnonzero(m.unit == unit)
         order = members[np.lexsort((m.ids[members], -key[members]))]
+        rank[order] = np.arange(len(order))
         counts = np.cumsum(_forced_counts(len(order), quotas))
         for g, boundary in enumerate(counts[:-1]):
             if 0 < boundary < len(order):
@@ -206,7 +213,7 @@ def _boundaries(m: _Managers, quotas: np.ndarray, grades: list[str]) -> _Boundar
 
     up_values, up_start = flat(up)
     down_values, down_start = flat(down)
-    return _Boundaries(up_values, up_start, down_values, down_start, label)
+    return _Boundaries(up_values, up_start, down_values, down_start, label, rank)
 
 
 def _segment_arg(values: np.ndarray, starts: np.ndarray, pick: str) -> np.ndarray:
@@ -220,19 +227,25 @@ def _first_forced(m: _Managers, slope: np.ndarray, bounds: _Boundaries, limit: f
                   ) -> tuple[float, str]:
     """First δ in (0, limit] (or [limit, 0)) at which, at some quota boundary, the lowest line
     above meets the highest line below: h_b(δ) = min_up(c + δg) − max_down(c + δg) is concave
-    with h_b(0) > 0; bisection on every boundary at once (vectorised), then the exact crossing of
-    the pair that meets, δ = (c_i − c_j) / (g_j − g_i)."""
+    with h_b(0) >= 0; bisection on every boundary at once (vectorised), then the exact crossing
+    of the pair that meets, δ = (c_i − c_j) / (g_j − g_i). Two managers tied at a boundary
+    (h_b(0) = 0, the manager_id ranks them) swap at δ = 0 in the direction in which the one
+    below gains: threshold 0, with the pair."""
     count = len(bounds.label)
     if count == 0 or limit == 0:
         return np.nan, ""
     c_up, g_up = m.composite[bounds.up], slope[bounds.up]
     c_dn, g_dn = m.composite[bounds.down], slope[bounds.down]
+    # the search ranks equal composites as the grading does (manager_id): each composite less
+    # TIE_STEP per place in the ranking, so a permanent tie (equal slopes) never meets
+    k_up = c_up - TIE_STEP * bounds.rank[bounds.up]
+    k_dn = c_dn - TIE_STEP * bounds.rank[bounds.down]
     up_seg = np.repeat(np.arange(count), np.diff(bounds.up_start))
     dn_seg = np.repeat(np.arange(count), np.diff(bounds.down_start))
 
     def gap(delta: np.ndarray) -> np.ndarray:
-        low = np.minimum.reduceat(c_up + delta[up_seg] * g_up, bounds.up_start[:-1])
-        high = np.maximum.reduceat(c_dn + delta[dn_seg] * g_dn, bounds.down_start[:-1])
+        low = np.minimum.reduceat(k_up + delta[up_seg] * g_up, bounds.up_start[:-1])
+        high = np.maximum.reduceat(k_dn + delta[dn_seg] * g_dn, bounds.down_start[:-1])
         return low - high
 
     inside = np.zeros(count)
@@ -245,11 +258,16 @@ def _first_forced(m: _Managers, slope: np.ndarray, bounds: _Boundaries, limit: f
         positive = gap(middle) > 0
         inside = np.where(positive, middle, inside)
         outside = np.where(positive, outside, middle)
-    i = _segment_arg(c_up + outside[up_seg] * g_up, bounds.up_start, "min")
-    j = _segment_arg(c_dn + outside[dn_seg] * g_dn, bounds.down_start, "max")
+    i = _segment_arg(k_up + outside[up_seg] * g_up, bounds.up_start, "min")
+    j = _segment_arg(k_dn + outside[dn_seg] * g_dn, bounds.down_start, "max")
     with np.errstate(divide="ignore", invalid="ignore"):
         exact = np.where(g_dn[j] != g_up[i], (c_up[i] - c_dn[j]) / (g_dn[j] - g_up[i]), outside)
-    exact = np.where(meets & (np.sign(exact) == np.sign(limit)), exact, np.nan)
+    # an exact tie at the boundary (equal composites, the manager_id decides) flips at once:
+    # threshold 0, in the direction in which the one below gains
+    tie = (meets & (np.abs(c_up[i] - c_dn[j]) <= TIE_TOLERANCE)
+           & ((g_dn[j] - g_up[i]) * np.sign(limit) > 0))
+    exact = np.where(tie, 0.0, exact)
+    exact = np.where(meets & ((np.sign(exact) == np.sign(limit)) | tie), exact, np.nan)
     if np.isnan(exact).all():
         return np.nan, ""
     b = int(np.nanargmin(np.abs(exact)))
