@@ -196,3 +196,32 @@ def test_fixed_pool_marginal_is_the_share_with_the_others_unchanged(project, tmp
         _raise_indicator(config, row.manager_id, "deposit_plan", row.step)
         after = _gross(config, pool)
         assert abs(int(after[row.manager_id] - base[row.manager_id]) - row.marginal_bonus) <= 1
+
+
+def test_the_workbook_has_the_incentive_chart_when_the_run_adds_it(project, tmp_path):
+    """`appraise run --analysis`: a native chart of pay share against weight share on the
+    Summary sheet (its data on the chart data sheet) and the PNG in charts/; a plain run has
+    neither."""
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from appraisal.cli import main
+
+    def charts(folder):
+        with zipfile.ZipFile(folder / "bonus_sheet.xlsx") as book:
+            return [book.read(n).decode("utf-8") for n in book.namelist()
+                    if n.startswith("xl/charts/chart")]
+
+    runner = CliRunner()
+    plain, extended = tmp_path / "plain", tmp_path / "extended"
+    assert runner.invoke(main, ["run", str(project), "--out", str(plain), "--quiet"]
+                         ).exit_code == 0
+    done = runner.invoke(main, ["run", str(project), "--out", str(extended), "--quiet",
+                                "--analysis"])
+    assert done.exit_code == 0, done.output
+    assert not any("边际激励占比与权重占比" in c for c in charts(plain))
+    assert sum("边际激励占比与权重占比" in c for c in charts(extended)) == 1
+    assert len(charts(extended)) == len(charts(plain)) + 1
+    assert (extended / "charts" / "incentive_balance.png").is_file()
+    assert not (plain / "charts" / "incentive_balance.png").exists()

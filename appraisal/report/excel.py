@@ -818,6 +818,7 @@ _CHART_TITLES = {
     "grade_distribution": {"zh": "各单位等级分布", "en": "Grade distribution per unit"},
     "bonus_by_unit": {"zh": "各单位实发奖金", "en": "Final bonus by unit"},
     "dimension_comparison": {"zh": "各单位维度平均得分", "en": "Mean dimension score by unit"},
+    "incentive_balance": {"zh": "边际激励占比与权重占比", "en": "Share of pay per point vs weight"},
 }
 
 
@@ -865,6 +866,18 @@ def _chart_data(result: RunResult, language: Language) -> list[tuple[str, list[l
             rows.append([(_unit_label(result, unit, language), "text"),
                          *((v, "score") for v in values)])
         tables.append(("dimension_comparison", rows))
+    incentive = result.extra_table("incentive_summary")  # when the run adds it (--analysis)
+    if incentive is not None:
+        weighted = incentive.frame[incentive.frame["global_weight"].notna()]
+        rows = [[(label("indicator", language), "header"),
+                 (label("pay_share", language), "header"),
+                 (label("weight_share", language), "header")]]
+        for indicator, pay, weight in weighted[["indicator", "pay_share", "weight_share"]
+                                               ].itertuples(index=False, name=None):
+            rows.append([(_code(result, "indicator", indicator, language), "text"),
+                         (pay, "ratio"), (weight, "ratio")])
+        if len(rows) > 1:
+            tables.append(("incentive_balance", rows))
     return tables
 
 
