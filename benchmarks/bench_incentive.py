@@ -4,6 +4,7 @@ reference — the stage's own full re-share for one manager at a time (`PoolTerm
 timed on a few managers and extrapolated to all of them.
 
     python benchmarks/bench_incentive.py [--managers 50000] [--accounts 200000] [--reference 20]
+                                         [--per-person]
 
 Builds a synthetic branch (`appraise sample`, seed 7) in a temp folder, runs the example scheme
 with a fixed pool (7,500 cap, 5,000 floor: both bind) and times `incentive_balance`. Prints a
@@ -34,6 +35,8 @@ def main() -> None:
     parser.add_argument("--managers", type=int, default=50_000)
     parser.add_argument("--accounts", type=int, default=200_000)
     parser.add_argument("--reference", type=int, default=20)
+    parser.add_argument("--per-person", action="store_true",
+                        help="the example scheme as it is (per_person_base): time only")
     args = parser.parse_args()
 
     import appraisal
@@ -58,9 +61,10 @@ def main() -> None:
         path = folder / "configs" / "example.yaml"
         path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
         pool = 6000 * args.managers
-        overrides = ["bonus.funding.mode=fixed_pool", f"bonus.funding.pool_amount={pool}",
-                     "bonus.components[1].factors=[composite]", "bonus.limits.cap=7500",
-                     "bonus.limits.floor=5000"]
+        overrides = [] if args.per_person else [
+            "bonus.funding.mode=fixed_pool", f"bonus.funding.pool_amount={pool}",
+            "bonus.components[1].factors=[composite]", "bonus.limits.cap=7500",
+            "bonus.limits.floor=5000"]
         loaded = load_config(path, overrides)
         started = time.perf_counter()
         validation = validate_inputs(loaded)
@@ -71,6 +75,11 @@ def main() -> None:
         started = time.perf_counter()
         found = incentive_balance(result, validation)
         analysis_s = time.perf_counter() - started
+        if args.per_person:
+            print(json.dumps({"managers": args.managers, "cells": len(found.balance),
+                              "mode": "per_person_base", "run_s": round(run_s, 1),
+                              "incentive_s": round(analysis_s, 1)}))
+            return
 
         # reference: the full re-share, one manager at a time, on the first indicators' cells
         cfg = result.config

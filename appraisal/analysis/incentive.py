@@ -17,10 +17,13 @@ unchanged:
     grade'     the grading's own rule: bands, or the manager's new rank in a forced distribution
     bonus'     per_person_base: `bonus.compute_bonus` itself on the new composite, grade and
                (for the RORAC indicator) profit — each manager's gross depends on their own
-               figures only; fixed_pool: the manager's share of each sub-pool with the others'
-               points unchanged, S · p' / (P − p + p')
+               figures only; fixed_pool: the manager's exact gross with the others' points
+               unchanged, the sub-pools re-shared and the caps and floors water-filled again
+               (`pool_marginals`: a closed form per regime, the stage's own re-share where
+               another manager may cross a limit)
     marginal   bonus_gross' − bonus_gross (int64 cents): zero where a cap binds, the jump where
-               a grade or profit band boundary lies within the step
+               a grade or profit band boundary lies within the step; fixed pool: the exact
+               change rounded once, and `others_change` = −marginal (the pool is fixed)
 
 Summary per indicator over the managers scored on it: the median and mean marginal bonus, the
 share capped and the share near a boundary, the indicator's global weight; `pay_share` (its
@@ -29,9 +32,8 @@ so that the size of a step does not count) against `weight_share` (its share of 
 weight): `out_of_line` when the ratio is above `flag_ratio` or below 1 / `flag_ratio`. In a
 linear scheme (composite factor on a base, no caps binding) the ratio is 1 for every indicator.
 
-Not covered: `tenure_years` (years of service are not worked for), and in fixed_pool mode the
-caps and floors' water-filling (the closed form above ignores the limits; flagged `capped_now`
-where a limit applied). Cost: one bonus-stage call per indicator (per_person_base), so it runs
+Years of service (`tenure_years`, no target) step by `unit_step` years. Cost: one bonus-stage
+call per indicator (per_person_base) or the pool's terms per indicator (fixed_pool), so it runs
 on request (`appraise run --analysis` or `analysis.incentive_balance.enabled`).
 """
 
