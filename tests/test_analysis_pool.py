@@ -239,3 +239,31 @@ def test_years_of_service_is_in_the_balance_and_matches_a_finite_difference(proj
         after = appraisal.run(load_config(config, overrides)).managers.set_index(
             "manager_id")["bonus_gross"].astype("int64")
         assert int(after[row.manager_id] - base[row.manager_id]) == row.marginal_bonus
+
+
+def test_the_worked_examples_of_the_docs():
+    """docs/design-tools.md's incentive-balance figures on the bundled sample branch
+    (configs/example.yaml as shipped): years of service, and the fixed pool."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "design-tools.md").read_text(encoding="utf-8")
+    config = root / "configs" / "example.yaml"
+    loaded = load_config(config)
+    validation = validate_inputs(loaded)
+    balance = incentive_balance(appraisal.run(loaded, validation=validation), validation).balance
+    years = balance[(balance["indicator"] == "years_of_service") & (balance["marginal_bonus"] > 0)]
+    assert years[["manager_id", "marginal_bonus"]].values.tolist() == [["M0046", 72000]]
+    assert "pays M0046 (B, 109.66) the A\ngrade — 720 yuan" in doc
+    loaded = load_config(config, POOL[:-1])
+    validation = validate_inputs(loaded)
+    result = appraisal.run(loaded, validation=validation)
+    limits = result.managers["limit_applied"].value_counts().to_dict()
+    assert limits == {"rescaled": 41, "cap": 12, "floor": 7}
+    balance = incentive_balance(result, validation).balance
+    deposit = balance[balance["indicator"] == "deposit_plan"]
+    assert int(deposit["marginal_bonus"].median()) == 197 and "1.97 yuan" in doc
+    assert int((deposit["marginal_bonus"] == 0).sum()) == 19
+    row = balance[(balance["manager_id"] == "M0046") & (balance["indicator"] == "satisfaction")]
+    assert row[["marginal_bonus", "others_change"]].values.tolist() == [[74127, -74127]]
+    assert "M0046 (B, rescaled) gains 741.27 yuan" in doc
