@@ -109,3 +109,31 @@ def test_compare_parts_add_up_to_the_change_of_the_final_bonus(tmp_path_factory,
     total = comparison.summary["totals_cents"]["bonus_final"]["delta"]
     assert int(m["bonus_final_delta"].sum()) == total
     assert int(comparison.migration["count"].sum()) == int((m["side"] == "both").sum())
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 10_000), st.integers(2, 7), st.integers(2, 6))
+def test_every_feasible_wsm_threshold_ties_its_pair(seed, alternatives, criteria):
+    """The paper's δ'_k,i,j on random weighted sums: W*_k = W_k − δ' ties P_i and P_j; the
+    critical criteria carry the smallest |δ'| and |δ'| / W_k of the feasible thresholds."""
+    from appraisal.analysis.sensitivity import critical_criteria, wsm_thresholds
+
+    rng = np.random.default_rng(seed)
+    a = rng.uniform(0, 1, (alternatives, criteria))
+    w = rng.dirichlet(np.ones(criteria))
+    table = wsm_thresholds(a, w)
+    ranked = a[np.argsort(-(a @ w), kind="stable")]
+    for row in table[table["feasible"]].itertuples(index=False):
+        changed = w.copy()
+        changed[row.criterion - 1] -= row.delta
+        p = ranked @ changed
+        assert abs(p[row.i - 1] - p[row.j - 1]) <= 1e-9
+        assert -(1 - w[row.criterion - 1]) <= row.delta <= w[row.criterion - 1]
+    found = critical_criteria(table)
+    feasible = table[table["feasible"]]
+    if feasible.empty:
+        assert found["PA"] is None
+    else:
+        best = feasible.loc[feasible["relative"].abs().idxmin()]
+        assert found["PA"] == best["criterion"]
+        assert (feasible["relative"].abs() >= abs(best["relative"])).all()

@@ -214,3 +214,39 @@ def test_an_exact_tie_at_a_quota_boundary_has_threshold_zero(project):
                 assert {above, below} <= swapped, row.criterion
             else:
                 assert not ({above, below} & swapped), row.criterion
+
+
+def test_the_papers_procedure_on_a_hand_worked_weighted_sum():
+    """The paper's full procedure for a WSM (every pair, feasibility, relative thresholds, the
+    AT/PT/AA/PA critical criteria) on a hand-worked example — the paper's own numeric example
+    could not be read here (docs/design-tools.md). W = (0.5, 0.3, 0.2);
+    A1 = (0.6, 0.2, 0.3): P = 0.42; A2 = (0.2, 0.7, 0.5): P = 0.41; A3 = (0.2, 0.2, 0.2): 0.20.
+    A1/A2: δ'_1 = −0.01/−0.4 = 0.025 (5 %), δ'_2 = −0.01/0.5 = −0.02 (−6.67 %),
+    δ'_3 = −0.01/0.2 = −0.05 (−25 %), all feasible; W*_1 = 0.475 ties them at 0.405,
+    W*_2 = 0.32 at 0.424, W*_3 = 0.25 at 0.435. A1/A3: 0.55 > W_1, none, 2.2 > W_3: infeasible;
+    A2/A3: none, 0.42 > W_2, 0.7 > W_3: infeasible. So the absolute-top critical criterion is
+    C2 (|δ'| 0.02) but the percent-top one is C1 (5 %). Tolerance 1e-12."""
+    from appraisal.analysis.sensitivity import critical_criteria, wsm_thresholds
+
+    a = np.array([[0.6, 0.2, 0.3], [0.2, 0.7, 0.5], [0.2, 0.2, 0.2]])
+    w = np.array([0.5, 0.3, 0.2])
+    table = wsm_thresholds(a, w).set_index(["criterion", "i", "j"])
+    expected = {(1, 1, 2): 0.025, (2, 1, 2): -0.02, (3, 1, 2): -0.05}
+    for key, delta in expected.items():
+        assert table.loc[key, "delta"] == pytest.approx(delta, abs=1e-12)
+        assert bool(table.loc[key, "feasible"])
+        assert table.loc[key, "relative"] == pytest.approx(delta / w[key[0] - 1], abs=1e-12)
+        changed = w.copy()
+        changed[key[0] - 1] -= delta
+        p = a @ changed
+        assert p[0] == pytest.approx(p[1], abs=1e-12)
+    assert table["feasible"].sum() == 3
+    assert table.loc[(1, 1, 3), "delta"] == pytest.approx(0.55, abs=1e-12)
+    assert np.isinf(table.loc[(2, 1, 3), "delta"])
+    assert critical_criteria(wsm_thresholds(a, w)) == {"AT": 2, "PT": 1, "AA": 2, "PA": 1}
+    for key in expected:  # the paper's δ' and this module's renormalised δ swap them alike
+        k = key[0] - 1
+        renormalised = renormalised_delta(table.loc[key, "delta"], w[k])
+        level = with_weights({"c1": 0.5, "c2": 0.3, "c3": 0.2}, f"c{k + 1}", renormalised)
+        p = a @ np.array(list(level.values()))
+        assert p[0] == pytest.approx(p[1], abs=1e-12)

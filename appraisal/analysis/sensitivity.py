@@ -45,7 +45,8 @@ import pandas as pd
 from ..config.scorecard import ScorecardConfig
 from ..scorecard import BAND_TOLERANCE, ScorecardResult
 
-__all__ = ["WeightSensitivity", "renormalised_delta", "ts_threshold", "weight_sensitivity"]
+__all__ = ["WeightSensitivity", "critical_criteria", "renormalised_delta", "ts_threshold",
+           "weight_sensitivity", "wsm_thresholds"]
 
 TIE_TOLERANCE = 1e-9
 """Composites this close are tied (the forced ranking compares them to 9 decimals)."""
@@ -68,6 +69,47 @@ def renormalised_delta(delta_ts: float, weight: float) -> float:
     """The same swap as a change δ of W_k with the other weights renormalised (the convention
     of this module): δ = (W_k − δ') / (1 − δ') − W_k = −δ' (1 − W_k) / (1 − δ')."""
     return -delta_ts * (1.0 - weight) / (1.0 - delta_ts)
+
+
+def wsm_thresholds(values: np.ndarray, weights: np.ndarray) -> pd.DataFrame:
+    """Every threshold of the paper for a weighted sum: for each criterion k and each pair of
+    alternatives i ranked above j (P_i > P_j), δ'_k,i,j = (P_j − P_i) / (a_jk − a_ik), its
+    relative value δ' / W_k, and whether it is feasible (−(1 − W_k) <= δ' <= W_k; no threshold
+    where a_ik = a_jk). Alternatives are numbered 1.. by rank (1 = best), criteria 1.. in
+    order, as in the paper's tables."""
+    a = np.asarray(values, dtype="float64")
+    w = np.asarray(weights, dtype="float64")
+    p = a @ w
+    order = np.argsort(-p, kind="stable")
+    a, p = a[order], p[order]
+    n, m = a.shape
+    i, j = np.triu_indices(n, 1)
+    rows = []
+    for k in range(m):
+        diff = a[j, k] - a[i, k]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            delta = np.where(diff != 0, (p[j] - p[i]) / diff, np.inf)
+        feasible = np.isfinite(delta) & (delta >= -(1 - w[k])) & (delta <= w[k])
+        rows.append(pd.DataFrame({"criterion": k + 1, "i": i + 1, "j": j + 1, "delta": delta,
+                                  "relative": delta / w[k], "feasible": feasible}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def critical_criteria(thresholds: pd.DataFrame) -> dict[str, int | None]:
+    """The paper's most critical criteria from `wsm_thresholds`: absolute-top (AT) and
+    percent-top (PT), the smallest feasible |δ'| and |δ'| / W_k among the pairs with the best
+    alternative; absolute-any (AA) and percent-any (PA), among all pairs. None: no feasible
+    threshold."""
+    feasible = thresholds[thresholds["feasible"]]
+    top = feasible[feasible["i"] == 1]
+
+    def smallest(frame: pd.DataFrame, column: str) -> int | None:
+        if frame.empty:
+            return None
+        return int(frame.loc[frame[column].abs().idxmin(), "criterion"])
+
+    return {"AT": smallest(top, "delta"), "PT": smallest(top, "relative"),
+            "AA": smallest(feasible, "delta"), "PA": smallest(feasible, "relative")}
 
 
 @dataclass(frozen=True)
