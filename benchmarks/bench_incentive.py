@@ -107,7 +107,7 @@ def main() -> None:
             "managers": args.managers, "indicators": int(found.balance["indicator"].nunique()),
             "cells": cells_count, "limits": limits, "run_s": round(run_s, 1),
             "incentive_s": round(analysis_s, 1),
-            "fallbacks_deposit_plan": fallbacks,
+            "fallbacks_deposit_plan": fallbacks, "fallbacks_all": found.pool_fallbacks,
             "reference_s_per_cell": round(per_cell, 4),
             "reference_extrapolated_s": round(per_cell * cells_count, 0),
             "largest_difference_cents": worst,

@@ -66,10 +66,13 @@ _SUMMARY_COLUMNS = ["dimension", "indicator", "global_weight", "managers", "medi
 
 @dataclass(frozen=True)
 class IncentiveBalance:
-    """balance: manager × indicator; summary: one row per indicator."""
+    """balance: manager × indicator; summary: one row per indicator; pool_fallbacks (fixed
+    pool): the cells re-shared in full because the step could move another manager across a
+    limit."""
 
     balance: pd.DataFrame
     summary: pd.DataFrame
+    pool_fallbacks: int = 0
 
 
 def _declared(config: AppraisalConfig) -> list[tuple[str, Indicator, bool]]:
@@ -376,6 +379,7 @@ def incentive_balance(result: RunResult, validation: Validation) -> IncentiveBal
     terms = (pool_terms(roster, result.stages.scorecard.managers, rorac, config.bonus,
                         result.period, excluded_pay=excluded_pay) if fixed else None)
     parts = []
+    fallbacks = 0
     for indicator, rows in cells.groupby("indicator", sort=False):
         card = _new_card(result, rows, config)
         moved_rorac = rorac
@@ -389,6 +393,7 @@ def incentive_balance(result: RunResult, validation: Validation) -> IncentiveBal
             moved_terms = pool_terms(roster, card, moved_rorac, config.bonus, result.period,
                                      excluded_pay=excluded_pay)
             found = pool_marginals(terms, moved_terms)
+            fallbacks += found.fallbacks
             change = pd.Series(to_cents((found.after - found.now) / 100.0), index=terms.ids)
             marginal_of = change.reindex(ids).to_numpy(dtype="int64")
             after = pd.DataFrame({key: value for key, value in moved_terms.audit.items()
@@ -429,7 +434,7 @@ def incentive_balance(result: RunResult, validation: Validation) -> IncentiveBal
     balance = balance.sort_values(["manager_id"], kind="stable").reset_index(drop=True)
     weights = cells.drop_duplicates("indicator").set_index("indicator")
     return IncentiveBalance(balance[_BALANCE_COLUMNS],
-                            _summary(balance, weights, settings.flag_ratio))
+                            _summary(balance, weights, settings.flag_ratio), fallbacks)
 
 
 def _summary(balance: pd.DataFrame, weights: pd.DataFrame, flag_ratio: float) -> pd.DataFrame:
