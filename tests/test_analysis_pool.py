@@ -65,8 +65,17 @@ def _terms(result, validation, card=None, rorac=None):
 
 
 def test_caps_and_floors_bind_in_the_scheme(pooled):
-    limits = set(pooled[0].managers["limit_applied"])
+    """The scheme has capped, floored and rescaled managers, and the pool's terms give the
+    stage's gross before its rounding: within a cent of what it pays, the same total."""
+    result, validation, _ = pooled
+    limits = set(result.managers["limit_applied"])
     assert {"cap", "floor", "rescaled"} <= limits
+    terms = _terms(result, validation)
+    paid = result.managers.set_index("manager_id")["bonus_gross"].reindex(terms.ids)
+    exact = terms.gross()
+    assert np.abs(paid.to_numpy(dtype="float64") - exact).max() < 1.0
+    assert exact.sum() == pytest.approx(terms.pool, abs=1e-6)
+    assert int(paid.sum()) == terms.pool
 
 
 def test_closed_form_equals_the_stages_own_reshare_for_every_cell(pooled):
