@@ -25,6 +25,7 @@ import pandas as pd
 
 from .config import AppraisalConfig, LoadedConfig
 from .errors import AppraisalError, InputError, InputIssue, IssueCode, IssueTable
+from .io.accounts import is_relation, relation_rows, unknown_labels
 from .io.readers import ROW_COLUMN, LoadedTable, read_table
 from .io.schemas import SCHEMAS
 
@@ -86,10 +87,14 @@ def check_roster(tables: Mapping[str, pd.DataFrame]) -> IssueTable:
             if target != "managers" or column not in frame.columns:
                 continue
             values = frame[column]
-            unknown = (values.notna() & ~values.isin(known)).to_numpy(dtype=bool)
+            if is_relation(frame):  # a columnar account table: its labels, looked up once
+                unknown = unknown_labels(frame, column, known)
+            else:
+                unknown = (values.notna() & ~values.isin(known)).to_numpy(dtype=bool)
             if not unknown.any():
                 continue
             rows = (frame[ROW_COLUMN] if ROW_COLUMN in frame.columns
+                    else relation_rows(frame) if is_relation(frame)
                     else pd.Series(range(2, len(frame) + 2)))
             found.append(IssueTable.at(
                 unknown, code=IssueCode.UNKNOWN_MANAGER, file=str(frame.attrs.get("file", name)),
@@ -185,7 +190,9 @@ def check_inputs(
 
     `tables`: table name -> frame as read by `io.readers` (with `_row`, attrs["file"]);
     `reader_issues`: what the readers found, put first; a cell they refused is not reported
-    again by a later check.
+    again by a later check. A columnar account table (`io.accounts`) is checked vectorised;
+    when a RORAC rule fails it is read again cell by cell (`rorac.check_rorac`), so the
+    messages are the per-cell checks'.
     """
     found = IssueTable.of(reader_issues)
     empty = check_not_empty(tables)

@@ -23,7 +23,7 @@ from ..errors import InputIssue, IssueCode, IssueTable
 from .engines import Engine, Relation
 from .sql import SHARE_SCALE
 
-__all__ = ["ROSTER_RULE", "SHARE_TOLERANCE_UNITS", "check_accounts"]
+__all__ = ["ROSTER_RULE", "SHARE_TOLERANCE_UNITS", "accounts_clean", "check_accounts"]
 
 ROSTER_RULE = "manager not in the roster"
 SHARE_TOLERANCE_UNITS = SHARE_SCALE // 10**9
@@ -159,3 +159,113 @@ def _rows(found: list[dict], file: str, column: str, rule: str, expected: str,
     return IssueTable.at(None, code=code, file=file, rows=[r["row_number"] for r in found],
                          column=column, rule=rule, expected=expected,
                          values=[r.get("value") for r in found])
+
+
+# ---- the columnar relations' config-aware rules (validate.check_inputs) -------------------
+
+_SHARE_MARGIN = SHARE_TOLERANCE_UNITS - 10
+"""A little inside 1e-9: the per-cell check sums float shares, so near the bound it decides."""
+
+
+def _known(chunk: pa.Array, vocabulary: pa.Array) -> bool:
+    """Whether every value a dictionary chunk uses is in `vocabulary` (its dictionary alone is
+    looked up: a few values, whatever the rows)."""
+    import pyarrow.compute as pc
+
+    used = pc.unique(chunk.indices.drop_null())
+    values = pc.take(chunk.dictionary, used)
+    return bool(pc.all(pc.is_in(values, value_set=vocabulary)).as_py() if len(values) else True)
+
+
+def _codes(chunk: pa.Array, vocabulary: pa.Array) -> pa.Array:
+    """Each row's position in `vocabulary` (through its dictionary)."""
+    import pyarrow.compute as pc
+
+    return pc.take(pc.index_in(chunk.dictionary, value_set=vocabulary), chunk.indices)
+
+
+def accounts_clean(
+    business: pa.Table, credit_splits: pa.Table | None, roster_ids: pa.Array,
+    products: pa.Table, last_day: object,
+) -> tuple[bool, pa.Array]:
+    """Whether the columnar business (and splits) relation breaks none of the RORAC and roster
+    rules (`rorac.check_rorac`, `validate.check_roster`), and the managers credited with
+    business (for the manager_costs checks). Conservative: when in doubt it says False and the
+    per-cell checks decide, with their messages.
+
+    `products`: product and category of each configured product; `last_day`: the period's end.
+    """
+    import duckdb
+    import numpy as np
+    import pyarrow.compute as pc
+
+    nobody = pa.array([], pa.string())
+    product_ids = products.column("product").combine_chunks()
+    category_of = products.column("category").combine_chunks()
+    categories = pc.unique(category_of)
+    category_code = pc.index_in(category_of, value_set=categories).to_numpy(zero_copy_only=False)
+    columns = business.column_names
+    for name in ("manager_id", "product", "category"):
+        if name not in columns or not pa.types.is_dictionary(business.schema.field(name).type):
+            return False, nobody
+    with_splits = credit_splits is not None
+    if with_splits and "account_id" not in columns:
+        return False, nobody
+    for product, category, manager in zip(business.column("product").chunks,
+                                          business.column("category").chunks,
+                                          business.column("manager_id").chunks, strict=True):
+        if not (_known(product, product_ids) and _known(category, categories)
+                and _known(manager, roster_ids)):
+            return False, nobody
+        expected = category_code[np.asarray(_codes(product, product_ids).to_numpy(
+            zero_copy_only=False), dtype=np.int64)]
+        given = np.asarray(_codes(category, categories).to_numpy(zero_copy_only=False))
+        if not np.array_equal(expected, given):
+            return False, nobody
+    if len(business) and pc.max(business.column("booking_date")).as_py() > last_day:
+        return False, nobody
+    if not with_splits:
+        if business.column("manager_id").null_count:
+            return False, nobody
+        return True, _used(business.column("manager_id"))
+    if credit_splits is None:  # pragma: no cover - with_splits
+        return False, nobody
+    if not all(_known(chunk, roster_ids) for chunk in credit_splits.column("manager_id").chunks):
+        return False, nobody
+    connection = duckdb.connect()
+    try:
+        connection.register("business", business.select(["account_id", "manager_id"]))
+        connection.register("credit_splits", credit_splits.select(["account_id", "share"]))
+        low, high = SHARE_SCALE - _SHARE_MARGIN, SHARE_SCALE + _SHARE_MARGIN
+        facts = connection.sql(f"""
+            WITH s AS (SELECT account_id, SUM(share) AS total FROM credit_splits
+                       GROUP BY account_id)
+            SELECT (SELECT COUNT(*) FROM s) AS accounts,
+                   (SELECT COUNT(*) FROM s WHERE total < {low} OR total > {high}) AS off,
+                   COUNT(s.account_id) AS matched,
+                   COUNT(*) FILTER (WHERE b.manager_id IS NULL AND s.account_id IS NULL)
+                       AS no_one
+            FROM business AS b LEFT JOIN s ON s.account_id = b.account_id""").fetchall()[0]
+        if facts[1] or facts[3] or facts[0] != facts[2]:
+            return False, nobody
+        plain = connection.sql("""
+            SELECT DISTINCT CAST(b.manager_id AS VARCHAR) AS manager_id FROM business AS b
+            ANTI JOIN (SELECT DISTINCT account_id FROM credit_splits) AS s
+                ON s.account_id = b.account_id
+            WHERE b.manager_id IS NOT NULL""").to_arrow_table().column("manager_id")
+    finally:
+        connection.close()
+    split_managers = _used(credit_splits.column("manager_id"))
+    return True, pc.unique(pa.concat_arrays([plain.combine_chunks().cast(pa.string()),
+                                             split_managers]))
+
+
+def _used(column: pa.ChunkedArray) -> pa.Array:
+    """The distinct values a dictionary column uses."""
+    import pyarrow.compute as pc
+
+    parts = [pc.take(chunk.dictionary, pc.unique(chunk.indices.drop_null()))
+             for chunk in column.chunks]
+    if not parts:
+        return pa.array([], pa.string())
+    return pc.unique(pa.concat_arrays([p.cast(pa.string()) for p in parts]))
