@@ -32,8 +32,8 @@ from .config import AppraisalConfig
 from .config.base import Period
 from .config.rorac import AllocatedCostConfig, RoracConfig
 from .errors import ConfigError, InputIssue, InternalError, IssueCode, IssueTable
-from .io.accounts import REREAD, is_relation, relation_of
-from .kernel import AccountCells, Engine, KernelInputs, account_cells
+from .io.accounts import CATALOG, REREAD, is_catalog, is_relation, relation_of, table_rows
+from .kernel import AccountCells, CatalogTable, Engine, KernelInputs, account_cells
 from .kernel.frames import business_relation, splits_relation
 from .money import allocate_cents, to_cents
 
@@ -597,6 +597,14 @@ def check_rorac(tables: Mapping[str, pd.DataFrame], config: AppraisalConfig) -> 
     business = tables.get("business")
     splits = tables.get("credit_splits") if business is not None else None
     costs = tables.get("manager_costs")
+    if business is not None and is_catalog(business):  # Spark catalog tables: checked there
+        from .kernel.catalog import check_catalog
+
+        found, credited_ids = check_catalog(business, splits, roster_ids, config,
+                                            _file(managers, "managers"))
+        issues.parts.append(found)
+        business = None
+        has_business = np.asarray(roster_ids.isin(sorted(credited_ids)), dtype=bool)
     if business is not None and (is_relation(business) or is_relation(splits)):
         credited = _credited(business, splits, roster_ids, rorac, config)
         if credited is not None:  # every rule holds: nothing to word
@@ -675,7 +683,7 @@ def compute_rorac(
     if roster_ids is None:  # pragma: no cover - _require_columns raised
         raise InternalError("roster without manager_id")
     categories = pd.Index(config.category_ids(), dtype="str")
-    if not (is_relation(business) or is_relation(credit_splits)):
+    if not (is_relation(business) or is_relation(credit_splits) or is_catalog(business)):
         # per-cell frames (small by nature, or called without validation): checked again
         bfile = _file(business, "business")
         # account_id is only read to match credit splits (the reader checks its uniqueness)
@@ -738,19 +746,25 @@ def _account_cells(
 ) -> AccountCells:
     """The kernel's exact sums of the credited business (docs/kernel.md): a columnar
     relation (`io.accounts`) goes to the kernel as it is, a per-cell frame is converted."""
-    if is_relation(business):
+    if is_catalog(business):  # read by the engine itself, by name
+        relation = CatalogTable(str(business.attrs[CATALOG]))
+        supplied = tuple(n for n in SUPPLIED_COLUMNS if n in business.attrs["columns"])
+    elif is_relation(business):
         relation = relation_of(business)
         supplied = tuple(n for n in SUPPLIED_COLUMNS if n in relation.column_names)
     else:
         relation, supplied = business_relation(business, with_splits=credit_splits is not None)
     if credit_splits is None:
         splits = None
+    elif is_catalog(credit_splits):
+        splits = CatalogTable(str(credit_splits.attrs[CATALOG]))
     elif is_relation(credit_splits):
         splits = relation_of(credit_splits)
     else:
         splits = splits_relation(credit_splits)
     cells = account_cells(KernelInputs(relation, splits, supplied), config, period, engine)
-    _require_all_credited(cells, len(relation), None if splits is None else len(splits))
+    _require_all_credited(cells, table_rows(business),
+                          None if credit_splits is None else table_rows(credit_splits))
     return cells
 
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .config import AppraisalConfig, LoadedConfig
-from .errors import AppraisalError, InputError, InputIssue, IssueCode, IssueTable
-from .io.accounts import is_relation, relation_rows, unknown_labels
+from .errors import AppraisalError, ConfigError, InputError, InputIssue, IssueCode, IssueTable
+from .io.accounts import is_relation, relation_rows, table_rows, unknown_labels
 from .io.readers import ROW_COLUMN, LoadedTable, read_table
 from .io.schemas import SCHEMAS
 
@@ -134,7 +134,7 @@ def check_not_empty(tables: Mapping[str, pd.DataFrame]) -> IssueTable:
                    "the table has a header but no rows", None,
                    "at least one data row (or leave the table out of inputs: if it is "
                    "optional, the run goes on without it)", IssueCode.EMPTY_TABLE)
-        for name, frame in tables.items() if name in NON_EMPTY_TABLES and frame.empty
+        for name, frame in tables.items() if name in NON_EMPTY_TABLES and table_rows(frame) == 0
     )
 
 
@@ -209,7 +209,24 @@ def validate_inputs(loaded: LoadedConfig) -> Validation:
     """Read every configured table and run every check: the tables and all issues found."""
     tables: dict[str, LoadedTable] = {}
     reader_issues: list[IssueTable] = []
-    for name, source in loaded.config.inputs.sources().items():
+    sources = loaded.config.inputs.sources()
+    splits = sources.get("credit_splits")
+    business = sources.get("business")
+    if splits is not None and splits.table is not None and (
+            business is None or business.table is None):
+        raise ConfigError(str(loaded.path), [("inputs.credit_splits.table", "credit splits from "
+                                              "the catalog need the business table from it too")])
+    for name, source in sources.items():
+        if source.table is not None:  # a Spark catalog table: read by the engine itself
+            from .kernel.catalog import read_catalog_table
+
+            try:
+                table, found = read_catalog_table(name, source.table, loaded.config)
+            except ConfigError as exc:
+                raise ConfigError(str(loaded.path), exc.problems) from None
+            tables[name] = table
+            reader_issues.append(found)
+            continue
         try:
             table, found = read_table(
                 name,

@@ -34,14 +34,18 @@ import pyarrow.compute as pc
 
 __all__ = [
     "ACCOUNT_TABLES",
+    "CATALOG",
     "FIRST_ROW",
     "RELATION",
     "REREAD",
+    "ROWS",
     "Reread",
+    "is_catalog",
     "is_relation",
     "read_account_table",
     "relation_of",
     "relation_rows",
+    "table_rows",
     "unknown_labels",
 ]
 
@@ -75,6 +79,22 @@ class Reread:
         from .readers import read_table
 
         return read_table(self.name, self.path, columnar=False, **self.kwargs)
+
+
+CATALOG = "catalog_table"
+"""frame.attrs key: the table lives in the Spark catalog (the frame is an empty stand-in)."""
+ROWS = "rows"
+"""frame.attrs key: a catalog table's record count."""
+
+
+def is_catalog(frame: object) -> bool:
+    """Whether a table's frame stands for a Spark catalog table (read by the engine)."""
+    return isinstance(frame, pd.DataFrame) and bool(frame.attrs.get(CATALOG))
+
+
+def table_rows(frame: pd.DataFrame) -> int:
+    """Records of a table: the frame's, or a catalog table's count."""
+    return int(frame.attrs[ROWS]) if is_catalog(frame) else len(frame)
 
 
 def is_relation(frame: object) -> bool:

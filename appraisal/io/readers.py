@@ -22,7 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..errors import InputError, InputIssue, IssueCode, IssueTable
-from .accounts import ACCOUNT_TABLES, Reread, columnar_kind, read_account_table
+from .accounts import ACCOUNT_TABLES, Reread, columnar_kind, read_account_table, table_rows
 from .schemas import SCHEMAS, Column, TableSchema
 
 __all__ = [
@@ -56,7 +56,7 @@ class LoadedTable:
 
     @property
     def rows(self) -> int:
-        return len(self.frame)
+        return table_rows(self.frame)
 
 
 def file_sha256(path: Path) -> str:

@@ -16,9 +16,12 @@ spreadsheet row of each record in `_row`.
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 import sqlglot
 
+from ..config.base import Period
 from ..errors import InputIssue, IssueCode, IssueTable
 from .engines import Engine, Relation
 from .sql import SHARE_SCALE
@@ -78,6 +81,40 @@ def _queries(with_splits: bool, has_category: bool) -> dict[str, str]:
     return queries
 
 
+_ROW = re.compile(r"\b([bsx])\._row\b")
+_NO_ROW = "CAST(NULL AS DECIMAL(38, 0))"
+_DUPLICATE_ACCOUNT = (
+    "SELECT b.account_id AS value, COUNT(*) AS row_count FROM business AS b "
+    "GROUP BY b.account_id HAVING COUNT(*) > 1")
+
+
+def _unlocated(queries: dict[str, str]) -> dict[str, str]:
+    """The queries for tables without spreadsheet rows (catalog tables): no row numbers, the
+    values name the records; repeated accounts found by their count."""
+    found = {name: _ROW.sub(_NO_ROW, query) for name, query in queries.items()
+             if name != "repeated_account"}
+    for column in ("product", "booking_date", "balance", "revenue"):
+        found[f"blank_{column}"] = (f"SELECT {_NO_ROW} AS row_number, b.account_id AS value "
+                                    f"FROM business AS b WHERE b.{column} IS NULL")
+    found["duplicate_account"] = _DUPLICATE_ACCOUNT
+    return found
+
+
+def _value_queries(with_splits: bool, period: Period) -> dict[str, str]:
+    """Late bookings, negative balances and shares outside (0, 1]."""
+    queries = {
+        "late": "SELECT b._row AS row_number, b.account_id AS value FROM business AS b "
+                f"WHERE b.booking_date > DATE '{period.end.isoformat()}'",
+        "negative": "SELECT b._row AS row_number, b.account_id AS value FROM business AS b "
+                    "WHERE b.balance < 0",
+    }
+    if with_splits:
+        queries["share_range"] = (
+            "SELECT s._row AS row_number, s.account_id AS value FROM credit_splits AS s "
+            f"WHERE s.share <= 0 OR s.share > {SHARE_SCALE}")
+    return queries
+
+
 def _subset_extra(sql: str, dialect: str) -> None:
     """The check queries: the kernel's subset plus HAVING, MIN and sub-selects."""
     from sqlglot import exp
@@ -95,68 +132,116 @@ def check_accounts(
     business: Relation, products: pa.Table, roster: pa.Table, engine: Engine, *,
     credit_splits: Relation | None = None, business_file: str = "business",
     splits_file: str = "credit_splits", roster_file: str = "managers",
-    has_category: bool = True, product_ids: tuple[str, ...] = (),
+    has_category: bool = True, product_ids: tuple[str, ...] = (), located: bool = True,
+    period: Period | None = None,
 ) -> IssueTable:
-    """Every issue of the account checks, found by `engine`'s SQL (see the module docstring)."""
+    """Every issue of the account checks, found by `engine`'s SQL (see the module docstring).
+
+    `located=False`: the relations have no `_row` (catalog tables): issues carry no row, the
+    record is named by its value (the account_id for blank cells), and each account_id given
+    more than once is reported once (`duplicate key`)."""
     relations: dict[str, Relation] = {"business": business, "products": products,
                                       "roster": roster}
     if credit_splits is not None:
         relations["credit_splits"] = credit_splits
     parts: list[IssueTable | list[InputIssue]] = []
     results = {}
-    for name, query in _queries(credit_splits is not None, has_category).items():
+    queries = _queries(credit_splits is not None, has_category)
+    if period is not None:  # the value rules too (the readers' for files)
+        queries.update(_value_queries(credit_splits is not None, period))
+    for name, query in (queries if located else _unlocated(queries)).items():
         rendered = sqlglot.parse_one(query, read="duckdb").sql(dialect=engine.dialect)
         _subset_extra(rendered, engine.dialect)
         results[name] = engine.run(rendered, relations).to_pylist()
     for column in ("product", "booking_date", "balance", "revenue"):
-        rows = [r["row_number"] for r in results[f"blank_{column}"]]
-        parts.append(IssueTable.at(None, code=IssueCode.BLANK, file=business_file,
-                                   rows=sorted(rows), column=column, rule="empty cell",
-                                   expected="a value"))
+        found = results[f"blank_{column}"]
+        if located:
+            rows = [r["row_number"] for r in found]
+            parts.append(IssueTable.at(None, code=IssueCode.BLANK, file=business_file,
+                                       rows=sorted(rows), column=column, rule="empty cell",
+                                       expected="a value"))
+        else:
+            parts.append(_rows(sorted(found, key=lambda r: str(r["value"])), business_file,
+                               column, "empty cell", "a value (the record's account_id shown)",
+                               IssueCode.BLANK))
+    if period is not None:
+        for name, column, rule, expected, code in (
+                ("late", "booking_date", f"booked after the end of period {period.label}",
+                 f"a booking date on or before {period.end.isoformat()}",
+                 IssueCode.OUT_OF_RANGE),
+                ("negative", "balance", "negative balance", "a number >= 0",
+                 IssueCode.NEGATIVE),
+                ("share_range", "share", "share out of range", "a number in (0, 1]",
+                 IssueCode.OUT_OF_RANGE)):
+            if name in results:
+                file = splits_file if name == "share_range" else business_file
+                parts.append(_rows(sorted(results[name], key=_order), file, column, rule,
+                                   expected, code))
+    if "duplicate_account" in results:
+        parts.append([
+            InputIssue(business_file, None, "account_id",
+                       f"duplicate key ({r['row_count']} records)", str(r["value"]),
+                       "each account_id once", code=IssueCode.DUPLICATE_KEY)
+            for r in sorted(results["duplicate_account"], key=lambda r: str(r["value"]))])
     ids = ", ".join(product_ids)
     parts.append([
-        InputIssue(business_file, int(r["row_number"]), "product",
+        InputIssue(business_file, _row_of(r), "product",
                    f"unknown product ({r['row_count']} row{'s' if r['row_count'] != 1 else ''}"
                    ", first shown)", str(r["value"]),
                    f"one of the ids in rorac.products: {ids}", code=IssueCode.UNKNOWN_ID)
         for r in sorted(results["unknown_product"], key=lambda r: str(r["value"]))])
     if "category" in results:
-        found = sorted(results["category"], key=lambda r: r["row_number"])
+        found = sorted(results["category"], key=_order)
         parts.append(_rows(found, business_file, "category", "category differs from the "
                            "product's category in rorac.products",
                            "the category configured for the product", IssueCode.INCONSISTENT))
-    parts.append(_rows(sorted(results["unknown_manager"], key=lambda r: r["row_number"]),
+    parts.append(_rows(sorted(results["unknown_manager"], key=_order),
                        business_file, "manager_id", ROSTER_RULE,
                        f"a manager_id listed in {roster_file}", IssueCode.UNKNOWN_MANAGER))
-    parts.append(_rows(sorted(results["no_one"], key=lambda r: r["row_number"]),
+    parts.append(_rows(sorted(results["no_one"], key=_order),
                        business_file, "manager_id", "account is credited to no one",
                        "a manager_id, or the account in credit_splits",
                        IssueCode.MISSING_VALUE))
-    if credit_splits is not None:
-        parts.append(_rows(sorted(results["split_manager"], key=lambda r: r["row_number"]),
-                           splits_file, "manager_id", ROSTER_RULE,
-                           f"a manager_id listed in {roster_file}", IssueCode.UNKNOWN_MANAGER))
-        parts.append(_rows(sorted(results["repeated_account"], key=lambda r: r["row_number"]),
+    if credit_splits is not None and "repeated_account" in results:
+        parts.append(_rows(sorted(results["repeated_account"], key=_order),
                            business_file, "account_id",
                            "split account appears more than once in the business table",
                            "each account once per period", IssueCode.DUPLICATE_KEY))
-        parts.append(_rows(sorted(results["unknown_account"], key=lambda r: r["row_number"]),
+    if credit_splits is not None:
+        parts.append(_rows(sorted(results["split_manager"], key=_order),
+                           splits_file, "manager_id", ROSTER_RULE,
+                           f"a manager_id listed in {roster_file}", IssueCode.UNKNOWN_MANAGER))
+        parts.append(_rows(sorted(results["unknown_account"], key=_order),
                            splits_file, "account_id", "split account not in the business table",
                            f"an account_id of {business_file}", IssueCode.UNKNOWN_ID))
         parts.append([
-            InputIssue(splits_file, int(r["row_number"]), "share",
+            InputIssue(splits_file, _row_of(r), "share",
                        f"shares of account {r['value']} sum to "
                        f"{int(r['total']) / SHARE_SCALE:.12g}", None,
                        "shares summing to 1 (tolerance 1e-09)", code=IssueCode.SHARES_NOT_ONE)
-            for r in sorted(results["shares"], key=lambda r: r["row_number"])])
+            for r in sorted(results["shares"], key=lambda r: (r["row_number"] or 0,
+                                                              str(r["value"])))])
     return IssueTable.concat(parts)
+
+
+def _row_of(record: dict) -> int | None:
+    return None if record["row_number"] is None else int(record["row_number"])
+
+
+def _order(record: dict) -> tuple[int, str]:
+    """Issues by row, then by value (catalog tables have no rows)."""
+    return (record["row_number"] or 0, str(record.get("value")))
 
 
 def _rows(found: list[dict], file: str, column: str, rule: str, expected: str,
           code: IssueCode) -> IssueTable:
     if not found:
         return IssueTable()
-    return IssueTable.at(None, code=code, file=file, rows=[r["row_number"] for r in found],
+    if any(r["row_number"] is None for r in found):  # catalog tables: no spreadsheet rows
+        return IssueTable.of([InputIssue(file, None, column, rule, r.get("value"), expected,
+                                         code=code) for r in found])
+    rows = [r["row_number"] for r in found]
+    return IssueTable.at(None, code=code, file=file, rows=rows,
                          column=column, rule=rule, expected=expected,
                          values=[r.get("value") for r in found])
 
