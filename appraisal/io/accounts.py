@@ -214,8 +214,26 @@ def _raw(
     _refuse(len(set(canonical)) != len(canonical)
             or any(h not in stripped for h in columns.values()))
     keep = [n for n, c in zip(names, canonical, strict=True) if c in wanted]
-    table = dataset.to_table(columns=keep)
-    table = table.rename_columns([header_of.get(n.strip(), n.strip()) for n in keep])
+    labels = [n for n in keep if header_of.get(n.strip(), n.strip()) in _LABELS]
+    # labels by pyarrow (dictionary-encoded as stored), the rest by DuckDB's faster reader
+    table = dataset.to_table(columns=labels)
+    rest = [n for n in keep if n not in labels]
+    if rest:
+        import duckdb
+
+        listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in (files or (path,)))
+        chosen = ", ".join('"' + n.replace('"', '""') + '"' for n in rest)
+        connection = duckdb.connect()
+        try:
+            others = connection.sql(
+                f"SELECT {chosen} FROM read_parquet([{listed}])").to_arrow_table()
+        finally:
+            connection.close()
+        _refuse(others.num_rows != table.num_rows and bool(labels))
+        for name in rest:
+            table = table.append_column(name, others.column(name))
+    table = table.rename_columns([header_of.get(n.strip(), n.strip())
+                                  for n in table.column_names])
     return table, None
 
 
@@ -254,19 +272,6 @@ def _text(values: pa.ChunkedArray, nullable: bool, label: bool) -> pa.ChunkedArr
         chunk = chunk.cast(pa.string())
         chunks.append(pc.dictionary_encode(chunk).cast(_LABEL) if label else chunk)
     return pa.chunked_array(chunks, _LABEL if label else pa.string())
-
-
-def _floats(values: pa.ChunkedArray, nullable: bool) -> np.ndarray:
-    """Numbers as float64 (NaN = blank): what the per-cell reader converts them to."""
-    kind = values.type
-    _refuse(not (pa.types.is_floating(kind) or pa.types.is_integer(kind)
-                 or (pa.types.is_decimal(kind) and kind.scale <= 2)))
-    _refuse(not nullable and values.null_count > 0)
-    numbers = np.asarray(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False),
-                         dtype=np.float64)
-    given = numbers[~np.isnan(numbers)] if values.null_count else numbers
-    _refuse(not np.isfinite(given).all())  # inf, or NaN written as a number in Parquet
-    return numbers
 
 
 def _cents(numbers: np.ndarray, nullable: bool) -> pa.Array:
@@ -325,6 +330,7 @@ def _typed(name: str, raw: pa.Table, schema: Any) -> pa.Table:
     _refuse(any(c.required and c.name not in present for c in schema.columns))
     _refuse(raw.num_rows == 0)
     arrays: dict[str, Any] = {}
+    numbers: dict[str, Any] = {}
     for column_name, column in present.items():
         values = raw.column(column_name)
         if column.kind in ("text", "choice"):
@@ -333,25 +339,68 @@ def _typed(name: str, raw: pa.Table, schema: Any) -> pa.Table:
         elif column.kind == "date":
             arrays[column_name] = _dates(values)
         else:
-            numbers = _floats(values, column.nullable)
-            given = numbers[~np.isnan(numbers)] if column.nullable else numbers
-            if column.minimum is not None and given.size:
-                low = float(given.min())
-                _refuse(low <= column.minimum if column.minimum_exclusive
-                        else low < column.minimum)
-            if column.maximum is not None and given.size:
-                _refuse(float(given.max()) > column.maximum)
-            if column_name == "share":
-                arrays[column_name] = pa.array(np.rint(numbers * SHARE_SCALE).astype(np.int64))
-            else:
-                # a negative balance is the stage check's to word: the per-cell path reads it
-                _refuse(column_name == "balance" and given.size > 0 and float(given.min()) < 0)
-                if column.nullable and given.size == 0:
-                    continue  # a supplied cost column left blank throughout: the rates apply
-                arrays[column_name] = _cents(numbers, column.nullable)
+            kind = values.type
+            _refuse(not (pa.types.is_floating(kind) or pa.types.is_integer(kind)
+                         or (pa.types.is_decimal(kind) and kind.scale <= 2)))
+            _refuse(not column.nullable and values.null_count > 0)
+            numbers[column_name] = column
+    arrays.update(_numbers(raw, numbers))
     table = pa.table(arrays)
     _refuse(bool(schema.key) and not _unique(table, schema.key))
     return table
+
+
+def _numbers(raw: pa.Table, columns: dict[str, Any]) -> dict[str, pa.ChunkedArray]:
+    """Amounts to int64 cents, shares to int64 units, by DuckDB in two vectorised passes: the
+    facts that make the float rounding exact (every x·100 within 0.49 of an integer: then the
+    nearest integer is the cents `money.to_cents` gives; finite; in range), then the integers.
+    When a fact fails the amounts are taken to cents by `money.to_cents` (typed decimals of
+    more than two places) or the table is refused (the per-cell reader words it)."""
+    import duckdb
+
+    if not columns:
+        return {}
+    floats = pa.table({name: pc.cast(raw.column(name), pa.float64()) for name in columns})
+    facts = []
+    for name in columns:
+        scale = "1000000000000.0" if name == "share" else "100.0"
+        facts += [f"COUNT({name})", f"COUNT(*) FILTER (WHERE NOT isfinite({name}))",
+                  f"MIN({name})", f"MAX({name})",
+                  f"MAX(abs({name} * {scale} - round({name} * {scale})))",
+                  f"MAX(abs({name}))"]
+    connection = duckdb.connect()
+    try:
+        connection.register("amounts", floats)
+        found = connection.sql(f"SELECT {', '.join(facts)} FROM amounts").fetchall()[0]
+        exact, out = [], {}
+        for index, (name, column) in enumerate(columns.items()):
+            count, infinite, low, high, deviation, largest = found[6 * index: 6 * index + 6]
+            _refuse(bool(infinite))
+            if count == 0:
+                _refuse(not column.nullable)
+                continue  # a supplied cost column left blank throughout: the rates apply
+            if column.minimum is not None:
+                _refuse(low <= column.minimum if column.minimum_exclusive
+                        else low < column.minimum)
+            if column.maximum is not None:
+                _refuse(high > column.maximum)
+            # a negative balance is the stage check's to word: the per-cell path reads it
+            _refuse(name == "balance" and low < 0)
+            _refuse(largest > _SAFE_YUAN)
+            if deviation < _SURE:
+                scale = "1000000000000.0" if name == "share" else "100.0"
+                exact.append(f"CAST(round({name} * {scale}) AS BIGINT) AS {name}")
+            else:
+                _refuse(name == "share")
+                values = np.asarray(floats.column(name).to_numpy(zero_copy_only=False),
+                                    dtype=np.float64)
+                out[name] = pa.chunked_array([_cents(values, column.nullable)])
+        if exact:
+            converted = connection.sql(f"SELECT {', '.join(exact)} FROM amounts").to_arrow_table()
+            out.update({name: converted.column(name) for name in converted.column_names})
+    finally:
+        connection.close()
+    return {name: out[name] for name in columns if name in out}
 
 
 def columnar_kind(path: Path, file_format: str, format_of: Callable[[Path, str], str],
