@@ -116,11 +116,11 @@ def relation_rows(frame: pd.DataFrame) -> np.ndarray:
 
 def unknown_labels(frame: pd.DataFrame, column: str, known: pd.Index) -> np.ndarray:
     """Rows of a columnar table whose label in `column` is not null and not in `known`; the
-    dictionary is looked up first, the rows only when some label is unknown."""
+    dictionary is looked up first (all of it: an unused label only costs the row pass), the
+    rows only when some label is unknown."""
     values = frame[column].array.__arrow_array__()
     vocabulary = pa.array(known.astype("str").to_numpy(), pa.string())
-    if all(pc.all(pc.is_in(pc.take(chunk.dictionary, pc.unique(chunk.indices.drop_null())),
-                           value_set=vocabulary)).as_py() is not False
+    if all(pc.all(pc.is_in(chunk.dictionary, value_set=vocabulary)).as_py() is not False
            for chunk in values.chunks if pa.types.is_dictionary(chunk.type)) and \
             pa.types.is_dictionary(values.type):
         return np.zeros(len(frame), dtype=bool)
@@ -305,6 +305,17 @@ def _dates(values: pa.ChunkedArray) -> pa.ChunkedArray:
     return values
 
 
+def _one_dictionary(table: pa.Table) -> pa.Table:
+    """Each label column as one chunk over one dictionary (the readers give one per block), so
+    a check looks each label up once."""
+    table = table.unify_dictionaries()
+    for index, column in enumerate(table.schema):
+        if pa.types.is_dictionary(column.type) and table.column(index).num_chunks > 1:
+            table = table.set_column(index, column.name,
+                                     pa.chunked_array([table.column(index).combine_chunks()]))
+    return table
+
+
 def _unique(table: pa.Table, key: tuple[str, ...]) -> bool:
     """Whether the key's values are distinct: 64-bit hashes by DuckDB, sorted (a collision is
     only a false alarm: the per-cell reader then decides)."""
@@ -345,7 +356,7 @@ def _typed(name: str, raw: pa.Table, schema: Any) -> pa.Table:
             _refuse(not column.nullable and values.null_count > 0)
             numbers[column_name] = column
     arrays.update(_numbers(raw, numbers))
-    table = pa.table(arrays)
+    table = _one_dictionary(pa.table(arrays))
     _refuse(bool(schema.key) and not _unique(table, schema.key))
     return table
 
