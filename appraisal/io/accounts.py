@@ -40,6 +40,7 @@ __all__ = [
     "REREAD",
     "ROWS",
     "Reread",
+    "columnar_kind",
     "is_catalog",
     "is_relation",
     "read_account_table",
@@ -145,6 +146,8 @@ def read_account_table(
     reread: Reread,
 ) -> tuple[pd.DataFrame, str | None] | None:
     """The table as a checked columnar frame and the encoding used, or None (per-cell path)."""
+    import duckdb
+
     from .schemas import SCHEMAS
 
     schema = SCHEMAS[name]
@@ -153,7 +156,7 @@ def read_account_table(
         relation = _typed(name, raw, schema)
     except _Refused:
         return None
-    except (pa.ArrowException, OSError, UnicodeError, ValueError):
+    except (pa.ArrowException, OSError, UnicodeError, ValueError, duckdb.Error):
         return None  # the per-cell reader words it
     frame = relation.to_pandas(types_mapper=pd.ArrowDtype)
     frame.attrs.update({"file": shown, RELATION: True, REREAD: reread,
