@@ -32,7 +32,8 @@ from .config import AppraisalConfig
 from .config.base import Period
 from .config.rorac import AllocatedCostConfig, RoracConfig
 from .errors import ConfigError, InputIssue, InternalError, IssueCode, IssueTable
-from .kernel import AccountCells, Engine, KernelInputs, account_cells
+from .io.accounts import CATALOG, REREAD, is_catalog, is_relation, relation_of, table_rows
+from .kernel import AccountCells, CatalogTable, Engine, KernelInputs, account_cells
 from .kernel.frames import business_relation, splits_relation
 from .money import allocate_cents, to_cents
 
@@ -595,6 +596,22 @@ def check_rorac(tables: Mapping[str, pd.DataFrame], config: AppraisalConfig) -> 
     has_business = np.zeros(len(roster_ids), dtype=bool)
     business = tables.get("business")
     splits = tables.get("credit_splits") if business is not None else None
+    costs = tables.get("manager_costs")
+    if business is not None and is_catalog(business):  # Spark catalog tables: checked there
+        from .kernel.catalog import check_catalog
+
+        found, credited_ids = check_catalog(business, splits, roster_ids, config,
+                                            _file(managers, "managers"))
+        issues.parts.append(found)
+        business = None
+        has_business = np.asarray(roster_ids.isin(sorted(credited_ids)), dtype=bool)
+    if business is not None and (is_relation(business) or is_relation(splits)):
+        credited = _credited(business, splits, roster_ids, rorac, config)
+        if credited is not None:  # every rule holds: nothing to word
+            business = None
+            has_business = credited
+        else:  # some rule fails: the per-cell tables and checks word it
+            business, splits = _per_cell(business), _per_cell(splits)
     if business is not None:
         bfile = _file(business, "business")
         needed = _NEEDED if splits is None else ("account_id", *_NEEDED)
@@ -603,13 +620,38 @@ def check_rorac(tables: Mapping[str, pd.DataFrame], config: AppraisalConfig) -> 
                                        roster_ids, issues)
             has_business = _has_business(rows.credits, len(roster_ids))
             _check_booked_in_time(rows, business, bfile, config.appraisal_period, issues)
-    costs = tables.get("manager_costs")
     if costs is not None and _require_columns(costs, _file(costs, "manager_costs"),
                                               ("manager_id",), issues):
         for name in ("management_cost", "fixed_cost"):
             if getattr(rorac, name).source == "table" and name in costs.columns:
                 _CostRows.check(name, costs, roster_ids, categories, has_business, issues)
     return issues.table()
+
+
+def _credited(business: pd.DataFrame, splits: pd.DataFrame | None, roster_ids: pd.Index,
+              rorac: RoracConfig, config: AppraisalConfig) -> npt.NDArray[np.bool_] | None:
+    """Which roster managers the columnar business (and splits) relations credit, when they
+    break none of the rules of this check and the roster check (`kernel.checks.accounts_clean`,
+    vectorised); None when some rule fails (or a table was read cell by cell)."""
+    from .kernel.checks import accounts_clean
+
+    if not is_relation(business) or (splits is not None and not is_relation(splits)):
+        return None
+    products = pa.table({"product": pa.array(list(rorac.products), pa.string()),
+                         "category": pa.array([p.category for p in rorac.products.values()],
+                                              pa.string())})
+    clean, credited = accounts_clean(
+        relation_of(business), None if splits is None else relation_of(splits),
+        pa.array(roster_ids.to_numpy(), pa.string()), products, config.appraisal_period.end)
+    return np.asarray(roster_ids.isin(credited.to_pylist()), dtype=bool) if clean else None
+
+
+def _per_cell(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A columnar account table read again by the per-cell reader (for its messages)."""
+    if frame is None or not is_relation(frame):
+        return frame
+    table, _ = frame.attrs[REREAD]()
+    return table.frame
 
 
 def compute_rorac(
@@ -641,13 +683,17 @@ def compute_rorac(
     if roster_ids is None:  # pragma: no cover - _require_columns raised
         raise InternalError("roster without manager_id")
     categories = pd.Index(config.category_ids(), dtype="str")
-    products = pd.Index(list(config.products), dtype="str")
-    bfile = _file(business, "business")
-    # account_id is only read to match credit splits (the reader checks its uniqueness)
-    _require_columns(business, bfile,
-                     _NEEDED if credit_splits is None else ("account_id", *_NEEDED), strict)
-    _BusinessRows.check(business, bfile, config, categories, products, credit_splits,
-                        roster_ids, strict)
+    if not (is_relation(business) or is_relation(credit_splits) or is_catalog(business)):
+        # per-cell frames (small by nature, or called without validation): checked again
+        bfile = _file(business, "business")
+        # account_id is only read to match credit splits (the reader checks its uniqueness)
+        _require_columns(business, bfile,
+                         _NEEDED if credit_splits is None else ("account_id", *_NEEDED), strict)
+        _BusinessRows.check(business, bfile, config, categories,
+                            pd.Index(list(config.products), dtype="str"), credit_splits,
+                            roster_ids, strict)
+    # a columnar relation (io.accounts) was checked once, vectorised, by check_rorac: no
+    # second pass; the kernel's result is still required to credit every row in full
     cells = _account_cells(business, credit_splits, config, period, engine).dense(
         roster_ids, categories)
     accounts_c, balance_c = cells.accounts(), cells.balance_yuan()
@@ -698,10 +744,42 @@ def _account_cells(
     business: pd.DataFrame, credit_splits: pd.DataFrame | None, config: RoracConfig,
     period: Period, engine: Engine | None,
 ) -> AccountCells:
-    """The kernel's exact sums of the credited business (docs/kernel.md)."""
-    relation, supplied = business_relation(business, with_splits=credit_splits is not None)
-    splits = None if credit_splits is None else splits_relation(credit_splits)
-    return account_cells(KernelInputs(relation, splits, supplied), config, period, engine)
+    """The kernel's exact sums of the credited business (docs/kernel.md): a columnar
+    relation (`io.accounts`) goes to the kernel as it is, a per-cell frame is converted."""
+    if is_catalog(business):  # read by the engine itself, by name
+        relation = CatalogTable(str(business.attrs[CATALOG]))
+        supplied = tuple(n for n in SUPPLIED_COLUMNS if n in business.attrs["columns"])
+    elif is_relation(business):
+        relation = relation_of(business)
+        supplied = tuple(n for n in SUPPLIED_COLUMNS if n in relation.column_names)
+    else:
+        relation, supplied = business_relation(business, with_splits=credit_splits is not None)
+    if credit_splits is None:
+        splits = None
+    elif is_catalog(credit_splits):
+        splits = CatalogTable(str(credit_splits.attrs[CATALOG]))
+    elif is_relation(credit_splits):
+        splits = relation_of(credit_splits)
+    else:
+        splits = splits_relation(credit_splits)
+    cells = account_cells(KernelInputs(relation, splits, supplied), config, period, engine)
+    _require_all_credited(cells, table_rows(business),
+                          None if credit_splits is None else table_rows(credit_splits))
+    return cells
+
+
+def _require_all_credited(cells: AccountCells, rows: int, split_lines: int | None) -> None:
+    """The one guard left in the stage (the rows were checked once, in validation): every
+    business row is credited in full (Σ shares = rows, within the splits' 1e-9 tolerance), so a
+    row dropped by the kernel (unknown product, no manager) is an InternalError, never a
+    silent loss."""
+    total = pc.sum(cells.table.column("accounts")).as_py() if cells.table.num_rows else 0
+    expected = rows * cells.share_scale
+    slack = 0 if split_lines is None else split_lines * (cells.share_scale // 10**9)
+    if abs(int(total or 0) - expected) > slack:
+        raise InternalError(f"RORAC input was not validated: {rows} business rows, "
+                            f"{int(total or 0) / cells.share_scale:g} credited "
+                            "(run check_rorac first)")
 
 
 def has_capital(economic_capital: npt.ArrayLike) -> npt.NDArray[np.bool_]:

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .config import AppraisalConfig, LoadedConfig
-from .errors import AppraisalError, InputError, InputIssue, IssueCode, IssueTable
+from .errors import AppraisalError, ConfigError, InputError, InputIssue, IssueCode, IssueTable
+from .io.accounts import is_relation, relation_rows, table_rows, unknown_labels
 from .io.readers import ROW_COLUMN, LoadedTable, read_table
 from .io.schemas import SCHEMAS
 
@@ -86,10 +87,14 @@ def check_roster(tables: Mapping[str, pd.DataFrame]) -> IssueTable:
             if target != "managers" or column not in frame.columns:
                 continue
             values = frame[column]
-            unknown = (values.notna() & ~values.isin(known)).to_numpy(dtype=bool)
+            if is_relation(frame):  # a columnar account table: its labels, looked up once
+                unknown = unknown_labels(frame, column, known)
+            else:
+                unknown = (values.notna() & ~values.isin(known)).to_numpy(dtype=bool)
             if not unknown.any():
                 continue
             rows = (frame[ROW_COLUMN] if ROW_COLUMN in frame.columns
+                    else relation_rows(frame) if is_relation(frame)
                     else pd.Series(range(2, len(frame) + 2)))
             found.append(IssueTable.at(
                 unknown, code=IssueCode.UNKNOWN_MANAGER, file=str(frame.attrs.get("file", name)),
@@ -129,7 +134,7 @@ def check_not_empty(tables: Mapping[str, pd.DataFrame]) -> IssueTable:
                    "the table has a header but no rows", None,
                    "at least one data row (or leave the table out of inputs: if it is "
                    "optional, the run goes on without it)", IssueCode.EMPTY_TABLE)
-        for name, frame in tables.items() if name in NON_EMPTY_TABLES and frame.empty
+        for name, frame in tables.items() if name in NON_EMPTY_TABLES and table_rows(frame) == 0
     )
 
 
@@ -185,7 +190,9 @@ def check_inputs(
 
     `tables`: table name -> frame as read by `io.readers` (with `_row`, attrs["file"]);
     `reader_issues`: what the readers found, put first; a cell they refused is not reported
-    again by a later check.
+    again by a later check. A columnar account table (`io.accounts`) is checked vectorised;
+    when a RORAC rule fails it is read again cell by cell (`rorac.check_rorac`), so the
+    messages are the per-cell checks'.
     """
     found = IssueTable.of(reader_issues)
     empty = check_not_empty(tables)
@@ -202,7 +209,24 @@ def validate_inputs(loaded: LoadedConfig) -> Validation:
     """Read every configured table and run every check: the tables and all issues found."""
     tables: dict[str, LoadedTable] = {}
     reader_issues: list[IssueTable] = []
-    for name, source in loaded.config.inputs.sources().items():
+    sources = loaded.config.inputs.sources()
+    splits = sources.get("credit_splits")
+    business = sources.get("business")
+    if splits is not None and splits.table is not None and (
+            business is None or business.table is None):
+        raise ConfigError(str(loaded.path), [("inputs.credit_splits.table", "credit splits from "
+                                              "the catalog need the business table from it too")])
+    for name, source in sources.items():
+        if source.table is not None:  # a Spark catalog table: read by the engine itself
+            from .kernel.catalog import read_catalog_table
+
+            try:
+                table, found = read_catalog_table(name, source.table, loaded.config)
+            except ConfigError as exc:
+                raise ConfigError(str(loaded.path), exc.problems) from None
+            tables[name] = table
+            reader_issues.append(found)
+            continue
         try:
             table, found = read_table(
                 name,

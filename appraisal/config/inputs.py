@@ -8,7 +8,10 @@ from pydantic import Field, model_serializer, model_validator
 
 from .base import StrictModel
 
-__all__ = ["TABLE_NAMES", "InputsConfig", "TableSource"]
+__all__ = ["CATALOG_TABLES", "TABLE_NAMES", "InputsConfig", "TableSource"]
+
+CATALOG_TABLES = ("business", "credit_splits")
+"""The tables that may be Spark catalog tables (`table:`), read by the engine itself."""
 
 TABLE_NAMES = (
     "managers",
@@ -25,9 +28,17 @@ TABLE_NAMES = (
 
 
 class TableSource(StrictModel):
-    """One input file. A bare string in YAML is taken as `path`."""
+    """One input file, or (business and credit_splits, with engine: spark) a table of the
+    Spark session's catalog. A bare string in YAML is taken as `path`."""
 
-    path: str = Field(min_length=1, description="file path, relative to the config's folder")
+    path: str | None = Field(
+        None, min_length=1, description="file path, relative to the config's folder (or give "
+        "`table`)")
+    table: str | None = Field(
+        None, min_length=1, pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$",
+        description="business and credit_splits with engine: spark only: a table of the Spark "
+        "catalog (db.table), read by the engine itself, instead of `path`; its columns carry "
+        "the engine's names, amounts in integer cents, shares in units of 1e-12")
     format: Literal["auto", "csv", "xlsx", "parquet"] = Field(
         "auto", description="auto: from the file extension"
     )
@@ -46,6 +57,16 @@ class TableSource(StrictModel):
         description="engine column name -> header used in the file (e.g. manager_id: 客户经理编号)",
     )
 
+    @model_serializer(mode="wrap")
+    def _omit_unused_location(self, handler: Any) -> Any:
+        """A file source reads as before (no `table: null`); a catalog table shows `table`."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("path", "table"):
+                if data.get(key) is None:
+                    data.pop(key, None)
+        return data
+
     @model_validator(mode="before")
     @classmethod
     def _from_string(cls, value: Any) -> Any:
@@ -55,8 +76,17 @@ class TableSource(StrictModel):
 
     @model_validator(mode="after")
     def _header_row_needs_rows(self) -> TableSource:
+        if (self.path is None) == (self.table is None):
+            raise ValueError("give either path (a file) or table (a Spark catalog table)")
+        if self.table is not None:
+            if (self.format, self.encoding, self.sheet, self.delimiter, self.header_row,
+                    self.columns) != ("auto", "auto", None, ",", 1, {}):
+                raise ValueError("a catalog table (table:) takes no file settings (format, "
+                                 "encoding, sheet, delimiter, header_row, columns)")
+            return self
+        path = self.path or ""
         parquet = self.format == "parquet" or (
-            self.format == "auto" and self.path.lower().endswith((".parquet", ".pq")))
+            self.format == "auto" and path.lower().endswith((".parquet", ".pq")))
         if parquet and self.header_row != 1:
             raise ValueError("header_row applies to CSV and XLSX files; a Parquet file has "
                              "named columns: leave header_row out")
@@ -85,6 +115,15 @@ class InputsConfig(StrictModel):
         if self.clawback_events is None and isinstance(data, dict):
             data.pop("clawback_events", None)
         return data
+
+    @model_validator(mode="after")
+    def _catalog_tables_for_accounts(self) -> InputsConfig:
+        for name in TABLE_NAMES:
+            source = getattr(self, name)
+            if source is not None and source.table is not None and name not in CATALOG_TABLES:
+                raise ValueError(f"{name}: only {' and '.join(CATALOG_TABLES)} may be catalog "
+                                 "tables (table:); give path")
+        return self
 
     def sources(self) -> dict[str, TableSource]:
         """The configured tables, in pipeline order."""

@@ -15,12 +15,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from ..errors import InputError, InputIssue, IssueCode, IssueTable
+from .accounts import ACCOUNT_TABLES, Reread, columnar_kind, read_account_table, table_rows
 from .schemas import SCHEMAS, Column, TableSchema
 
 __all__ = [
@@ -54,7 +56,7 @@ class LoadedTable:
 
     @property
     def rows(self) -> int:
-        return len(self.frame)
+        return table_rows(self.frame)
 
 
 def file_sha256(path: Path) -> str:
@@ -346,6 +348,30 @@ def _read_partitioned(files: tuple[Path, ...], shown: str, as_text: bool) -> pd.
     if as_text:
         frame = frame.astype(str).where(frame.notna(), "")
     return frame
+
+
+def _read_columnar(name: str, path: Path, **kwargs: Any) -> LoadedTable | None:
+    """An account table read columnar (`io.accounts`), its digest taken meanwhile; None when
+    the per-cell reader must read it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    file_format = kwargs["file_format"]
+    files = parquet_files(path) if file_format in ("auto", "parquet") else ()
+    kind = columnar_kind(path, file_format, _format_of, files)
+    if kind is None:
+        return None
+    with ThreadPoolExecutor(1) as pool:  # hashing releases the GIL: it overlaps the reading
+        digest = pool.submit(table_sha256, path)
+        read = read_account_table(
+            name, path, kind=kind, files=files, encoding=kwargs["encoding"],
+            delimiter=kwargs["delimiter"], columns=kwargs["columns"],
+            header_row=kwargs["header_row"], shown=kwargs["shown"],
+            reread=Reread(name, path, kwargs))
+        if read is None:
+            digest.cancel()
+            return None
+        frame, used = read
+        return LoadedTable(name, frame, path, kwargs["shown"], digest.result(), used)
 
 
 def _excel_text(value: object) -> str:
@@ -685,13 +711,22 @@ def read_table(
     delimiter: str = ",",
     columns: Mapping[str, str] | None = None,
     header_row: int = 1,
+    columnar: bool = True,
 ) -> tuple[LoadedTable, IssueTable]:
     """Read one input table, rename configured headers, coerce to its schema.
 
     `header_row`: the spreadsheet row holding the headers (rows above it, such as a report
     title, are skipped). Fully blank rows are skipped; rows keep their spreadsheet numbers.
     Returns the table and every issue found, by row (raise them with other tables' issues).
+    `columnar`: the account tables (business, credit_splits) from CSV or Parquet are read
+    straight into Arrow when every cell reads plainly (`io.accounts`); else cell by cell.
     """
+    if columnar and name in ACCOUNT_TABLES:
+        fast = _read_columnar(name, path, shown=shown, file_format=file_format,
+                              encoding=encoding, sheet=sheet, delimiter=delimiter,
+                              columns=dict(columns or {}), header_row=header_row)
+        if fast is not None:
+            return fast, IssueTable()
     schema = SCHEMAS[name]
     frame, used = _read_raw(path, file_format, encoding, sheet, True, delimiter, shown,
                             as_text=False, header_row=header_row)

@@ -118,6 +118,11 @@ class SparkEngine:
                 raise ConfigError("config", [("engine.name", f"spark: {why}")])
             from pyspark.sql import SparkSession
 
+            active = SparkSession.getActiveSession()
+            if active is not None:  # the caller's session (its catalog, its temp views): kept
+                self.session = active
+                self.session.conf.set("spark.sql.ansi.enabled", "true")
+                return self.session
             builder = SparkSession.builder.master(self.master).appName("appraise")
             builder = builder.config("spark.ui.enabled", "false")
             for key, value in self.options.items():
