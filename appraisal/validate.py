@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .config import AppraisalConfig, LoadedConfig
+from .config.inputs import TableSource
 from .errors import AppraisalError, ConfigError, InputError, InputIssue, IssueCode, IssueTable
 from .io.accounts import is_relation, relation_rows, table_rows, unknown_labels
 from .io.readers import ROW_COLUMN, LoadedTable, read_table
@@ -205,6 +206,30 @@ def check_inputs(
     return found
 
 
+def read_source(loaded: LoadedConfig, name: str, source: TableSource
+                ) -> tuple[LoadedTable, IssueTable]:
+    """One configured input, as `inputs.<name>` says: a file (every reading setting applied)
+    or, with engine: spark, a table of the catalog (read by the engine itself)."""
+    if source.table is not None:
+        from .kernel.catalog import read_catalog_table
+
+        try:
+            return read_catalog_table(name, source.table, loaded.config)
+        except ConfigError as exc:
+            raise ConfigError(str(loaded.path), exc.problems) from None
+    return read_table(
+        name,
+        loaded.resolve(source),
+        shown=source.path,
+        file_format=source.format,
+        encoding=source.encoding,
+        sheet=source.sheet,
+        delimiter=source.delimiter,
+        columns=source.columns,
+        header_row=source.header_row,
+    )
+
+
 def validate_inputs(loaded: LoadedConfig) -> Validation:
     """Read every configured table and run every check: the tables and all issues found."""
     tables: dict[str, LoadedTable] = {}
@@ -217,28 +242,8 @@ def validate_inputs(loaded: LoadedConfig) -> Validation:
         raise ConfigError(str(loaded.path), [("inputs.credit_splits.table", "credit splits from "
                                               "the catalog need the business table from it too")])
     for name, source in sources.items():
-        if source.table is not None:  # a Spark catalog table: read by the engine itself
-            from .kernel.catalog import read_catalog_table
-
-            try:
-                table, found = read_catalog_table(name, source.table, loaded.config)
-            except ConfigError as exc:
-                raise ConfigError(str(loaded.path), exc.problems) from None
-            tables[name] = table
-            reader_issues.append(found)
-            continue
         try:
-            table, found = read_table(
-                name,
-                loaded.resolve(source),
-                shown=source.path,
-                file_format=source.format,
-                encoding=source.encoding,
-                sheet=source.sheet,
-                delimiter=source.delimiter,
-                columns=source.columns,
-                header_row=source.header_row,
-            )
+            table, found = read_source(loaded, name, source)
         except InputError as exc:
             reader_issues.append(exc.issues)
             continue

@@ -89,13 +89,13 @@ def test_the_same_scheme_changes_nothing(project):
 
 def test_shared_inputs_are_read_once(project, monkeypatch):
     calls = []
-    real = compare_module.read_table
+    real = compare_module.read_source
 
-    def counting(name, *args, **kwargs):
+    def counting(loaded, name, *args, **kwargs):
         calls.append(name)
-        return real(name, *args, **kwargs)
+        return real(loaded, name, *args, **kwargs)
 
-    monkeypatch.setattr(compare_module, "read_table", counting)
+    monkeypatch.setattr(compare_module, "read_source", counting)
     comparison = compare_schemes(project, project,
                                  overrides=["bonus.shared_pool.withhold_rate=0.1"])
     assert sorted(calls) == sorted(set(calls))  # every table once, for two runs
@@ -179,3 +179,17 @@ def test_compare_command_writes_workbook_and_csvs_all_or_nothing(project, tmp_pa
                                str(tmp_path / "bad"), "--set", "bonus.funding.mode=lottery"])
     assert bad.exit_code == 2 and "bonus.funding.mode" in bad.output
     assert not (tmp_path / "bad").exists()
+
+
+def test_compare_reads_each_input_with_its_settings(tmp_path):
+    """A roster with a title row above the header (header_row: 2) compares as it runs."""
+    path = build_project(tmp_path)
+    roster = tmp_path / "input_samples" / "managers.csv"
+    roster.write_text("城东支行客户经理名册\n" + roster.read_text(encoding="utf-8-sig"),
+                      encoding="utf-8")
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["inputs"]["managers"] = {"path": config["inputs"]["managers"]["path"],
+                                    "header_row": 2}
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    comparison = compare_schemes(path, path, overrides=["bonus.shared_pool.withhold_rate=0.1"])
+    assert len(comparison.managers) == len(pd.read_csv(roster, skiprows=1))

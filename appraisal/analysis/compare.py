@@ -27,10 +27,10 @@ from ..columns import (
 )
 from ..config import AppraisalConfig, LoadedConfig, load_config
 from ..errors import InputError, IssueTable
-from ..io.readers import LoadedTable, file_sha256, read_table
+from ..io.readers import LoadedTable, file_sha256
 from ..pipeline import run as run_pipeline
 from ..result import RunResult
-from ..validate import Validation, check_inputs
+from ..validate import Validation, check_inputs, read_source
 from .extend import with_overrides
 
 __all__ = ["Comparison", "compare_schemes", "read_shared_inputs"]
@@ -97,10 +97,12 @@ class Comparison:
 
 def _table_key(loaded: LoadedConfig, name: str) -> tuple[Any, ...]:
     source = loaded.config.inputs.sources()[name]
+    if source.table is not None:  # a Spark catalog table: the engine reads it by name
+        return (name, "table", source.table)
     path = loaded.resolve(source).resolve()
     digest = file_sha256(path) if path.is_file() else None
     return (name, str(path), digest, source.format, source.encoding, source.sheet,
-            source.delimiter, tuple(sorted((source.columns or {}).items())))
+            source.delimiter, source.header_row, tuple(sorted((source.columns or {}).items())))
 
 
 def read_shared_inputs(configs: Sequence[LoadedConfig]) -> tuple[list[Validation], pd.DataFrame]:
@@ -118,10 +120,7 @@ def read_shared_inputs(configs: Sequence[LoadedConfig]) -> tuple[list[Validation
             uses[key] = uses.get(key, 0) + 1
             if key not in cache:
                 try:
-                    cache[key] = read_table(
-                        name, loaded.resolve(source), shown=source.path,
-                        file_format=source.format, encoding=source.encoding,
-                        sheet=source.sheet, delimiter=source.delimiter, columns=source.columns)
+                    cache[key] = read_source(loaded, name, source)
                 except InputError as exc:
                     cache[key] = (None, exc.issues)
             table, found = cache[key]
