@@ -3,9 +3,9 @@
 The text is what the writer has always written (pandas' `to_csv` forms), made by Arrow compute
 and numpy instead of one Python `str()` per cell:
 
-- money (int64 cents): exact yuan text from integer arithmetic, `-1234.56`, `0.05`; cents are
-  split into yuan and cents by integer division (never a float), so every cent is exact at any
-  magnitude (the whole int64 range);
+- money (int64 cents): exact yuan text from the integer, `-1234.56`, `0.05`: the cents' own
+  digits with the decimal point put before the last two (never a float), so every cent is exact
+  at any magnitude (the whole int64 range);
 - floats: the shortest text that reads back as the same float, in Python's `repr` form
   (`1.0`, `0.1`, `1e-05`, `1e+16`, `inf`); missing (NaN) empty. Arrow's cast gives the same
   shortest digits but its own notation (`1`, `0.00001`, `1e+15`): integral values get `.0`, and
@@ -35,9 +35,6 @@ __all__ = [
     "quoted",
 ]
 
-_CENTS_PER_YUAN = np.uint64(100)
-_TWO_DIGITS = pa.array([f"{n:02d}" for n in range(100)], pa.string())
-_SIGNS = pa.array(["", "-"], pa.string())
 _EMPTY = pa.scalar("", pa.string())
 # Python's repr writes |x| < 1e-4 and |x| >= 1e16 with an exponent, everything else fixed.
 _REPR_FIXED_LOW, _REPR_FIXED_HIGH = 1e-4, 1e16
@@ -72,21 +69,37 @@ def _assembled(n: int, parts: list[tuple[npt.NDArray[np.bool_], pa.Array]]) -> p
 
 def cents_text(cents: npt.NDArray[np.int64],
                missing: npt.NDArray[np.bool_] | None = None) -> pa.Array:
-    """Int64 cents as exact yuan text with two decimals ("-1234.56"); `missing` ones empty."""
+    """Int64 cents as exact yuan text with two decimals ("-1234.56"); `missing` ones empty.
+
+    The integer's own text ("-123456") with the decimal point put before its last two digits,
+    amounts under one yuan padded with zeros ("-5" -> "-0.05"): no division, no float. One pass
+    over the bytes: every output position is the integer's next byte, a point or a zero."""
     cents = np.ascontiguousarray(cents, dtype=np.int64)
-    magnitude = np.abs(cents).view(np.uint64)  # |int64 min| wraps to 2**63: right as uint64
-    whole, part = np.divmod(magnitude, _CENTS_PER_YUAN)
-    negative = cents < 0
-    signed = whole.view(np.int64)  # whole < 2**63 / 100: fits
-    signed = np.where(negative, -signed, signed)
-    text = pc.binary_join_element_wise(pc.cast(pa.array(signed), pa.string()),
-                                       _TWO_DIGITS.take(pa.array(part)), ".")
-    small = negative & (whole == 0)  # -0.05: no negative zero among the integers
-    if small.any():
-        text = pc.replace_with_mask(
-            text, pa.array(small),
-            pc.binary_join_element_wise("-0", _TWO_DIGITS.take(pa.array(part[small])), "."))
-    return _without_nulls(text, missing)
+    text = pc.cast(pa.array(cents), pa.string())
+    n = len(text)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset: text.offset + n + 1]
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]] \
+        if n else np.zeros(0, dtype=np.uint8)
+    sign = (cents < 0).astype(np.int64)
+    lengths = np.diff(offsets).astype(np.int64)
+    pad = np.maximum(0, 3 - (lengths - sign))  # "5" -> "005", "42" -> "042"
+    moved = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths + pad + 1, out=moved[1:])
+    out = np.full(int(moved[-1]), ord("0"), dtype=np.uint8)
+    keep = np.ones(len(out), dtype=bool)
+    points = moved[1:] - 3
+    keep[points] = False
+    first = moved[:-1] + sign  # the first digit; under one yuan the point follows it
+    keep[first[pad >= 1]] = False
+    keep[first[pad >= 2] + 2] = False
+    out[keep] = data
+    out[points] = ord(".")
+    if moved[-1] < 2**31:
+        shown = pa.StringArray.from_buffers(n, pa.py_buffer(moved.astype(np.int32)),
+                                            pa.py_buffer(out))
+    else:
+        shown = pa.LargeStringArray.from_buffers(n, pa.py_buffer(moved), pa.py_buffer(out))
+    return _without_nulls(shown, missing)
 
 
 def float_text(values: npt.NDArray[np.float64]) -> pa.Array:
@@ -156,9 +169,6 @@ def date_text(days: npt.NDArray[np.datetime64]) -> pa.Array:
     return _without_nulls(pc.cast(array, pa.string()), None)
 
 
-_QUOTE_BYTES = np.array([ord(","), ord('"'), ord("\n")], dtype=np.uint8)
-
-
 def needs_quotes(text: pa.Array, *, alone: bool) -> bool:
     """Whether any field of `text` needs quotes (a comma, quote or newline; an empty field
     alone on its line): one scan of the column's bytes."""
@@ -167,8 +177,8 @@ def needs_quotes(text: pa.Array, *, alone: bool) -> bool:
     data = text.buffers()[2]
     if data is None:
         return False
-    raw = np.frombuffer(data, dtype=np.uint8)
-    return bool(np.isin(raw, _QUOTE_BYTES).any())
+    raw = data.to_pybytes()
+    return b"," in raw or b'"' in raw or b"\n" in raw
 
 
 def quoted(text: pa.Array, *, alone: bool) -> pa.Array:
