@@ -56,7 +56,7 @@ _HEADER_FILL = "0.867 0.898 0.941 rg"  # DDE5F0, as the workbook's header
 _RULE = "0.5 0.5 0.5 RG"
 _NOTE = "0.35 0.35 0.35 rg"
 _BLACK = "0 0 0 rg"
-_COMPRESSION = 6
+_COMPRESSION = 1  # fast; the page compresses 13.6 KB to 3.5 KB (level 6: 2.8 KB, 2.6x the time)
 
 
 @functools.cache
@@ -81,6 +81,7 @@ def _hex(text: str) -> str:
     return f"<{text.encode('utf-16-be', 'replace').hex().upper()}>"
 
 
+@functools.cache
 def _grid() -> tuple[float, ...]:
     """Left edge of each grid column on the page, plus the right margin."""
     from .statements import GRID_WIDTHS
@@ -97,57 +98,59 @@ def _content(statement: Statement) -> str:
     """The page's operators: shading and rules first, then one text object for every cell."""
     edges = _grid()
     right_margin = edges[-1]
+    heights, sizes, units, hexed = _HEIGHTS, _SIZES, _units, _hex
     available = _PAGE_HEIGHT - _TOP - _BOTTOM
-    needed = sum([_HEIGHTS.get(row.kind, _DATA_HEIGHT) for row in statement.rows])
+    needed = sum([heights.get(row.kind, _DATA_HEIGHT) for row in statement.rows])
     scale = min(1.0, available / needed) if needed else 1.0
-    shrink = scale if scale < 1.0 else 1.0
     drawing: list[str] = []
     text = ["BT"]
+    add = text.append
     y = _PAGE_HEIGHT - _TOP
     current = 0.0
-    for row in statement.rows:
-        height = _HEIGHTS.get(row.kind, _DATA_HEIGHT) * scale
+    for kind, row_cells in statement.rows:
+        height = heights.get(kind, _DATA_HEIGHT) * scale
         top, y = y, y - height
-        baseline = f"{y + height * 0.28:.2f} Tm "
-        if row.kind == "header":
+        if kind == "header":
             drawing.append(f"{_HEADER_FILL} {_LEFT:.2f} {y:.2f} {right_margin - _LEFT:.2f} "
                            f"{height:.2f} re f {_BLACK}")
-        elif row.kind == "section":
+        elif kind == "section":
             drawing.append(f"{_RULE} 0.6 w {_LEFT:.2f} {y + 1.0:.2f} m {right_margin:.2f} "
                            f"{y + 1.0:.2f} l S")
-        elif row.kind == "total":
+        elif kind == "total":
             drawing.append(f"{_RULE} 0.4 w {_LEFT:.2f} {top - 0.5:.2f} m {right_margin:.2f} "
                            f"{top - 0.5:.2f} l S")
-        cells = [cell for cell in row.cells if cell.shown]
-        for index, cell in enumerate(cells):
-            style, shown = cell.style, cell.shown
-            size = _SIZES.get(style, _SIZE) * shrink
-            left = edges[cell.column] + _PAD
+        cells = [cell for cell in row_cells if cell.shown]
+        if not cells:
+            continue
+        baseline = f" {y + height * 0.28:.2f} Tm "
+        last = len(cells) - 1
+        for index, (column, _, style, shown) in enumerate(cells):
+            size = sizes.get(style, _SIZE) * scale
+            left = edges[column] + _PAD
             aligned_right = style in _RIGHT_ALIGNED
             if style in _FULL_WIDTH:
                 right = right_margin
             elif aligned_right:
-                right = edges[cell.column + 1] - _PAD
+                right = edges[column + 1] - _PAD
             else:  # text may run on over the empty columns up to the next cell
-                following = cells[index + 1].column if index + 1 < len(cells) else None
-                right = (edges[following] if following is not None else right_margin) - _PAD
+                right = (edges[cells[index + 1].column] if index < last else right_margin) - _PAD
             # no glyph is wider than 1 em: short left-aligned text needs no measuring
             if aligned_right or len(shown) * size > right - left:
-                drawn = size * 0.001 * _units(shown)
+                drawn = size * 0.001 * units(shown)
                 if drawn > right - left:
                     size = max(_MIN_SIZE, size * (right - left) / drawn)
-                    drawn = size * 0.001 * _units(shown)
+                    drawn = size * 0.001 * units(shown)
                 x = right - drawn if aligned_right else left
             else:
                 x = left
             if size != current:
-                text.append(f"/F1 {size:.2f} Tf")
+                add(f"/F1 {size:.2f} Tf")
                 current = size
             if style == "note":
-                text.append(f"{_NOTE} 1 0 0 1 {x:.2f} {baseline}{_hex(shown)} Tj {_BLACK}")
+                add(f"{_NOTE} 1 0 0 1 {x:.2f}{baseline}{hexed(shown)} Tj {_BLACK}")
             else:
-                text.append(f"1 0 0 1 {x:.2f} {baseline}{_hex(shown)} Tj")
-    text.append("ET")
+                add(f"1 0 0 1 {x:.2f}{baseline}{hexed(shown)} Tj")
+    add("ET")
     return "\n".join(drawing + text)
 
 
