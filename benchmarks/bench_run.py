@@ -14,10 +14,13 @@
      read_csv) and aggregating it per manager x category x vintage (sums of balance, revenue and
      the rate products): what reading, checking and the account stage do at their core;
    - `pyarrow_csv_s`: pyarrow's CSV writer writing the same frames the run writes as CSV
-     (in the engine's child, right after the run).
-   Ratios: `(read + rorac) / duckdb_read_aggregate_s` and `write csv / pyarrow_csv_s`; the
-   same in CPU seconds (`*_cpu_*`: every thread of the process, `time.process_time`), which a
-   shared machine's load disturbs less than wall time.
+     (in the engine's child, right after the run), in turn with the engine's `write_csv` on
+     those frames (`engine_csv_s`; fastest of 3 each, wall and CPU: `csv_writers`).
+   Ratios: `(read + rorac) / duckdb_read_aggregate_s`, `write csv / pyarrow_csv_s` (the stage
+   also writes weights.json, summary.json and columns.csv) and `csv_writer_ratio`
+   (`engine_csv_s / pyarrow_csv_s`, the same frames; `csv_writer_cpu_ratio` in CPU seconds);
+   the same in CPU seconds (`*_cpu_*`: every thread of the process, `time.process_time`),
+   which a shared machine's load disturbs less than wall time.
 
 The last stdout line is a JSON list, one object per format.
 """
@@ -62,11 +65,44 @@ def write_config(folder: Path, fmt: str, out: Path) -> Path:
     return config
 
 
-def child(config: Path, out: Path) -> dict[str, object]:
-    """The engine's run, timed by stage, then pyarrow's CSV writer on the same frames."""
+def csv_writers(result: object, out: Path, repeat: int = 3) -> dict[str, float]:
+    """The writer side: the engine's `write_csv` and pyarrow's CSV writer on the same frames
+    (those the run writes as CSV), in turn, `repeat` times each; the fastest wall and CPU
+    seconds of each side (`pyarrow_csv_s`, `pyarrow_csv_cpu_s`, `engine_csv_s`,
+    `engine_csv_cpu_s`)."""
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
+    from appraisal.report.writer import write_csv
+
+    frames = {**result.frames(), "summary_ranks": result.summary.ranks,  # type: ignore[attr-defined]
+              "summary_gaps": result.summary.gaps}  # type: ignore[attr-defined]
+    wanted = set(result.config.output.files)  # type: ignore[attr-defined]
+    chosen = {name: frame for name, frame in frames.items() if f"{name}_csv" in wanted}
+    folder = out / "csv_writers"
+    folder.mkdir(exist_ok=True)
+
+    def engine() -> None:
+        for name, frame in chosen.items():
+            write_csv(frame, folder / f"{name}.csv", result.columns)  # type: ignore[attr-defined]
+
+    def pyarrow() -> None:
+        for name, frame in chosen.items():
+            pa_csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False),
+                             folder / f"{name}.pyarrow.csv")
+
+    best = {side: (float("inf"), float("inf")) for side in ("engine", "pyarrow")}
+    for _ in range(repeat):
+        for side, action in (("engine", engine), ("pyarrow", pyarrow)):
+            wall, cpu = time.perf_counter(), time.process_time()
+            action()
+            best[side] = min(best[side], (time.perf_counter() - wall, time.process_time() - cpu))
+    return {f"{side}_csv{suffix}": figures[index] for side, figures in best.items()
+            for index, suffix in ((0, "_s"), (1, "_cpu_s"))}
+
+
+def child(config: Path, out: Path) -> dict[str, object]:
+    """The engine's run, timed by stage, then pyarrow's CSV writer on the same frames."""
     from appraisal.pipeline import run
     from appraisal.report.writer import write_run
 
@@ -85,20 +121,9 @@ def child(config: Path, out: Path) -> dict[str, object]:
     write_run(result, out / "results", force=True, progress=progress)
     wall = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    frames = {**result.frames(), "summary_ranks": result.summary.ranks,
-              "summary_gaps": result.summary.gaps}
-    wanted = set(result.config.output.files)
-    reference_dir = out / "pyarrow_csv"
-    reference_dir.mkdir(exist_ok=True)
-    started = time.perf_counter()
-    for name, frame in frames.items():
-        if f"{name}_csv" in wanted:
-            pa_csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False),
-                             reference_dir / f"{name}.csv")
-    pyarrow_csv_s = time.perf_counter() - started
     rows = {t.table: t.rows for t in result.inputs}
     return {"stages": stages, "cpu_s": cpu, "wall_s": wall, "peak_rss_mb": peak,
-            "pyarrow_csv_s": pyarrow_csv_s, "business_rows": rows.get("business", 0)}
+            **csv_writers(result, out), "business_rows": rows.get("business", 0)}
 
 
 def duckdb_reference(folder: Path, fmt: str) -> tuple[float, float]:
@@ -121,6 +146,16 @@ def duckdb_reference(folder: Path, fmt: str) -> tuple[float, float]:
     connection.sql(sql).to_arrow_table()
     connection.close()
     return time.perf_counter() - started, time.process_time() - cpu
+
+
+def csv_ratios(measured: dict[str, float]) -> dict[str, float]:
+    """The writer side's figures: both writers' seconds on the same frames and their ratios."""
+    figures = {k: round(measured[k], 2) for k in
+               ("engine_csv_s", "engine_csv_cpu_s", "pyarrow_csv_s", "pyarrow_csv_cpu_s")}
+    figures["csv_writer_ratio"] = round(measured["engine_csv_s"] / measured["pyarrow_csv_s"], 2)
+    figures["csv_writer_cpu_ratio"] = round(
+        measured["engine_csv_cpu_s"] / measured["pyarrow_csv_cpu_s"], 2)
+    return figures
 
 
 def main() -> None:
@@ -168,6 +203,7 @@ def main() -> None:
                 "pyarrow_csv_s": round(measured["pyarrow_csv_s"], 2),
                 "write_csv_ratio": round(stages.get("write csv", 0.0)
                                          / measured["pyarrow_csv_s"], 2),
+                **csv_ratios(measured),
             })
             print(json.dumps(figures[-1]), file=sys.stderr)
     print(json.dumps(figures))

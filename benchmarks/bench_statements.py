@@ -1,16 +1,20 @@
-"""Benchmark: manager statements (绩效单), per statement, against plain openpyxl.
+"""Benchmark: manager statements (绩效单), per statement, against plain openpyxl and reportlab.
 
 A synthetic branch of N managers (`appraise sample`) goes through the whole pipeline once; then,
 in the same process and on the same managers, the same statements are written by
 1. the engine, xlsx only, in-process (`write_statements(formats=("xlsx",), workers=1)`);
-2. the engine, PDF only, in-process;
+2. the engine, PDF only, in-process (the direct PDF writer, `report/pdf.py`);
 3. the engine, xlsx and PDF, on every core (`workers=None`: one process per core);
 4. the reference: plain openpyxl writing the same cells (the engine's own layout: values,
    number formats, bold headers, column widths) into one workbook per manager and saving it,
-   which is what a straightforward statement writer does (and what the old path did).
+   which is what a straightforward statement writer does (and what the old path did);
+5. the PDF reference: the same layouts drawn with reportlab's canvas (`reportlab_pdf` below,
+   the engine's previous PDF path: text objects, STSong-Light, invariant mode), in-process,
+   the layout built the same way (`write_statements` with the PDF renderer swapped).
 Every side writes into its own temp folder; each runs `--repeat` times and the fastest run
-counts. The last stdout line is one JSON object with each side's seconds and milliseconds per
-statement and the ratio reference / engine.
+counts. Before timing, the first statements are written by both PDF paths and read back with
+pypdf: `pdf_same_text` says whether the extracted text is the same. The last stdout line is one
+JSON object with each side's seconds and milliseconds per statement and the ratios.
 
     python benchmarks/bench_statements.py [--managers 5000] [--statements 1000] [--repeat 2]
         [--old-tree DIR]
@@ -23,6 +27,7 @@ DIR, on the same config and managers: `old_cpu_ms_each` (its CPU time per statem
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import resource
@@ -31,15 +36,22 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
 
 import appraisal
 from appraisal.cli import main as sample
 from appraisal.money import cents_to_yuan
+from appraisal.report import pdf as engine_pdf
 from appraisal.report.statements import GRID_WIDTHS, build_statements, write_statements
 from appraisal.report.xlsx import NUMBER_FORMATS
 from appraisal.result import RunResult
@@ -86,6 +98,137 @@ def reference(result: RunResult, folder: Path) -> int:
         book.save(folder / f"{statement.manager_id}.xlsx")
         count += 1
     return count
+
+
+
+# ------------------------------------------------------------- the reportlab reference
+FONT = engine_pdf.FONT
+_PAGE_WIDTH, _PAGE_HEIGHT = A4
+_LEFT, _RIGHT, _TOP, _BOTTOM = 40.0, 40.0, 44.0, 44.0
+_PAD = 2.5
+_HEIGHTS = {"title": 22.0, "section": 17.0, "header": 14.0, "data": 12.5, "total": 13.5,
+            "note": 10.5, "blank": 6.0}
+_SIZES = {"title": 15.0, "section": 10.5, "header": 7.5, "header_num": 7.5, "note": 6.8,
+          "total_label": 8.6, "total": 8.6}
+_SIZE = 8.2
+_MIN_SIZE = 5.0
+_RIGHT_ALIGNED = frozenset({"money_cents", "score", "ratio", "weight", "coefficient", "count",
+                            "number", "total", "header_num"})
+_HEADER_FILL = (0.867, 0.898, 0.941)
+_RULE = (0.5, 0.5, 0.5)
+_NOTE = (0.35, 0.35, 0.35)
+
+
+def _rl_font() -> str:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    return FONT
+
+
+def _grid() -> list[float]:
+    """Left edge of each grid column on the page, plus the right margin."""
+    usable = _PAGE_WIDTH - _LEFT - _RIGHT
+    total = sum(GRID_WIDTHS)
+    edges = [_LEFT]
+    for width in GRID_WIDTHS:
+        edges.append(edges[-1] + usable * width / total)
+    return edges
+
+
+def reportlab_pdf(statement: Any, stamp: datetime, language: str) -> bytes:
+    """The statement as a one-page A4 PDF drawn with reportlab (the previous engine path)."""
+    font = _rl_font()
+    edges = _grid()
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1,
+                         initialFontName=font, initialFontSize=_SIZE,
+                         lang="zh-CN" if language == "zh" else "en")
+    page.setTitle(f"{statement.title} {statement.manager_id} {statement.name}".strip())
+    page.setAuthor("appraise")
+    page.setCreator("appraise")
+    page.setSubject(stamp.date().isoformat())
+    available = _PAGE_HEIGHT - _TOP - _BOTTOM
+    needed = sum(_HEIGHTS[row.kind] for row in statement.rows)
+    scale = min(1.0, available / needed) if needed else 1.0
+    y = _PAGE_HEIGHT - _TOP
+    text = page.beginText()
+    width = pdfmetrics.stringWidth
+    current = 0.0
+    for row in statement.rows:
+        height = _HEIGHTS[row.kind] * scale
+        top, y = y, y - height
+        baseline = y + height * 0.28
+        if row.kind == "header":
+            page.setFillColorRGB(*_HEADER_FILL)
+            page.rect(_LEFT, y, edges[-1] - _LEFT, height, stroke=0, fill=1)
+            page.setFillColorRGB(0, 0, 0)
+        elif row.kind == "section":
+            page.setStrokeColorRGB(*_RULE)
+            page.setLineWidth(0.6)
+            page.line(_LEFT, y + 1.0, edges[-1], y + 1.0)
+        elif row.kind == "total":
+            page.setStrokeColorRGB(*_RULE)
+            page.setLineWidth(0.4)
+            page.line(_LEFT, top - 0.5, edges[-1], top - 0.5)
+        for index, cell in enumerate(row.cells):
+            if not cell.shown:
+                continue
+            size = _SIZES.get(cell.style, _SIZE) * (scale if scale < 1.0 else 1.0)
+            left = edges[cell.column] + _PAD
+            if cell.style in _RIGHT_ALIGNED:
+                right = edges[cell.column + 1] - _PAD
+            else:  # text may run on over the empty columns up to the next cell
+                following = [c.column for c in row.cells[index + 1:] if c.shown]
+                right = (edges[following[0]] if following else edges[-1]) - _PAD
+            if cell.style in ("title", "note", "section"):
+                right = edges[-1]
+            shown = cell.shown
+            aligned_right = cell.style in _RIGHT_ALIGNED
+            # no glyph is wider than 1 em: short left-aligned text needs no measuring
+            if aligned_right or len(shown) * size > right - left:
+                drawn = width(shown, font, size)
+                if drawn > right - left:
+                    size = max(_MIN_SIZE, size * (right - left) / drawn)
+                    drawn = width(shown, font, size)
+                x = right - drawn if aligned_right else left
+            else:
+                x = left
+            if size != current:
+                text.setFont(font, size)
+                current = size
+            if cell.style == "note":
+                text.setFillColorRGB(*_NOTE)
+            text.setTextOrigin(x, baseline)
+            text.textOut(shown)
+            if cell.style == "note":
+                text.setFillColorRGB(0, 0, 0)
+    page.drawText(text)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def _with_reportlab(action: Callable[[], object]) -> object:
+    """Run `action` with the engine's PDF renderer swapped for the reportlab reference."""
+    engine = engine_pdf.statement_pdf
+    engine_pdf.statement_pdf = reportlab_pdf  # type: ignore[assignment]
+    try:
+        return action()
+    finally:
+        engine_pdf.statement_pdf = engine  # type: ignore[assignment]
+
+
+def same_text(result: RunResult, count: int = 5) -> bool:
+    """The first statements by both PDF paths, read back with pypdf: the same text?"""
+    import pypdf
+
+    stamp = datetime(2026, 10, 31)
+    for statement in build_statements(result)[:count]:
+        texts = [pypdf.PdfReader(io.BytesIO(render(statement, stamp, "zh"))).pages[0]
+                 .extract_text() for render in (engine_pdf.statement_pdf, reportlab_pdf)]
+        if texts[0] != texts[1]:
+            return False
+    return True
 
 
 def _children_cpu() -> float:
@@ -176,9 +319,11 @@ def main() -> None:
         "engine_both_parallel_s": lambda out: write_statements(timed, out,
                                                                formats=("xlsx", "pdf")),
         "reference_openpyxl_s": lambda out: reference(timed, out),
+        "reference_reportlab_pdf_s": lambda out: _with_reportlab(
+            lambda: write_statements(timed, out, formats=("pdf",), workers=1)),
     }
     figures: dict[str, object] = {"managers": args.managers, "statements": n,
-                                  "cores": os.cpu_count()}
+                                  "cores": os.cpu_count(), "pdf_same_text": same_text(timed)}
     cpu: dict[str, float] = {}
     for name, action in sides.items():
         seconds, cpu[name] = fastest(action, args.repeat, args.dir)
@@ -188,6 +333,8 @@ def main() -> None:
               f"CPU {1000 * cpu[name] / n:.3f} ms per statement", file=sys.stderr)
     figures["cpu_ratio_reference_to_engine_xlsx"] = round(
         cpu["reference_openpyxl_s"] / cpu["engine_xlsx_s"], 2)
+    figures["cpu_ratio_reportlab_to_engine_pdf"] = round(
+        cpu["reference_reportlab_pdf_s"] / cpu["engine_pdf_s"], 2)
     if old_cpu is not None:
         figures["old_cpu_ms_each"] = round(1000 * old_cpu / n, 3)
         figures["cpu_ratio_old_to_engine_xlsx"] = round(old_cpu / cpu["engine_xlsx_s"], 2)

@@ -1,6 +1,7 @@
 """Statements as PDF: one A4 page, Chinese drawn with the standard CID font STSong-Light (no CJK
-font needed on the machine), the same bytes on a re-run. Checked by extracting the text back
-with pypdf, as a reader's viewer or a search would."""
+font needed on the machine), the same bytes on a re-run. Checked by reading the files back with
+pypdf (strict: a wrong cross-reference offset or object is an error), as a reader's viewer or a
+search would: every text of the layout, in order, is on the page."""
 
 from __future__ import annotations
 
@@ -133,3 +134,98 @@ def test_appraise_run_with_statements_writes_both_formats_and_lists_them(tmp_pat
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     listed = json.dumps(manifest, ensure_ascii=False)
     assert f"statements/{ids[0]}.pdf" in listed and "payroll.csv" in listed
+
+
+def _page_text(data: bytes) -> str:
+    """The page's text as pypdf decodes it through the font's encoding (strict reading)."""
+    import io
+
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+    assert len(reader.pages) == 1
+    return reader.pages[0].extract_text()
+
+
+def _cells(statement) -> list[str]:
+    return [cell.shown for row in statement.rows for cell in row.cells if cell.shown]
+
+
+def _missing_in_order(text: str, cells: list[str]) -> list[str]:
+    """The cells' texts not found on the page one after the other (empty: all there)."""
+    missing, at = [], 0
+    for shown in cells:
+        found = text.find(shown, at)
+        if found < 0:
+            missing.append(shown)
+        else:
+            at = found + len(shown)
+    return missing
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_text_and_figure_of_the_layout_is_on_the_page(language):
+    for statement in build_statements(sample_run(language))[:12]:
+        text = _page_text(statement_pdf(statement, _stamp(), language))
+        assert _missing_in_order(text, _cells(statement)) == []
+
+
+def test_the_cross_reference_table_points_at_every_object():
+    import re
+
+    statement = build_statements(sample_run("zh"))[0]
+    data = statement_pdf(statement, _stamp(), "zh")
+    start = int(data.rsplit(b"startxref\n", 1)[1].split(b"\n", 1)[0])
+    assert data[start:].startswith(b"xref\n0 9\n")
+    entries = re.findall(rb"(\d{10}) 00000 n ", data[start:])
+    assert len(entries) == 8
+    for number, offset in enumerate(entries, start=1):
+        assert data[int(offset):].startswith(b"%d 0 obj\n" % number)
+    assert data.startswith(b"%PDF-1.4") and data.endswith(b"%%EOF\n")
+
+
+def test_a_block_the_renderer_has_never_seen_is_drawn_as_laid_out():
+    """The renderer draws the layout's rows and cells, not a fixed list of fields: a new
+    section (say a deferral block) with its own header, rows, total and row kind shows."""
+    statement = build_statements(sample_run("zh"))[0]
+    block = (
+        StatementRow("blank"),
+        StatementRow("section", (StatementCell(0, "递延奖金", "section", "递延奖金"),)),
+        StatementRow("header", (StatementCell(0, "批次", "header", "批次"),
+                                StatementCell(7, "金额(元)", "header_num", "金额(元)"))),
+        StatementRow("data", (StatementCell(0, "2026-Q1", "text", "2026-Q1"),
+                              StatementCell(7, 123456, "money_cents", "1,234.56"))),
+        StatementRow("ledger", (StatementCell(0, "本期释放", "label", "本期释放"),
+                                StatementCell(7, -5, "money_cents", "-0.05"))),
+        StatementRow("total", (StatementCell(0, "递延合计", "total_label", "递延合计"),
+                               StatementCell(7, 123451, "total", "1,234.51"))),
+    )
+    longer = Statement(statement.manager_id, statement.name, statement.title,
+                       statement.rows + block)
+    text = _page_text(statement_pdf(longer, _stamp(), "zh"))
+    assert _missing_in_order(text, _cells(longer)) == []
+    tail = text[text.index("递延奖金"):]
+    assert _missing_in_order(tail, ["递延奖金", "批次", "金额(元)", "2026-Q1", "1,234.56",
+                                    "本期释放", "-0.05", "递延合计", "1,234.51"]) == []
+
+
+def test_text_outside_the_font_range_and_special_characters_survive():
+    statement = build_statements(sample_run("zh"))[0]
+    odd = StatementRow("data", (StatementCell(0, "(a) \\ <b> %c", "text", "(a) \\ <b> %c"),
+                                StatementCell(4, "€ ½ 𝟘", "text", "€ ½ 𝟘")))
+    longer = Statement(statement.manager_id, statement.name, statement.title,
+                       (*statement.rows, odd))
+    text = _page_text(statement_pdf(longer, _stamp(), "zh"))
+    assert "(a) \\ <b> %c" in text and "€ ½" in text
+
+
+def test_document_information_and_no_clock():
+    import io
+
+    statement = build_statements(sample_run("zh"))[0]
+    first = statement_pdf(statement, _stamp(), "zh")
+    reader = pypdf.PdfReader(io.BytesIO(first), strict=True)
+    info = reader.metadata
+    assert info.title == f"{statement.title} {statement.manager_id} {statement.name}"
+    assert info["/CreationDate"].startswith("D:20261031")
+    other = build_statements(sample_run("zh"))[1]
+    statement_pdf(other, _stamp(), "zh")  # caches warmed by another statement: same bytes
+    assert statement_pdf(statement, _stamp(), "zh") == first

@@ -13,7 +13,7 @@ is computed here, amounts are only formatted (int cents through `appraisal.money
 
 The page is laid out once (`Statement`: rows of cells on an 8-column grid) and rendered by two
 fast paths: xlsx written as sheet XML straight into a zip (no openpyxl per file; print setup
-A4 portrait, fit to one page) and PDF through reportlab (`report/pdf.py`). Statements are
+A4 portrait, fit to one page) and PDF written directly (`report/pdf.py`). Statements are
 written in chunks of managers by a pool of processes; each file depends only on its own
 manager, so the bytes do not depend on the number of processes or the chunking.
 """

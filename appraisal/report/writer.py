@@ -23,9 +23,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import formatting as fmt
 from ..columns import Column, ColumnRegistry
 from ..errors import OutputExistsError, OutputWriteError
-from ..money import cents_to_text
 from .manifest import build_manifest
 
 if TYPE_CHECKING:
@@ -143,13 +143,27 @@ def _fixed(values: pd.Series, decimals: int) -> np.ndarray:
     return text
 
 
-def _money_text(values: pd.Series) -> np.ndarray:
+def _money_text(values: pd.Series) -> pa.Array:
     """Int cents as exact decimal yuan text ("1234.56"); missing amounts stay empty."""
-    missing = values.isna().to_numpy()
-    cents = values.astype("Int64").fillna(0).to_numpy(dtype="int64")
-    shown = cents_to_text(cents).astype(object)
-    shown[missing] = ""
-    return shown
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return fmt.cents_text(values.to_numpy(dtype=np.int64))
+    cents = values.astype("Int64")
+    return fmt.cents_text(cents.to_numpy(dtype=np.int64, na_value=0), cents.isna().to_numpy())
+
+
+def _date_text(values: pd.Series) -> pa.Array:
+    """Days as YYYY-MM-DD (a datetime's day); missing dates empty."""
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":
+        days = values.to_numpy().astype("datetime64[D]")
+        known = days[~np.isnat(days)]
+        if not len(known) or (known.min() >= _FIRST_DAY and known.max() <= _LAST_DAY):
+            return fmt.date_text(days)
+    shown = pd.to_datetime(values).dt.strftime("%Y-%m-%d").fillna("")
+    return fmt.as_array(shown.astype(object).to_numpy(), pa.string())
+
+
+_FIRST_DAY, _LAST_DAY = np.datetime64("1000-01-01", "D"), np.datetime64("9999-12-31", "D")
 
 
 def _plain_text(values: pd.Series) -> pa.Array:
@@ -158,33 +172,47 @@ def _plain_text(values: pd.Series) -> pa.Array:
     dtype = values.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
         array = values.to_numpy()
-        text = array.astype(str).astype(object)
         if dtype.kind == "f":
-            text[np.isnan(array)] = ""
-        return pa.array(text, pa.large_string())
-    return pa.array(values.astype("string").fillna("").astype(object).to_numpy(),
-                    pa.large_string())
+            return fmt.float_text(array)
+        return fmt.bool_text(array) if dtype.kind == "b" else fmt.int_text(array)
+    if isinstance(dtype, pd.StringDtype):
+        return fmt.as_array(values).fill_null("")
+    if pd.api.types.is_integer_dtype(dtype):  # nullable Int64 and its kin
+        return fmt.int_text(fmt.as_array(values))
+    if pd.api.types.is_bool_dtype(dtype):
+        return fmt.bool_text(fmt.as_array(values))
+    return fmt.as_array(values.astype("string").fillna("").astype(object).to_numpy(),
+                        pa.string())
 
 
-_NEEDS_QUOTES = '[,"\n]'
+def _column_text(values: pd.Series, kind: str, decimals: int | None) -> pa.Array:
+    """One column's fields as text, by the registry's kind (see `write_csv`)."""
+    if kind == "money_cents":
+        return _money_text(values)
+    if kind == "date" or pd.api.types.is_datetime64_any_dtype(values):
+        return _date_text(values)
+    if (decimals is not None and pd.api.types.is_float_dtype(values)
+            and not pd.api.types.is_bool_dtype(values)):
+        return fmt.as_array(_fixed(values, decimals), pa.string())
+    return _plain_text(values)
 
 
-def _text_scalar(value: str) -> pa.Scalar:
-    return pa.scalar(value, pa.large_string())
+_BATCH_ROWS = 1 << 17  # rows joined at a time: bounded memory, offsets far from 2 GiB
+_NEWLINE = pa.scalar("\n", pa.string())
+# kinds whose text never holds a comma, quote or newline (numbers, dates, flags)
+_NEVER_QUOTED = frozenset({"money_cents", "score", "ratio", "weight", "coefficient", "count",
+                           "number", "date", "flag"})
 
 
-def _quoted(text: pa.Array, *, alone: bool) -> pa.Array:
-    """Quoted as Python's csv QUOTE_MINIMAL does with a "\n" line end: fields holding a comma,
-    a quote or a newline (quotes doubled); an empty field alone on its line as ""."""
-    needs = pc.match_substring_regex(text, _NEEDS_QUOTES)
-    if alone:
-        needs = pc.or_(needs, pc.equal(pc.utf8_length(text), 0))
-    if not pc.any(needs).as_py():
-        return text
-    doubled = pc.replace_substring(text, '"', '""')
-    wrapped = pc.binary_join_element_wise(pa.scalar('"', pa.large_string()), doubled,
-                                          pa.scalar('"', pa.large_string()), _text_scalar(""))
-    return pc.if_else(needs, wrapped, text)
+def _write_rows(handle: Any, texts: list[pa.Array]) -> None:
+    """The fields of a batch of rows joined, "," between fields and "\n" after each row,
+    written straight from Arrow's buffer."""
+    texts = [t.cast(pa.string()) if t.type != pa.string() else t for t in texts]
+    last = pc.binary_join_element_wise(texts[-1], _NEWLINE, "")
+    rows = pc.binary_join_element_wise(*texts[:-1], last, ",") if len(texts) > 1 else last
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)[
+        rows.offset: rows.offset + len(rows) + 1]
+    handle.write(memoryview(rows.buffers()[2])[int(offsets[0]): int(offsets[-1])])
 
 
 def write_csv(
@@ -194,39 +222,27 @@ def write_csv(
     text with two decimals; other floats with `decimals`, or in their shortest round-trip form
     when None (full precision); dates as YYYY-MM-DD. An unknown column is an InternalError.
 
-    Columnar: each column becomes one Arrow string array, the rows are joined by Arrow compute
-    and written as one buffer, byte for byte what pandas' `to_csv` wrote (UTF-8 with BOM, "\n",
-    minimal quoting)."""
+    Columnar: each column becomes one Arrow string array (`appraisal.formatting`), quoted only
+    where a field needs it, and the rows are joined by Arrow compute a batch at a time; byte for
+    byte what pandas' `to_csv` wrote (UTF-8 with BOM, "\n", minimal quoting)."""
     columns.require(frame, path.name)
     alone = len(frame.columns) == 1
     texts = []
     for key in frame.columns:
         kind = columns.kind(str(key))
         values = frame[key]
-        if kind == "money_cents":
-            text = pa.array(_money_text(values), pa.large_string())
-        elif kind == "date" or pd.api.types.is_datetime64_any_dtype(values):
-            text = pa.array(pd.to_datetime(values).dt.strftime("%Y-%m-%d").fillna("")
-                            .astype(object).to_numpy(), pa.large_string())
-        elif (decimals is not None and pd.api.types.is_float_dtype(values)
-              and not pd.api.types.is_bool_dtype(values)):
-            text = pa.array(_fixed(values, decimals), pa.large_string())
-        else:
-            text = _plain_text(values)
-        texts.append(_quoted(text, alone=alone))
-    header = pa.array([str(key) for key in frame.columns], pa.large_string())
-    header_line = ",".join(_quoted(header, alone=alone).to_pylist()) + "\n"
+        text = _column_text(values, kind, decimals)
+        numeric = kind in _NEVER_QUOTED and (
+            pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values))
+        texts.append(text if numeric and not alone else fmt.quoted(text, alone=alone))
+    header = pa.array([str(key) for key in frame.columns], pa.string())
+    header_line = ",".join(fmt.quoted(header, alone=alone).to_pylist()) + "\n"
     with path.open("wb") as handle:
         handle.write(header_line.encode(CSV_ENCODING))
-        if len(frame) and texts:
-            rows = pc.binary_join_element_wise(*texts, _text_scalar(""), _text_scalar(","))
-            # binary_join_element_wise put a "," before the empty last part: make it "\n"
-            data = rows.buffers()[2]
-            offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[
-                rows.offset: rows.offset + len(rows) + 1]
-            body = np.frombuffer(data, dtype=np.uint8)[offsets[0]: offsets[-1]].copy()
-            body[offsets[1:] - offsets[0] - 1] = ord("\n")
-            handle.write(body.tobytes())
+        if not texts:
+            return
+        for start in range(0, len(frame), _BATCH_ROWS):
+            _write_rows(handle, [t.slice(start, _BATCH_ROWS) for t in texts])
 
 
 def _json_default(value: Any) -> Any:
