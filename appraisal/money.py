@@ -25,6 +25,8 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
+from .formatting import cents_text
+
 __all__ = [
     "MAX_YUAN",
     "allocate_cents",
@@ -112,15 +114,11 @@ def cents_to_text(cents: int) -> str: ...
 @overload
 def cents_to_text(cents: npt.ArrayLike) -> npt.NDArray[np.str_]: ...
 def cents_to_text(cents: npt.ArrayLike) -> str | npt.NDArray[np.str_]:
-    """Integer cents as exact decimal text in yuan ("-1234.56", "0.05"), vectorised, for CSV."""
+    """Integer cents as exact decimal text in yuan ("-1234.56", "0.05"), vectorised: the text
+    the CSV writer prints (`formatting.cents_text`), exact over the whole int64 range."""
     values = np.asarray(cents, dtype=np.int64)
-    whole, part = np.divmod(np.abs(values), _CENTS_PER_YUAN)
-    sign = np.where(values < 0, "-", "")
-    text = np.char.add(
-        np.char.add(sign, np.asarray(whole).astype(str)),
-        np.char.add(".", np.char.zfill(np.asarray(part).astype(str), 2)),
-    )
-    return str(text) if values.ndim == 0 else text
+    text = np.asarray(cents_text(values.reshape(-1)).to_pylist(), dtype=np.str_)
+    return str(text[0]) if values.ndim == 0 else text.reshape(values.shape)
 
 
 def exact_fraction(value: float | str | Fraction) -> Fraction:

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from appraisal.money import (
     allocate_cents,
+    cents_to_text,
     cents_to_yuan,
     round_to_cents,
     to_cents,
@@ -78,3 +79,8 @@ def test_rounded_parts_add_up_to_the_rounded_total(amounts):
 def test_to_cents_keeps_the_shape_of_a_grid_with_ties():
     grid = np.array([[1.005, 2.675], [-0.005, 3.0]])
     assert to_cents(grid).tolist() == [[101, 268], [-1, 300]]
+
+
+def test_cents_to_text_is_exact_at_the_ends_of_int64():
+    assert cents_to_text(-(2**63)) == "-92233720368547758.08"
+    assert cents_to_text(2**63 - 1) == "92233720368547758.07"
