@@ -458,7 +458,7 @@ def _cents(texts: pd.Series, file: str, column: str) -> pd.Series:
 
 
 def record_deferral(conn: sa.Connection, results: Path, manifest: dict[str, Any], unit: str,
-                    period: str, version_id: int, revision: bool) -> int:
+                    period: str, version_id: int, revision: bool, version: int = 1) -> int:
     """Record `deferral_ledger.csv` of a closed run (same transaction as the close); the
     number of rows recorded. A revision of a period with deferral rows is refused."""
     if "deferral_ledger.csv" not in manifest.get("outputs", {}):
