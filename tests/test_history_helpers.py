@@ -224,8 +224,9 @@ def check_invariants(ledger, unit: str = "BR01") -> None:
                                "FROM annual_settlements")
         owed = outstanding_retro(conn, unit).set_index("manager_id")["due"]
         pending = pending_pool(conn, unit)
-    spans = versions[versions["period"].str.len() != 7]
-    versions = versions[versions["period"].str.len() == 7]
+    month = versions["period"].str.fullmatch(r"\d{4}-\d{2}")
+    spans = versions[~month]
+    versions = versions[month]
     if versions.empty:
         return
     money = ["carry_in", "withheld", "allocated", "redistributed", "carry_out"]

@@ -261,6 +261,7 @@ class DeferralPlan:
         grants = pd.concat([self.grants, new_grants], ignore_index=True)
         balance = (self.balance_before.add(self.inputs.receivable_new, fill_value=0)
                    .sub(pd.Series(recovered.to_numpy(), index=ids), fill_value=0))
+        managers = _with_statement_figures(managers, state, self.movements, balance)
         extra = [*result.extra,
                  ExtraTable("deferral_ledger", ledger, LEDGER_TITLE),
                  ExtraTable("deferral_schedule", _schedule(state, managers), SCHEDULE_TITLE),
@@ -273,6 +274,26 @@ class DeferralPlan:
             "released_cents": int(managers["released"].astype("int64").sum()),
             "clawback_recovered_cents": int(recovered.sum())}}
         return dataclasses.replace(result, managers=managers, extra=tuple(extra), audit=audit)
+
+
+def _with_statement_figures(managers: pd.DataFrame, state: pd.DataFrame,
+                            movements: pd.DataFrame, balance: pd.Series) -> pd.DataFrame:
+    """Per manager, what a statement shows beside deferred / released / recovered now: the
+    deferred balance after this run (Σ unreleased), the clawback stops of this run and the
+    receivable still owed after this run's recovery (cents)."""
+    ids = managers["manager_id"].astype("str")
+    rest = state.assign(unreleased=unreleased(state)).groupby(
+        state["manager_id"].astype(str))["unreleased"].sum() if len(state) else pd.Series(
+        dtype="int64")
+    stops = movements[movements["kind"] == "stopped"] if len(movements) else movements
+    stopped = (stops.groupby(stops["manager_id"].astype(str))["amount"].sum()
+               if len(stops) else pd.Series(dtype="int64"))
+    owed = balance.copy()
+    owed.index = owed.index.astype(str)
+    return managers.assign(
+        deferral_balance=ids.map(rest).fillna(0).astype("int64").to_numpy(),
+        clawback_stopped=ids.map(stopped).fillna(0).astype("int64").to_numpy(),
+        clawback_balance=ids.map(owed).fillna(0).astype("int64").to_numpy())
 
 
 def _ledger_rows(grants: pd.DataFrame, pay: np.ndarray, shares: dict[str, str],

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from .annual import is_span
 from .db import Ledger
 from .schema import manager_figures, period_versions, pool_ledger, retro_adjustments
 
@@ -73,7 +74,8 @@ def manager_history(ledger: Ledger, manager: str, *, unit: str | None = None,
     for row in rows:
         stored = json.loads(row.pop("row_json"))
         version_id = int(row.pop("id"))
-        out.append({**row, "payable": int(row["version"]) == 1,
+        # a quarter or year pays nothing itself: its true-up is a later month's retro
+        out.append({**row, "payable": int(row["version"]) == 1 and not is_span(row["period"]),
                     "retro_source": stored.get("retro_source", ""),
                     "retro_created": deltas.get(version_id, 0)})
     return out
@@ -100,7 +102,9 @@ def export_rows(ledger: Ledger, *, unit: str | None = None, period: str | None =
     with ledger.engine.connect() as conn:
         frame = pd.DataFrame([dict(r) for r in conn.execute(query).mappings()],
                              columns=[*EXPORT_COLUMNS, "row_json"])
-    frame["payable"] = frame["version"] == 1
+    # a quarter or year pays nothing itself: its true-up is paid by a later month's retro
+    spans = frame["period"].astype(str).map(is_span).astype(bool)
+    frame["payable"] = (frame["version"] == 1) & ~spans
     frame["retro_source"] = [str(json.loads(t).get("retro_source", "")) if t else ""
                              for t in frame["row_json"]]
     frame["reason"] = frame["reason"].fillna("")
