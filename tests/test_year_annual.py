@@ -16,6 +16,7 @@ from test_deferral_ledger import DeferralMonths, _cents, _csv
 from test_history_helpers import check_append_only, check_invariants, scaled_pay_base, snapshot
 
 from appraisal.errors import ConfigError
+from appraisal.history.db import HistoryError
 from appraisal.history.query import export_rows
 from appraisal.pipeline import run
 from appraisal.report.statements import build_statements
@@ -124,7 +125,9 @@ def test_annual_run_config_errors_name_the_key(tmp_path, small_branch):
     assert "history.annual.aggregation.satisfaction: indicator satisfaction comes from " \
            "satisfaction" in text
     plain = DeferralMonths(tmp_path / "plain", small_branch, str(tmp_path / "p.sqlite"))
-    with pytest.raises(ConfigError, match=r"history\.annual: period 2026 is above the month"):
+    plain.close(plain.run("2026-01"))
+    with pytest.raises(HistoryError, match=r"not 2025, the period before 2026.*add "
+                                           r"history\.annual"):
         run(plain.config("2026"))
 
 

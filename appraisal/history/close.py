@@ -279,10 +279,10 @@ def _record(conn: sa.Connection, run: _Run, results: Path, by: str, note: str | 
         mode=str(pool["mode"]), note=str(pool.get("note", "")),
     ))
     created = 0
-    from .annual import is_span, record_actuals, record_annual  # the year (issue 14)
+    from .annual import record_actuals, record_annual  # the year (issue 14)
     from .deferral import record_deferral
 
-    if is_span(run.period):  # the true-up is owed to the next open month, as a retro
+    if history.get("span"):  # a settlement over closed months: its true-up owed as a retro
         created = record_annual(conn, results, run.manifest, run.unit, run.period, version_id,
                                 version, latest)
     elif latest is not None:

@@ -161,7 +161,9 @@ def _carry_in(conn: Any, loaded: LoadedConfig, revises: _Version | None,
         raise HistoryError(
             f"{loaded.path}: unit {unit} has closed periods in the ledger but not "
             f"{previous_period(period)}, the period before {period}; close it first (the "
-            "pool's carry-in chains from it)"
+            "pool's carry-in chains from it)" + (
+                "; to settle the grade component over the closed months of "
+                f"{period}, add history.annual (docs/deferral.md)" if is_span(period) else "")
         )
     else:
         return (given or 0), "config (the ledger has no earlier period)", 0
@@ -232,7 +234,7 @@ def plan_run(loaded: LoadedConfig, *, revision: str | None = None) -> RunPlan:
     unit, period = config.unit.id, config.period
     if revision is not None and not revision.strip():
         raise HistoryError('--revision needs a reason, e.g. --revision "corrected loan file"')
-    if is_span(period):
+    if is_span(period) and config.history.annual is not None:  # type: ignore[union-attr]
         return _plan_span(loaded, revision)
     ledger = ledger_for(loaded)
     try:
