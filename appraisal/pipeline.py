@@ -100,7 +100,9 @@ def run(
         from .history.deferral import plan_deferral
 
         deferral = plan_deferral(loaded, tables["managers"].frame,
-                                 _frame(tables, "clawback_events"))
+                                 _frame(tables, "clawback_events"),
+                                 None if plan is None or plan.revises is None
+                                 else plan.revises.figures)
     try:
         result = _run_stages(loaded, tables, clock, plan, deferral)
         result = result if plan is None else plan.finish(result)
