@@ -164,3 +164,64 @@ def test_statement_shows_deferral_block_and_schedule(tmp_path, small_branch):
         assert balance == int(mine["unreleased"].sum()) > 0
         values = [c.value for r in statements["M0001"].rows for c in r.cells]
         assert balance in values and all(int(v) in values for v in mine["unreleased"])
+    from appraisal.report.statements import write_statements
+
+    written = write_statements(result, tmp_path / "statements", formats=("xlsx", "pdf"),
+                               workers=1)
+    assert {p.suffix for p in written} == {".xlsx", ".pdf"}
+
+
+def test_minimum_guarantee_beyond_the_first_year_is_a_warning_in_the_manifest(tmp_path,
+                                                                             small_branch):
+    import json
+
+    class Guaranteed(DeferralMonths):
+        def raw(self, period, carry_in=None):
+            raw = super().raw(period, carry_in)
+            raw["bonus"].setdefault("limits", {})["minimum_guarantee"] = {
+                "amount": 100, "within_months_of_hire": 24}
+            return raw
+
+    months = Guaranteed(tmp_path, small_branch, str(tmp_path / "l.sqlite"))
+    results = months.run("2026-01")
+    manifest = json.loads((results / "manifest.json").read_text(encoding="utf-8"))
+    warnings = manifest["audit"]["deferral"]["warnings"]
+    assert any("bonus.limits.minimum_guarantee applies beyond a new hire's first year "
+               "(within_months_of_hire: 24)" in w for w in warnings), warnings
+
+
+def test_annual_run_writes_workbook_and_statements_with_the_settlement(tmp_path, small_branch):
+    from openpyxl import load_workbook
+
+    from appraisal.config.report import OUTPUT_FILES
+    from appraisal.report.writer import write_run
+
+    class Full(DeferralMonths):
+        full = False
+
+        def raw(self, period, carry_in=None):
+            raw = super().raw(period, carry_in)
+            if self.full:  # every output but pool_allocations.csv (no allocations here)
+                raw["output"]["files"] = [f for f in OUTPUT_FILES
+                                          if f != "pool_allocations_csv"]
+                raw["output"]["statements"] = "both"
+            return raw
+
+    months = Full(tmp_path, small_branch, str(tmp_path / "l.sqlite"),
+                  history={"annual": ANNUAL})
+    for period in ("2026-01", "2026-02", "2026-03"):
+        months.close(months.run(period))
+    months.full = True
+    result = run(months.config("2026-Q1"))
+    out = write_run(result, tmp_path / "q1")
+    book = load_workbook(out / "bonus_sheet.xlsx", read_only=True)
+    assert "年度清算" in book.sheetnames and "年度指标汇总" in book.sheetnames
+    assert (out / "statements" / "M0001.pdf").is_file() or any(out.rglob("M0001.pdf"))
+    statements = {s.manager_id: s for s in build_statements(result)}
+    texts = [c.shown for r in statements["M0001"].rows for c in r.cells]
+    block = texts[texts.index("年度清算（等级奖金）"):]
+    assert "年度清算补扣" in block and not any(re.search(r"[A-Za-z]{2,}", t or "")
+                                             for t in block)
+    frame = result.managers.set_index("manager_id")
+    values = [c.value for r in statements["M0001"].rows for c in r.cells]
+    assert int(frame.loc["M0001", "annual_true_up"]) in values
