@@ -91,10 +91,20 @@ def test_quarter_settles_the_grade_part_and_the_next_month_pays_it(tmp_path, sma
         assert money.loc[owed, "retro_source"].str.contains("annual settlement 2026-Q1").all()
         months.close(april)
         check_invariants(ledger)
+        again = scaled_pay_base(small_branch, tmp_path / "quarter-2",
+                                {**{m: 3.0 for m in advances.index}, "M0001": 5.0,
+                                 "M0002": 2.0})
+        revised = months.run("2026-Q1", revision="M0001's annual base corrected", inputs=again)
+        change = (_cents(_money(revised, "annual_settlement.csv")["annual_true_up"].astype(str))
+                  - true_up)
+        assert change["M0001"] > 0 and (change.drop("M0001") == 0).all()
+        assert months.close(revised).retro_adjustments == 1  # only the change is owed
+        check_invariants(ledger)
         may = months.run("2026-05")  # paid once: only what April could not recover is left
         left = _cents(_money(may)["retro_due"].astype(str))
         applied = _cents(money["retro_adjustment"].astype(str))
-        assert (left == true_up.reindex(left.index) - applied.reindex(left.index)).all()
+        assert (left == true_up.reindex(left.index) - applied.reindex(left.index)
+                + change.reindex(left.index)).all()
         export = export_rows(ledger, period="2026-Q1")
         assert not export["payable"].any()  # the quarter's own figures are never paid
     finally:
