@@ -217,8 +217,9 @@ def test_annual_run_writes_workbook_and_statements_with_the_settlement(tmp_path,
                 raw["output"]["statements"] = "both"
             return raw
 
+    recompute = {**ANNUAL, "aggregation": {**ANNUAL["aggregation"], "rorac": "recompute"}}
     months = Full(tmp_path, small_branch, str(tmp_path / "l.sqlite"),
-                  history={"annual": ANNUAL})
+                  history={"annual": recompute})
     for period in ("2026-01", "2026-02", "2026-03"):
         months.close(months.run(period))
     months.full = True
@@ -235,3 +236,10 @@ def test_annual_run_writes_workbook_and_statements_with_the_settlement(tmp_path,
     frame = result.managers.set_index("manager_id")
     values = [c.value for r in statements["M0001"].rows for c in r.cells]
     assert int(frame.loc["M0001", "annual_true_up"]) in values
+    # rorac: recompute — the RORAC stage over the quarter's own accounts, not the months' sum
+    actuals = next(t.frame for t in result.extra if t.key == "annual_actuals")
+    rorac = actuals[actuals["indicator"] == "rorac"].set_index("manager_id")
+    assert set(rorac["aggregation"]) == {"recompute"}
+    assert (rorac["monthly_actuals"] == 0).all()
+    assert ((rorac["actual"] * 100).round().astype("int64")
+            == frame.loc[rorac.index, "rorac"].astype("int64")).all()

@@ -7,8 +7,11 @@ the next month pays the difference of earned pay (net of the deferral change) as
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import test_history_helpers as helpers
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_deferral_ledger import DeferralMonths, _cents, _check_final, _csv, _identity
 from test_history_helpers import check_append_only, check_invariants, scaled_pay_base, snapshot
 
@@ -80,3 +83,43 @@ def test_revision_of_a_deferred_month_stops_and_regrants(tmp_path, small_branch,
         check_invariants(ledger)
     finally:
         ledger.dispose()
+
+
+@settings(max_examples=150, deadline=None)
+@given(amount=st.integers(0, 10**9), years=st.integers(1, 5), released=st.integers(0, 5),
+       wanted=st.integers(0, 2 * 10**9))
+def test_regrant_keeps_the_identity_and_equal_tranches(amount, years, released, wanted):
+    """Stop + re-grant of a month's grant: granted (grant + re-grant) = released + unreleased
+    + forfeited + stopped; the month's net deferral is what the revision defers; the new
+    tranches add up, are equal within a cent and never front-loaded, on open due months."""
+    from appraisal.config.deferral import DeferralConfig
+    from appraisal.deferral import check_identity, grant_tranches, regrant, unreleased
+
+    config = DeferralConfig(groups=[{"id": "g", "managers": ["M1"], "share": 0.5,
+                                     "years": years}])
+    grant = pd.DataFrame({"manager_id": ["M1"], "grant_period": ["2026-01"], "group": ["g"],
+                          "amount": [amount]})
+    state = grant_tranches(grant, config)
+    done = min(released, years)
+    state.loc[state.index[:done], "released"] = state.loc[state.index[:done], "amount"]
+    stops, new, extra = regrant(state, wanted, config.groups[0].weights)
+    settled = int(state["released"].sum())
+    assert extra == wanted - settled
+    assert int(stops["amount"].sum()) == int(unreleased(state).sum())
+    if extra <= 0:
+        assert new.empty
+        return
+    assert int(new["amount"].sum()) == extra
+    assert new["amount"].max() - new["amount"].min() <= 1
+    assert (np.diff(new["amount"].to_numpy()) >= -1).all()
+    open_dues = set(state.loc[unreleased(state) > 0, "due_period"]) or {
+        state["due_period"].max()}
+    assert set(new["due_period"]) <= open_dues
+    after = state.copy()
+    after["stopped"] = after["stopped"] + unreleased(after)
+    both = pd.concat([after, new], ignore_index=True)
+    grants = pd.concat([grant, grant.assign(amount=extra)], ignore_index=True)
+    table = check_identity(grants, both)
+    assert int(table["granted"].sum()) == amount + extra
+    net = int(table["granted"].sum()) - int(table["stopped"].sum())
+    assert net == wanted  # what the month now defers, net of the stops
