@@ -133,6 +133,14 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
         written = write_run(result, target, force=force, statements=statements,
                             progress=progress)
     head = result.headline()
+    annual = result.audit.get("annual")
+    if annual:  # a settlement over closed months pays only its true-up, through next month
+        click.echo(
+            f"{head['managers']} managers, period {head['period']}: settlement of the grade "
+            f"part over {len(annual['months'])} closed months, true-up total "
+            f"{cents_to_text(annual['annual_true_up_cents'])} (owed to the next open month "
+            f"once closed); results in {written}")
+        return
     click.echo(
         f"{head['managers']} managers, period {head['period']}: bonus total "
         f"{cents_to_text(head['bonus_final'])}; results in {written}"

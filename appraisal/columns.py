@@ -788,6 +788,9 @@ def column_registry(config: AppraisalConfig) -> ColumnRegistry:
         columns.update({column.key: column for column in _DEFERRAL})
     if config.history is not None:
         columns.update(_history_columns(columns))
+    if config.history is not None and (config.history.annual is not None
+                                       or getattr(config, "deferral", None) is not None):
+        columns.update({column.key: column for column in _YEAR})  # year columns
     return ColumnRegistry(columns, {**CODE_VOCABULARY, **config_codes(config)})
 
 
@@ -819,6 +822,20 @@ _DEFERRAL: tuple[Column, ...] = (
     _c("granted", "递延总额", "Granted", "money_cents"),
     _c("clawback_balance", "追索应收余额", "Clawback receivable owed", "money_cents"),
     _c("tranche_status", "状态", "Status", "text"),
+)
+
+
+# year columns (appraisal/history/annual.py, appraisal/history/deferral.py; docs/deferral.md)
+_YEAR: tuple[Column, ...] = (
+    _c("annual_due", "年度等级奖金应发", "Grade part due by the annual grade", "money_cents"),
+    _c("annual_advances", "月度已预发等级奖金", "Grade part advanced monthly", "money_cents"),
+    _c("annual_true_up", "年度清算补扣", "Annual true-up", "money_cents"),
+    _c("annual_months", "清算月份数", "Months settled", "count"),
+    _c("settled_span", "清算期间", "Period settled", "text"),
+    _c("aggregation", "年度汇总方式", "Annual aggregation", "text"),
+    _c("monthly_actuals", "月度实际值个数", "Monthly actuals", "count"),
+    _c("deferral_balance", "递延余额", "Deferred balance", "money_cents"),
+    _c("clawback_stopped", "本期追索止付", "Clawback stopped now", "money_cents"),
 )
 
 

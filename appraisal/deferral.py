@@ -51,6 +51,7 @@ __all__ = [
     "forfeit_leavers",
     "grant_tranches",
     "recovery_cents",
+    "regrant",
     "release_due",
     "schedule_cents",
     "settle_deferral",
@@ -358,6 +359,50 @@ def check_identity(grants: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame
     return table.drop(columns="amount").reset_index()
 
 
+# ---------------------------------------------------------------- revisions
+
+
+def regrant(tranches: pd.DataFrame, deferred: int, weights: Sequence[float]
+            ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """A revision of a month changes what it defers: stop + re-grant, never an edit.
+
+    `tranches`: one manager's tranches granted in that month (state), `deferred`: what the
+    revision defers (cents). Every unreleased part is stopped; what the revision defers beyond
+    what is already settled (released, forfeited, stopped before) is re-granted,
+    u' = deferred − (granted − unreleased), over the due months of the tranches that were
+    still unreleased (by their weights, largest remainder; the last due month when none is),
+    numbered after the grant's last tranche. Returns (stops, new tranches, u'); u' < 0 is the
+    caller's error (a revision cannot defer less than what was already paid out of it).
+    """
+    rest = unreleased(tranches)
+    stops = tranches.loc[rest > 0, ["manager_id", "grant_period", "tranche",
+                                    "due_period"]].copy()
+    stops["amount"] = rest[rest > 0].to_numpy(dtype=np.int64)
+    settled = int(tranches["amount"].sum()) - int(rest.sum())
+    amount = int(deferred) - settled
+    if amount <= 0:
+        return stops.reset_index(drop=True), _empty_tranches(), amount
+    open_ = tranches[rest > 0]
+    if len(open_):
+        numbers = open_["tranche"].astype("int64").to_numpy()
+        n = len(weights)
+        w = [weights[(int(k) - 1) % n] for k in numbers]
+        dues = open_["due_period"].astype(str).to_numpy()
+    else:
+        w = [1.0]
+        dues = np.array([str(tranches["due_period"].astype(str).max())])
+    cents = schedule_cents([amount], w)[0]
+    first = tranches.iloc[0]
+    top = int(tranches["tranche"].max())
+    new = pd.DataFrame({
+        "manager_id": str(first["manager_id"]), "grant_period": str(first["grant_period"]),
+        "group": str(first["group"]), "tranche": np.arange(top + 1, top + 1 + len(cents)),
+        "due_period": dues, "amount": cents.astype(np.int64)})
+    for column in STATE_COLUMNS:
+        new[column] = np.zeros(len(new), dtype=np.int64)
+    return stops.reset_index(drop=True), new[list(TRANCHE_COLUMNS)], amount
+
+
 # ---------------------------------------------------------------- the year
 
 
@@ -406,6 +451,7 @@ class DeferralInputs:
     config: DeferralConfig
     clawback: ClawbackConfig | None = None
     receivable_new: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))
+    recovered: pd.Series | None = None  # a revision keeps what its version recovered
 
 
 def settle_deferral(ids: pd.Index, performance_pay: IntArray, pay_before: IntArray,
@@ -422,5 +468,8 @@ def settle_deferral(ids: pd.Index, performance_pay: IntArray, pay_before: IntArr
     released = inputs.released.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
     owed = inputs.receivable.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
     left = pay_before - deferred + released
-    recovered = recovery_cents(owed, left, inputs.clawback or ClawbackConfig())
+    if inputs.recovered is not None:
+        recovered = inputs.recovered.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+    else:
+        recovered = recovery_cents(owed, left, inputs.clawback or ClawbackConfig())
     return {"deferred": deferred, "released": released, "clawback_recovered": recovered}

@@ -95,11 +95,14 @@ def run(
         tables = validation.tables
     clock.stop("read", sum(t.rows for t in tables.values()))
     deferral = None
-    if loaded.config.deferral is not None:  # deferral hook (appraisal/history/deferral.py)
+    annual = plan is not None and plan.annual is not None  # a quarter or year: no deferral
+    if loaded.config.deferral is not None and not annual:  # deferral hook (history/deferral.py)
         from .history.deferral import plan_deferral
 
         deferral = plan_deferral(loaded, tables["managers"].frame,
-                                 _frame(tables, "clawback_events"))
+                                 _frame(tables, "clawback_events"),
+                                 None if plan is None or plan.revises is None
+                                 else plan.revises.figures)
     try:
         result = _run_stages(loaded, tables, clock, plan, deferral)
         result = result if plan is None else plan.finish(result)
@@ -137,12 +140,15 @@ def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Cl
     clock.stop("weights", tables["judgments"].rows if "judgments" in tables else 0)
 
     clock.start()
+    indicators, card_rorac = _frame(tables, "indicators"), rorac_by_manager
+    if plan is not None and plan.annual is not None:  # annual hook (history/annual.py)
+        indicators, card_rorac = plan.annual.actuals(indicators, rorac_by_manager)
     scorecard_result = compute_scorecard(
         managers, cfg.scorecard, period,
-        indicators=_frame(tables, "indicators"),
+        indicators=indicators,
         ratings_360=_frame(tables, "ratings_360"),
         satisfaction=_frame(tables, "satisfaction"),
-        rorac_by_manager=rorac_by_manager,
+        rorac_by_manager=card_rorac,
         local_weights=weights_result.local_weights,
     )
     clock.stop("scorecard", len(scorecard_result.scores))

@@ -86,24 +86,41 @@ def _check_final(results: Path) -> pd.DataFrame:
 
 
 def _identity(ledger) -> None:
-    """granted = released + unreleased + forfeited + stopped in the database, per manager."""
+    """granted = released + unreleased + forfeited + stopped in the database, per manager and
+    in total (a revision's re-grants count as granted); the tranches of each grant (and of
+    each re-grant) add up to it, differ by at most a cent and are never front-loaded."""
     with ledger.engine.connect() as conn:
-        grants = pd.read_sql("SELECT manager_id, SUM(amount) AS granted FROM deferral_grants "
-                             "GROUP BY manager_id", conn).set_index("manager_id")
-        tranches = pd.read_sql("SELECT manager_id, SUM(amount) AS amount FROM "
-                               "deferral_tranches GROUP BY manager_id",
-                               conn).set_index("manager_id")
-        per_grant = pd.read_sql(
-            "SELECT g.id, g.amount, SUM(t.amount) AS parts, MAX(t.amount) - MIN(t.amount) AS "
-            "spread FROM deferral_grants g JOIN deferral_tranches t ON t.grant_id = g.id "
-            "GROUP BY g.id, g.amount", conn)
-        moved = pd.read_sql("SELECT t.id, t.amount, COALESCE(SUM(m.amount), 0) AS moved "
-                            "FROM deferral_tranches t LEFT JOIN deferral_movements m ON "
-                            "m.tranche_id = t.id GROUP BY t.id, t.amount", conn)
-    assert grants["granted"].equals(tranches["amount"].reindex(grants.index))
-    assert (per_grant["amount"] == per_grant["parts"]).all()
-    assert (per_grant["spread"] <= 1).all()
-    assert (moved["moved"] <= moved["amount"]).all()
+        grants = pd.read_sql("SELECT manager_id, amount FROM deferral_grants UNION ALL "
+                             "SELECT manager_id, amount FROM deferral_regrants", conn)
+        tranches = pd.read_sql("SELECT t.id, t.grant_id, t.version_id, t.manager_id, "
+                               "t.tranche, t.amount FROM deferral_tranches t", conn)
+        issued = pd.read_sql("SELECT id AS grant_id, version_id, amount FROM deferral_grants "
+                             "UNION ALL SELECT grant_id, version_id, amount FROM "
+                             "deferral_regrants", conn)
+        moved = pd.read_sql("SELECT tranche_id, kind, SUM(amount) AS amount FROM "
+                            "deferral_movements GROUP BY tranche_id, kind", conn)
+    granted = grants.groupby("manager_id")["amount"].sum()
+    parts = tranches.groupby("manager_id")["amount"].sum()
+    assert granted.equals(parts.reindex(granted.index)), (granted - parts).to_dict()
+    wide = moved.pivot_table(index="tranche_id", columns="kind", values="amount",
+                             aggfunc="sum").reindex(tranches["id"]).fillna(0)
+    for kind in ("released", "forfeited", "stopped"):
+        tranches[kind] = wide[kind].to_numpy() if kind in wide else 0
+    tranches["unreleased"] = (tranches["amount"] - tranches["released"]
+                              - tranches["forfeited"] - tranches["stopped"])
+    assert (tranches["unreleased"] >= 0).all()  # no movement exceeds its tranche
+    explained = tranches.groupby("manager_id")[["released", "unreleased", "forfeited",
+                                                "stopped"]].sum().sum(axis=1)
+    assert (explained.reindex(granted.index) == granted).all()
+    assert int(granted.sum()) == int(explained.sum())
+    groups = tranches.sort_values("tranche").groupby(["grant_id", "version_id"])
+    sums = groups["amount"].sum()
+    expected = issued.set_index(["grant_id", "version_id"])["amount"]
+    assert (sums.reindex(expected.index) == expected).all()
+    for _, group in groups:
+        amounts = group["amount"].to_numpy()
+        assert amounts.max() - amounts.min() <= 1  # equal within a cent
+        assert (amounts[:-1] - amounts[1:] <= 1).all()  # never front-loaded
 
 
 def test_close_grants_and_later_runs_release(tmp_path, small_branch, ledger_url):

@@ -3,18 +3,24 @@
 years later; in May 2027 M0002 is dismissed (tranches forfeited) and M0003 retires (tranches
 kept, still released to her); in September 2027 a clawback event for M0001's March and April
 2026 stops his unreleased tranches of those months and leaves a receivable recovered at most
-half his pay a month. After every close every invariant is checked in the database:
+half his pay a month. After each December the year is settled through the real run and close
+(`period: 2026`, the annual grade over the year's actuals aggregated from the ledger): the
+grade part the annual grade gives minus the twelve monthly advances, owed as a retro
+adjustment and paid (or recovered) by the next month, once. After every close every invariant
+is checked in the database:
 granted = released + unreleased + forfeited + stopped (per manager and in total), tranches of
 a grant add up to it and differ by at most a cent, never front-loaded, movements never exceed
-their tranche, Σ recovered <= Σ receivables, final = … − deferred + released − recovered, and
-the history ledger's own invariants (money conserved, pool chained, append-only)."""
+their tranche, Σ recovered <= Σ receivables, final = … − deferred + released − recovered,
+monthly advances + true-up = what the annual grade says is due (to the cent), and the history
+ledger's own invariants (money conserved with the true-ups, pool chained, append-only)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import test_history_helpers as helpers
 from test_deferral_ledger import DEFERRED, DeferralMonths, _cents, _check_final, _csv, _identity
-from test_history_helpers import check_append_only, check_invariants, snapshot
+from test_history_helpers import check_append_only, check_invariants, scaled_pay_base, snapshot
+from test_year_annual import ANNUAL
 
 ledger_url = helpers.ledger_url
 scratch_postgres = helpers.scratch_postgres
@@ -49,12 +55,38 @@ def _totals(ledger) -> dict[str, int]:
     return {k: int(v) for k, v in frame.iloc[0].items()}
 
 
+def _settle_year(months, year, inputs, advances, tmp_path, ledger) -> pd.Series:
+    """Run and close the year over its twelve closed months; the true-up per manager (cents),
+    with advances + true-up = due checked against the months' own bonus_grade."""
+    factors = {m: 12.0 for m in advances.index} | {"M0001": 12.5, "M0004": 11.0}
+    yearly = scaled_pay_base(inputs, tmp_path / f"year-{year}", factors)
+    results = months.run(year, inputs=yearly)
+    table = _csv(results, "annual_settlement.csv").set_index("manager_id")
+    due, paid, true_up = (_cents(table[c].astype(str)) for c in (
+        "annual_due", "annual_advances", "annual_true_up"))
+    assert (paid == advances.reindex(paid.index, fill_value=0)).all()
+    assert (paid + true_up == due).all()
+    grade = _cents(_csv(results, "managers.csv").set_index("manager_id")["bonus_grade"]
+                   .astype(str))
+    assert (grade.reindex(due.index) == due).all()
+    assert (true_up != 0).any()
+    assert not _csv(results, "managers.csv").columns.isin(["deferred", "released"]).any()
+    months.close(results)
+    check_invariants(ledger)
+    _identity(ledger)
+    with ledger.engine.connect() as conn:
+        stored = pd.read_sql(f"SELECT manager_id, annual_true_up FROM annual_settlements "
+                             f"WHERE span = '{year}'", conn).set_index("manager_id")
+    assert (stored["annual_true_up"].reindex(true_up.index) == true_up).all()
+    return true_up
+
+
 def test_thirty_six_months_of_deferral(tmp_path, small_branch, ledger_url):
     deferral = {"groups": [{"id": "risk", "managers": list(DEFERRED), "risk_relevant": True,
                             "share": 0.4, "years": 3}],
                 "leavers": "by_reason", "leaver_reasons": {"dismissed": "forfeited"}}
     months = DeferralMonths(tmp_path, small_branch, ledger_url, deferral=deferral,
-                            clawback={"cap_share_per_period": 0.5})
+                            clawback={"cap_share_per_period": 0.5}, history={"annual": ANNUAL})
     leavers = _with_leavers(small_branch, tmp_path / "leavers")
     events = tmp_path / "clawback_events.csv"
     events.write_text("event_id,manager_id,periods,reason,approved_by,amount,share\n"
@@ -63,6 +95,7 @@ def test_thirty_six_months_of_deferral(tmp_path, small_branch, ledger_url):
     ledger = months.ledger()
     seen = snapshot(ledger)
     paid = {"deferred": 0, "released": 0, "clawback_recovered": 0}
+    advances, owed, carried = 0, None, None
     try:
         for index in range(36):
             period = f"{2026 + index // 12}-{index % 12 + 1:02d}"
@@ -70,6 +103,14 @@ def test_thirty_six_months_of_deferral(tmp_path, small_branch, ledger_url):
                 months.events = events
             results = months.run(period, inputs=leavers if period >= "2027-05" else None)
             money = _check_final(results)
+            frame = _csv(results, "managers.csv").set_index("manager_id")
+            advances = advances + _cents(frame["bonus_grade"].astype(str))
+            if owed is not None:  # the month after a settlement pays its true-up, once
+                due = _cents(frame["retro_due"].astype(str)).reindex(owed.index, fill_value=0)
+                assert (due == owed + carried.reindex(owed.index, fill_value=0)).all()
+                assert frame.loc[owed.index[owed != 0], "retro_source"].str.contains(
+                    "annual settlement").all()
+                owed = None
             for column in paid:
                 paid[column] += int(money[column].sum())
             rows = _csv(results, "deferral_ledger.csv")
@@ -89,6 +130,12 @@ def test_thirty_six_months_of_deferral(tmp_path, small_branch, ledger_url):
             check_append_only(seen, now)
             check_invariants(ledger)
             _identity(ledger)
+            carried = _cents(frame["retro_carried"].astype(str))
+            if period.endswith("-12"):
+                owed = _settle_year(months, period[:4], small_branch if period < "2027-05"
+                                    else leavers, advances, tmp_path, ledger)
+                advances = 0
+                now = snapshot(ledger)
             totals = _totals(ledger)
             assert totals["released"] == paid["released"]
             assert totals["granted"] == paid["deferred"]

@@ -179,11 +179,15 @@ def _frame(conn, sql: str) -> pd.DataFrame:
 
 def snapshot(ledger) -> dict[str, set]:
     """Every row of every ledger table, to check later that nothing closed changed."""
+    from appraisal.history.annual import annual_metadata
+    from appraisal.history.deferral import deferral_metadata
     from appraisal.history.schema import IMMUTABLE_TABLES
 
+    tables = dict.fromkeys([*IMMUTABLE_TABLES, *deferral_metadata.tables,
+                            *annual_metadata.tables])
     with ledger.engine.connect() as conn:
         return {table: {tuple(row) for row in conn.execute(sa.text(f"SELECT * FROM {table}"))}
-                for table in IMMUTABLE_TABLES}
+                for table in tables}
 
 
 def check_append_only(before: dict[str, set], after: dict[str, set]) -> None:
@@ -202,6 +206,8 @@ def check_invariants(ledger, unit: str = "BR01") -> None:
         time + the revised months' pool differences it took;
     carry_in of the first period + Σ (withheld − allocated − redistributed) of the latest
         versions = carry_out of the last period's latest version + differences still pending.
+    Runs above the month (annual settlements) pay nothing themselves: their true-up is owed
+    as a retro adjustment, so Σ paid + owed = Σ earned + Σ true-ups of the latest settlements.
     """
     from appraisal.history.periods import previous_period
     from appraisal.history.state import outstanding_retro, pending_pool
@@ -214,8 +220,13 @@ def check_invariants(ledger, unit: str = "BR01") -> None:
         figures = _frame(conn, "SELECT f.version_id, f.manager_id, f.bonus_final, "
                                "f.retro_adjustment FROM manager_figures f")
         taken = _frame(conn, "SELECT version_id, amount FROM pool_settlements")
+        settled = _frame(conn, "SELECT version_id, manager_id, annual_true_up "
+                               "FROM annual_settlements")
         owed = outstanding_retro(conn, unit).set_index("manager_id")["due"]
         pending = pending_pool(conn, unit)
+    month = versions["period"].str.fullmatch(r"\d{4}-\d{2}")
+    spans = versions[~month]
+    versions = versions[month]
     if versions.empty:
         return
     money = ["carry_in", "withheld", "allocated", "redistributed", "carry_out"]
@@ -243,9 +254,13 @@ def check_invariants(ledger, unit: str = "BR01") -> None:
         "bonus_final"].sum()
     last = figures[figures["version_id"].isin(latest["id"])]
     earned = (last["bonus_final"] - last["retro_adjustment"]).groupby(last["manager_id"]).sum()
-    ids = paid.index.union(earned.index).union(owed.index)
+    span_latest = spans.sort_values("version").groupby("period").tail(1)
+    true_ups = settled[settled["version_id"].isin(span_latest["id"])].groupby("manager_id")[
+        "annual_true_up"].sum().astype("int64")
+    ids = paid.index.union(earned.index).union(owed.index).union(true_ups.index)
     left = paid.reindex(ids, fill_value=0) + owed.reindex(ids, fill_value=0)
-    assert (left == earned.reindex(ids, fill_value=0)).all(), (left - earned).to_dict()
+    right = earned.reindex(ids, fill_value=0) + true_ups.reindex(ids, fill_value=0)
+    assert (left == right).all(), (left - right).to_dict()
 
 
 def check_refuses_changes(ledger) -> None:

@@ -8,14 +8,41 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, model_serializer, model_validator
 
 from .base import StrictModel
 
-__all__ = ["DEFAULT_LEDGER_FILE", "HistoryConfig"]
+__all__ = ["AGGREGATION_RULES", "DEFAULT_LEDGER_FILE", "AggregationRule", "AnnualConfig",
+           "HistoryConfig"]
 
 DEFAULT_LEDGER_FILE = "history.sqlite"
 """The ledger file beside the config when `history:` names no url."""
+
+
+AggregationRule = Literal["sum", "mean", "last", "recompute"]
+AGGREGATION_RULES = ("sum", "mean", "last", "recompute")
+"""How the closed months' actuals of an indicator make the actual of a quarter or year: their
+sum, their mean, the last month's, or `recompute` from the annual run's own inputs (e.g. RORAC
+over the year's account data with the year's stock/increment split)."""
+
+
+class AnnualConfig(StrictModel):
+    """Runs above the month (`period: 2026` or `2026-Q4`) over the closed months of the span:
+    how each indicator's annual actual is made, and what the monthly runs advanced of the grade
+    component (docs/deferral.md, "The annual settlement")."""
+
+    aggregation: dict[str, AggregationRule] = Field(
+        default_factory=dict,
+        description="indicator id -> sum | mean | last (of the closed months' actuals in the "
+                    "ledger) | recompute (from the annual run's own inputs)")
+    default: AggregationRule | None = Field(
+        None, description="the rule of an indicator not listed in aggregation; none: every "
+                          "indicator read from the indicators table or RORAC needs a rule")
+    grade_advances: Literal["provisional", "none"] = Field(
+        "provisional",
+        description="provisional: the monthly runs pay the grade component at the month's "
+                    "(provisional) grade, and the annual run settles the difference; none: the "
+                    "monthly runs have no grade component (refused if a closed month paid one)")
 
 
 class HistoryConfig(StrictModel):
@@ -39,6 +66,18 @@ class HistoryConfig(StrictModel):
                     "never below zero in one period (the rest carries forward as a balance); "
                     "allow_negative recovers it all at once",
     )
+
+    annual: AnnualConfig | None = Field(
+        None, description="annual (or quarterly) runs over the closed months: aggregation of "
+                          "actuals and the grade advances (docs/deferral.md)")
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_annual(self, handler: Any) -> Any:
+        """Without `annual:` the resolved config reads as before (outputs stay the same)."""
+        data = handler(self)
+        if self.annual is None and isinstance(data, dict):
+            data.pop("annual", None)
+        return data
 
     @model_validator(mode="before")
     @classmethod

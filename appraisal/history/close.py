@@ -279,14 +279,19 @@ def _record(conn: sa.Connection, run: _Run, results: Path, by: str, note: str | 
         mode=str(pool["mode"]), note=str(pool.get("note", "")),
     ))
     created = 0
-    if latest is not None:
+    from .annual import record_actuals, record_annual  # the year (issue 14)
+    from .deferral import record_deferral
+
+    if history.get("span"):  # a settlement over closed months: its true-up owed as a retro
+        created = record_annual(conn, results, run.manifest, run.unit, run.period, version_id,
+                                version, latest)
+    elif latest is not None:
         created = _revision_rows(conn, run, version_id, version, latest, revision or "")
     else:
         _settlements(conn, run, version_id)
-    from .deferral import record_deferral  # deferral hook (issue 14)
-
+    record_actuals(conn, results, run.manifest, run.unit, run.period, version_id)
     record_deferral(conn, results, run.manifest, run.unit, run.period, version_id,
-                    latest is not None)
+                    latest is not None, version)
     return CloseOutcome(run.unit, run.period, version, False,
                         None if latest is None else int(latest["version"]), created,
                         int(finals.sum()))

@@ -32,6 +32,7 @@ from ..deferral import (
     forfeit_leavers,
     grant_tranches,
     leaver_treatment,
+    regrant,
     release_due,
     unreleased,
 )
@@ -102,6 +103,17 @@ recoveries_table = sa.Table(
     sa.Column("period", sa.String(20)), sa.Column("amount", sa.BigInteger),
 )
 
+regrants_table = sa.Table(
+    "deferral_regrants", deferral_metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("period_versions.id")),
+    sa.Column("unit", sa.String(100)),
+    sa.Column("grant_id", sa.Integer, sa.ForeignKey("deferral_grants.id")),
+    sa.Column("manager_id", sa.String(100)), sa.Column("grant_period", sa.String(20)),
+    sa.Column("revision_version", sa.Integer), sa.Column("pay", sa.BigInteger),
+    sa.Column("amount", sa.BigInteger),
+)
+
 LEDGER_COLUMNS = ("entry", "manager_id", "grant_period", "deferral_group", "tranche",
                   "due_period", "tranche_id", "event_id", "deferral_amount", "deferral_pay",
                   "deferral_share", "clawback_periods", "approved_by", "note")
@@ -121,6 +133,14 @@ def _state(conn: sa.Connection, unit: str) -> tuple[pd.DataFrame, pd.DataFrame]:
                   grants_table.c.group_id.label("group"), grants_table.c.amount)
         .where(grants_table.c.unit == unit).order_by(grants_table.c.id)).mappings().all(),
         columns=["manager_id", "grant_period", "group", "amount"])
+    again = pd.DataFrame(conn.execute(
+        sa.select(regrants_table.c.manager_id, regrants_table.c.grant_period,
+                  grants_table.c.group_id.label("group"), regrants_table.c.amount)
+        .join(grants_table, grants_table.c.id == regrants_table.c.grant_id)
+        .where(regrants_table.c.unit == unit).order_by(regrants_table.c.id)).mappings().all(),
+        columns=["manager_id", "grant_period", "group", "amount"])
+    if len(again):  # a revision's re-grants count as granted (docs/deferral.md)
+        grants = pd.concat([grants, again], ignore_index=True)
     rows = conn.execute(
         sa.select(tranches_table.c.id.label("tranche_id"), tranches_table.c.manager_id,
                   tranches_table.c.grant_period, grants_table.c.group_id.label("group"),
@@ -234,6 +254,7 @@ class DeferralPlan:
     balance_before: pd.Series
     inputs: DeferralInputs
     audit: dict[str, Any]
+    revising: bool = False  # a revision of a closed month: stop + re-grant its deferral
 
     def finish(self, result: RunResult) -> RunResult:
         """The run with the deferral tables added (and the audit: warnings, justifications)."""
@@ -246,6 +267,13 @@ class DeferralPlan:
         groups = ids.map(self.inputs.groups).fillna("").astype("str")
         managers = managers.assign(deferral_group=groups.to_numpy())
         granted = deferred > 0
+        moves, regrants, state_before = self.movements, None, self.state
+        if self.revising:  # stop + re-grant the revised month's deferral (docs/deferral.md)
+            state_before, stops, regrants = _revised(self.state, self.period, ids, deferred,
+                                                     pay, cfg)
+            moves = pd.concat([moves, stops], ignore_index=True) if len(stops) else moves
+            granted &= ~ids.isin(set(self.state.loc[self.state["grant_period"].astype(str)
+                                                    == self.period, "manager_id"].astype(str)))
         new_grants = pd.DataFrame({
             "manager_id": ids[granted].to_numpy(), "grant_period": self.period,
             "group": groups[granted].to_numpy(),
@@ -254,13 +282,21 @@ class DeferralPlan:
         shares = {g.id: repr(g.share) for g in cfg.groups}  # type: ignore[union-attr]
         recovered = managers["clawback_recovered"].astype("int64")
         ledger = _ledger_rows(new_grants, pay[granted].to_numpy(dtype=np.int64), shares,
-                              new_tranches, self.movements, self.events,
-                              pd.Series(recovered.to_numpy(), index=ids), self.period)
-        state = pd.concat([self.state, new_tranches.assign(tranche_id=pd.NA)],
-                          ignore_index=True)
+                              new_tranches, moves, self.events,
+                              pd.Series(recovered.to_numpy(), index=ids), self.period,
+                              regrants)
+        added = [new_tranches.assign(tranche_id=pd.NA)]
         grants = pd.concat([self.grants, new_grants], ignore_index=True)
+        if regrants is not None and len(regrants):
+            added.append(regrants[list(new_tranches.columns)].assign(tranche_id=pd.NA))
+            heads = regrants.drop_duplicates("manager_id")
+            grants = pd.concat([grants, pd.DataFrame({
+                "manager_id": heads["manager_id"], "grant_period": self.period,
+                "group": heads["group"], "amount": heads["regrant"]})], ignore_index=True)
+        state = pd.concat([state_before, *added], ignore_index=True)
         balance = (self.balance_before.add(self.inputs.receivable_new, fill_value=0)
                    .sub(pd.Series(recovered.to_numpy(), index=ids), fill_value=0))
+        managers = _with_statement_figures(managers, state, moves, balance)
         extra = [*result.extra,
                  ExtraTable("deferral_ledger", ledger, LEDGER_TITLE),
                  ExtraTable("deferral_schedule", _schedule(state, managers), SCHEDULE_TITLE),
@@ -275,11 +311,73 @@ class DeferralPlan:
         return dataclasses.replace(result, managers=managers, extra=tuple(extra), audit=audit)
 
 
+def _revised(state: pd.DataFrame, period: str, ids: pd.Series, deferred: pd.Series,
+             pay: pd.Series, cfg: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A revision of `period`: for each manager with a grant in it whose deferred part
+    changed, stop its unreleased tranches and re-grant what the revision defers beyond what
+    is settled (`deferral.regrant`). Returns (state after the stops, stop movements, re-grant
+    tranches with regrant and pay per manager)."""
+    specs = {g.id: g for g in cfg.groups}
+    month = state["grant_period"].astype(str) == period
+    now = pd.Series(deferred.to_numpy(dtype=np.int64), index=ids.to_numpy())
+    paid = pd.Series(pay.to_numpy(dtype=np.int64), index=ids.to_numpy())
+    out = state.copy()
+    stops, news = [], []
+    for manager, mine in state[month].groupby(state.loc[month, "manager_id"].astype(str)):
+        wanted = int(now.get(manager, 0))
+        if wanted == int(mine["amount"].sum()):
+            continue
+        spec = specs.get(str(mine["group"].iloc[0]))
+        weights = spec.weights if spec is not None else (1.0,)
+        stopped, new, amount = regrant(mine, wanted, weights)
+        if amount < 0:
+            raise HistoryError(
+                f"the revision of {period} defers {wanted / 100:.2f} for {manager}, less than "
+                f"what is already released, forfeited or stopped of that month's deferral "
+                f"({(wanted - amount) / 100:.2f}); it cannot be re-granted. Revise the later "
+                "months instead, or recover the difference by a clawback event")
+        keyed = stopped.merge(mine[["tranche_id", "grant_period", "tranche"]],
+                              on=["grant_period", "tranche"], how="left")
+        keyed["kind"] = "stopped"
+        keyed["event_id"] = pd.NA
+        stops.append(keyed[["kind", "tranche_id", "manager_id", "grant_period", "tranche",
+                            "due_period", "event_id", "amount"]])
+        hit = out["tranche_id"].isin(keyed["tranche_id"])
+        out.loc[hit, "stopped"] = out.loc[hit, "stopped"] + unreleased(out[hit])
+        if amount > 0:
+            news.append(new.assign(regrant=amount, pay=int(paid.get(manager, 0))))
+    stop_frame = pd.concat(stops, ignore_index=True) if stops else pd.DataFrame()
+    new_frame = pd.concat(news, ignore_index=True) if news else None
+    return out, stop_frame, new_frame
+
+
+def _with_statement_figures(managers: pd.DataFrame, state: pd.DataFrame,
+                            movements: pd.DataFrame, balance: pd.Series) -> pd.DataFrame:
+    """Per manager, what a statement shows beside deferred / released / recovered now: the
+    deferred balance after this run (Σ unreleased), the clawback stops of this run and the
+    receivable still owed after this run's recovery (cents)."""
+    ids = managers["manager_id"].astype("str")
+    rest = state.assign(unreleased=unreleased(state)).groupby(
+        state["manager_id"].astype(str))["unreleased"].sum() if len(state) else pd.Series(
+        dtype="int64")
+    stops = movements[movements["kind"] == "stopped"] if len(movements) else movements
+    stopped = (stops.groupby(stops["manager_id"].astype(str))["amount"].sum()
+               if len(stops) else pd.Series(dtype="int64"))
+    owed = balance.copy()
+    owed.index = owed.index.astype(str)
+    return managers.assign(
+        deferral_balance=ids.map(rest).fillna(0).astype("int64").to_numpy(),
+        clawback_stopped=ids.map(stopped).fillna(0).astype("int64").to_numpy(),
+        clawback_balance=ids.map(owed).fillna(0).astype("int64").to_numpy())
+
+
 def _ledger_rows(grants: pd.DataFrame, pay: np.ndarray, shares: dict[str, str],
                  tranches: pd.DataFrame, movements: pd.DataFrame, events: pd.DataFrame,
-                 recovered: pd.Series, period: str) -> pd.DataFrame:
+                 recovered: pd.Series, period: str,
+                 regrants: pd.DataFrame | None = None) -> pd.DataFrame:
     """The rows `close` records, in order: clawback events and receivables, movements on
-    recorded tranches, the new grants with their tranches, the recoveries."""
+    recorded tranches, the new grants with their tranches, a revision's re-grants with theirs,
+    the recoveries."""
     parts = []
     if len(events):
         parts.append(pd.DataFrame({
@@ -303,6 +401,16 @@ def _ledger_rows(grants: pd.DataFrame, pay: np.ndarray, shares: dict[str, str],
         parts.append(tranches[["manager_id", "grant_period", "tranche", "due_period",
                                "amount"]].rename(columns={"amount": "deferral_amount"})
                      .assign(entry="tranche", deferral_group=tranches["group"]))
+    if regrants is not None and len(regrants):
+        heads = regrants.drop_duplicates("manager_id")
+        parts.append(pd.DataFrame({
+            "entry": "regrant", "manager_id": heads["manager_id"], "grant_period": period,
+            "deferral_group": heads["group"], "deferral_amount": heads["regrant"],
+            "deferral_pay": heads["pay"], "deferral_share": heads["group"].map(shares),
+            "note": "revision"}))
+        parts.append(regrants[["manager_id", "grant_period", "tranche", "due_period",
+                               "amount"]].rename(columns={"amount": "deferral_amount"})
+                     .assign(entry="regrant_tranche", deferral_group=regrants["group"]))
     taken = recovered[recovered > 0]
     if len(taken):
         parts.append(pd.DataFrame({"entry": "recovered", "manager_id": taken.index,
@@ -367,9 +475,24 @@ def _reconciliation(grants: pd.DataFrame, state: pd.DataFrame,
                      ignore_index=True)[["manager_id", *money]]
 
 
+def _kept(figures: pd.DataFrame, column: str) -> pd.Series:
+    """A closed version's money column per manager (cents), from its stored rows."""
+    import json
+
+    values = [json.loads(t).get(column) for t in figures["row_json"]]
+    return pd.Series([int(v or 0) for v in values], index=figures["manager_id"].astype(str),
+                     dtype="int64")
+
+
 def plan_deferral(loaded: LoadedConfig, roster: pd.DataFrame,
-                  clawback_events: pd.DataFrame | None = None) -> DeferralPlan:
-    """Read the deferral ledger for a run of `loaded` (which has `deferral:` and `history:`)."""
+                  clawback_events: pd.DataFrame | None = None,
+                  revises: pd.DataFrame | None = None) -> DeferralPlan:
+    """Read the deferral ledger for a run of `loaded` (which has `deferral:` and `history:`).
+
+    `revises`: the stored figures of the closed version a revision run replaces. A revision
+    keeps what that version released and recovered (paid then), applies no leaver forfeit or
+    clawback event again, and re-grants the month's deferral at close (`DeferralPlan.finish`).
+    """
     config = loaded.config
     cfg = config.deferral
     assert cfg is not None
@@ -392,6 +515,19 @@ def plan_deferral(loaded: LoadedConfig, roster: pd.DataFrame,
                 dtype="int64")
     finally:
         ledger.dispose()
+    if revises is not None:
+        ids = roster["manager_id"].astype(str)
+        inputs = DeferralInputs(
+            groups=pd.Series(groups.to_numpy(), index=ids.to_numpy()),
+            released=_kept(revises, "released"), receivable=balance.astype("int64"),
+            config=cfg, clawback=config.clawback,
+            recovered=_kept(revises, "clawback_recovered"))
+        nothing = _with_ids(tranches, pd.DataFrame(), "stopped")
+        return DeferralPlan(unit, period, grants, tranches, nothing, _events(None, set(), ""),
+                            balance, inputs, {"revision": True, "leavers": {},
+                                              "clawback_events": [],
+                                              "receivable_before_cents": int(balance.sum())},
+                            revising=True)
     movements = []
     treatment = leaver_treatment(roster, config.appraisal_period.end.isoformat(), cfg)
     state, forfeits = forfeit_leavers(tranches, treatment)
@@ -458,7 +594,7 @@ def _cents(texts: pd.Series, file: str, column: str) -> pd.Series:
 
 
 def record_deferral(conn: sa.Connection, results: Path, manifest: dict[str, Any], unit: str,
-                    period: str, version_id: int, revision: bool) -> int:
+                    period: str, version_id: int, revision: bool, version: int = 1) -> int:
     """Record `deferral_ledger.csv` of a closed run (same transaction as the close); the
     number of rows recorded. A revision of a period with deferral rows is refused."""
     if "deferral_ledger.csv" not in manifest.get("outputs", {}):
@@ -467,9 +603,6 @@ def record_deferral(conn: sa.Connection, results: Path, manifest: dict[str, Any]
                         encoding="utf-8-sig")
     if frame.empty:
         return 0
-    if revision:
-        raise HistoryError(f"{results}: revising a period with deferred pay, releases or "
-                           "clawback is not supported yet; nothing was recorded")
     frame["cents"] = _cents(frame["deferral_amount"], "deferral_ledger.csv", "deferral_amount")
     frame["pay_cents"] = _cents(frame["deferral_pay"], "deferral_ledger.csv", "deferral_pay")
     event_ids: dict[str, int] = {}
@@ -507,12 +640,35 @@ def record_deferral(conn: sa.Connection, results: Path, manifest: dict[str, Any]
              "manager_id": r.manager_id, "grant_period": period, "tranche": int(r.tranche),
              "due_period": r.due_period, "amount": int(r.cents)}
             for r in parts.itertuples(index=False)])
+    _record_regrants(conn, frame, unit, period, version_id, version)
     taken = frame[frame["entry"] == "recovered"]
     if len(taken):
         conn.execute(recoveries_table.insert(), [
             {"version_id": version_id, "unit": unit, "manager_id": r.manager_id,
              "period": period, "amount": int(r.cents)} for r in taken.itertuples(index=False)])
     return len(frame)
+
+
+def _record_regrants(conn: sa.Connection, frame: pd.DataFrame, unit: str, period: str,
+                     version_id: int, version: int) -> None:
+    """A revision's re-grants (on the month's original grant) and their tranches."""
+    heads = frame[frame["entry"] == "regrant"]
+    if heads.empty:
+        return
+    originals = {str(r.manager_id): int(r.id) for r in conn.execute(
+        sa.select(grants_table.c.id, grants_table.c.manager_id)
+        .where(grants_table.c.unit == unit, grants_table.c.grant_period == period))}
+    for row in heads.itertuples(index=False):
+        conn.execute(regrants_table.insert().values(
+            version_id=version_id, unit=unit, grant_id=originals[row.manager_id],
+            manager_id=row.manager_id, grant_period=period, revision_version=version,
+            pay=int(row.pay_cents), amount=int(row.cents)))
+    parts = frame[frame["entry"] == "regrant_tranche"]
+    conn.execute(tranches_table.insert(), [
+        {"grant_id": originals[r.manager_id], "version_id": version_id, "unit": unit,
+         "manager_id": r.manager_id, "grant_period": period, "tranche": int(r.tranche),
+         "due_period": r.due_period, "amount": int(r.cents)}
+        for r in parts.itertuples(index=False)])
 
 
 # ---------------------------------------------------------------- the year (partial, issue 14)

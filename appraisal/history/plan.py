@@ -21,6 +21,7 @@ import pandas as pd
 from ..errors import InternalError
 from ..money import cents_to_text, to_cents
 from ..result import ExtraTable, RunResult
+from .annual import AnnualPlan, actuals_table_of, is_span, plan_annual
 from .db import HistoryError, ledger_for
 from .periods import previous_period
 from .state import (
@@ -81,11 +82,17 @@ class RunPlan:
     revises: _Version | None
     previous: _Version | None
     audit: dict[str, Any]
+    annual: AnnualPlan | None = None  # a run above the month (appraisal/history/annual.py)
 
     def finish(self, result: RunResult) -> RunResult:
         """The run with the history columns and tables added (RunResult is frozen)."""
+        if self.annual is not None:
+            result = self.annual.finish(result)
         managers = _with_retro_source(result.managers, self.retro_source)
         extra = list(result.extra)
+        annual = result.config.history.annual  # type: ignore[union-attr]
+        if self.annual is None and annual is not None:
+            extra.append(actuals_table_of(result))
         if self.previous is not None:
             change = _period_change(managers, self.previous, result.config)
             managers = _with_change_columns(managers, change)
@@ -154,7 +161,9 @@ def _carry_in(conn: Any, loaded: LoadedConfig, revises: _Version | None,
         raise HistoryError(
             f"{loaded.path}: unit {unit} has closed periods in the ledger but not "
             f"{previous_period(period)}, the period before {period}; close it first (the "
-            "pool's carry-in chains from it)"
+            "pool's carry-in chains from it)" + (
+                "; to settle the grade component over the closed months of "
+                f"{period}, add history.annual (docs/deferral.md)" if is_span(period) else "")
         )
     else:
         return (given or 0), "config (the ledger has no earlier period)", 0
@@ -169,23 +178,70 @@ def _carry_in(conn: Any, loaded: LoadedConfig, revises: _Version | None,
     return ledger, source, pending
 
 
+def _annual_config(loaded: LoadedConfig) -> LoadedConfig:
+    """A run above the month settles the grade component: the shared pool is monthly, so it
+    withholds nothing and carries nothing in."""
+    config = loaded.config
+    pool = config.bonus.shared_pool.model_copy(update={"carry_in": 0.0, "withhold_rate": 0.0})
+    bonus = config.bonus.model_copy(update={"shared_pool": pool})
+    return loaded._replace(config=config.model_copy(update={"bonus": bonus}))
+
+
+def _closed_refusal(closed: dict[str, Any], unit: str, period: str) -> HistoryError:
+    return HistoryError(
+        f"period {period} of unit {unit} is closed (version {closed['version']}, "
+        f"closed by {closed['closed_by']} at {closed['closed_at']}); a new run "
+        'needs --revision "reason": it becomes version '
+        f"{closed['version'] + 1} and its differences are paid next period"
+    )
+
+
+def _plan_span(loaded: LoadedConfig, revision: str | None) -> RunPlan:
+    """The plan of a run above the month: the closed months of its span, no carry-in, no
+    retro adjustment (the next open month pays them), the annual plan."""
+    config = loaded.config
+    unit, period = config.unit.id, config.period
+    ledger = ledger_for(loaded)
+    try:
+        with ledger.engine.connect() as conn:
+            closed = latest_version(conn, unit, period)
+            if closed is not None and revision is None:
+                raise _closed_refusal(closed, unit, period)
+            annual = plan_annual(conn, loaded)
+            revises = _read_version(conn, closed)
+            mark = ledger_mark(conn, unit)
+    finally:
+        ledger.dispose()
+    audit = {
+        "ledger": ledger.shown, "ledger_mark": mark, "revision": revision,
+        "revises_version": None if revises is None else int(revises.row["version"]),
+        "previous": None, "carry_in_cents": 0,
+        "carry_in_source": f"none: {period} settles the grade component over its months",
+        "pool_pending_cents": 0, "retro_due_cents": 0, "span": period,
+    }
+    empty = pd.Series([], dtype="int64", index=pd.Index([], dtype="str"))
+    return RunPlan(
+        loaded=_annual_config(loaded), retro_due=empty,
+        retro_source=pd.Series([], dtype="str", index=pd.Index([], dtype="str")),
+        retro_not_below_zero=True, revision=revision, revises=revises, previous=None,
+        audit=audit, annual=annual,
+    )
+
+
 def plan_run(loaded: LoadedConfig, *, revision: str | None = None) -> RunPlan:
     """Read the ledger for a run of `loaded` (which has a `history:` section)."""
     config = loaded.config
     unit, period = config.unit.id, config.period
     if revision is not None and not revision.strip():
         raise HistoryError('--revision needs a reason, e.g. --revision "corrected loan file"')
+    if is_span(period) and config.history.annual is not None:  # type: ignore[union-attr]
+        return _plan_span(loaded, revision)
     ledger = ledger_for(loaded)
     try:
         with ledger.engine.connect() as conn:
             closed = latest_version(conn, unit, period)
             if closed is not None and revision is None:
-                raise HistoryError(
-                    f"period {period} of unit {unit} is closed (version {closed['version']}, "
-                    f"closed by {closed['closed_by']} at {closed['closed_at']}); a new run "
-                    'needs --revision "reason": it becomes version '
-                    f"{closed['version'] + 1} and its differences are paid next period"
-                )
+                raise _closed_refusal(closed, unit, period)
             revises = _read_version(conn, closed)
             previous_row = latest_version(conn, unit, previous_period(period))
             carry_in, source, pending = _carry_in(conn, loaded, revises, previous_row, revision)

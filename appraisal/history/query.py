@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from .annual import settlements_table
 from .db import Ledger
 from .schema import manager_figures, period_versions, pool_ledger, retro_adjustments
 
@@ -69,14 +70,22 @@ def manager_history(ledger: Ledger, manager: str, *, unit: str | None = None,
     with ledger.engine.connect() as conn:
         rows = [dict(row) for row in conn.execute(query).mappings()]
         deltas = {int(r.version_id): int(r.amount) for r in conn.execute(created)}
+        settled = _settlement_versions(conn)
     out = []
     for row in rows:
         stored = json.loads(row.pop("row_json"))
         version_id = int(row.pop("id"))
-        out.append({**row, "payable": int(row["version"]) == 1,
+        # a settlement over closed months pays nothing itself: a later month's retro does
+        out.append({**row, "payable": int(row["version"]) == 1 and version_id not in settled,
                     "retro_source": stored.get("retro_source", ""),
                     "retro_created": deltas.get(version_id, 0)})
     return out
+
+
+def _settlement_versions(conn: sa.Connection) -> set[int]:
+    """Versions that are settlements of a quarter or year over its closed months."""
+    return {int(i) for i in conn.execute(sa.select(settlements_table.c.version_id).distinct())
+            .scalars()}
 
 
 def export_rows(ledger: Ledger, *, unit: str | None = None, period: str | None = None,
@@ -85,8 +94,9 @@ def export_rows(ledger: Ledger, *, unit: str | None = None, period: str | None =
     where = _filters(unit, period)
     if manager:
         where.append(manager_figures.c.manager_id == manager)
-    query = (sa.select(period_versions.c.unit, period_versions.c.period, period_versions.c.version,
-                       manager_figures.c.manager_id, manager_figures.c.name,
+    query = (sa.select(period_versions.c.id, period_versions.c.unit, period_versions.c.period,
+                       period_versions.c.version, manager_figures.c.manager_id,
+                       manager_figures.c.name,
                        manager_figures.c.bonus_gross, manager_figures.c.withheld,
                        manager_figures.c.pool_allocation, manager_figures.c.pool_redistributed,
                        manager_figures.c.retro_adjustment, manager_figures.c.bonus_final,
@@ -99,8 +109,10 @@ def export_rows(ledger: Ledger, *, unit: str | None = None, period: str | None =
                        period_versions.c.version, manager_figures.c.manager_id))
     with ledger.engine.connect() as conn:
         frame = pd.DataFrame([dict(r) for r in conn.execute(query).mappings()],
-                             columns=[*EXPORT_COLUMNS, "row_json"])
-    frame["payable"] = frame["version"] == 1
+                             columns=["id", *EXPORT_COLUMNS, "row_json"])
+        settled = _settlement_versions(conn)
+    # a settlement over closed months pays nothing itself: a later month's retro pays it
+    frame["payable"] = (frame["version"] == 1) & ~frame["id"].isin(list(settled))
     frame["retro_source"] = [str(json.loads(t).get("retro_source", "")) if t else ""
                              for t in frame["row_json"]]
     frame["reason"] = frame["reason"].fillna("")

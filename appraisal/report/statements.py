@@ -31,7 +31,7 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -122,7 +122,20 @@ _TEXT: dict[str, dict[Language, str]] = {
     "signature": {"zh": "客户经理签字：", "en": "Manager's signature:"},
     "date": {"zh": "日期：", "en": "Date:"},
     "grade_basis": {"zh": "等级", "en": "grade"},
+    # deferral block (issue 14)
+    "deferral": {"zh": "递延支付与追索扣回", "en": "Deferred pay and clawback"},
+    "paid_now": {"zh": "本期实发", "en": "Paid now"},
+    "deferral_schedule": {"zh": "递延余额发放计划（未发放部分）",
+                          "en": "Deferred balance: unreleased tranches"},
+    "annual": {"zh": "年度清算（等级奖金）", "en": "Annual settlement (grade part)"},
+    "annual_note": {"zh": "补扣金额随下一个未结账月份的奖金发放或扣回（作为追溯调整）。",
+                    "en": "The true-up is paid (or recovered) with the next open month's pay, "
+                          "as a retro adjustment."},
 }
+_DEFERRAL_FIGURES = ("deferred", "released", "deferral_balance", "clawback_stopped",
+                     "clawback_recovered", "clawback_balance")
+_ANNUAL_FIGURES = ("annual_due", "annual_advances", "annual_true_up")
+_SCHEDULE_FIELDS = ("grant_period", "tranche", "due_period", "unreleased", "tranche_status")
 
 # Managers-frame money columns later stages may add between gross and final, shown when present.
 _OPTIONAL_MONEY = ("retro_adjustment", "deferred", "released", "clawback_recovered")
@@ -289,6 +302,7 @@ class _ManagerRows:
     rorac: Sequence[Mapping[str, Any]]
     allocations: Sequence[Mapping[str, Any]]
     rank: tuple[int, int, str] | None  # rank, of, unit
+    schedule: Sequence[Mapping[str, Any]] = ()  # deferral_schedule rows (history/deferral.py)
 
 
 def _money_cell(builder: _Builder, column: int, cents: Any, text: str | None,
@@ -498,6 +512,42 @@ def _bonus(builder: _Builder, rows: _ManagerRows) -> None:
     builder.row("note", builder.text(0, _final_rule(context, record), "note"))
 
 
+def _deferral(builder: _Builder, rows: _ManagerRows) -> None:
+    """The deferral block: paid, deferred and released now, the deferred balance with its
+    unreleased tranches (due month, amount), clawback stopped, recovered and still owed; in a
+    run above the month, the annual settlement. Every figure comes computed from the run."""
+    context, record, money = builder.context, rows.record, rows.money
+    if any(k in record for k in _ANNUAL_FIGURES):
+        builder.section("annual")
+        builder.pairs([(context.label(k), _money_cell(builder, 0, record.get(k), money.get(k)))
+                       for k in _ANNUAL_FIGURES if k in record])
+        builder.row("note", builder.text(0, context.text("annual_note"), "note"))
+    if "deferred" not in record:
+        return
+    builder.section("deferral")
+    items = [(context.text("paid_now"),
+              _money_cell(builder, 0, record.get("bonus_final"), money.get("bonus_final")))]
+    items += [(context.label(k), _money_cell(builder, 0, record.get(k), money.get(k)))
+              for k in _DEFERRAL_FIGURES if k in record and k in context.columns]
+    builder.pairs(items)
+    due = [t for t in rows.schedule if str(t.get("tranche_status")) == "deferred"]
+    if not due:
+        return
+    builder.row("note", builder.text(0, context.text("deferral_schedule"), "note"))
+    builder.row("header",
+                builder.text(0, context.label("grant_period"), "header"),
+                builder.text(2, context.label("tranche"), "header_num"),
+                builder.text(4, context.label("due_period"), "header"),
+                builder.text(7, context.label("unreleased"), "header_num"))
+    for tranche in due:
+        builder.row("data",
+                    builder.text(0, str(tranche.get("grant_period", ""))),
+                    builder.cell(2, tranche.get("tranche"), "count"),
+                    builder.text(4, str(tranche.get("due_period", ""))),
+                    _money_cell(builder, 7, tranche.get("unreleased"),
+                                tranche.get("unreleased_text")))
+
+
 def _final_rule(context: Any, record: Mapping[str, Any]) -> str:
     """`final = gross − withheld + allocation …`, naming only the terms this run has."""
     terms = [f"{sign} {context.label(key)}" for key, sign in _FINAL_TERMS
@@ -548,6 +598,7 @@ def _statement(context: _Context, rows: _ManagerRows, *, with_text: bool = True)
     _rorac(builder, rows)
     _result(builder, rows)
     _bonus(builder, rows)
+    _deferral(builder, rows)
     builder.row("blank")
     builder.row("data", builder.text(0, context.text("signature"), "label"),
                 builder.text(4, context.text("date"), "label"))
@@ -574,6 +625,7 @@ class _Chunk:
     allocations: pd.DataFrame
     ranks: pd.DataFrame
     stems: tuple[str, ...]
+    schedule: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _money_texts(frame: pd.DataFrame, columns: ColumnRegistry) -> dict[str, list[str]]:
@@ -609,11 +661,12 @@ def _rows_of(chunk: _Chunk, context: _Context) -> Iterable[tuple[str, _ManagerRo
     score_keys, scores = _records(chunk.scores, _SCORE_FIELDS, registry)
     rorac_keys, rorac_rows = _records(chunk.rorac, _RORAC_FIELDS, registry)
     allocation_keys, allocation_rows = _records(chunk.allocations, _ALLOCATION_FIELDS, registry)
+    schedule_keys, schedule_rows = _records(chunk.schedule, _SCHEDULE_FIELDS, registry)
     where = {
         name: (frame.groupby("manager_id", sort=False).indices
                if not frame.empty and "manager_id" in frame.columns else {})
         for name, frame in (("scores", chunk.scores), ("rorac", chunk.rorac),
-                            ("allocations", chunk.allocations))
+                            ("allocations", chunk.allocations), ("schedule", chunk.schedule))
     }
     ranks = {
         m: (int(r), int(n), str(u))
@@ -636,6 +689,7 @@ def _rows_of(chunk: _Chunk, context: _Context) -> Iterable[tuple[str, _ManagerRo
             rorac=pick("rorac", rorac_keys, rorac_rows, manager),
             allocations=pick("allocations", allocation_keys, allocation_rows, manager),
             rank=ranks.get(manager),
+            schedule=pick("schedule", schedule_keys, schedule_rows, manager),
         )
 
 
@@ -1006,7 +1060,8 @@ def _shown_columns(managers: pd.DataFrame, context: _Context) -> list[str]:
     for cid, _, _, _ in context.components:
         wanted += [f"bonus_{cid}", f"{cid}_band", f"{cid}_band_coefficient", f"{cid}_points"]
     wanted += ["limit_adjustment", "limit_applied", "bonus_gross", "withheld", "pool_allocation",
-               "pool_redistributed", *_OPTIONAL_MONEY, "bonus_final"]
+               "pool_redistributed", *_OPTIONAL_MONEY, "bonus_final", *_DEFERRAL_FIGURES,
+               *_ANNUAL_FIGURES]
     present = set(managers.columns)
     return [c for c in dict.fromkeys(wanted) if c in present]
 
@@ -1017,7 +1072,9 @@ def _chunks(result: RunResult, stems: list[str], size: int,
     managers = managers[_shown_columns(managers, context)]
     scores = _gaps_of_scores(result)
     frames = {"scores": scores, "rorac": result.rorac, "allocations": result.pool_allocations,
-              "ranks": result.summary.ranks}
+              "ranks": result.summary.ranks,
+              "schedule": next((t.frame for t in result.extra if t.key == "deferral_schedule"),
+                               None)}
     keyed = {}
     for name, frame in frames.items():
         if frame is None or frame.empty or "manager_id" not in frame.columns:
@@ -1038,7 +1095,8 @@ def _chunks(result: RunResult, stems: list[str], size: int,
             parts[name] = frame.take(np.sort(positions))
         yield _Chunk(managers=managers.iloc[start:start + size], scores=parts["scores"],
                      rorac=parts["rorac"], allocations=parts["allocations"],
-                     ranks=parts["ranks"], stems=tuple(stems[start:start + size]))
+                     ranks=parts["ranks"], stems=tuple(stems[start:start + size]),
+                     schedule=parts["schedule"])
 
 
 def _pool_context() -> Any:
