@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import ahp
 from .config.base import Period
+from .config.history import ledger_indicators
 from .config.scorecard import RATER_TYPES, Feedback360Config, Indicator, ScorecardConfig
 from .errors import InputIssue, InternalError, IssueCode
 from .scoring import RULES, RuleRows, clip_scores
@@ -522,10 +523,11 @@ class _Scored:
 
 def _score_grid(
     grid: _Grid, cells: _Cells, groups: Mapping[str, pd.Series], files: Mapping[str, str],
-    skip: frozenset[str] = frozenset(),
+    skip: frozenset[str] = frozenset(), from_ledger: frozenset[str] = frozenset(),
 ) -> _Scored:
     """Every indicator scored by its rule; indicators whose source is in `skip` (or whose target
-    comes from a skipped indicators table) are left at 0."""
+    comes from a skipped indicators table) are left at 0. `from_ledger`: indicators whose
+    actual an annual run takes from the closed months (a blank actual is not refused)."""
     raw = np.zeros(len(grid))
     target = cells.target.copy()
     flags = {name: np.zeros(len(grid), dtype=bool) for name in _ROW_FLAGS}
@@ -548,6 +550,8 @@ def _score_grid(
         if not ind.needs_target:
             flags["target_default"][at] = False
         for refusal in result.refusals:
+            if ind.id in from_ledger and refusal.rule == "actual is missing":
+                continue
             issues += _refusal_issues(ind, refusal, ids, rows[at], files)
     return _Scored(raw, target, flags, issues)
 
@@ -756,7 +760,7 @@ def check_scorecard(
     cells = _cells(grid, rows, sources)
     files = _source_files(tables, roster_file)
     scored = _score_grid(grid, cells, _group_values(scheme, staff), files,
-                         skip=frozenset(unreadable))
+                         skip=frozenset(unreadable), from_ledger=ledger_indicators(config))
     return issues + found + scored.issues
 
 

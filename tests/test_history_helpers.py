@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +51,20 @@ def scaled_pay_base(inputs: Path, folder: Path, factors: dict[str, float]) -> Pa
     return folder
 
 
+def annual_inputs(inputs: Path, folder: Path) -> Path:
+    """`inputs` as a bank hands them to a run above the month: the indicators table keeps the
+    targets, the actuals (aggregated from the closed months) are blank."""
+    if folder.resolve() != inputs.resolve():
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in inputs.iterdir():
+            (folder / path.name).write_bytes(path.read_bytes())
+    table = pd.read_csv(folder / "indicators.csv", dtype="str", keep_default_na=False,
+                        encoding="utf-8-sig")
+    table["actual"] = ""
+    table.to_csv(folder / "indicators.csv", index=False)
+    return folder
+
+
 class Months:
     """One unit run month after month: a config per run, results folders, closes."""
 
@@ -83,7 +98,10 @@ class Months:
         self.count += 1
         where = self.folder / f"config-{self.count:03d}"
         where.mkdir(parents=True)
-        return write_config(where, copy.deepcopy(raw), inputs_from=inputs or self.inputs)
+        source = inputs or self.inputs
+        if "annual" in self.history and not re.fullmatch(r"\d{4}-\d{2}", period):
+            source = annual_inputs(source, where / "annual-inputs")
+        return write_config(where, copy.deepcopy(raw), inputs_from=source)
 
     def run(self, period: str, *, revision: str | None = None, inputs: Path | None = None,
             carry_in: float | None = None) -> Path:

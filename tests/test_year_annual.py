@@ -121,6 +121,36 @@ def test_annual_run_refuses_months_not_closed(tmp_path, small_branch):
     assert "period:" in text and "not closed in the ledger: 2026-02, 2026-03" in text
 
 
+def test_a_typed_annual_actual_that_differs_from_the_ledger_is_refused(tmp_path, small_branch):
+    """The annual actual of an aggregated indicator comes from the closed months; a different
+    figure typed in the annual indicators table is an input error naming its row, never a
+    silent replacement (blank actuals, as `annual_inputs` leaves them, run)."""
+    from appraisal.errors import InputError
+
+    months = DeferralMonths(tmp_path, small_branch, str(tmp_path / "l.sqlite"),
+                            history={"annual": ANNUAL})
+    for period in ("2026-01", "2026-02", "2026-03"):
+        months.close(months.run(period))
+    typed = helpers.annual_inputs(small_branch, tmp_path / "typed")
+    table = pd.read_csv(typed / "indicators.csv", dtype=str, keep_default_na=False)
+    monthly = pd.read_csv(small_branch / "indicators.csv", dtype=str, keep_default_na=False,
+                          encoding="utf-8-sig")
+    summed = table["indicator"] == "deposit_plan"  # default rule: sum of the three months
+    table.loc[summed, "actual"] = monthly.loc[summed, "actual"]  # one month's figure typed
+    table.to_csv(typed / "indicators.csv", index=False)
+    config = months.config("2026-Q1")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        str(config.parent / "annual-inputs"), str(typed)), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        run(config)
+    issue = caught.value.issues[0]
+    first = int(summed.to_numpy().argmax()) + 2
+    assert issue.column == "actual" and issue.row == first
+    assert "comes from the closed months (sum of 3 months" in issue.rule
+    assert "recompute" in issue.expected
+    assert run(months.config("2026-Q1")).managers["annual_due"].notna().all()
+
+
 def test_annual_run_config_errors_name_the_key(tmp_path, small_branch):
     months = DeferralMonths(tmp_path, small_branch, str(tmp_path / "l.sqlite"),
                             history={"annual": {"aggregation": {"rorac": "sum",

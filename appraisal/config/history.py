@@ -13,7 +13,7 @@ from pydantic import Field, model_serializer, model_validator
 from .base import StrictModel
 
 __all__ = ["AGGREGATION_RULES", "DEFAULT_LEDGER_FILE", "AggregationRule", "AnnualConfig",
-           "HistoryConfig"]
+           "HistoryConfig", "ledger_indicators"]
 
 DEFAULT_LEDGER_FILE = "history.sqlite"
 """The ledger file beside the config when `history:` names no url."""
@@ -100,3 +100,17 @@ class HistoryConfig(StrictModel):
                     "history.password_file"
                 )
         return {**data, "url": text}
+
+
+def ledger_indicators(config: Any) -> frozenset[str]:
+    """The indicators an annual run (a quarter or year with `history.annual`) takes from the
+    closed months' actuals in the ledger (rule sum, mean or last, source `indicators`): their
+    actual is left blank in the run's indicators table (the target stays there)."""
+    history = getattr(config, "history", None)
+    annual = None if history is None else history.annual
+    if annual is None or config.appraisal_period.months == 1:
+        return frozenset()
+    return frozenset(
+        indicator.id for indicator in config.scorecard.all_indicators()
+        if indicator.source == "indicators"
+        and (annual.aggregation.get(indicator.id) or annual.default or "recompute") != "recompute")

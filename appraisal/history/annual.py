@@ -31,7 +31,8 @@ import sqlalchemy as sa
 
 from ..config.base import parse_period
 from ..deferral import add_months, annual_actuals, true_up
-from ..errors import AppraisalError, ConfigError, InternalError
+from ..errors import AppraisalError, ConfigError, InputError, InputIssue, InternalError, IssueCode
+from ..io.readers import ROW_COLUMN
 from ..result import ExtraTable, RunResult
 from .db import HistoryError
 
@@ -151,16 +152,8 @@ class AnnualPlan:
         """The annual run's indicators table with the aggregated actuals in place of its own,
         and the RORAC the scorecard reads (sum, mean or last of the months' cents)."""
         aggregated = self._aggregated()
-        if indicators is not None and len(aggregated):
-            keyed = aggregated.set_index(["manager_id", "indicator"])["actual"]
-            pairs = pd.MultiIndex.from_arrays([indicators["manager_id"].astype(str),
-                                               indicators["indicator"].astype(str)])
-            found = keyed.reindex(pairs).to_numpy(dtype="float64")
-            replace = np.isfinite(found)
-            out = indicators.copy()
-            out["actual"] = np.where(replace, found,
-                                     pd.to_numeric(out["actual"], errors="coerce"))
-            indicators = out
+        if len(aggregated):
+            indicators = self._with_ledger_actuals(indicators, aggregated)
         rules = {self.rules[i] for i, s in self.sources.items() if s == "rorac_amount"}
         rule = next(iter(rules), "recompute") if len(rules) == 1 else "recompute"
         if rule == "recompute" or self.rorac_cents.empty:
@@ -176,6 +169,51 @@ class AnnualPlan:
         else:
             card["rorac"] = picked.fillna(0).astype("int64").to_numpy()
         return indicators, card
+
+    def _with_ledger_actuals(self, indicators: pd.DataFrame | None, aggregated: pd.DataFrame
+                             ) -> pd.DataFrame:
+        """The indicators table with each ledger-aggregated actual filled in: on the row of that
+        manager and indicator (which keeps its target), or a row added where there is none. An
+        actual typed on such a row must be blank or the ledger's own figure: a different one is
+        refused (InputError naming the row), never silently replaced."""
+        keyed = aggregated.set_index(["manager_id", "indicator"])["actual"]
+        if indicators is None:
+            indicators = pd.DataFrame({"manager_id": pd.Series(dtype=object),
+                                       "indicator": pd.Series(dtype=object),
+                                       "actual": pd.Series(dtype="float64")})
+        pairs = pd.MultiIndex.from_arrays([indicators["manager_id"].astype(str),
+                                           indicators["indicator"].astype(str)])
+        found = keyed.reindex(pairs).to_numpy(dtype="float64")
+        ledger = np.isfinite(found)
+        typed = pd.to_numeric(indicators["actual"], errors="coerce").to_numpy(dtype="float64")
+        differs = ledger & np.isfinite(typed) & ~np.isclose(typed, found, rtol=1e-12, atol=1e-9)
+        if differs.any():
+            file = str(indicators.attrs.get("file", "indicators"))
+            rows = (indicators[ROW_COLUMN].to_numpy() if ROW_COLUMN in indicators.columns
+                    else np.full(len(indicators), None))
+            raise InputError([InputIssue(
+                file, None if pd.isna(row) else int(row), "actual",
+                f"indicator '{indicator}', manager '{manager}': the annual actual comes from the "
+                f"closed months ({self.rules[indicator]} of {len(self.months)} months = "
+                f"{ledger_value:g})", value,
+                "a blank actual (the ledger's figure is used), or "
+                f"history.annual.aggregation.{indicator}: recompute to use this table's actual",
+                code=IssueCode.INCONSISTENT)
+                for row, manager, indicator, value, ledger_value in zip(
+                    rows[differs], pairs.get_level_values(0)[differs],
+                    pairs.get_level_values(1)[differs], typed[differs], found[differs],
+                    strict=True)])
+        out = indicators.copy()
+        out["actual"] = np.where(ledger, found, typed)
+        present = pd.MultiIndex.from_arrays([out["manager_id"].astype(str),
+                                             out["indicator"].astype(str)])
+        added = aggregated[~pd.MultiIndex.from_frame(
+            aggregated[["manager_id", "indicator"]].astype(str)).isin(present)]
+        if len(added):
+            rows = added[["manager_id", "indicator", "actual"]].reset_index(drop=True)
+            out = pd.concat([out, rows], ignore_index=True)  # other columns blank
+            out.attrs = dict(indicators.attrs)
+        return out
 
     def finish(self, result: RunResult) -> RunResult:
         """The run with annual_due, annual_advances, annual_true_up per manager and the
