@@ -241,9 +241,8 @@ def test_annual_run_writes_workbook_and_statements_with_the_settlement(tmp_path,
 
         def raw(self, period, carry_in=None):
             raw = super().raw(period, carry_in)
-            if self.full:  # every output but pool_allocations.csv (no allocations here)
-                raw["output"]["files"] = [f for f in OUTPUT_FILES
-                                          if f != "pool_allocations_csv"]
+            if self.full:  # every output (pool_allocations.csv empty: no allocations here)
+                raw["output"]["files"] = list(OUTPUT_FILES)
                 raw["output"]["statements"] = "both"
             return raw
 
