@@ -163,6 +163,8 @@ def _as_exact_weights(weights: npt.ArrayLike) -> npt.NDArray[np.int64] | npt.NDA
     values = np.asarray(weights)
     if values.dtype.kind in "iu":
         ints = values.astype(np.int64)
+    elif values.dtype == object and all(type(v) is int for v in values.tolist()):
+        ints = values  # exact Python ints already (the kernel's sums): no Fraction per weight
     elif values.dtype == object or values.dtype.kind == "f":
         if values.dtype.kind == "f" and not np.all(np.isfinite(values)):
             raise ValueError("allocation weights must be finite and non-negative")

@@ -643,7 +643,11 @@ def _credited(business: pd.DataFrame, splits: pd.DataFrame | None, roster_ids: p
     clean, credited = accounts_clean(
         relation_of(business), None if splits is None else relation_of(splits),
         pa.array(roster_ids.to_numpy(), pa.string()), products, config.appraisal_period.end)
-    return np.asarray(roster_ids.isin(credited.to_pylist()), dtype=bool) if clean else None
+    if not clean:
+        return None
+    return np.asarray(pc.fill_null(pc.is_in(pa.array(roster_ids.to_numpy(), pa.string()),
+                                            value_set=credited.cast(pa.string())), False)
+                      .to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _per_cell(frame: pd.DataFrame | None) -> pd.DataFrame | None:

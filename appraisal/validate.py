@@ -26,7 +26,7 @@ import pandas as pd
 from .config import AppraisalConfig, LoadedConfig
 from .config.inputs import TableSource
 from .errors import AppraisalError, ConfigError, InputError, InputIssue, IssueCode, IssueTable
-from .io.accounts import is_relation, relation_rows, table_rows, unknown_labels
+from .io.accounts import is_relation, outside, relation_rows, table_rows, unknown_labels
 from .io.readers import ROW_COLUMN, LoadedTable, read_table
 from .io.schemas import SCHEMAS
 
@@ -91,7 +91,7 @@ def check_roster(tables: Mapping[str, pd.DataFrame]) -> IssueTable:
             if is_relation(frame):  # a columnar account table: its labels, looked up once
                 unknown = unknown_labels(frame, column, known)
             else:
-                unknown = (values.notna() & ~values.isin(known)).to_numpy(dtype=bool)
+                unknown = outside(values, known)
             if not unknown.any():
                 continue
             rows = (frame[ROW_COLUMN] if ROW_COLUMN in frame.columns

@@ -131,6 +131,22 @@ def unknown_labels(frame: pd.DataFrame, column: str, known: pd.Index) -> np.ndar
         zero_copy_only=False), dtype=bool)
 
 
+def outside(values: pd.Series | pd.Index, known: pd.Index) -> np.ndarray:
+    """Which of `values` are not null and not in `known` (`~values.isin(known)` on the non-null
+    ones): one Arrow lookup for strings, where pandas' `isin` of an Arrow string column builds
+    one scalar per known value in Python; anything else goes through pandas."""
+    present = np.asarray(pd.notna(values), dtype=bool)
+    if values.dtype == "str" and known.dtype == "str":
+        try:
+            found = pc.is_in(pa.array(values, pa.string(), from_pandas=True),
+                             value_set=pa.array(known, pa.string(), from_pandas=True))
+            return present & ~np.asarray(pc.fill_null(found, False).to_numpy(
+                zero_copy_only=False), dtype=bool)
+        except (pa.ArrowException, TypeError, ValueError):
+            pass
+    return present & ~np.asarray(values.isin(known), dtype=bool)
+
+
 class _Refused(Exception):
     """The columnar path cannot vouch for the table: read it cell by cell."""
 

@@ -319,9 +319,14 @@ def accounts_clean(
         return False, nobody
     if not all(_known(chunk, roster_ids) for chunk in credit_splits.column("manager_id").chunks):
         return False, nobody
+    keyed = business.select(["account_id", "manager_id"])
+    owners = keyed.column("manager_id")
+    coded = owners.num_chunks == 1  # one dictionary: group its int32 codes, not the text
+    if coded:
+        keyed = keyed.set_column(1, "manager_id", owners.chunks[0].indices)
     connection = duckdb.connect()
     try:
-        connection.register("business", business.select(["account_id", "manager_id"]))
+        connection.register("business", keyed)
         connection.register("credit_splits", credit_splits.select(["account_id", "share"]))
         low, high = SHARE_SCALE - _SHARE_MARGIN, SHARE_SCALE + _SHARE_MARGIN
         # one pass over the business rows: the split accounts they match, the rows credited
@@ -334,14 +339,16 @@ def accounts_clean(
                    COUNT(s.account_id) AS matched,
                    COUNT(*) FILTER (WHERE b.manager_id IS NULL AND s.account_id IS NULL)
                        AS no_one,
-                   LIST(DISTINCT CAST(b.manager_id AS VARCHAR))
+                   LIST(DISTINCT {"b.manager_id" if coded else "CAST(b.manager_id AS VARCHAR)"})
                        FILTER (WHERE s.account_id IS NULL) AS plain
             FROM business AS b LEFT JOIN s ON s.account_id = b.account_id""").fetchall()[0]
     finally:
         connection.close()
     if facts[1] or facts[3] or facts[0] != facts[2]:
         return False, nobody
-    plain = pa.array([m for m in (facts[4] or []) if m is not None], pa.string())
+    plain = [m for m in (facts[4] or []) if m is not None]
+    plain = (pc.take(owners.chunks[0].dictionary, pa.array(plain, pa.int32())).cast(pa.string())
+             if coded else pa.array(plain, pa.string()))
     split_managers = _used(credit_splits.column("manager_id"))
     return True, pc.unique(pa.concat_arrays([plain, split_managers]))
 
