@@ -102,16 +102,15 @@ def reference(result: RunResult, folder: Path) -> int:
 
 
 # ------------------------------------------------------------- the reportlab reference
-FONT = engine_pdf.FONT
+FONT = engine_pdf.FONT  # the same page geometry as the engine's writer
 _PAGE_WIDTH, _PAGE_HEIGHT = A4
-_LEFT, _RIGHT, _TOP, _BOTTOM = 40.0, 40.0, 44.0, 44.0
-_PAD = 2.5
-_HEIGHTS = {"title": 22.0, "section": 17.0, "header": 14.0, "data": 12.5, "total": 13.5,
-            "note": 10.5, "blank": 6.0}
-_SIZES = {"title": 15.0, "section": 10.5, "header": 7.5, "header_num": 7.5, "note": 6.8,
-          "total_label": 8.6, "total": 8.6}
-_SIZE = 8.2
-_MIN_SIZE = 5.0
+_LEFT, _RIGHT, _TOP, _BOTTOM = (engine_pdf._LEFT, engine_pdf._RIGHT, engine_pdf._TOP,
+                                engine_pdf._BOTTOM)
+_PAD = engine_pdf._PAD
+_HEIGHTS = engine_pdf._HEIGHTS
+_SIZES = engine_pdf._SIZES
+_SIZE = engine_pdf._SIZE
+_MIN_SIZE = engine_pdf._MIN_SIZE
 _RIGHT_ALIGNED = frozenset({"money_cents", "score", "ratio", "weight", "coefficient", "count",
                             "number", "total", "header_num"})
 _HEADER_FILL = (0.867, 0.898, 0.941)
