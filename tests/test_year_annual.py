@@ -146,8 +146,9 @@ def test_a_typed_annual_actual_that_differs_from_the_ledger_is_refused(tmp_path,
     issue = caught.value.issues[0]
     first = int(summed.to_numpy().argmax()) + 2
     assert issue.column == "actual" and issue.row == first
-    assert "comes from the closed months (sum of 3 months" in issue.rule
-    assert "recompute" in issue.expected
+    assert issue.rule == ("indicator 'deposit_plan': the annual actual comes from the closed "
+                          "months (sum of 3 months)")
+    assert "the ledger's figure for manager" in issue.expected and "recompute" in issue.expected
     assert run(months.config("2026-Q1")).managers["annual_due"].notna().all()
 
 
@@ -169,6 +170,24 @@ def test_annual_run_config_errors_name_the_key(tmp_path, small_branch):
     with pytest.raises(HistoryError, match=r"not 2025, the period before 2026.*add "
                                            r"history\.annual"):
         run(plain.config("2026"))
+
+
+def test_annual_run_with_pool_allocations_is_a_config_error(tmp_path, small_branch):
+    """The shared pool is monthly: a settlement run takes no allocations, and says so by key
+    (not as an allocation exceeding an empty pool)."""
+    import yaml
+    from example_config import ROOT
+
+    months = DeferralMonths(tmp_path, small_branch, str(tmp_path / "l.sqlite"),
+                            history={"annual": ANNUAL})
+    config = months.config("2026-Q1")
+    raw = yaml.safe_load(config.read_text(encoding="utf-8"))
+    raw["inputs"]["pool_allocations"] = str(ROOT / "input_samples" / "pool_allocations.csv")
+    config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        run(config)
+    assert "inputs.pool_allocations: period 2026-Q1 settles the grade component" in str(
+        caught.value)
 
 
 def test_no_monthly_grade_part_is_refused_when_months_paid_one(tmp_path, small_branch):

@@ -193,11 +193,11 @@ class AnnualPlan:
                     else np.full(len(indicators), None))
             raise InputError([InputIssue(
                 file, None if pd.isna(row) else int(row), "actual",
-                f"indicator '{indicator}', manager '{manager}': the annual actual comes from the "
-                f"closed months ({self.rules[indicator]} of {len(self.months)} months = "
-                f"{ledger_value:g})", value,
-                "a blank actual (the ledger's figure is used), or "
-                f"history.annual.aggregation.{indicator}: recompute to use this table's actual",
+                f"indicator '{indicator}': the annual actual comes from the closed months "
+                f"({self.rules[indicator]} of {len(self.months)} months)", float(value),
+                f"blank: the ledger's figure for manager {manager} "
+                f"({float(ledger_value):.12g}) is used; or "
+                f"history.annual.aggregation.{indicator}: recompute to score this table's actual",
                 code=IssueCode.INCONSISTENT)
                 for row, manager, indicator, value, ledger_value in zip(
                     rows[differs], pairs.get_level_values(0)[differs],

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..errors import InternalError
+from ..errors import ConfigError, InternalError
 from ..money import cents_to_text, to_cents
 from ..result import ExtraTable, RunResult
 from .annual import AnnualPlan, actuals_table_of, is_span, plan_annual
@@ -201,6 +201,11 @@ def _plan_span(loaded: LoadedConfig, revision: str | None) -> RunPlan:
     retro adjustment (the next open month pays them), the annual plan."""
     config = loaded.config
     unit, period = config.unit.id, config.period
+    if "pool_allocations" in config.inputs.sources():
+        raise ConfigError(str(loaded.path), [("inputs.pool_allocations", (
+            f"period {period} settles the grade component over its closed months and pays no "
+            "shared pool (the pool is monthly): leave pool_allocations out of this config and "
+            "allocate in a month's run"))])
     ledger = ledger_for(loaded)
     try:
         with ledger.engine.connect() as conn:
