@@ -211,3 +211,24 @@ def _values(table: pa.Table, name: str) -> list[object]:
     column = table.column(name)
     return (column.cast(pa.string()) if pa.types.is_dictionary(column.type)
             else column).to_pylist()
+
+
+@pytest.mark.parametrize("quoted", ['"A00000\n5"', '"A000005"'])
+def test_quoted_values_and_newlines_in_them_read_as_per_cell(tmp_path: Path, quoted) -> None:
+    """A file with a quotation mark is split serially (a value may hold a newline); a file
+    without one in parallel blocks: either way the values are the per-cell reader's."""
+    lines = (SAMPLES / "business.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    fields = lines[4].split(",")
+    fields[header.index("account_id")] = quoted
+    lines[4] = ",".join(fields)
+    path = tmp_path / "business.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame, issues = _read("business", path, True)
+    per_cell, per_cell_issues = _read("business", path, False)
+    assert [i.describe() for i in issues] == [i.describe() for i in per_cell_issues]
+    expected, _ = business_relation(per_cell, with_splits=True)
+    got = relation_of(frame) if is_relation(frame) else business_relation(
+        frame, with_splits=True)[0]
+    assert got.column("account_id").to_pylist() == expected.column("account_id").to_pylist()
+    assert got.column("balance").to_pylist() == expected.column("balance").to_pylist()

@@ -65,6 +65,9 @@ _LABEL = pa.dictionary(pa.int32(), pa.string())
 _FIRST_DAY = np.datetime64("1677-09-22", "D").astype(np.int64)
 _LAST_DAY = np.datetime64("2262-04-11", "D").astype(np.int64)
 _SURE = 0.49
+_CSV_BLOCK = 1 << 24
+"""Bytes per block of pyarrow's CSV reader: 16 MiB blocks still keep both cores busy, and
+give ~16× fewer chunks (label dictionaries to unify, per-chunk checks) than the 1 MiB default."""
 _SAFE_YUAN = 2.0**50 / 100
 
 
@@ -210,8 +213,9 @@ def _raw(
             path,
             read_options=pa_csv.ReadOptions(
                 encoding="utf-8" if used == "utf-8-sig" else used,
-                skip_rows=header_row, column_names=names),
-            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                skip_rows=header_row, column_names=names, block_size=_CSV_BLOCK),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter,
+                                              newlines_in_values=_may_quote(path, used),
                                               ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
                 include_columns=list(keep),
@@ -254,6 +258,26 @@ def _raw(
     table = table.rename_columns([header_of.get(n.strip(), n.strip())
                                   for n in table.column_names])
     return table, None
+
+
+_UNQUOTED_SCAN = ("utf-8", "utf-8-sig", "gb18030")
+"""Encodings in which byte 0x22 is only ever a quotation mark (no multi-byte character holds
+it), so a file without that byte has no quoted value, and no newline inside a value."""
+
+
+def _may_quote(path: Path, encoding: str) -> bool:
+    """Whether a value of the file may hold a newline (it has a quotation mark, or its encoding
+    is not one we can scan bytewise): pyarrow then splits its blocks serially, which costs
+    about a third of its speed; a file without quotes is read in parallel blocks."""
+    if encoding not in _UNQUOTED_SCAN:
+        return True
+    import mmap
+
+    with open(path, "rb") as handle:
+        if handle.seek(0, 2) == 0:
+            return False
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as content:
+            return content.find(b'"') >= 0
 
 
 def _csv_type(column: Any) -> dict[str, Any]:
