@@ -157,6 +157,10 @@ def _descending_key(
     return -remainders
 
 
+_FLOAT_INTEGERS = 2.0**53
+"""Below this a whole float is exactly an int64."""
+
+
 def _as_exact_weights(weights: npt.ArrayLike) -> npt.NDArray[np.int64] | npt.NDArray[np.object_]:
     """Weights as exact integers: ints as they are; fractions and floats (at their exact
     binary value) over their common denominator."""
@@ -165,6 +169,9 @@ def _as_exact_weights(weights: npt.ArrayLike) -> npt.NDArray[np.int64] | npt.NDA
         ints = values.astype(np.int64)
     elif values.dtype == object and all(type(v) is int for v in values.tolist()):
         ints = values  # exact Python ints already (the kernel's sums): no Fraction per weight
+    elif values.dtype.kind == "f" and np.all(np.isfinite(values)) and np.all(
+            (values == np.floor(values)) & (np.abs(values) < _FLOAT_INTEGERS)):
+        ints = values.astype(np.int64)  # whole floats (a headcount, say) are their own integer
     elif values.dtype == object or values.dtype.kind == "f":
         if values.dtype.kind == "f" and not np.all(np.isfinite(values)):
             raise ValueError("allocation weights must be finite and non-negative")

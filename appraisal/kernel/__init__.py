@@ -202,10 +202,8 @@ class AccountCells:
     def dense(self, roster_ids: pd.Index, categories: pd.Index) -> DenseCells:
         """The sums placed on the roster × categories × (stock, increment) grid (0 elsewhere);
         a manager or category outside them is an InternalError (validation refuses it)."""
-        managers = roster_ids.get_indexer(
-            pd.Index(self.table.column("manager_id").to_numpy(zero_copy_only=False)))
-        category = categories.get_indexer(
-            pd.Index(self.table.column("category").to_numpy(zero_copy_only=False)))
+        managers = _positions(self.table.column("manager_id"), roster_ids)
+        category = _positions(self.table.column("category"), categories)
         if (managers < 0).any() or (category < 0).any():
             raise InternalError("the account kernel credited a manager or category that is "
                                 "not in the roster or the config (run check_rorac first)")
@@ -223,6 +221,15 @@ class AccountCells:
             sums[name] = Exact(hi, lo)
         return DenseCells(shape, sums, self.share_scale, self.days, self.basis,
                           self.provision_annual)
+
+
+def _positions(labels: pa.ChunkedArray, known: pd.Index) -> npt.NDArray[np.int64]:
+    """Each label's position in `known` (-1 when absent), by one Arrow hash lookup."""
+    import pyarrow.compute as pc
+
+    vocabulary = pa.array(known.astype("str").to_numpy(), pa.string())
+    found = pc.index_in(pc.cast(labels, pa.string()), value_set=vocabulary)
+    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _require_cents(files: ParquetFiles) -> None:
