@@ -17,7 +17,9 @@ from __future__ import annotations
 import io
 import json
 import math
+import queue
 import re
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -113,6 +115,12 @@ class PrintSetup:
     header: str = ""
     footer: str = "&P / &N"
     fit_width: bool = True
+
+
+COMPRESS_LEVEL = 3
+"""zlib level of the workbook's parts: level 3 deflates sheet XML about 2.3× faster than zlib's
+default (6) for parts about 15% larger (measured on a 50,000-manager workbook); fixed, so the
+same content gives the same bytes."""
 
 
 def sheet_ref(title: str) -> str:
@@ -266,13 +274,19 @@ class SheetColumn:
             values = series.astype(object).tolist()
             dates = [None if v is pd.NaT or v is None else v.to_pydatetime() for v in values]
             return cls(header, kind, dates, "d")
-        if pd.api.types.is_integer_dtype(dtype) and not series.isna().any():
-            return cls(header, kind, series.astype("int64").tolist(), "n")
+        if pd.api.types.is_integer_dtype(dtype):
+            if not series.isna().any():
+                return cls(header, kind, series.astype("int64").tolist(), "n")
+            ints = series.astype("Int64").to_numpy(dtype=object, na_value=None).tolist()
+            return cls(header, kind, [None if v is None else int(v) for v in ints], "n")
         if pd.api.types.is_float_dtype(dtype):
-            floats = series.astype("float64").to_numpy()
-            if not np.isfinite(floats).all():
+            floats = series.astype("float64").to_numpy(dtype=np.float64, na_value=np.nan)
+            if np.isinf(floats).any():
                 return cls(header, kind, [python_value(v) for v in floats.tolist()], None)
-            return cls(header, kind, floats.tolist(), "n")
+            values = floats.tolist()
+            for at in np.flatnonzero(np.isnan(floats)).tolist():
+                values[at] = None  # an empty cell
+            return cls(header, kind, values, "n")
         cleaned: dict[str, str] = {}
         values = []
         for v in series.astype(object).tolist():
@@ -539,12 +553,14 @@ class SheetBook:
         props.created = props.modified = self.stamp  # `save` stamps the wall clock
         core = tostring(props.to_tree())
         stamp = self.stamp.timetuple()[:6]
-        with ZipFile(shell) as source, ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as out:
+        with ZipFile(shell) as source, ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True,
+                                                compresslevel=COMPRESS_LEVEL) as out:
             bodies = {part: self._bodies[title] for title, part in sheet_parts(source).items()
                       if title in self._bodies}
             for entry in source.infolist():
                 info = ZipInfo(entry.filename, date_time=stamp)
                 info.compress_type = ZIP_DEFLATED
+                _compress_level(info)
                 info.external_attr = 0o600 << 16
                 if entry.filename in bodies:
                     _splice(out, info, source.read(entry.filename), bodies[entry.filename])
@@ -595,8 +611,16 @@ def _shown(value: Any, style: str | None) -> Any:
     return value
 
 
+def _compress_level(info: ZipInfo) -> None:
+    """COMPRESS_LEVEL for one part (a ZipInfo does not take the ZipFile's level: Python 3.11
+    and 3.12 read `_compresslevel`, 3.13 and later `compress_level`)."""
+    name = "compress_level" if hasattr(ZipInfo, "compress_level") else "_compresslevel"
+    setattr(info, name, COMPRESS_LEVEL)
+
+
 def _splice(out: ZipFile, info: ZipInfo, shell: bytes, body: Callable[[Any], None]) -> None:
-    """The sheet openpyxl wrote (header row only) with the data rows streamed in."""
+    """The sheet openpyxl wrote (header row only) with the data rows streamed in; the rows'
+    XML is built in this thread while a second one compresses what came before."""
     text = shell.decode("utf-8")
     if "</sheetData>" in text:
         head, tail = text.split("</sheetData>", 1)
@@ -608,5 +632,41 @@ def _splice(out: ZipFile, info: ZipInfo, shell: bytes, body: Callable[[Any], Non
     info.file_size = 1 << 32  # unknown in advance: allow ZIP64
     with out.open(info, "w", force_zip64=True) as target:
         target.write(head.encode("utf-8"))
-        body(target)
+        with _Behind(target) as behind:
+            body(behind)
         target.write(b"</sheetData>" + tail.encode("utf-8"))
+
+
+class _Behind:
+    """A write target whose writes happen in a second thread, in order (zlib's deflate and the
+    CRC release the GIL, so they run beside the XML being built); an error there is raised
+    here. The bytes are the same as writing directly."""
+
+    def __init__(self, target: Any) -> None:
+        self._target = target
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self._failed: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+
+    def __enter__(self) -> _Behind:
+        self._thread.start()
+        return self
+
+    def _drain(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._failed is None:
+                try:
+                    self._target.write(data)
+                except BaseException as exc:  # re-raised in the caller's thread
+                    self._failed = exc
+
+    def write(self, data: bytes) -> None:
+        if self._failed is not None:
+            raise self._failed
+        self._queue.put(bytes(data))
+
+    def __exit__(self, *_: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._failed is not None:
+            raise self._failed
