@@ -30,6 +30,8 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -248,7 +250,8 @@ def _cell_xml(ref: str, style: int, inert: int, value: Any, epoch: datetime) -> 
 class SheetColumn:
     """One column ready to stream: header, kind, Python values, fixed cell type if uniform."""
 
-    __slots__ = ("data_type", "formula", "fragments", "header", "kind", "values", "width")
+    __slots__ = ("data_type", "formula", "fragments", "header", "kind", "numbers", "texts",
+                 "values", "width")
 
     def __init__(self, header: str, kind: Kind, values: list[Any], data_type: str | None) -> None:
         self.header = header
@@ -258,6 +261,10 @@ class SheetColumn:
         # A live formula per row: the template with `{row}` for the sheet row; values are cached.
         self.formula: str | None = None
         self.fragments: dict[str, str] = {}  # rendered text cells, by text
+        # numbers as an array (float NaN or int, with None at the blanks of `values`), their
+        # text made once, whole-column (`formatting`), when the column is uniform
+        self.numbers: np.ndarray | None = None
+        self.texts: pa.Array | None = None
         sample = [_sample_width(v, kind) for v in values[:_WIDTH_SAMPLE]]
         width = max([_display_width(header) * 1.05, *sample]) + 2
         self.width = min(max(width, _MIN_WIDTH), _MAX_WIDTH)
@@ -276,7 +283,8 @@ class SheetColumn:
             return cls(header, kind, dates, "d")
         if pd.api.types.is_integer_dtype(dtype):
             if not series.isna().any():
-                return cls(header, kind, series.astype("int64").tolist(), "n")
+                ints = series.astype("int64").to_numpy()
+                return cls(header, kind, ints.tolist(), "n").with_numbers(ints)
             ints = series.astype("Int64").to_numpy(dtype=object, na_value=None).tolist()
             return cls(header, kind, [None if v is None else int(v) for v in ints], "n")
         if pd.api.types.is_float_dtype(dtype):
@@ -286,9 +294,10 @@ class SheetColumn:
             values = floats.tolist()
             for at in np.flatnonzero(np.isnan(floats)).tolist():
                 values[at] = None  # an empty cell
-            return cls(header, kind, values, "n")
+            return cls(header, kind, values, "n").with_numbers(floats)
         cleaned: dict[str, str] = {}
         values = []
+        plain = True  # text or blank throughout
         for v in series.astype(object).tolist():
             if type(v) is str:
                 text = cleaned.get(v)
@@ -298,8 +307,75 @@ class SheetColumn:
                         cleaned[v] = text
                 values.append(text)
             else:
-                values.append(python_value(v))
-        return cls(header, kind, values, None)
+                value = python_value(v)
+                plain = plain and value is None
+                values.append(value)
+        column = cls(header, kind, values, None)
+        column.data_type = "s" if plain else None
+        return column
+
+
+    def with_numbers(self, numbers: np.ndarray) -> SheetColumn:
+        """Keep the values' array (float64 with NaN blanks, or int64) for whole-column text."""
+        self.numbers = numbers
+        return self
+
+    def number_text(self) -> pa.Array:
+        """Every value's text as its cell holds it (Python's repr; blank for NaN), once."""
+        if self.texts is None:
+            from ..formatting import float_text, int_text
+
+            numbers = self.numbers
+            if numbers is None:  # pragma: no cover - only numeric columns are asked
+                raise TypeError("not a numeric column")
+            self.texts = (float_text(numbers) if numbers.dtype.kind == "f"
+                          else int_text(numbers))
+        return self.texts
+
+
+def _row_text(rows: range) -> pa.Array:
+    return pa.array([str(r) for r in rows], pa.string())
+
+
+def _column_cells(
+    column: SheetColumn, letter: str, styles: tuple[int, int], rows: range, row_text: pa.Array,
+    epoch: datetime, shift: int = 0,
+) -> pa.Array:
+    """The cells of one column for a chunk of rows as XML text ('' for an empty cell): a numeric
+    column whole, by Arrow string kernels; any other by `_column_xml`, cell by cell."""
+    if column.formula is None and column.data_type == "n" and column.numbers is not None:
+        offset = rows.start - 2 + shift
+        text = column.number_text().slice(offset, len(rows))
+        style = styles[0]
+        cells = pc.binary_join_element_wise(
+            f'<c r="{letter}', row_text, f'" s="{style}" t="n"><v>', text, "</v></c>", "")
+        return pc.if_else(pc.equal(text, ""), "", cells)
+    if column.formula is None and column.data_type == "s":
+        return _text_cells(column, letter, styles, rows, row_text, shift)
+    return pa.array(_column_xml(column, letter, styles, rows, epoch, shift), pa.string())
+
+
+def _text_cells(column: SheetColumn, letter: str, styles: tuple[int, int], rows: range,
+                row_text: pa.Array, shift: int) -> pa.Array:
+    """A text column's cells for a chunk: each distinct text rendered once (as `_column_xml`
+    does), placed by its dictionary code."""
+    offset = rows.start - 2 + shift
+    coded = pc.dictionary_encode(pa.array(column.values[offset: offset + len(rows)],
+                                          pa.string()))
+    fragments = column.fragments
+    style, inert = styles
+    rendered = []
+    for v in coded.dictionary.to_pylist():
+        fragment = fragments.get(v)
+        if fragment is None:
+            chosen = inert if v.startswith(FORMULA_PREFIXES) else style
+            fragment = f' s="{chosen}" t="inlineStr"><is>{_xml_text(v)}</is></c>'
+            if len(fragments) < _MAX_FRAGMENTS:
+                fragments[v] = fragment
+        rendered.append(fragment)
+    text = pc.take(pa.array(rendered, pa.string()), coded.indices)
+    cells = pc.binary_join_element_wise(f'<c r="{letter}', row_text, '"', text, "")
+    return pc.fill_null(cells, "")
 
 
 def _column_xml(
@@ -351,18 +427,26 @@ def _write_rows_xml(
     letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
     for first in range(2, count + 2, _ROWS_PER_CHUNK):
         rows = range(first, min(first + _ROWS_PER_CHUNK, count + 2))
+        row_text = _row_text(rows)
         cells = [
-            _column_xml(column, letter, style, rows, epoch, shift)
+            _column_cells(column, letter, style, rows, row_text, epoch, shift)
             for column, letter, style in zip(columns, letters, styles, strict=True)
         ]
-        if cells:
-            by_row = zip(*cells, strict=True)
-            chunk = "".join(
-                f'<row r="{r}">{"".join(row)}</row>' for r, row in zip(rows, by_row, strict=True)
-            )
-        else:
-            chunk = "".join(f'<row r="{r}"></row>' for r in rows)
-        target.write(chunk.encode("utf-8"))
+        # one text per row, '<row r="n">' + its cells + '</row>', and the chunk's rows as one
+        # run of UTF-8 bytes (the data buffer of the joined array)
+        joined = pc.binary_join_element_wise('<row r="', row_text, '">', *cells, "</row>", "")
+        target.write(_utf8(joined))
+
+
+def _utf8(text: pa.Array) -> bytes:
+    """The concatenation of a string array's values (no nulls), as the bytes it holds."""
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    if len(text) == 0:
+        return b""
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32 if pa.types.is_string(
+        text.type) else np.int64)[text.offset: text.offset + len(text) + 1]
+    return text.buffers()[2].to_pybytes()[int(offsets[0]): int(offsets[-1])]
 
 
 def _default_style(data_type: str) -> str:
