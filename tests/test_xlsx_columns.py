@@ -47,3 +47,13 @@ def test_whole_column_xml_equals_the_cell_by_cell_xml(data) -> None:
     fresh = [SheetColumn.of("t", "text", text), SheetColumn.of("f", "number", number),
              SheetColumn.of("i", "count", whole)]
     assert out.getvalue() == _cell_by_cell(fresh, styles, count, shift)
+
+
+def test_a_long_text_column_written_cell_by_cell_has_every_value() -> None:
+    """A text column is kept as codes (its first rows as values, for the width); the
+    cell-by-cell writer (a formula over it, say) still sees every value."""
+    texts = pd.Series([f"M{i:05d}" if i % 7 else None for i in range(1000)], dtype="str")
+    column = SheetColumn.of("id", "text", texts)
+    cells = _column_xml(column, "A", (4, 5), range(900, 905), EPOCH)
+    assert cells == [f'<c r="A{r}" s="4" t="inlineStr"><is><t>M{r - 2:05d}</t></is></c>'
+                     if (r - 2) % 7 else "" for r in range(900, 905)]

@@ -250,8 +250,8 @@ def _cell_xml(ref: str, style: int, inert: int, value: Any, epoch: datetime) -> 
 class SheetColumn:
     """One column ready to stream: header, kind, Python values, fixed cell type if uniform."""
 
-    __slots__ = ("data_type", "formula", "fragments", "header", "kind", "numbers", "texts",
-                 "values", "width")
+    __slots__ = ("coded", "data_type", "formula", "fragments", "header", "kind", "numbers",
+                 "rendered", "texts", "values", "width")
 
     def __init__(self, header: str, kind: Kind, values: list[Any], data_type: str | None) -> None:
         self.header = header
@@ -265,6 +265,10 @@ class SheetColumn:
         # text made once, whole-column (`formatting`), when the column is uniform
         self.numbers: np.ndarray | None = None
         self.texts: pa.Array | None = None
+        # a text column as dictionary codes into its cleaned texts (`values` then holds only
+        # the first rows, for the width)
+        self.coded: pa.DictionaryArray | None = None
+        self.rendered: dict[tuple[int, int], pa.Array] = {}  # its distinct texts' cell XML
         sample = [_sample_width(v, kind) for v in values[:_WIDTH_SAMPLE]]
         width = max([_display_width(header) * 1.05, *sample]) + 2
         self.width = min(max(width, _MIN_WIDTH), _MAX_WIDTH)
@@ -295,6 +299,12 @@ class SheetColumn:
             for at in np.flatnonzero(np.isnan(floats)).tolist():
                 values[at] = None  # an empty cell
             return cls(header, kind, values, "n").with_numbers(floats)
+        coded = _coded_text(series)
+        if coded is not None:  # text or blank throughout: kept as codes into cleaned texts
+            head = coded.slice(0, _WIDTH_SAMPLE).cast(pa.string()).to_pylist()
+            column = cls(header, kind, head, "s")
+            column.coded = coded
+            return column
         cleaned: dict[str, str] = {}
         values = []
         plain = True  # text or blank throughout
@@ -320,6 +330,12 @@ class SheetColumn:
         self.numbers = numbers
         return self
 
+    def every_value(self) -> list[Any]:
+        """All values as Python objects (a coded text column's made on first use)."""
+        if self.coded is not None and len(self.values) < len(self.coded):
+            self.values = self.coded.cast(pa.string()).to_pylist()
+        return self.values
+
     def number_text(self) -> pa.Array:
         """Every value's text as its cell holds it (Python's repr; blank for NaN), once."""
         if self.texts is None:
@@ -331,6 +347,27 @@ class SheetColumn:
             self.texts = (float_text(numbers) if numbers.dtype.kind == "f"
                           else int_text(numbers))
         return self.texts
+
+
+def _coded_text(series: pd.Series) -> pa.DictionaryArray | None:
+    """A column of texts and blanks as dictionary codes into its distinct texts, each made
+    XML-safe once (`clean_text`); None when it holds anything else (a number, a date ...)."""
+    if not (pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
+        return None
+    try:
+        text = pa.array(series, from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    if pa.types.is_dictionary(text.type):
+        text = text.cast(text.type.value_type)
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)
+            or pa.types.is_null(text.type)):
+        return None
+    coded = pc.dictionary_encode(text.cast(pa.string()))
+    if isinstance(coded, pa.ChunkedArray):
+        coded = coded.combine_chunks()
+    cleaned = pa.array([clean_text(v) for v in coded.dictionary.to_pylist()], pa.string())
+    return pa.DictionaryArray.from_arrays(coded.indices, cleaned)
 
 
 def _row_text(rows: range) -> pa.Array:
@@ -360,12 +397,26 @@ def _text_cells(column: SheetColumn, letter: str, styles: tuple[int, int], rows:
     """A text column's cells for a chunk: each distinct text rendered once (as `_column_xml`
     does), placed by its dictionary code."""
     offset = rows.start - 2 + shift
-    coded = pc.dictionary_encode(pa.array(column.values[offset: offset + len(rows)],
-                                          pa.string()))
+    if column.coded is not None:
+        rendered = column.rendered.get(styles)
+        if rendered is None:  # the whole column's distinct texts, once per style
+            rendered = _fragments(column, column.coded.dictionary.to_pylist(), styles)
+            column.rendered[styles] = rendered
+        text = pc.take(rendered, column.coded.indices.slice(offset, len(rows)))
+    else:
+        coded = pc.dictionary_encode(pa.array(column.values[offset: offset + len(rows)],
+                                              pa.string()))
+        text = pc.take(_fragments(column, coded.dictionary.to_pylist(), styles), coded.indices)
+    cells = pc.binary_join_element_wise(f'<c r="{letter}', row_text, '"', text, "")
+    return pc.fill_null(cells, "")
+
+
+def _fragments(column: SheetColumn, texts: list[str], styles: tuple[int, int]) -> pa.Array:
+    """Each text's cell XML after the reference (`_column_xml`'s fragments, shared cache)."""
     fragments = column.fragments
     style, inert = styles
     rendered = []
-    for v in coded.dictionary.to_pylist():
+    for v in texts:
         fragment = fragments.get(v)
         if fragment is None:
             chosen = inert if v.startswith(FORMULA_PREFIXES) else style
@@ -373,9 +424,7 @@ def _text_cells(column: SheetColumn, letter: str, styles: tuple[int, int], rows:
             if len(fragments) < _MAX_FRAGMENTS:
                 fragments[v] = fragment
         rendered.append(fragment)
-    text = pc.take(pa.array(rendered, pa.string()), coded.indices)
-    cells = pc.binary_join_element_wise(f'<c r="{letter}', row_text, '"', text, "")
-    return pc.fill_null(cells, "")
+    return pa.array(rendered, pa.string())
 
 
 def _column_xml(
@@ -385,7 +434,7 @@ def _column_xml(
     """The cells of one column for a chunk of rows (sheet row numbers in `rows`)."""
     style, inert = styles
     offset = rows.start - 2 + shift
-    values = column.values[offset : offset + len(rows)]
+    values = column.every_value()[offset : offset + len(rows)]
     if column.formula is not None:
         template = column.formula
         return [
