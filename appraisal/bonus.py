@@ -319,12 +319,18 @@ def _excluded(card: pd.DataFrame) -> pd.Series:
     return flag.notna() & text.isin(["true", "1", "1.0", "yes", "y", "是"])
 
 
+def _found(ids: pd.Index, index: pd.Index) -> npt.NDArray[np.bool_]:
+    """`ids.isin(index)` for an index of distinct ids, by hash lookup (a text isin turns every
+    id into a Python object first)."""
+    return index.get_indexer(ids) >= 0
+
+
 def _scorecard_inputs(
     ids: pd.Index, scorecard_managers: pd.DataFrame, config: BonusConfig
 ) -> pd.DataFrame:
     """composite, grade, grade_coefficient, excluded aligned on the roster's manager ids."""
     card = _by_manager(scorecard_managers, "scorecard", ())
-    missing = ids[~ids.isin(card.index)]
+    missing = ids[~_found(ids, card.index)]
     if len(missing):
         raise InternalError(f"bonus: the scorecard has no row for roster manager(s) "
                             f"{_named(missing)}")
@@ -353,7 +359,7 @@ def _profit_cents(ids: pd.Index, rorac_by_manager: pd.DataFrame) -> IntArray:
     """Risk-adjusted profit per roster manager in int64 cents; no row means 0."""
     values = _by_manager(rorac_by_manager, "rorac_by_manager", ("rorac",))["rorac"]
     profit = pd.to_numeric(values, errors="coerce").reindex(ids)
-    known = ids.isin(values.index)
+    known = _found(ids, values.index)
     numbers = profit.to_numpy(dtype="float64", na_value=np.nan)
     bad = known & ~(np.isfinite(numbers) & (numbers == np.round(numbers)))
     if bad.any():
