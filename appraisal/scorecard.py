@@ -155,7 +155,8 @@ def combine_360(
     means, counts = _rater_type_means(manager, len(rated), kind, kinds, score)
     if manager_ids is None:  # the managers rated (by a rater of any type), sorted
         position = np.unique(manager[(manager >= 0) & (kind >= 0)])
-        index = pd.Index(rated[position], name="manager_id")
+        present = pd.Series(rated[np.unique(manager)])  # the type a column of the ids gets
+        index = pd.Index(rated[position], dtype=present.dtype, name="manager_id")
     else:
         index = pd.Index(_text(list(manager_ids)), name="manager_id")
         position = pd.Index(rated[:-1], dtype=object).get_indexer(index.to_numpy(dtype=object))
@@ -759,12 +760,12 @@ def _rating_table_issues(
             for r, v in zip(_rows(table)[bad], values[bad], strict=True)
         ]
     if source == "ratings_360":
-        kinds = _text(table["rater_type"])
-        odd = ~pd.Index(kinds, dtype=object).isin(list(RATER_TYPES))
+        kind, kinds = _codes(table["rater_type"])
+        odd = ~pd.Index(kinds, dtype=object).isin(list(RATER_TYPES))[kind]
         issues += [
             InputIssue(file, _plain(r), "rater_type", "unknown rater type", v,
                        "one of " + ", ".join(RATER_TYPES), code=IssueCode.NOT_ALLOWED)
-            for r, v in zip(_rows(table)[odd], kinds[odd], strict=True)
+            for r, v in zip(_rows(table)[odd], kinds[kind[odd]], strict=True)
         ]
     return issues
 
