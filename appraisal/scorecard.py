@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -316,7 +317,7 @@ class _Grid:
     def __len__(self) -> int:
         return len(self.ids) * self.width
 
-    @property
+    @cached_property
     def code(self) -> np.ndarray:
         """The declared indicator of each row."""
         return np.tile(np.arange(self.width), len(self.ids))
@@ -325,6 +326,7 @@ class _Grid:
     def manager_id(self) -> np.ndarray:
         return np.repeat(self.ids, self.width)
 
+    @cached_property
     def manager_index(self) -> np.ndarray:
         """The position in `ids` of each row's manager."""
         return np.repeat(np.arange(len(self.ids)), self.width)
@@ -337,21 +339,21 @@ class _Grid:
         """The rows of declared indicator k, one per employed manager in `ids` order."""
         return slice(k, None, self.width)
 
-    @property
+    @cached_property
     def is_additional(self) -> np.ndarray:
         return self.per_indicator([d.additional for d in self.declared], bool)
 
-    def frame(self) -> pd.DataFrame:
+    def text_columns(self) -> dict[str, Any]:
         """manager_id, dimension, indicator, source, rule of every row (text columns built by
         taking from the distinct values, never from one Python object per row)."""
-        manager, code = self.manager_index(), self.code
-        return pd.DataFrame({
+        manager, code = self.manager_index, self.code
+        return {
             "manager_id": _take_text(self.ids, manager),
             "dimension": _take_text([d.dimension for d in self.declared], code),
             "indicator": _take_text([d.indicator.id for d in self.declared], code),
             "source": _take_text([d.indicator.source for d in self.declared], code),
             "rule": _take_text([d.indicator.rule.kind for d in self.declared], code),
-        })
+        }
 
 
 def _grid(config: ScorecardConfig, staff: _Staff) -> _Grid:
@@ -904,14 +906,15 @@ def compute_scorecard(
     score, capped, floored = _clip(grid, scored.raw)
     local, dim_weight, global_weight = _row_weights(grid, dimension_weights, indicator_weights)
 
-    scores = grid.frame().assign(
+    columns = grid.text_columns() | dict(
         actual=cells.actual, target=scored.target, input_row=cells.input_row,
         raw_score=scored.raw, score=score, local_weight=local, dimension_weight=dim_weight,
         global_weight=global_weight, contribution=global_weight * score,
         flags=_join_codes(len(grid), [
             *scored.flags.items(), ("capped", capped), ("floored", floored),
         ], detail=cells.flags_360),
-    )[_SCORE_COLUMNS]
+    )
+    scores = pd.DataFrame({name: columns[name] for name in _SCORE_COLUMNS})
     managers_out = _manager_rows(config, grid, scores, scored.flags["actual_missing"], staff,
                                  sources.flags_360)
     counts = managers_out["grade"].value_counts()
@@ -943,7 +946,7 @@ def _dimension_scores(
     dim = grid.per_indicator([-1 if d.additional else ranked.index(d.dimension)
                               for d in grid.declared], "int64")
     part = scores["local_weight"].to_numpy() * scores["score"].to_numpy()
-    key = grid.manager_index()[weighted] * len(dims) + dim[weighted]
+    key = grid.manager_index[weighted] * len(dims) + dim[weighted]
     table = _sum_by(part[weighted], key, len(grid.ids) * len(dims))
     return table.reshape(len(grid.ids), len(dims))[:, [ranked.index(d) for d in dims]]
 
@@ -955,7 +958,7 @@ def _additional_points(
     if config.additional is None:
         return np.zeros(len(grid.ids))
     extra = grid.is_additional
-    return _sum_by(scores["score"].to_numpy()[extra], grid.manager_index()[extra],
+    return _sum_by(scores["score"].to_numpy()[extra], grid.manager_index[extra],
                    len(grid.ids))
 
 
@@ -1001,7 +1004,7 @@ def _manager_rows(
     dim_scores = per_manager(_dimension_scores(config, grid, scores))
     weighted = ~grid.is_additional
     weighted_score = per_manager(_sum_by(scores["contribution"].to_numpy()[weighted],
-                                         grid.manager_index()[weighted], len(grid.ids)))
+                                         grid.manager_index[weighted], len(grid.ids)))
     raw_points = per_manager(_additional_points(config, grid, scores))
     if config.additional is not None:
         cap, floor = config.additional.cap, config.additional.floor
@@ -1090,13 +1093,14 @@ def _codes(values: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def _group_key(*parts: tuple[np.ndarray, int]) -> np.ndarray:
     """One group key per row from (code, number of codes) pairs, in the lexicographic order of
-    the codes; NaN (a dropped group, as pandas drops blank keys) where any code is -1."""
+    the codes; NaN (a dropped group, as pandas drops blank keys) where any code is -1, else
+    int64 (the same group ids, found faster)."""
     key = np.zeros(len(parts[0][0]), dtype="int64")
     blank = np.zeros(len(key), dtype=bool)
     for code, size in parts:
         key = key * max(size, 1) + code
         blank |= code < 0
-    return np.where(blank, np.nan, key)
+    return np.where(blank, np.nan, key) if blank.any() else key
 
 
 def _take_text(values: Sequence[Any], codes: np.ndarray) -> Any:
