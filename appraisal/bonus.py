@@ -712,10 +712,10 @@ def _managers_frame(
     out = pd.DataFrame({"manager_id": team.roster["manager_id"]})
     for column in ("name", "branch", "sub_branch", "team", "job_level"):
         if column in team.roster.columns:
-            out[column] = team.roster[column].to_numpy()
+            out[column] = _column(team.roster[column])
     for column in ("rorac", "composite", "grade", "grade_coefficient", "excluded",
                    "service_fraction", "position_coefficient"):
-        out[column] = team.frame[column].to_numpy()
+        out[column] = _column(team.frame[column])
     if _needs_base(config):
         out["base"] = team.base
     for name, values in audit.items():
@@ -730,11 +730,20 @@ def _managers_frame(
     return out
 
 
+_TEXT = pd.api.types.pandas_dtype("str")
+
+
+def _column(values: pd.Series) -> Any:
+    """`values.to_numpy()` as a frame column; a text column is passed as it is (the frame
+    would rebuild the same text column from one Python object per row)."""
+    return values.array if values.dtype == _TEXT and len(values) else values.to_numpy()
+
+
 def _rollups(managers: pd.DataFrame, money: tuple[str, ...]) -> pd.DataFrame:
     """Sums of int64 cents per team, sub-branch, branch and in total."""
     cents = managers[list(money)].astype("int64")
     for column in _UNIT_COLUMNS:
-        cents[column] = managers[column].astype("str").to_numpy()
+        cents[column] = _column(managers[column].astype("str"))
     cents["managers"] = 1
     values = ["managers", *money]
     teams = cents.groupby(list(_UNIT_COLUMNS), sort=True)[values].sum().reset_index()

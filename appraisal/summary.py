@@ -275,7 +275,7 @@ _TEXT = pd.api.types.pandas_dtype("str")
 def _column(values: pd.Series) -> Any:
     """`values.to_numpy()` as a frame column; a text column is passed as it is (the frame
     would rebuild the same text column from one Python object per row)."""
-    return values.array if values.dtype == _TEXT else values.to_numpy()
+    return values.array if values.dtype == _TEXT and len(values) else values.to_numpy()
 
 
 def _per_value(values: pd.Series, function: Any) -> Any:
