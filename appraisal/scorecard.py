@@ -464,7 +464,7 @@ class _Cells:
     target: np.ndarray
     input_row: Any
     target_default: np.ndarray
-    flags_360: np.ndarray
+    flags_360: tuple[np.ndarray, list[str]]  # per row a code into the texts ("" = none)
 
 
 def _table_cells(grid: _Grid, rows: _Rows) -> tuple[np.ndarray, np.ndarray]:
@@ -493,7 +493,11 @@ def _cells(grid: _Grid, rows: _Rows | None, sources: _Sources) -> _Cells:
         no_row[cell] = numbers.isna()
     input_row = pd.arrays.IntegerArray(row_number, no_row)
     target_default = np.zeros(len(grid), dtype=bool)
-    flags_360 = np.full(len(grid), "", dtype=object)
+    flags_360, texts_360 = np.zeros(len(grid), dtype="int64"), [""]
+    if sources.flags_360 is not None:
+        code_360, found = pd.factorize(
+            sources.flags_360.reindex(grid.ids).fillna("").to_numpy(dtype=object))
+        texts_360 += list(found)
     for k, item in enumerate(grid.declared):
         ind, at = item.indicator, grid.rows_of(k)
         ids = grid.ids
@@ -502,12 +506,12 @@ def _cells(grid: _Grid, rows: _Rows | None, sources: _Sources) -> _Cells:
             actual[at] = (values.reindex(ids).to_numpy(dtype="float64")
                           if values is not None else np.nan)
         if ind.source == "ratings_360" and sources.flags_360 is not None:
-            flags_360[at] = sources.flags_360.reindex(ids).fillna("").to_numpy()
+            flags_360[at] = code_360 + 1
         if ind.default_target is not None:
             use_default = ~np.isfinite(target[at])
             target[at] = np.where(use_default, ind.default_target, target[at])
             target_default[at] = use_default
-    return _Cells(actual, target, input_row, target_default, flags_360)
+    return _Cells(actual, target, input_row, target_default, (flags_360, texts_360))
 
 
 @dataclass(frozen=True)
@@ -1051,7 +1055,7 @@ def _manager_rows(
         ("not_employed", ~employed), ("joined_during_period", joined),
         ("left_during_period", left), ("prorated", prorated), ("excluded", excluded),
         ("actual_missing", missing_actual), ("additional_capped", raw_points != points),
-    ], detail=np.where(employed, f360, ""))
+    ], detail=pd.factorize(np.where(employed, f360, "")))
     return out.sort_values("manager_id", kind="mergesort").reset_index(drop=True)
 
 
@@ -1059,9 +1063,10 @@ def _manager_rows(
 
 def _join_codes(
     n: int, parts: list[tuple[str, np.ndarray]], sep: str = ";",
-    detail: np.ndarray | None = None,
+    detail: tuple[np.ndarray, Sequence[str]] | None = None,
 ) -> Any:
-    """Join flag codes per row in a fixed order; `detail` (per-row text) is appended last.
+    """Join flag codes per row in a fixed order; `detail` (per row a code into its texts) is
+    appended last.
 
     The text is built once per combination of codes and detail, then taken for every row (a
     text column; an empty object array when n is 0).
@@ -1071,8 +1076,7 @@ def _join_codes(
     bits = np.zeros(n, dtype="int64")
     for k, (_, mask) in enumerate(parts):
         bits |= np.asarray(mask, dtype="int64") << k
-    extra, details = (pd.factorize(np.asarray(detail, dtype=object))
-                      if detail is not None else (np.zeros(n, dtype="int64"), [""]))
+    extra, details = detail if detail is not None else (np.zeros(n, dtype="int64"), [""])
     inverse, combos = pd.factorize(bits * len(details) + extra)
     texts = []
     for combo in combos.tolist():
