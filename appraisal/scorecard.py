@@ -322,10 +322,6 @@ class _Grid:
         """The declared indicator of each row."""
         return np.tile(np.arange(self.width), len(self.ids))
 
-    @property
-    def manager_id(self) -> np.ndarray:
-        return np.repeat(self.ids, self.width)
-
     @cached_property
     def manager_index(self) -> np.ndarray:
         """The position in `ids` of each row's manager."""
@@ -432,9 +428,10 @@ def _flags_360(combined: pd.DataFrame) -> pd.Series:
 
 @dataclass(frozen=True)
 class _Rows:
-    """The indicators table, one entry per input row: text ids as codes into their distinct
-    values (`manager_ids`, `indicator_ids`: object arrays), the numbers and the row numbers.
-    `first`: the row is the first for its manager and indicator (the one that is read)."""
+    """The indicators table, one entry per input row: text ids as codes into their sorted
+    distinct values (`manager_ids`, `indicator_ids`: object arrays whose last entry, NaN, is the
+    code -1 of a blank), the numbers and the row numbers. `first`: the row is the first for its
+    manager and indicator (the one that is read)."""
 
     manager: np.ndarray
     manager_ids: np.ndarray
