@@ -319,12 +319,18 @@ def _excluded(card: pd.DataFrame) -> pd.Series:
     return flag.notna() & text.isin(["true", "1", "1.0", "yes", "y", "是"])
 
 
+def _found(ids: pd.Index, index: pd.Index) -> npt.NDArray[np.bool_]:
+    """`ids.isin(index)` for an index of distinct ids, by hash lookup (a text isin turns every
+    id into a Python object first)."""
+    return index.get_indexer(ids) >= 0
+
+
 def _scorecard_inputs(
     ids: pd.Index, scorecard_managers: pd.DataFrame, config: BonusConfig
 ) -> pd.DataFrame:
     """composite, grade, grade_coefficient, excluded aligned on the roster's manager ids."""
     card = _by_manager(scorecard_managers, "scorecard", ())
-    missing = ids[~ids.isin(card.index)]
+    missing = ids[~_found(ids, card.index)]
     if len(missing):
         raise InternalError(f"bonus: the scorecard has no row for roster manager(s) "
                             f"{_named(missing)}")
@@ -353,7 +359,7 @@ def _profit_cents(ids: pd.Index, rorac_by_manager: pd.DataFrame) -> IntArray:
     """Risk-adjusted profit per roster manager in int64 cents; no row means 0."""
     values = _by_manager(rorac_by_manager, "rorac_by_manager", ("rorac",))["rorac"]
     profit = pd.to_numeric(values, errors="coerce").reindex(ids)
-    known = ids.isin(values.index)
+    known = _found(ids, values.index)
     numbers = profit.to_numpy(dtype="float64", na_value=np.nan)
     bad = known & ~(np.isfinite(numbers) & (numbers == np.round(numbers)))
     if bad.any():
@@ -706,10 +712,10 @@ def _managers_frame(
     out = pd.DataFrame({"manager_id": team.roster["manager_id"]})
     for column in ("name", "branch", "sub_branch", "team", "job_level"):
         if column in team.roster.columns:
-            out[column] = team.roster[column].to_numpy()
+            out[column] = _column(team.roster[column])
     for column in ("rorac", "composite", "grade", "grade_coefficient", "excluded",
                    "service_fraction", "position_coefficient"):
-        out[column] = team.frame[column].to_numpy()
+        out[column] = _column(team.frame[column])
     if _needs_base(config):
         out["base"] = team.base
     for name, values in audit.items():
@@ -724,11 +730,20 @@ def _managers_frame(
     return out
 
 
+_TEXT = pd.api.types.pandas_dtype("str")
+
+
+def _column(values: pd.Series) -> Any:
+    """`values.to_numpy()` as a frame column; a text column is passed as it is (the frame
+    would rebuild the same text column from one Python object per row)."""
+    return values.array if values.dtype == _TEXT and len(values) else values.to_numpy()
+
+
 def _rollups(managers: pd.DataFrame, money: tuple[str, ...]) -> pd.DataFrame:
     """Sums of int64 cents per team, sub-branch, branch and in total."""
     cents = managers[list(money)].astype("int64")
     for column in _UNIT_COLUMNS:
-        cents[column] = managers[column].astype("str").to_numpy()
+        cents[column] = _column(managers[column].astype("str"))
     cents["managers"] = 1
     values = ["managers", *money]
     teams = cents.groupby(list(_UNIT_COLUMNS), sort=True)[values].sum().reset_index()

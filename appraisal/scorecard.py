@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import ahp
 from .config.base import Period
@@ -148,19 +150,18 @@ def combine_360(
     indicator's missing-actual policy). `types_missing` names weighted types that do not count,
     `types_below_min` those with some but too few raters ('+'-separated).
     """
-    frame = pd.DataFrame({
-        "manager_id": _text(ratings["manager_id"]),
-        "rater_type": _text(ratings["rater_type"]),
-        "score": ratings["score"].astype("float64").to_numpy(),
-    })
-    grouped = frame.groupby(["manager_id", "rater_type"])["score"].agg(["mean", "count"])
-    mean = grouped["mean"].unstack().reindex(columns=list(RATER_TYPES))
-    count = grouped["count"].unstack().reindex(columns=list(RATER_TYPES))
-    if manager_ids is not None:
+    manager, rated = _codes(ratings["manager_id"])
+    kind, kinds = _codes(ratings["rater_type"])
+    score = ratings["score"].astype("float64").to_numpy()
+    means, counts = _rater_type_means(manager, len(rated), kind, kinds, score)
+    if manager_ids is None:  # the managers rated (by a rater of any type), sorted
+        position = np.unique(manager[(manager >= 0) & (kind >= 0)])
+        present = pd.Series(rated[np.unique(manager)])  # the type a column of the ids gets
+        index = pd.Index(rated[position], dtype=present.dtype, name="manager_id")
+    else:
         index = pd.Index(_text(list(manager_ids)), name="manager_id")
-        mean, count = mean.reindex(index), count.reindex(index)
-    counts = count.fillna(0).to_numpy(dtype="float64")
-    means = mean.to_numpy(dtype="float64")
+        position = pd.Index(rated[:-1], dtype=object).get_indexer(index.to_numpy(dtype=object))
+    means, counts = _rows_at(means, position), _rows_at(counts, position, 0.0)
     minimum = np.array([config.min_raters.get(t, 1) for t in RATER_TYPES], dtype="float64")
     weight = np.array([config.type_weights.get(t, 0.0) for t in RATER_TYPES], dtype="float64")
     counted = counts >= minimum[None, :]
@@ -170,7 +171,7 @@ def combine_360(
     rating = np.where(total > 0.0, weighted / np.where(total > 0.0, total, 1.0), np.nan)
     missing = ~counted & (weight[None, :] > 0.0)
     below = (counts > 0) & ~counted & (weight[None, :] > 0.0)
-    result = pd.DataFrame(index=mean.index)
+    result = pd.DataFrame(index=index)
     for i, rater in enumerate(RATER_TYPES):
         result[f"{rater}_mean"] = means[:, i]
         result[f"{rater}_raters"] = counts[:, i].astype("int64")
@@ -180,6 +181,32 @@ def combine_360(
     result["types_below_min"] = _join_codes(
         len(result), [(t, below[:, i]) for i, t in enumerate(RATER_TYPES)], "+")
     return result
+
+
+def _rater_type_means(
+    manager: np.ndarray, size: int, kind: np.ndarray, kinds: np.ndarray, score: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(mean rating, number of ratings) per manager code × RATER_TYPES, NaN and 0 where none:
+    the pandas group mean of grouping by the text ids (sorted codes, the same group ids)."""
+    grouped = pd.Series(score).groupby(_group_key((manager, size), (kind, len(kinds) - 1)))
+    table = grouped.agg(["mean", "count"])
+    key = table.index.to_numpy(dtype="int64")
+    row, column = np.divmod(key, max(len(kinds) - 1, 1))
+    column = pd.Index(list(RATER_TYPES), dtype=object).get_indexer(kinds[column])
+    rated = column >= 0
+    means = np.full((size, len(RATER_TYPES)), np.nan)
+    counts = np.zeros((size, len(RATER_TYPES)))
+    means[row[rated], column[rated]] = table["mean"].to_numpy(dtype="float64")[rated]
+    counts[row[rated], column[rated]] = table["count"].to_numpy(dtype="float64")[rated]
+    return means, counts
+
+
+def _rows_at(table: np.ndarray, position: np.ndarray, missing: float = np.nan) -> np.ndarray:
+    """table[position] by row, `missing` where position is -1 (or beyond the table)."""
+    found = (position >= 0) & (position < table.shape[0])
+    out = np.full((len(position), table.shape[1]), missing)
+    out[found] = table[position[found]]
+    return out
 
 
 # --------------------------------------------------------------------------- grades
@@ -277,34 +304,52 @@ class _Declared:
 
 @dataclass(frozen=True)
 class _Grid:
-    """Employed managers (by manager_id) × declared indicators (config order), one row each."""
+    """Employed managers (sorted by manager_id) × declared indicators (config order): row
+    i · width + k is manager `ids[i]` on indicator k."""
 
     declared: tuple[_Declared, ...]
-    code: np.ndarray
-    manager_id: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.code)
-
-    def per_indicator(self, values: Sequence[Any]) -> np.ndarray:
-        """One value per declared indicator, spread over the grid's rows."""
-        return np.asarray(values, dtype=object)[self.code]
-
-    def rows_of(self, k: int) -> np.ndarray:
-        return np.flatnonzero(self.code == k)
+    ids: np.ndarray
 
     @property
-    def is_additional(self) -> np.ndarray:
-        return self.per_indicator([d.additional for d in self.declared]).astype(bool)
+    def width(self) -> int:
+        return len(self.declared)
 
-    def frame(self) -> pd.DataFrame:
-        return pd.DataFrame({
-            "manager_id": self.manager_id,
-            "dimension": self.per_indicator([d.dimension for d in self.declared]),
-            "indicator": self.per_indicator([d.indicator.id for d in self.declared]),
-            "source": self.per_indicator([d.indicator.source for d in self.declared]),
-            "rule": self.per_indicator([d.indicator.rule.kind for d in self.declared]),
-        })
+    def __len__(self) -> int:
+        return len(self.ids) * self.width
+
+    @cached_property
+    def code(self) -> np.ndarray:
+        """The declared indicator of each row."""
+        return np.tile(np.arange(self.width), len(self.ids))
+
+    @cached_property
+    def manager_index(self) -> np.ndarray:
+        """The position in `ids` of each row's manager."""
+        return np.repeat(np.arange(len(self.ids)), self.width)
+
+    def per_indicator(self, values: Sequence[Any], dtype: Any = object) -> np.ndarray:
+        """One value per declared indicator, spread over the grid's rows."""
+        return np.tile(np.asarray(values, dtype=dtype), len(self.ids))
+
+    def rows_of(self, k: int) -> slice:
+        """The rows of declared indicator k, one per employed manager in `ids` order."""
+        return slice(k, None, self.width)
+
+    @cached_property
+    def is_additional(self) -> np.ndarray:
+        return self.per_indicator([d.additional for d in self.declared], bool)
+
+    def text_columns(self) -> dict[str, Any]:
+        """manager_id, dimension, indicator, source, rule of every row (text columns built by
+        taking from the distinct values, never from one Python object per row)."""
+        manager, code = self.manager_index, self.code
+        return {
+            "manager_id": _take_text(self.ids, manager),
+            "dimension": _take_text([d.dimension for d in self.declared], code),
+            "indicator": _take_text([d.indicator.id for d in self.declared], code),
+            "source": _take_text([d.indicator.source for d in self.declared], code),
+            "rule": _take_text([d.indicator.rule.kind for d in self.declared], code),
+        }
 
 
 def _grid(config: ScorecardConfig, staff: _Staff) -> _Grid:
@@ -312,8 +357,7 @@ def _grid(config: ScorecardConfig, staff: _Staff) -> _Grid:
     if config.additional is not None:
         declared += [_Declared(config.additional.id, i, True) for i in config.additional.indicators]
     employed = np.sort(staff.ids[staff.employed].to_numpy(dtype=object))
-    n = len(declared)
-    return _Grid(tuple(declared), np.tile(np.arange(n), len(employed)), np.repeat(employed, n))
+    return _Grid(tuple(declared), employed)
 
 
 def _peer_groups(config: ScorecardConfig) -> set[str]:
@@ -363,9 +407,11 @@ def _source_actuals(
         flags_360 = _flags_360(combined)
     answers = tables.get("satisfaction")
     if "satisfaction" in needed and answers is not None:
-        frame = pd.DataFrame({"manager_id": _text(answers["manager_id"]),
-                              "score": _numbers(answers, "score")})
-        values["satisfaction"] = frame.groupby("manager_id")["score"].mean()
+        manager, answered = _codes(answers["manager_id"])
+        key = _group_key((manager, len(answered)))
+        mean = pd.Series(_numbers(answers, "score")).groupby(key).mean()
+        values["satisfaction"] = pd.Series(mean.to_numpy(), index=pd.Index(
+            answered[mean.index.to_numpy(dtype="int64")], dtype=object))
     if "tenure_years" in needed:
         values["tenure_years"] = staff.years
     return _Sources(values, flags_360)
@@ -380,15 +426,31 @@ def _flags_360(combined: pd.DataFrame) -> pd.Series:
     return pd.Series(text + glue + below_text, index=combined.index, dtype=object)
 
 
-def _indicator_rows(indicators: pd.DataFrame) -> pd.DataFrame:
-    """The indicators table as text ids and numbers, one row per input row."""
-    return pd.DataFrame({
-        "manager_id": _text(indicators["manager_id"]),
-        "indicator": _text(indicators["indicator"]),
-        "table_actual": _numbers(indicators, "actual"),
-        "table_target": _numbers(indicators, "target"),
-        "input_row": _rows(indicators),
-    })
+@dataclass(frozen=True)
+class _Rows:
+    """The indicators table, one entry per input row: text ids as codes into their sorted
+    distinct values (`manager_ids`, `indicator_ids`: object arrays whose last entry, NaN, is the
+    code -1 of a blank), the numbers and the row numbers. `first`: the row is the first for its
+    manager and indicator (the one that is read)."""
+
+    manager: np.ndarray
+    manager_ids: np.ndarray
+    indicator: np.ndarray
+    indicator_ids: np.ndarray
+    table_actual: np.ndarray
+    table_target: np.ndarray
+    input_row: np.ndarray
+    first: np.ndarray
+
+
+def _indicator_rows(indicators: pd.DataFrame) -> _Rows:
+    """The indicators table as coded text ids and numbers, one entry per input row."""
+    manager, manager_ids = _codes(indicators["manager_id"])
+    indicator, indicator_ids = _codes(indicators["indicator"])
+    key = (manager.astype("int64") + 1) * len(indicator_ids) + indicator + 1
+    first = ~pd.Index(key).duplicated(keep="first")
+    return _Rows(manager, manager_ids, indicator, indicator_ids, _numbers(indicators, "actual"),
+                 _numbers(indicators, "target"), _rows(indicators), np.asarray(first))
 
 
 @dataclass(frozen=True)
@@ -399,39 +461,54 @@ class _Cells:
     target: np.ndarray
     input_row: Any
     target_default: np.ndarray
-    flags_360: np.ndarray
+    flags_360: tuple[np.ndarray, list[str]]  # per row a code into the texts ("" = none)
 
 
-def _cells(grid: _Grid, rows: pd.DataFrame | None, sources: _Sources) -> _Cells:
+def _table_cells(grid: _Grid, rows: _Rows) -> tuple[np.ndarray, np.ndarray]:
+    """(grid row, table row) of every first indicators-table row whose manager is employed
+    and whose indicator is declared."""
+    manager = pd.Index(grid.ids, dtype=object).get_indexer(rows.manager_ids)[rows.manager]
+    declared = pd.Index([d.indicator.id for d in grid.declared], dtype=object)
+    indicator = declared.get_indexer(rows.indicator_ids)[rows.indicator]
+    at = np.flatnonzero(rows.first & (manager >= 0) & (indicator >= 0))
+    return manager[at] * grid.width + indicator[at], at
+
+
+def _cells(grid: _Grid, rows: _Rows | None, sources: _Sources) -> _Cells:
     """actual: the indicators table or the indicator's source; target: the indicators table,
     else the indicator's `default_target`."""
     actual = np.full(len(grid), np.nan)
     target = np.full(len(grid), np.nan)
-    input_row = pd.array([pd.NA] * len(grid), dtype="Int64")
-    if rows is not None and not rows.empty:
-        first = rows.drop_duplicates(["manager_id", "indicator"], keep="first")
-        merged = pd.DataFrame({"manager_id": grid.manager_id,
-                               "indicator": grid.frame()["indicator"]}).merge(
-            first, on=["manager_id", "indicator"], how="left", validate="one_to_one")
-        actual = merged["table_actual"].to_numpy(dtype="float64", copy=True)
-        target = merged["table_target"].to_numpy(dtype="float64", copy=True)
-        input_row = pd.array(merged["input_row"], dtype="Int64")
+    row_number = np.zeros(len(grid), dtype="int64")
+    no_row = np.ones(len(grid), dtype=bool)
+    if rows is not None and len(rows.manager):
+        cell, at = _table_cells(grid, rows)
+        actual[cell] = rows.table_actual[at]
+        target[cell] = rows.table_target[at]
+        numbers = pd.array(rows.input_row[at], dtype="Int64")
+        row_number[cell] = numbers.to_numpy(dtype="int64", na_value=0)
+        no_row[cell] = numbers.isna()
+    input_row = pd.arrays.IntegerArray(row_number, no_row)
     target_default = np.zeros(len(grid), dtype=bool)
-    flags_360 = np.full(len(grid), "", dtype=object)
+    flags_360, texts_360 = np.zeros(len(grid), dtype="int64"), [""]
+    if sources.flags_360 is not None:
+        code_360, found = pd.factorize(
+            sources.flags_360.reindex(grid.ids).fillna("").to_numpy(dtype=object))
+        texts_360 += list(found)
     for k, item in enumerate(grid.declared):
         ind, at = item.indicator, grid.rows_of(k)
-        ids = grid.manager_id[at]
+        ids = grid.ids
         if ind.source != "indicators":
             values = sources.values.get(ind.source)
             actual[at] = (values.reindex(ids).to_numpy(dtype="float64")
                           if values is not None else np.nan)
         if ind.source == "ratings_360" and sources.flags_360 is not None:
-            flags_360[at] = sources.flags_360.reindex(ids).fillna("").to_numpy()
+            flags_360[at] = code_360 + 1
         if ind.default_target is not None:
             use_default = ~np.isfinite(target[at])
             target[at] = np.where(use_default, ind.default_target, target[at])
             target_default[at] = use_default
-    return _Cells(actual, target, input_row, target_default, flags_360)
+    return _Cells(actual, target, input_row, target_default, (flags_360, texts_360))
 
 
 @dataclass(frozen=True)
@@ -532,15 +609,13 @@ def _score_grid(
     target = cells.target.copy()
     flags = {name: np.zeros(len(grid), dtype=bool) for name in _ROW_FLAGS}
     flags["target_default"] = cells.target_default.copy()
-    rows = np.asarray(cells.input_row, dtype=object)
-    rows = np.where(pd.isna(rows), None, rows)
     issues: list[InputIssue] = []
     for k, item in enumerate(grid.declared):
         ind = item.indicator
         if ind.source in skip or (ind.needs_target and "indicators" in skip):
             continue
         at = grid.rows_of(k)
-        ids = grid.manager_id[at]
+        ids = grid.ids
         group = _peer_group(ind, groups, ids)
         result = _score_indicator(ind, cells.actual[at], cells.target[at], group)
         raw[at] = result.raw
@@ -552,7 +627,7 @@ def _score_grid(
         for refusal in result.refusals:
             if ind.id in from_ledger and refusal.rule == "actual is missing":
                 continue
-            issues += _refusal_issues(ind, refusal, ids, rows[at], files)
+            issues += _refusal_issues(ind, refusal, ids, cells.input_row[at], files)
     return _Scored(raw, target, flags, issues)
 
 
@@ -564,15 +639,19 @@ def _peer_group(ind: Indicator, groups: Mapping[str, pd.Series], ids: np.ndarray
 
 
 def _refusal_issues(
-    ind: Indicator, refusal: _Refusal, ids: np.ndarray, rows: np.ndarray,
+    ind: Indicator, refusal: _Refusal, ids: np.ndarray, rows: Any,
     files: Mapping[str, str],
 ) -> list[InputIssue]:
+    """`rows`: the input row numbers (Int64) of the indicator's grid rows."""
     mask = refusal.mask
+    if not mask.any():
+        return []
     values = (refusal.values[mask] if refusal.values is not None
               else np.full(int(mask.sum()), None, dtype=object))
     file = files["indicators"] if refusal.in_table else files.get(ind.source, ind.source)
     found = []
-    for row, manager, value in zip(rows[mask], ids[mask], values, strict=True):
+    refused_rows = rows[mask].to_numpy(dtype=object, na_value=None)
+    for row, manager, value in zip(refused_rows, ids[mask], values, strict=True):
         at = _plain(row) if refusal.in_table else None
         rule, column, expected = refusal.rule, refusal.column, refusal.expected
         if refusal.rule == "actual is missing" and at is None:
@@ -615,7 +694,7 @@ def _row_weights(
     def spread(weight: Any) -> np.ndarray:
         return grid.per_indicator([
             1.0 if d.additional else weight(d.dimension, d.indicator.id) for d in grid.declared
-        ]).astype("float64")
+        ], "float64")
 
     return (spread(lambda d, i: indicator_weights[d][i]),
             spread(lambda d, i: dimension_weights[d]),
@@ -632,28 +711,31 @@ def _missing_columns(frame: pd.DataFrame, columns: Sequence[str], file: str) -> 
 
 
 def _indicator_table_issues(
-    rows: pd.DataFrame, config: ScorecardConfig, file: str
+    rows: _Rows, config: ScorecardConfig, file: str
 ) -> list[InputIssue]:
     """Ids not declared, a second row per manager × indicator, an actual that comes from
     elsewhere."""
     sources = {i.id: i.source for i in config.all_indicators()}
-    row = rows["input_row"].to_numpy(dtype=object)
-    ids = rows["indicator"].to_numpy(dtype=object)
-    managers = rows["manager_id"].to_numpy(dtype=object)
-    unknown = ~pd.Index(ids, dtype=object).isin(list(sources))
+    row = rows.input_row
+    ids = rows.indicator_ids[rows.indicator]
+    known = pd.Index(rows.indicator_ids, dtype=object).isin(list(sources))
+    unknown = ~known[rows.indicator]
     issues = [
         InputIssue(file, _plain(r), "indicator", "indicator not declared in scorecard config", v,
                    f"one of {', '.join(sources)}", code=IssueCode.UNKNOWN_ID)
         for r, v in zip(row[unknown], ids[unknown], strict=True)
     ]
-    repeated = rows.duplicated(["manager_id", "indicator"], keep="first").to_numpy()
+    repeated = ~rows.first
+    managers = rows.manager_ids[rows.manager[repeated]]
     issues += [
         InputIssue(file, _plain(r), "indicator", f"second row for manager '{m}' and this indicator",
                    v, "one row per manager and indicator", code=IssueCode.DUPLICATE_KEY)
-        for r, m, v in zip(row[repeated], managers[repeated], ids[repeated], strict=True)
+        for r, m, v in zip(row[repeated], managers, ids[repeated], strict=True)
     ]
-    source = pd.Series(ids, dtype=object).map(sources).fillna("indicators").to_numpy()
-    actual = rows["table_actual"].to_numpy()
+    source = np.array([sources[i] if k else "indicators"
+                       for i, k in zip(rows.indicator_ids, known, strict=True)],
+                      dtype=object)[rows.indicator]
+    actual = rows.table_actual
     elsewhere = (source != "indicators") & np.isfinite(actual)
     issues += [
         InputIssue(file, _plain(r), "actual", f"the actual of '{i}' comes from {s}; leave this "
@@ -681,12 +763,12 @@ def _rating_table_issues(
             for r, v in zip(_rows(table)[bad], values[bad], strict=True)
         ]
     if source == "ratings_360":
-        kinds = _text(table["rater_type"])
-        odd = ~pd.Index(kinds, dtype=object).isin(list(RATER_TYPES))
+        kind, kinds = _codes(table["rater_type"])
+        odd = ~pd.Index(kinds, dtype=object).isin(list(RATER_TYPES))[kind]
         issues += [
             InputIssue(file, _plain(r), "rater_type", "unknown rater type", v,
                        "one of " + ", ".join(RATER_TYPES), code=IssueCode.NOT_ALLOWED)
-            for r, v in zip(_rows(table)[odd], kinds[odd], strict=True)
+            for r, v in zip(_rows(table)[odd], kinds[kind[odd]], strict=True)
         ]
     return issues
 
@@ -813,7 +895,7 @@ def compute_scorecard(
     _invariant(bool(needed & set(_RORAC_COLUMNS)) and rorac_by_manager is None,
                "the RORAC stage result is missing")
     rows = _indicator_rows(indicators) if indicators is not None else None
-    _invariant(rows is not None and rows.duplicated(["manager_id", "indicator"]).any(),
+    _invariant(rows is not None and not rows.first.all(),
                "two rows for one manager and indicator")
 
     grid = _grid(config, staff)
@@ -825,15 +907,17 @@ def compute_scorecard(
     score, capped, floored = _clip(grid, scored.raw)
     local, dim_weight, global_weight = _row_weights(grid, dimension_weights, indicator_weights)
 
-    scores = grid.frame().assign(
+    columns = grid.text_columns() | dict(
         actual=cells.actual, target=scored.target, input_row=cells.input_row,
         raw_score=scored.raw, score=score, local_weight=local, dimension_weight=dim_weight,
         global_weight=global_weight, contribution=global_weight * score,
         flags=_join_codes(len(grid), [
             *scored.flags.items(), ("capped", capped), ("floored", floored),
         ], detail=cells.flags_360),
-    )[_SCORE_COLUMNS]
-    managers_out = _manager_rows(config, scores, grid.is_additional, staff, sources.flags_360)
+    )
+    scores = pd.DataFrame({name: columns[name] for name in _SCORE_COLUMNS})
+    managers_out = _manager_rows(config, grid, scores, scored.flags["actual_missing"], staff,
+                                 sources.flags_360)
     counts = managers_out["grade"].value_counts()
     grade_counts = {g.id: int(counts.get(g.id, 0)) for g in config.grading.grades}
     return ScorecardResult(scores=scores, managers=managers_out,
@@ -843,28 +927,40 @@ def compute_scorecard(
 
 # --------------------------------------------------------------------------- per manager
 
+def _sum_by(values: np.ndarray, key: np.ndarray, size: int) -> np.ndarray:
+    """Σ values per key 0..size-1, 0 where a key has none. A pandas group sum whose keys sort
+    as the text keys they stand for, so it runs the same kernel in the same order."""
+    sums = pd.Series(values).groupby(key).sum()
+    out = np.zeros(size)
+    out[sums.index.to_numpy(dtype="int64")] = sums.to_numpy(dtype="float64")
+    return np.where(np.isnan(out), 0.0, out)
+
+
 def _dimension_scores(
-    config: ScorecardConfig, weighted: pd.DataFrame, ids: np.ndarray
-) -> pd.DataFrame:
-    """DimensionScore_d = Σ_j w_dj · IndicatorScore_dj per manager (0 for managers not scored)."""
-    part = weighted["local_weight"] * weighted["score"]
-    return (
-        part.groupby([weighted["manager_id"], weighted["dimension"]]).sum()
-        .unstack().reindex(index=ids, columns=[d.id for d in config.dimensions]).fillna(0.0)
-    )
+    config: ScorecardConfig, grid: _Grid, scores: pd.DataFrame
+) -> np.ndarray:
+    """DimensionScore_d = Σ_j w_dj · IndicatorScore_dj: employed managers (grid order) ×
+    dimensions (config order)."""
+    dims = [d.id for d in config.dimensions]
+    ranked = sorted(dims)  # grouping by (manager_id, dimension) orders the dimension ids
+    weighted = ~grid.is_additional
+    dim = grid.per_indicator([-1 if d.additional else ranked.index(d.dimension)
+                              for d in grid.declared], "int64")
+    part = scores["local_weight"].to_numpy() * scores["score"].to_numpy()
+    key = grid.manager_index[weighted] * len(dims) + dim[weighted]
+    table = _sum_by(part[weighted], key, len(grid.ids) * len(dims))
+    return table.reshape(len(grid.ids), len(dims))[:, [ranked.index(d) for d in dims]]
 
 
 def _additional_points(
-    config: ScorecardConfig, extra: pd.DataFrame, ids: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """(Σ_k points, clipped to the additional dimension's floor and cap) per manager."""
+    config: ScorecardConfig, grid: _Grid, scores: pd.DataFrame
+) -> np.ndarray:
+    """Σ_k points of the additional dimension per employed manager (grid order)."""
     if config.additional is None:
-        zero = np.zeros(len(ids))
-        return zero, zero
-    points = extra["score"].groupby(extra["manager_id"]).sum().reindex(ids).fillna(0.0)
-    raw = points.to_numpy(dtype="float64")
-    cap, floor = config.additional.cap, config.additional.floor
-    return raw, np.clip(raw, -np.inf if floor is None else floor, np.inf if cap is None else cap)
+        return np.zeros(len(grid.ids))
+    extra = grid.is_additional
+    return _sum_by(scores["score"].to_numpy()[extra], grid.manager_index[extra],
+                   len(grid.ids))
 
 
 def _grades(
@@ -892,16 +988,31 @@ def _grades(
 
 
 def _manager_rows(
-    config: ScorecardConfig, scores: pd.DataFrame, is_additional: np.ndarray, staff: _Staff,
-    flags_360: pd.Series | None,
+    config: ScorecardConfig, grid: _Grid, scores: pd.DataFrame, actual_missing: np.ndarray,
+    staff: _Staff, flags_360: pd.Series | None,
 ) -> pd.DataFrame:
-    """One row per roster manager: dimension scores, composite, tenure treatment, grade."""
+    """One row per roster manager: dimension scores, composite, tenure treatment, grade.
+
+    `scores` has the grid's rows; the sums per manager are over the roster positions."""
     ids = staff.ids.to_numpy(dtype=object)
-    weighted = scores[~is_additional]
-    dim_scores = _dimension_scores(config, weighted, ids)
-    weighted_score = (weighted["contribution"].groupby(weighted["manager_id"]).sum()
-                      .reindex(ids).fillna(0.0).to_numpy())
-    raw_points, points = _additional_points(config, scores[is_additional], ids)
+    at = staff.ids.get_indexer(grid.ids)  # roster position of each employed manager
+
+    def per_manager(values: np.ndarray) -> np.ndarray:  # employed managers -> roster, 0 else
+        out = np.zeros((len(ids), *values.shape[1:]))
+        out[at] = values
+        return out
+
+    dim_scores = per_manager(_dimension_scores(config, grid, scores))
+    weighted = ~grid.is_additional
+    weighted_score = per_manager(_sum_by(scores["contribution"].to_numpy()[weighted],
+                                         grid.manager_index[weighted], len(grid.ids)))
+    raw_points = per_manager(_additional_points(config, grid, scores))
+    if config.additional is not None:
+        cap, floor = config.additional.cap, config.additional.floor
+        points = np.clip(raw_points, -np.inf if floor is None else floor,
+                         np.inf if cap is None else cap)
+    else:
+        points = raw_points
     employed, joined, left = staff.employed, staff.joined, staff.left
 
     before = weighted_score + points
@@ -918,8 +1029,8 @@ def _manager_rows(
     coefficients = np.array([g.coefficient for g in grades], dtype="float64")
     out = pd.DataFrame({"manager_id": ids, "service_fraction": staff.fraction,
                         "joined_during_period": joined, "left_during_period": left})
-    for dim in dim_scores.columns:
-        out[f"{dim}_score"] = dim_scores[dim].to_numpy()
+    for j, dim in enumerate(d.id for d in config.dimensions):
+        out[f"{dim}_score"] = dim_scores[:, j]
     out["additional_points_raw"] = raw_points
     out["additional_points"] = points
     out["weighted_score"] = weighted_score
@@ -933,17 +1044,15 @@ def _manager_rows(
         graded, coefficients[np.maximum(grade_index, 0)],
         np.where(employed, config.tenure.excluded_coefficient, 0.0),
     )
-    missing_actual = (
-        scores["flags"].str.contains("actual_missing", regex=False)
-        .groupby(scores["manager_id"]).any().reindex(ids).fillna(False).to_numpy(dtype=bool)
-    )
+    missing_actual = np.zeros(len(ids), dtype=bool)
+    missing_actual[at] = actual_missing.reshape(len(grid.ids), grid.width).any(axis=1)
     f360 = (flags_360.reindex(ids).fillna("").to_numpy(dtype=object) if flags_360 is not None
             else np.full(len(ids), "", dtype=object))
     out["flags"] = _join_codes(len(ids), [
         ("not_employed", ~employed), ("joined_during_period", joined),
         ("left_during_period", left), ("prorated", prorated), ("excluded", excluded),
         ("actual_missing", missing_actual), ("additional_capped", raw_points != points),
-    ], detail=np.where(employed, f360, ""))
+    ], detail=pd.factorize(np.where(employed, f360, "")))
     return out.sort_values("manager_id", kind="mergesort").reset_index(drop=True)
 
 
@@ -951,29 +1060,58 @@ def _manager_rows(
 
 def _join_codes(
     n: int, parts: list[tuple[str, np.ndarray]], sep: str = ";",
-    detail: np.ndarray | None = None,
-) -> np.ndarray:
-    """Join flag codes per row in a fixed order; `detail` (per-row text) is appended last.
+    detail: tuple[np.ndarray, Sequence[str]] | None = None,
+) -> Any:
+    """Join flag codes per row in a fixed order; `detail` (per row a code into its texts) is
+    appended last.
 
-    Rows are grouped by their combination of codes, so the text is built once per combination.
+    The text is built once per combination of codes and detail, then taken for every row (a
+    text column; an empty object array when n is 0).
     """
+    if not n:
+        return np.zeros(0, dtype=object)
     bits = np.zeros(n, dtype="int64")
     for k, (_, mask) in enumerate(parts):
         bits |= np.asarray(mask, dtype="int64") << k
-    combos, inverse = np.unique(bits, return_inverse=True)
-    texts = np.array(
-        [sep.join(code for k, (code, _) in enumerate(parts) if combo >> k & 1) for combo in combos]
-        + [""],
-        dtype=object,
-    )[:-1]
-    out = texts[inverse.reshape(-1)] if n else np.zeros(0, dtype=object)
-    if detail is not None:
-        extra = np.asarray(detail, dtype=object)
-        has = extra != ""
-        glue = np.where(out[has] != "", sep, "")
-        out = out.copy()
-        out[has] = out[has] + glue + extra[has]
-    return out
+    extra, details = detail if detail is not None else (np.zeros(n, dtype="int64"), [""])
+    inverse, combos = pd.factorize(bits * len(details) + extra)
+    texts = []
+    for combo in combos.tolist():
+        flag_bits, more = divmod(combo, len(details))
+        text = sep.join(code for k, (code, _) in enumerate(parts) if flag_bits >> k & 1)
+        glue = sep if text != "" and details[more] != "" else ""
+        texts.append(text + glue + details[more])
+    return _take_text(texts, inverse)
+
+
+def _codes(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Text ids (as `_text` makes them) as codes into their sorted distinct values (an object
+    array ending with NaN, the code -1 of a blank). Codes in sorted order give pandas the group
+    ids of grouping by the text itself: the same kernel and order of summation."""
+    codes, distinct = pd.factorize(pd.Series(values).astype(str), sort=True)
+    return codes, np.append(np.asarray(distinct, dtype=object), np.nan)
+
+
+def _group_key(*parts: tuple[np.ndarray, int]) -> np.ndarray:
+    """One group key per row from (code, number of codes) pairs, in the lexicographic order of
+    the codes; NaN (a dropped group, as pandas drops blank keys) where any code is -1, else
+    int64 (the same group ids, found faster)."""
+    key = np.zeros(len(parts[0][0]), dtype="int64")
+    blank = np.zeros(len(key), dtype=bool)
+    for code, size in parts:
+        key = key * max(size, 1) + code
+        blank |= code < 0
+    return np.where(blank, np.nan, key) if blank.any() else key
+
+
+def _take_text(values: Sequence[Any], codes: np.ndarray) -> Any:
+    """`values[codes]` as a text column: Arrow-backed str taken from the distinct values (what
+    a frame makes of the same Python strings, without one object per row); empty: object."""
+    distinct = np.asarray(values, dtype=object)
+    if not len(codes):
+        return distinct[codes]
+    taken = pa.array(distinct, type=pa.large_string(), from_pandas=True).take(codes)
+    return pd.array(taken, dtype="str")
 
 
 def _text(values: Any) -> np.ndarray:

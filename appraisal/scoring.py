@@ -306,7 +306,9 @@ def _scale_score(rule: Any, rows: RuleRows) -> np.ndarray:
 
 def _percentile_flags(rule: Any, rows: RuleRows) -> dict[str, np.ndarray]:
     groups = pd.Series(rows.group, dtype=object).astype(str)
-    return {"single_member_group": groups.map(groups.value_counts()).to_numpy() == 1}
+    code, distinct = pd.factorize(groups)  # a blank group (-1) is never a group of one
+    size = np.bincount(code + 1, minlength=len(distinct) + 1)
+    return {"single_member_group": (code >= 0) & (size[code + 1] == 1)}
 
 
 def _percentile_score(rule: Any, rows: RuleRows) -> np.ndarray:

@@ -257,16 +257,33 @@ def _gaps(scores: pd.DataFrame, config: AppraisalConfig) -> pd.DataFrame:
     actual = pd.to_numeric(scores["actual"], errors="coerce").astype("float64")
     target = pd.to_numeric(scores["target"], errors="coerce").astype("float64")
     frame = pd.DataFrame({
-        "manager_id": scores["manager_id"].to_numpy(),
-        "dimension": scores["dimension"].to_numpy() if "dimension" in scores.columns else "",
-        "indicator": indicator.to_numpy(),
+        "manager_id": _column(scores["manager_id"]),
+        "dimension": _column(scores["dimension"]) if "dimension" in scores.columns else "",
+        "indicator": _column(indicator),
         "actual": actual.to_numpy(),
         "target": target.to_numpy(),
         "gap": (actual - target).to_numpy(),
-        "measure": indicator.map(lambda i: measures.get(i, ("number", None))[0]).to_numpy(),
-        "unit": indicator.map(lambda i: measures.get(i, ("number", None))[1]).to_numpy(),
+        "measure": _per_value(indicator, lambda i: measures.get(i, ("number", None))[0]),
+        "unit": _per_value(indicator, lambda i: measures.get(i, ("number", None))[1]),
     })
     return frame.reset_index(drop=True)
+
+
+_TEXT = pd.api.types.pandas_dtype("str")
+
+
+def _column(values: pd.Series) -> Any:
+    """`values.to_numpy()` as a frame column; a text column is passed as it is (the frame
+    would rebuild the same text column from one Python object per row)."""
+    return values.array if values.dtype == _TEXT and len(values) else values.to_numpy()
+
+
+def _per_value(values: pd.Series, function: Any) -> Any:
+    """`values.map(function).to_numpy()` as a frame column, the function called once per
+    distinct value and its results taken for every row."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    mapped = pd.Series(pd.Series(distinct).map(function).to_numpy())
+    return mapped.array.take(codes)
 
 
 def _chart_level(managers: pd.DataFrame) -> str | None:
