@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from .. import formatting as fmt
 from ..columns import Column, ColumnRegistry
@@ -152,13 +153,22 @@ def _money_text(values: pd.Series) -> pa.Array:
     return fmt.cents_text(cents.to_numpy(dtype=np.int64, na_value=0), cents.isna().to_numpy())
 
 
-def _date_text(values: pd.Series) -> pa.Array:
-    """Days as YYYY-MM-DD (a datetime's day); missing dates empty."""
+def _days(values: pd.Series) -> np.ndarray | None:
+    """A datetime column's days (datetime64[D], NaT for missing) when every year has four
+    digits (the range Arrow's date text shares with strftime's); else None."""
     if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":
         days = values.to_numpy().astype("datetime64[D]")
         known = days[~np.isnat(days)]
         if not len(known) or (known.min() >= _FIRST_DAY and known.max() <= _LAST_DAY):
-            return fmt.date_text(days)
+            return days
+    return None
+
+
+def _date_text(values: pd.Series) -> pa.Array:
+    """Days as YYYY-MM-DD (a datetime's day); missing dates empty."""
+    days = _days(values)
+    if days is not None:
+        return fmt.date_text(days)
     shown = pd.to_datetime(values).dt.strftime("%Y-%m-%d").fillna("")
     return fmt.as_array(shown.astype(object).to_numpy(), pa.string())
 
@@ -197,11 +207,17 @@ def _column_text(values: pd.Series, kind: str, decimals: int | None) -> pa.Array
     return _plain_text(values)
 
 
-_BATCH_ROWS = 1 << 17  # rows joined at a time: bounded memory, offsets far from 2 GiB
+_BATCH_ROWS = 1 << 16  # rows formatted and written at a time: temporaries stay small and reused
 _NEWLINE = pa.scalar("\n", pa.string())
 # kinds whose text never holds a comma, quote or newline (numbers, dates, flags)
 _NEVER_QUOTED = frozenset({"money_cents", "score", "ratio", "weight", "coefficient", "count",
                            "number", "date", "flag"})
+# pyarrow's writer joining fields that need no quotes: "," between, "\n" after, null empty
+_UNQUOTED = pa_csv.WriteOptions(include_header=False, quoting_style="none", null_string="",
+                                delimiter=",", eol="\n", batch_size=_BATCH_ROWS)
+
+Field = Callable[[int, int], pa.Array]
+"""A column's rows start:stop as an Arrow array that pyarrow's writer prints as our text."""
 
 
 def _write_rows(handle: Any, texts: list[pa.Array]) -> None:
@@ -215,18 +231,80 @@ def _write_rows(handle: Any, texts: list[pa.Array]) -> None:
     handle.write(memoryview(rows.buffers()[2])[int(offsets[0]): int(offsets[-1])])
 
 
-def write_csv(
-    frame: pd.DataFrame, path: Path, columns: ColumnRegistry, *, decimals: int | None = None
-) -> None:
-    """Deterministic CSV, formatted by the registry's kinds: money (int cents) as exact yuan
-    text with two decimals; other floats with `decimals`, or in their shortest round-trip form
-    when None (full precision); dates as YYYY-MM-DD. An unknown column is an InternalError.
+def _sliced(array: pa.Array) -> Field:
+    return lambda start, stop: array.slice(start, stop - start)
 
-    Columnar: each column becomes one Arrow string array (`appraisal.formatting`), quoted only
-    where a field needs it, and the rows are joined by Arrow compute a batch at a time; byte for
-    byte what pandas' `to_csv` wrote (UTF-8 with BOM, "\n", minimal quoting)."""
-    columns.require(frame, path.name)
-    alone = len(frame.columns) == 1
+
+def _coded(values: np.ndarray, text: Callable[[np.ndarray], pa.Array]) -> Field | None:
+    """A column of few distinct values: each formatted once, the rows as codes into their texts
+    (pyarrow's writer gathers them); None when the values are not few (`fmt.distinct_codes`)."""
+    coded = fmt.distinct_codes(values)
+    if coded is None:
+        return None
+    codes, distinct = coded
+    texts = text(distinct)
+    return lambda start, stop: pa.DictionaryArray.from_arrays(
+        codes.slice(start, stop - start), texts)
+
+
+def _text_field(text: pa.Array) -> Field | None:
+    """Text printed as it is, unless a field needs quotes (or holds a carriage return, which
+    pyarrow's unquoted writer refuses): None, and the frame takes the joined path."""
+    return None if fmt.has_structural(text) else _sliced(text)
+
+
+def _field(values: pd.Series, kind: str, decimals: int | None) -> Field | None:
+    """How a column reaches pyarrow's writer, by the same rules as `_column_text`: cents as
+    decimal128 (Arrow prints the exact yuan), floats themselves where Arrow's text is Python's
+    repr (`fmt.float_field`), ints and in-range dates as they are, missing values null (printed
+    empty); the rest as our text."""
+    dtype = values.dtype
+    numpy = isinstance(dtype, np.dtype)
+    if kind == "money_cents":
+        missing = None
+        if numpy and dtype.kind in "iu":
+            cents = values.to_numpy(dtype=np.int64)
+            coded = _coded(cents, fmt.cents_text)
+            if coded is not None:
+                return coded
+        else:
+            exact = values.astype("Int64")
+            cents = exact.to_numpy(dtype=np.int64, na_value=0)
+            missing = exact.isna().to_numpy()
+        return lambda start, stop: fmt.cents_decimal(
+            cents[start:stop], None if missing is None else missing[start:stop])
+    if kind == "date" or pd.api.types.is_datetime64_any_dtype(values):
+        days = _days(values)
+        if days is not None:
+            return lambda start, stop: pa.array(days[start:stop], pa.date32())
+        return _text_field(_date_text(values))
+    if (decimals is not None and pd.api.types.is_float_dtype(values)
+            and not pd.api.types.is_bool_dtype(values)):
+        return lambda start, stop: fmt.as_array(_fixed(values.iloc[start:stop], decimals),
+                                                pa.string())
+    if numpy and dtype.kind in "fiub":
+        array = values.to_numpy()
+        if dtype.kind == "f":
+            array = np.ascontiguousarray(array, dtype=np.float64)
+            return _coded(array, fmt.float_text) or (
+                lambda start, stop: fmt.float_field(array[start:stop]))
+        if dtype.kind == "b":
+            return lambda start, stop: fmt.bool_text(array[start:stop])
+        return lambda start, stop: pa.array(array[start:stop])
+    if isinstance(dtype, pd.StringDtype):
+        return _text_field(fmt.as_array(values))
+    if pd.api.types.is_integer_dtype(dtype):
+        return _sliced(fmt.as_array(values))
+    if pd.api.types.is_bool_dtype(dtype):
+        flags = fmt.as_array(values)
+        return lambda start, stop: fmt.bool_text(flags.slice(start, stop - start))
+    return _text_field(_plain_text(values))
+
+
+def _write_joined(handle: Any, frame: pd.DataFrame, columns: ColumnRegistry,
+                  decimals: int | None, alone: bool) -> None:
+    """Rows joined by Arrow compute, each column whole as text, quoted where a field needs it:
+    the path of frames with such fields (and of a column alone, whose empty fields are "")."""
     texts = []
     for key in frame.columns:
         kind = columns.kind(str(key))
@@ -235,14 +313,42 @@ def write_csv(
         numeric = kind in _NEVER_QUOTED and (
             pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values))
         texts.append(text if numeric and not alone else fmt.quoted(text, alone=alone))
+    for start in range(0, len(frame), _BATCH_ROWS):
+        _write_rows(handle, [t.slice(start, _BATCH_ROWS) for t in texts])
+
+
+def write_csv(
+    frame: pd.DataFrame, path: Path, columns: ColumnRegistry, *, decimals: int | None = None
+) -> None:
+    """Deterministic CSV, formatted by the registry's kinds: money (int cents) as exact yuan
+    text with two decimals; other floats with `decimals`, or in their shortest round-trip form
+    when None (full precision); dates as YYYY-MM-DD. An unknown column is an InternalError.
+
+    Columnar, a batch of rows at a time: each column becomes an Arrow array that pyarrow's CSV
+    writer prints as our text (`_field`), which joins the fields; a frame with a field that
+    needs quotes is joined by Arrow compute instead, quoted where needed (`_write_joined`).
+    Byte for byte what pandas' `to_csv` wrote (UTF-8 with BOM, "\n", minimal quoting)."""
+    columns.require(frame, path.name)
+    alone = len(frame.columns) == 1
     header = pa.array([str(key) for key in frame.columns], pa.string())
     header_line = ",".join(fmt.quoted(header, alone=alone).to_pylist()) + "\n"
+    fields = [] if alone else [_field(frame[key], columns.kind(str(key)), decimals)
+                               for key in frame.columns]
     with path.open("wb") as handle:
         handle.write(header_line.encode(CSV_ENCODING))
-        if not texts:
+        if len(frame.columns) == 0:
             return
+        if alone or any(field is None for field in fields):
+            _write_joined(handle, frame, columns, decimals, alone)
+            return
+        names = [str(index) for index in range(len(fields))]
         for start in range(0, len(frame), _BATCH_ROWS):
-            _write_rows(handle, [t.slice(start, _BATCH_ROWS) for t in texts])
+            stop = min(start + _BATCH_ROWS, len(frame))
+            batch = pa.RecordBatch.from_arrays(
+                [field(start, stop) for field in fields], names=names)  # type: ignore[misc]
+            sink = pa.BufferOutputStream()
+            pa_csv.write_csv(batch, sink, _UNQUOTED)
+            handle.write(sink.getvalue())
 
 
 def _json_default(value: Any) -> Any:
