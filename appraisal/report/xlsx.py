@@ -413,18 +413,19 @@ def _text_cells(column: SheetColumn, letter: str, styles: tuple[int, int], rows:
 
 def _fragments(column: SheetColumn, texts: list[str], styles: tuple[int, int]) -> pa.Array:
     """Each text's cell XML after the reference (`_column_xml`'s fragments, shared cache)."""
-    fragments = column.fragments
-    style, inert = styles
-    rendered = []
-    for v in texts:
-        fragment = fragments.get(v)
-        if fragment is None:
-            chosen = inert if v.startswith(FORMULA_PREFIXES) else style
-            fragment = f' s="{chosen}" t="inlineStr"><is>{_xml_text(v)}</is></c>'
-            if len(fragments) < _MAX_FRAGMENTS:
-                fragments[v] = fragment
-        rendered.append(fragment)
-    return pa.array(rendered, pa.string())
+    return pa.array([_fragment(column, v, styles) for v in texts], pa.string())
+
+
+def _fragment(column: SheetColumn, text: str, styles: tuple[int, int]) -> str:
+    """One text's cell XML after the reference, rendered once per column (cached)."""
+    fragment = column.fragments.get(text)
+    if fragment is None:
+        style, inert = styles
+        chosen = inert if text.startswith(FORMULA_PREFIXES) else style
+        fragment = f' s="{chosen}" t="inlineStr"><is>{_xml_text(text)}</is></c>'
+        if len(column.fragments) < _MAX_FRAGMENTS:
+            column.fragments[text] = fragment
+    return fragment
 
 
 def _column_xml(
@@ -447,17 +448,10 @@ def _column_xml(
             for r, v in zip(rows, values, strict=True)
         ]
     # text repeats (ids of dimensions, rules, units …): each distinct text rendered once
-    fragments = column.fragments
     out = []
     for r, v in zip(rows, values, strict=True):
         if type(v) is str:
-            fragment = fragments.get(v)
-            if fragment is None:
-                chosen = inert if v.startswith(FORMULA_PREFIXES) else style
-                fragment = f' s="{chosen}" t="inlineStr"><is>{_xml_text(v)}</is></c>'
-                if len(fragments) < _MAX_FRAGMENTS:
-                    fragments[v] = fragment
-            out.append(f'<c r="{letter}{r}"{fragment}')
+            out.append(f'<c r="{letter}{r}"{_fragment(column, v, styles)}')
         else:
             out.append(_cell_xml(f"{letter}{r}", style, inert, v, epoch))
     return out
