@@ -7,8 +7,6 @@ batch, against Python's csv module."""
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from csv_reference import reference_csv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -32,31 +31,8 @@ KINDS = {"id": "id", "note": "text", "amount": "money_cents", "owed": "money_cen
 REGISTRY = ColumnRegistry({k: Column(k, kind, None, k, k) for k, kind in KINDS.items()})
 
 
-def _shown(value: object, kind: str) -> str:
-    """One value as the row-wise writer printed it."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    if kind == "money_cents":
-        cents = int(value)
-        return f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, float | np.floating):
-        return repr(float(value))
-    return str(value)
-
-
 def _reference(frame: pd.DataFrame) -> bytes:
-    """Python's csv module (minimal quoting, "\\n") over each value's text."""
-    out = io.StringIO()
-    rows = csv.writer(out, lineterminator="\n")
-    rows.writerow([str(c) for c in frame.columns])
-    kinds = [REGISTRY.kind(str(c)) for c in frame.columns]
-    for values in frame.astype(object).itertuples(index=False, name=None):
-        rows.writerow([_shown(v, k) for v, k in zip(values, kinds, strict=True)])
-    return out.getvalue().encode("utf-8-sig")
+    return reference_csv(frame, REGISTRY)
 
 
 def _written(frame: pd.DataFrame, folder: Path) -> bytes:

@@ -4,8 +4,6 @@ Checked against that plain reference on generated frames and on the example run'
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from csv_reference import reference_csv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -27,33 +26,6 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "configs" / "example.yaml"
 KINDS = {"id": "id", "note": "text", "amount": "money_cents", "score": "score",
          "managers": "count", "day": "date", "excluded": "flag", "weight": "weight"}
 REGISTRY = ColumnRegistry({k: Column(k, kind, None, k, k) for k, kind in KINDS.items()})
-
-
-def _shown(value: object, kind: str) -> str:
-    """One value as the row-wise writer printed it."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    if kind == "money_cents":
-        cents = int(value)
-        return f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, float | np.floating):
-        return repr(float(value))
-    return str(value)
-
-
-def _reference(frame: pd.DataFrame, registry: ColumnRegistry) -> bytes:
-    """The plain way: Python's csv module (minimal quoting, "\\n") over str() of each value."""
-    out = io.StringIO()
-    rows = csv.writer(out, lineterminator="\n")
-    rows.writerow([str(c) for c in frame.columns])
-    kinds = [registry.kind(str(c)) for c in frame.columns]
-    for values in frame.astype(object).itertuples(index=False, name=None):
-        rows.writerow([_shown(v, k) for v, k in zip(values, kinds, strict=True)])
-    return out.getvalue().encode("utf-8-sig")
 
 
 def _written(frame: pd.DataFrame, tmp_path: Path, registry: ColumnRegistry = REGISTRY) -> bytes:
@@ -95,7 +67,7 @@ _texts = st.text(alphabet=st.sampled_from(list('ab ,"\n\r中文经=-')), max_siz
 
 @settings(max_examples=60)
 @given(st.data())
-def test_written_bytes_equal_the_row_wise_reference(tmp_path_factory, data):
+def test_written_bytes_equal_the_row_wisereference_csv(tmp_path_factory, data):
     n = data.draw(st.integers(0, 12))
     floats = st.floats(allow_nan=True, allow_infinity=False, width=64)
     frame = pd.DataFrame({
@@ -115,7 +87,7 @@ def test_written_bytes_equal_the_row_wise_reference(tmp_path_factory, data):
                              dtype=bool),
     })
     folder = tmp_path_factory.mktemp("csv")
-    assert _written(frame, folder) == _reference(frame, REGISTRY)
+    assert _written(frame, folder) == reference_csv(frame, REGISTRY)
 
 
 def test_rows_are_the_same_across_batches(tmp_path, monkeypatch):
@@ -123,13 +95,13 @@ def test_rows_are_the_same_across_batches(tmp_path, monkeypatch):
                           "score": np.linspace(0, 1, 10), "amount": np.arange(10) * 101})
     whole = _written(frame, tmp_path)
     monkeypatch.setattr(writer, "_BATCH_ROWS", 3)
-    assert _written(frame, tmp_path) == whole == _reference(frame, REGISTRY)
+    assert _written(frame, tmp_path) == whole == reference_csv(frame, REGISTRY)
 
 
 def test_a_column_alone_quotes_its_empty_fields(tmp_path):
     frame = pd.DataFrame({"note": ["", "x", None, 'q"']}, dtype="str")
     assert _written(frame, tmp_path).decode("utf-8-sig") == 'note\n""\nx\n""\n"q"""\n'
-    assert _written(frame, tmp_path) == _reference(frame, REGISTRY)
+    assert _written(frame, tmp_path) == reference_csv(frame, REGISTRY)
 
 
 def test_object_and_nullable_columns(tmp_path):
@@ -146,9 +118,9 @@ def example():
     return appraisal.run(EXAMPLE)
 
 
-def test_the_example_runs_tables_equal_the_reference(example, tmp_path):
+def test_the_example_runs_tables_equal_thereference_csv(example, tmp_path):
     frames = {**example.frames(), "summary_ranks": example.summary.ranks,
               "summary_gaps": example.summary.gaps}
     for name, frame in frames.items():
-        assert _written(frame, tmp_path, example.columns) == _reference(frame, example.columns), \
-            name
+        expected = reference_csv(frame, example.columns)
+        assert _written(frame, tmp_path, example.columns) == expected, name
