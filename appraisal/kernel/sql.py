@@ -133,16 +133,16 @@ def _source(spec: KernelSpec) -> str:
             return value
     supplied, lines, cells = [], [], []
     for column, base, rate, stem in _DERIVED:
-        derived = f"CAST(SUM(CAST({base} AS {EXACT}) * {rate}) AS {EXACT}) AS {stem}_derived"
-        if column in spec.supplied:
+        if column in spec.supplied:  # the rate applies only where the cost is left blank
             supplied.append(f", CAST(b.{column} AS {CENTS}) AS {column}")
             lines.append(f"CASE WHEN {column} IS NULL THEN {credited(base)} ELSE 0 END "
                          f"AS {column}_base, {credited(f'COALESCE({column}, 0)')} "
                          f"AS {column}_given,")
-            derived = derived.replace(f"CAST({base} AS", f"CAST({column}_base AS")
+            base = f"{column}_base"
             given = f"CAST(SUM({column}_given) AS {EXACT}) AS {stem}_given"
         else:
             given = f"CAST(0 AS {EXACT}) AS {stem}_given"
+        derived = f"CAST(SUM(CAST({base} AS {EXACT}) * {rate}) AS {EXACT}) AS {stem}_derived"
         cells.append(f"{derived}, {given},")
     return _SHAPE.format(manager=manager, share=share, join=join, exact=EXACT, cents=CENTS,
                          supplied=" ".join(supplied), supplied_lines=" ".join(lines),
