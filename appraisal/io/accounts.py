@@ -237,7 +237,24 @@ def _raw(
     _refuse(len(set(canonical)) != len(canonical)
             or any(h not in stripped for h in columns.values()))
     keep = [n for n, c in zip(names, canonical, strict=True) if c in wanted]
-    table = dataset.to_table(columns=keep)  # labels dictionary-encoded as stored
+    labels = [n for n in keep if header_of.get(n.strip(), n.strip()) in _LABELS]
+    # labels by pyarrow (dictionary-encoded as stored), the rest by DuckDB's faster reader
+    table = dataset.to_table(columns=labels)
+    rest = [n for n in keep if n not in labels]
+    if rest:
+        import duckdb
+
+        listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in (files or (path,)))
+        chosen = ", ".join('"' + n.replace('"', '""') + '"' for n in rest)
+        connection = duckdb.connect()
+        try:
+            others = connection.sql(
+                f"SELECT {chosen} FROM read_parquet([{listed}])").to_arrow_table()
+        finally:
+            connection.close()
+        _refuse(others.num_rows != table.num_rows and bool(labels))
+        for name in rest:
+            table = table.append_column(name, others.column(name))
     table = table.rename_columns([header_of.get(n.strip(), n.strip())
                                   for n in table.column_names])
     return table, None
