@@ -18,6 +18,7 @@ input and raises `InternalError` if it still meets an impossible value.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,8 +33,17 @@ from .config import AppraisalConfig
 from .config.base import Period
 from .config.rorac import AllocatedCostConfig, RoracConfig
 from .errors import ConfigError, InputIssue, InternalError, IssueCode, IssueTable
-from .io.accounts import CATALOG, REREAD, is_catalog, is_relation, relation_of, table_rows
-from .kernel import AccountCells, CatalogTable, Engine, KernelInputs, account_cells
+from .io.accounts import (
+    CATALOG,
+    IN_PLACE,
+    REREAD,
+    is_catalog,
+    is_in_place,
+    is_relation,
+    relation_of,
+    table_rows,
+)
+from .kernel import AccountCells, CatalogTable, Engine, KernelInputs, SqlView, account_cells
 from .kernel.frames import business_relation, splits_relation
 from .money import allocate_cents, to_cents
 
@@ -605,6 +615,17 @@ def check_rorac(tables: Mapping[str, pd.DataFrame], config: AppraisalConfig) -> 
         issues.parts.append(found)
         business = None
         has_business = np.asarray(roster_ids.isin(sorted(credited_ids)), dtype=bool)
+    if business is not None and is_in_place(business):  # Parquet files DuckDB reads in place
+        verdict = _in_place_verdict(business, splits, roster_ids, rorac,
+                                    config.appraisal_period.end)
+        if verdict.clean:  # every rule holds: nothing to word
+            business = None
+            has_business = np.asarray(roster_ids.isin(list(verdict.credited)), dtype=bool)
+        else:  # read after all (columnar, else cell by cell): those paths word it
+            business = _read_in_place(business, issues)
+            from .validate import check_roster
+
+            issues.parts.append(check_roster({"managers": managers, "business": business}))
     if business is not None and (is_relation(business) or is_relation(splits)):
         credited = _credited(business, splits, roster_ids, rorac, config)
         if credited is not None:  # every rule holds: nothing to word
@@ -650,6 +671,50 @@ def _credited(business: pd.DataFrame, splits: pd.DataFrame | None, roster_ids: p
                       .to_numpy(zero_copy_only=False), dtype=bool)
 
 
+_VERDICT = "in_place_verdict"
+"""frame.attrs key: (what it was checked against, `kernel.in_place.Verdict`)."""
+
+
+def _in_place_verdict(business: pd.DataFrame, splits: pd.DataFrame | None,
+                      roster_ids: pd.Index, rorac: RoracConfig, last_day: Any) -> Any:
+    """`kernel.in_place.check` of a table left in place, run once per roster, products, period
+    end and splits (the verdict is kept on the stand-in for the stage: the check costs a pass
+    over the files)."""
+    from .kernel.in_place import Verdict, check
+
+    if splits is not None and not is_relation(splits):
+        return Verdict(False)  # splits read cell by cell: the per-cell checks decide
+    products = tuple((name, spec.category) for name, spec in rorac.products.items())
+    roster = hashlib.sha256("\n".join(roster_ids.astype("str")).encode()).hexdigest()
+    against = (products, last_day, roster, None if splits is None else _identity(splits))
+    kept = business.attrs.get(_VERDICT)
+    if kept is not None and kept[0] == against:
+        return kept[1]
+    verdict = check(business.attrs[IN_PLACE],
+                    None if splits is None else relation_of(splits),
+                    pa.array(roster_ids.to_numpy(), pa.string()),
+                    pa.table({"product": pa.array([p for p, _ in products], pa.string()),
+                              "category": pa.array([c for _, c in products], pa.string())}),
+                    last_day)
+    business.attrs[_VERDICT] = (against, verdict)
+    return verdict
+
+
+def _identity(frame: pd.DataFrame) -> tuple[int, tuple[int, ...]]:
+    """A columnar relation's identity in this process: its length and buffer addresses."""
+    chunks = relation_of(frame).column(0).chunks
+    return len(frame), tuple(b.address if b is not None else 0
+                             for chunk in chunks for b in chunk.buffers())
+
+
+def _read_in_place(frame: pd.DataFrame, issues: _Issues) -> pd.DataFrame:
+    """A table left in place, read after all (columnar, else cell by cell), its readers'
+    issues kept."""
+    table, found = frame.attrs[REREAD]()
+    issues.parts.append(found)
+    return table.frame
+
+
 def _per_cell(frame: pd.DataFrame | None) -> pd.DataFrame | None:
     """A columnar account table read again by the per-cell reader (for its messages)."""
     if frame is None or not is_relation(frame):
@@ -687,7 +752,11 @@ def compute_rorac(
     if roster_ids is None:  # pragma: no cover - _require_columns raised
         raise InternalError("roster without manager_id")
     categories = pd.Index(config.category_ids(), dtype="str")
-    if not (is_relation(business) or is_relation(credit_splits) or is_catalog(business)):
+    if is_in_place(business) and not _in_place_verdict(business, credit_splits, roster_ids,
+                                                       config, period.end).clean:
+        business = _read_in_place(business, strict)  # the check could not vouch for it
+    if not (is_relation(business) or is_relation(credit_splits) or is_catalog(business)
+            or is_in_place(business)):
         # per-cell frames (small by nature, or called without validation): checked again
         bfile = _file(business, "business")
         # account_id is only read to match credit splits (the reader checks its uniqueness)
@@ -753,6 +822,11 @@ def _account_cells(
     if is_catalog(business):  # read by the engine itself, by name
         relation = CatalogTable(str(business.attrs[CATALOG]))
         supplied = tuple(n for n in SUPPLIED_COLUMNS if n in business.attrs["columns"])
+    elif is_in_place(business):  # checked in place (compute_rorac): DuckDB reads the files
+        from .kernel.in_place import business_select
+
+        supplied = business.attrs[_VERDICT][1].supplied
+        relation = SqlView(business_select(business.attrs[IN_PLACE], supplied))
     elif is_relation(business):
         relation = relation_of(business)
         supplied = tuple(n for n in SUPPLIED_COLUMNS if n in relation.column_names)

@@ -209,7 +209,8 @@ def check_inputs(
 def read_source(loaded: LoadedConfig, name: str, source: TableSource
                 ) -> tuple[LoadedTable, IssueTable]:
     """One configured input, as `inputs.<name>` says: a file (every reading setting applied)
-    or, with engine: spark, a table of the catalog (read by the engine itself)."""
+    or, with engine: spark, a table of the catalog (read by the engine itself). With DuckDB a
+    Parquet business table is left in place for it (`io.accounts.InPlace`)."""
     if source.table is not None:
         from .kernel.catalog import read_catalog_table
 
@@ -227,6 +228,7 @@ def read_source(loaded: LoadedConfig, name: str, source: TableSource
         delimiter=source.delimiter,
         columns=source.columns,
         header_row=source.header_row,
+        in_place=loaded.config.engine.name == "duckdb",
     )
 
 

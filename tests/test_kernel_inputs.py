@@ -49,3 +49,33 @@ def test_business_as_partitioned_parquet_runs_like_one_csv(tmp_path: Path, patte
     pd.testing.assert_frame_equal(from_parquet.managers, from_csv.managers, check_exact=True)
     record = next(r for r in from_parquet.inputs if r.table == "business")
     assert record.rows == len(frame)
+
+
+def test_a_parquet_business_table_in_place_runs_like_the_csv_and_words_bad_rows(
+        tmp_path: Path) -> None:
+    """`appraise run` on a Parquet business table (left in place for DuckDB, never loaded):
+    the CSV run's figures; a bad row is worded by file, row and column, exit 2, nothing
+    written."""
+    from click.testing import CliRunner
+
+    from appraisal.cli import main
+
+    csv = ROOT / "input_samples" / "business.csv"
+    frame = pd.read_csv(csv, dtype={"account_id": str, "manager_id": str}, encoding="utf-8-sig")
+    frame["booking_date"] = pd.to_datetime(frame["booking_date"]).dt.date
+    good = tmp_path / "business.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), good)
+    from_parquet = run(_config_with_business(tmp_path, str(good)))
+    from_csv = run(_config_with_business(tmp_path, str(csv)))
+    pd.testing.assert_frame_equal(from_parquet.rorac, from_csv.rorac, check_exact=True)
+    pd.testing.assert_frame_equal(from_parquet.managers, from_csv.managers, check_exact=True)
+    frame.loc[4, "product"] = "gold_bar"
+    bad = tmp_path / "bad.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), bad)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(_config_with_business(tmp_path, str(bad))),
+                                       "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "bad.parquet" in result.output and "row 6" in result.output
+    assert "product" in result.output and "gold_bar" in result.output
+    assert "Traceback" not in result.output and not out.exists()

@@ -36,12 +36,16 @@ __all__ = [
     "ACCOUNT_TABLES",
     "CATALOG",
     "FIRST_ROW",
+    "IN_PLACE",
     "RELATION",
     "REREAD",
     "ROWS",
+    "InPlace",
     "Reread",
     "columnar_kind",
+    "in_place_table",
     "is_catalog",
+    "is_in_place",
     "is_relation",
     "read_account_table",
     "relation_of",
@@ -73,22 +77,26 @@ _SAFE_YUAN = 2.0**50 / 100
 
 @dataclass(frozen=True)
 class Reread:
-    """A call of `io.readers.read_table` with the per-cell reader (deep-copyable attrs)."""
+    """A call of `io.readers.read_table` with the per-cell reader (deep-copyable attrs), or with
+    the columnar one (`columnar=True`: a table left in place, read after all)."""
 
     name: str
     path: Path
     kwargs: Mapping[str, Any] = field(default_factory=dict)
+    columnar: bool = False
 
     def __call__(self) -> Any:
         from .readers import read_table
 
-        return read_table(self.name, self.path, columnar=False, **self.kwargs)
+        return read_table(self.name, self.path, columnar=self.columnar, **self.kwargs)
 
 
 CATALOG = "catalog_table"
 """frame.attrs key: the table lives in the Spark catalog (the frame is an empty stand-in)."""
 ROWS = "rows"
-"""frame.attrs key: a catalog table's record count."""
+"""frame.attrs key: the record count of a table the frame only stands for (catalog, in place)."""
+IN_PLACE = "in_place"
+"""frame.attrs key: a Parquet business table left where it is (`InPlace`): DuckDB reads it."""
 
 
 def is_catalog(frame: object) -> bool:
@@ -96,9 +104,35 @@ def is_catalog(frame: object) -> bool:
     return isinstance(frame, pd.DataFrame) and bool(frame.attrs.get(CATALOG))
 
 
+def is_in_place(frame: object) -> bool:
+    """Whether a table's frame stands for Parquet files DuckDB reads in place (`InPlace`)."""
+    return isinstance(frame, pd.DataFrame) and frame.attrs.get(IN_PLACE) is not None
+
+
 def table_rows(frame: pd.DataFrame) -> int:
-    """Records of a table: the frame's, or a catalog table's count."""
-    return int(frame.attrs[ROWS]) if is_catalog(frame) else len(frame)
+    """Records of a table: the frame's, or the count of the table it stands for."""
+    return int(frame.attrs[ROWS]) if ROWS in frame.attrs else len(frame)
+
+
+@dataclass(frozen=True)
+class InPlace:
+    """A Parquet business table read where it is, by DuckDB (`kernel.in_place`), never loaded.
+
+    `columns`: (name, name in the files, kind) of each schema column present; kind is `text`,
+    `date`, `timestamp` (no time zone: dates only when all at midnight), `integer`, `decimal`
+    (scale <= 2) or `float`. The reader only looked at the files'
+    schemas and row counts; every rule on the values is `kernel.in_place.check`'s.
+    """
+
+    paths: tuple[str, ...]
+    columns: tuple[tuple[str, str, str], ...]
+    rows: int
+
+    def kind(self, name: str) -> str | None:
+        return next((kind for column, _, kind in self.columns if column == name), None)
+
+    def stored(self, name: str) -> str:
+        return next(stored for column, stored, _ in self.columns if column == name)
 
 
 def is_relation(frame: object) -> bool:
@@ -466,3 +500,71 @@ def columnar_kind(path: Path, file_format: str, format_of: Callable[[Path, str],
         return None
     kind = format_of(path, file_format)
     return kind if kind in ("csv", "parquet") else None
+
+
+def _stored_kind(kind: pa.DataType, wanted: str) -> str | None:
+    """How the in-place reader takes a stored column (None: it cannot vouch for it)."""
+    if wanted == "text":
+        plain = kind.value_type if pa.types.is_dictionary(kind) else kind
+        return "text" if pa.types.is_string(plain) or pa.types.is_large_string(plain) else None
+    if wanted == "date":
+        if pa.types.is_date32(kind):
+            return "date"
+        return "timestamp" if pa.types.is_timestamp(kind) and kind.tz is None else None
+    if pa.types.is_integer(kind) and not (pa.types.is_uint64(kind)):
+        return "integer"
+    if pa.types.is_decimal128(kind) and kind.scale <= 2 and kind.precision <= 18:
+        return "decimal"
+    if pa.types.is_float32(kind) or pa.types.is_float64(kind):
+        return "float"
+    return None
+
+
+def in_place_table(
+    path: Path, files: tuple[Path, ...], *, columns: Mapping[str, str], shown: str,
+    reread: Reread,
+) -> pd.DataFrame | None:
+    """A stand-in frame for a Parquet business table DuckDB reads in place (attrs[IN_PLACE]),
+    or None when the files' schemas do not let it vouch for the table (the columnar reader
+    reads it then). Only the schemas and row counts are read here."""
+    import pyarrow.parquet as pq
+
+    from .schemas import SCHEMAS
+
+    schema = SCHEMAS["business"]
+    header_of = {header: key for key, header in columns.items()}
+    if set(columns) - set(schema.names):
+        return None
+    paths = tuple(str(f) for f in (files or (path,)))
+    try:
+        first = pq.read_schema(paths[0])
+        rows = 0
+        for stored in paths:
+            metadata = pq.read_metadata(stored)
+            if not metadata.schema.to_arrow_schema().equals(first):
+                return None
+            rows += metadata.num_rows
+    except (pa.ArrowException, OSError, ValueError):
+        return None  # the columnar or per-cell reader words it
+    stripped = [n.strip() for n in first.names]
+    canonical = [header_of.get(n, n) for n in stripped]
+    if (len(set(canonical)) != len(canonical) or rows == 0
+            or any(h not in stripped for h in columns.values())):
+        return None
+    wanted = {c.name: c for c in schema.columns}
+    present = []
+    for stored, name in zip(first.names, canonical, strict=True):
+        if name not in wanted:
+            continue
+        kind = _stored_kind(first.field(stored).type, wanted[name].kind
+                            if wanted[name].kind in ("text", "date") else "number")
+        if kind is None:
+            return None
+        present.append((name, stored, kind))
+    if any(c.required and c.name not in canonical for c in schema.columns):
+        return None
+    frame = pd.DataFrame()
+    frame.attrs.update({"file": shown, IN_PLACE: InPlace(paths, tuple(present), rows),
+                        ROWS: rows, "columns": [name for name, _, _ in present],
+                        REREAD: reread, FIRST_ROW: 2})
+    return frame

@@ -22,7 +22,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..errors import InputError, InputIssue, IssueCode, IssueTable
-from .accounts import ACCOUNT_TABLES, Reread, columnar_kind, read_account_table, table_rows
+from .accounts import (
+    ACCOUNT_TABLES,
+    Reread,
+    columnar_kind,
+    in_place_table,
+    read_account_table,
+    table_rows,
+)
 from .schemas import SCHEMAS, Column, TableSchema
 
 __all__ = [
@@ -350,9 +357,11 @@ def _read_partitioned(files: tuple[Path, ...], shown: str, as_text: bool) -> pd.
     return frame
 
 
-def _read_columnar(name: str, path: Path, **kwargs: Any) -> LoadedTable | None:
+def _read_columnar(name: str, path: Path, in_place: bool = False,
+                   **kwargs: Any) -> LoadedTable | None:
     """An account table read columnar (`io.accounts`), its digest taken meanwhile; None when
-    the per-cell reader must read it."""
+    the per-cell reader must read it. `in_place`: a Parquet business table is only looked at
+    (schema, row count) and left for DuckDB to read where it is (`io.accounts.InPlace`)."""
     from concurrent.futures import ThreadPoolExecutor
 
     file_format = kwargs["file_format"]
@@ -360,6 +369,11 @@ def _read_columnar(name: str, path: Path, **kwargs: Any) -> LoadedTable | None:
     kind = columnar_kind(path, file_format, _format_of, files)
     if kind is None:
         return None
+    if in_place and name == "business" and kind == "parquet":
+        frame = in_place_table(path, files, columns=kwargs["columns"], shown=kwargs["shown"],
+                               reread=Reread(name, path, kwargs, columnar=True))
+        if frame is not None:
+            return LoadedTable(name, frame, path, kwargs["shown"], table_sha256(path), None)
     with ThreadPoolExecutor(1) as pool:  # hashing releases the GIL: it overlaps the reading
         digest = pool.submit(table_sha256, path)
         read = read_account_table(
@@ -712,6 +726,7 @@ def read_table(
     columns: Mapping[str, str] | None = None,
     header_row: int = 1,
     columnar: bool = True,
+    in_place: bool = False,
 ) -> tuple[LoadedTable, IssueTable]:
     """Read one input table, rename configured headers, coerce to its schema.
 
@@ -720,9 +735,10 @@ def read_table(
     Returns the table and every issue found, by row (raise them with other tables' issues).
     `columnar`: the account tables (business, credit_splits) from CSV or Parquet are read
     straight into Arrow when every cell reads plainly (`io.accounts`); else cell by cell.
+    `in_place`: a Parquet business table is left where it is, for DuckDB (`io.accounts.InPlace`).
     """
     if columnar and name in ACCOUNT_TABLES:
-        fast = _read_columnar(name, path, shown=shown, file_format=file_format,
+        fast = _read_columnar(name, path, in_place=in_place, shown=shown, file_format=file_format,
                               encoding=encoding, sheet=sheet, delimiter=delimiter,
                               columns=dict(columns or {}), header_row=header_row)
         if fast is not None:

@@ -31,6 +31,7 @@ from .engines import (
     ParquetFiles,
     Relation,
     SparkEngine,
+    SqlView,
     engine_for,
     spark_available,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "KernelInputs",
     "ParquetFiles",
     "SparkEngine",
+    "SqlView",
     "account_cells",
     "engine_for",
     "product_rates",

@@ -27,6 +27,7 @@ __all__ = [
     "ParquetFiles",
     "Relation",
     "SparkEngine",
+    "SqlView",
     "engine_for",
     "spark_available",
 ]
@@ -46,8 +47,17 @@ class CatalogTable:
     name: str
 
 
-Relation = pa.Table | pa.RecordBatchReader | ParquetFiles | CatalogTable
-"""An Arrow table, a stream of record batches (read once), Parquet files or a catalog table."""
+@dataclass(frozen=True)
+class SqlView:
+    """A relation DuckDB computes from files itself (`kernel.in_place.business_select`): a
+    SELECT over `read_parquet`, outside the kernel's subset, so DuckDB's alone."""
+
+    select: str
+
+
+Relation = pa.Table | pa.RecordBatchReader | ParquetFiles | CatalogTable | SqlView
+"""An Arrow table, a stream of record batches (read once), Parquet files, a catalog table or
+a DuckDB view over files."""
 
 
 class Engine(Protocol):
@@ -77,6 +87,8 @@ class DuckDBEngine:
                     files = ", ".join("'" + p.replace("'", "''") + "'" for p in relation.paths)
                     connection.execute(
                         f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{files}])")
+                elif isinstance(relation, SqlView):
+                    connection.execute(f"CREATE VIEW {name} AS {relation.select}")
                 else:
                     raise ConfigError("config", [(
                         "engine.tables", "catalog tables need engine: {name: spark}")])
@@ -144,6 +156,9 @@ class SparkEngine:
                     frame = spark.createDataFrame(_plain(relation))
                 elif isinstance(relation, ParquetFiles):
                     frame = spark.read.parquet(*relation.paths)
+                elif isinstance(relation, SqlView):
+                    raise InternalError("a table left in place for DuckDB reached Spark "
+                                        "(io.accounts.InPlace is DuckDB's only)")
                 else:
                     frame = spark.table(relation.name)
                 view = f"{name}"
