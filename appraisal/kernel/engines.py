@@ -80,6 +80,8 @@ class DuckDBEngine:
 
         connection = duckdb.connect(config=dict(self.options))
         try:
+            if "enable_progress_bar" not in self.options:  # the run reports its own progress
+                connection.execute("SET enable_progress_bar = false")
             for name, relation in relations.items():
                 if isinstance(relation, pa.Table | pa.RecordBatchReader):
                     connection.register(name, relation)
