@@ -43,7 +43,15 @@ from .io.accounts import (
     relation_of,
     table_rows,
 )
-from .kernel import AccountCells, CatalogTable, Engine, KernelInputs, SqlView, account_cells
+from .kernel import (
+    AccountCells,
+    CatalogTable,
+    DuckDBEngine,
+    Engine,
+    KernelInputs,
+    SqlView,
+    account_cells,
+)
 from .kernel.frames import business_relation, splits_relation
 from .money import allocate_cents, to_cents
 
@@ -617,7 +625,7 @@ def check_rorac(tables: Mapping[str, pd.DataFrame], config: AppraisalConfig) -> 
         has_business = np.asarray(roster_ids.isin(sorted(credited_ids)), dtype=bool)
     if business is not None and is_in_place(business):  # Parquet files DuckDB reads in place
         verdict = _in_place_verdict(business, splits, roster_ids, rorac,
-                                    config.appraisal_period.end)
+                                    config.appraisal_period.end, dict(config.engine.options))
         if verdict.clean:  # every rule holds: nothing to word
             business = None
             has_business = np.asarray(roster_ids.isin(list(verdict.credited)), dtype=bool)
@@ -676,7 +684,8 @@ _VERDICT = "in_place_verdict"
 
 
 def _in_place_verdict(business: pd.DataFrame, splits: pd.DataFrame | None,
-                      roster_ids: pd.Index, rorac: RoracConfig, last_day: Any) -> Any:
+                      roster_ids: pd.Index, rorac: RoracConfig, last_day: Any,
+                      options: Mapping[str, str] | None = None) -> Any:
     """`kernel.in_place.check` of a table left in place, run once per roster, products, period
     end and splits (the verdict is kept on the stand-in for the stage: the check costs a pass
     over the files)."""
@@ -695,7 +704,7 @@ def _in_place_verdict(business: pd.DataFrame, splits: pd.DataFrame | None,
                     pa.array(roster_ids.to_numpy(), pa.string()),
                     pa.table({"product": pa.array([p for p, _ in products], pa.string()),
                               "category": pa.array([c for _, c in products], pa.string())}),
-                    last_day)
+                    last_day, options)
     business.attrs[_VERDICT] = (against, verdict)
     return verdict
 
@@ -752,8 +761,9 @@ def compute_rorac(
     if roster_ids is None:  # pragma: no cover - _require_columns raised
         raise InternalError("roster without manager_id")
     categories = pd.Index(config.category_ids(), dtype="str")
+    options = dict(engine.options) if isinstance(engine, DuckDBEngine) else {}
     if is_in_place(business) and not _in_place_verdict(business, credit_splits, roster_ids,
-                                                       config, period.end).clean:
+                                                       config, period.end, options).clean:
         business = _read_in_place(business, strict)  # the check could not vouch for it
     if not (is_relation(business) or is_relation(credit_splits) or is_catalog(business)
             or is_in_place(business)):

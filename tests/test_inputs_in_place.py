@@ -237,3 +237,22 @@ def test_any_amounts_and_dates_sum_as_the_columnar_reader(tmp_path_factory, cent
     assert in_place == columnar == []
     for mine, theirs in zip(_rorac(tables), _rorac(other), strict=True):
         pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
+
+
+def test_the_check_runs_with_the_engine_options(tmp_path: Path) -> None:
+    """`engine.options` (threads, memory_limit, ...) apply to the check's DuckDB too."""
+    from appraisal.kernel.in_place import check
+
+    tables, _ = _tables(_write(tmp_path, _sample()), True)
+    splits = tables["credit_splits"]
+    from appraisal.io.accounts import relation_of
+
+    roster = pa.array(tables["managers"]["manager_id"].astype(str).to_numpy(), pa.string())
+    products = pa.table({"product": list(CONFIG.rorac.products),
+                         "category": [p.category for p in CONFIG.rorac.products.values()]})
+    place = tables["business"].attrs["in_place"]
+    for options in ({"threads": "1", "memory_limit": "256MB"}, None):
+        verdict = check(place, relation_of(splits), roster, products,
+                        CONFIG.appraisal_period.end, options)
+        assert verdict.clean and verdict.supplied == ()
+        assert set(verdict.credited) <= set(roster.to_pylist())

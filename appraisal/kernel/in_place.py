@@ -18,6 +18,7 @@ an integer, so this is `money.to_cents`), integer yuan × 100, decimals of at mo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -136,17 +137,18 @@ def _queries(place: InPlace, with_splits: bool) -> tuple[str, str]:
 
 def check(
     place: InPlace, splits: pa.Table | None, roster_ids: pa.Array, products: pa.Table,
-    last_day: date,
+    last_day: date, options: Mapping[str, str] | None = None,
 ) -> Verdict:
     """Whether the table (with its splits, a checked columnar relation) breaks none of the
-    readers' and the account checks' rules; conservative: False whenever in doubt."""
+    readers' and the account checks' rules; conservative: False whenever in doubt.
+    `options`: DuckDB settings (`engine.options`: threads, memory_limit, ...)."""
     import duckdb
 
     if splits is not None and place.kind("account_id") is None:
         return Verdict(False)
     facts_query, repeated = _queries(place, splits is not None)
     money = [n for n in _MONEY if place.kind(n)]
-    connection = duckdb.connect()
+    connection = duckdb.connect(config=dict(options or {}))
     try:
         connection.execute("SET enable_progress_bar = false")
         connection.register("products", products)
