@@ -7,6 +7,7 @@ and returns the result as an Arrow table. Neither runner computes anything itsel
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ __all__ = [
     "Relation",
     "SparkEngine",
     "SqlView",
+    "duckdb_connection",
     "engine_for",
     "spark_available",
 ]
@@ -68,6 +70,19 @@ class Engine(Protocol):
     def run(self, sql: str, relations: Mapping[str, Relation]) -> pa.Table: ...
 
 
+def duckdb_connection(options: Mapping[str, str] | None = None) -> Any:
+    """A fresh in-memory DuckDB connection with `options`, its progress bar off (the run
+    reports its own progress; in Jupyter, where DuckDB draws it as a widget and may refuse the
+    setting, it is left as DuckDB has it)."""
+    import duckdb
+
+    connection = duckdb.connect(config=dict(options or {}))
+    if "enable_progress_bar" not in (options or {}):
+        with contextlib.suppress(duckdb.InvalidInputException):
+            connection.execute("SET enable_progress_bar = false")
+    return connection
+
+
 @dataclass
 class DuckDBEngine:
     """DuckDB in this process: a fresh in-memory connection per query, nothing on disk."""
@@ -76,12 +91,9 @@ class DuckDBEngine:
     dialect: Dialect = "duckdb"
 
     def run(self, sql: str, relations: Mapping[str, Relation]) -> pa.Table:
-        import duckdb
 
-        connection = duckdb.connect(config=dict(self.options))
+        connection = duckdb_connection(self.options)
         try:
-            if "enable_progress_bar" not in self.options:  # the run reports its own progress
-                connection.execute("SET enable_progress_bar = false")
             for name, relation in relations.items():
                 if isinstance(relation, pa.Table | pa.RecordBatchReader):
                     connection.register(name, relation)

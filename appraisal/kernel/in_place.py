@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from ..io.accounts import InPlace
 from .checks import _SHARE_MARGIN
+from .engines import duckdb_connection
 from .sql import SHARE_SCALE, SUPPLIED
 
 __all__ = ["Verdict", "business_select", "check"]
@@ -148,9 +149,8 @@ def check(
         return Verdict(False)
     facts_query, repeated = _queries(place, splits is not None)
     money = [n for n in _MONEY if place.kind(n)]
-    connection = duckdb.connect(config=dict(options or {}))
+    connection = duckdb_connection(options)
     try:
-        connection.execute("SET enable_progress_bar = false")
         connection.register("products", products)
         connection.register("roster", pa.table({"manager_id": roster_ids.cast(pa.string())}))
         if splits is not None:
