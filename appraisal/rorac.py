@@ -53,6 +53,8 @@ from .kernel import (
     account_cells,
 )
 from .kernel.frames import business_relation, splits_relation
+from .kernel.in_place import Verdict, business_select
+from .kernel.in_place import check as check_in_place
 from .money import allocate_cents, to_cents
 
 __all__ = [
@@ -685,12 +687,10 @@ _VERDICT = "in_place_verdict"
 
 def _in_place_verdict(business: pd.DataFrame, splits: pd.DataFrame | None,
                       roster_ids: pd.Index, rorac: RoracConfig, last_day: Any,
-                      options: Mapping[str, str] | None = None) -> Any:
+                      options: Mapping[str, str] | None = None) -> Verdict:
     """`kernel.in_place.check` of a table left in place, run once per roster, products, period
     end and splits (the verdict is kept on the stand-in for the stage: the check costs a pass
     over the files)."""
-    from .kernel.in_place import Verdict, check
-
     if splits is not None and not is_relation(splits):
         return Verdict(False)  # splits read cell by cell: the per-cell checks decide
     products = tuple((name, spec.category) for name, spec in rorac.products.items())
@@ -699,12 +699,12 @@ def _in_place_verdict(business: pd.DataFrame, splits: pd.DataFrame | None,
     kept = business.attrs.get(_VERDICT)
     if kept is not None and kept[0] == against:
         return kept[1]
-    verdict = check(business.attrs[IN_PLACE],
-                    None if splits is None else relation_of(splits),
-                    pa.array(roster_ids.to_numpy(), pa.string()),
-                    pa.table({"product": pa.array([p for p, _ in products], pa.string()),
-                              "category": pa.array([c for _, c in products], pa.string())}),
-                    last_day, options)
+    verdict = check_in_place(
+        business.attrs[IN_PLACE], None if splits is None else relation_of(splits),
+        pa.array(roster_ids.to_numpy(), pa.string()),
+        pa.table({"product": pa.array([p for p, _ in products], pa.string()),
+                  "category": pa.array([c for _, c in products], pa.string())}),
+        last_day, options)
     business.attrs[_VERDICT] = (against, verdict)
     return verdict
 
@@ -833,8 +833,6 @@ def _account_cells(
         relation = CatalogTable(str(business.attrs[CATALOG]))
         supplied = tuple(n for n in SUPPLIED_COLUMNS if n in business.attrs["columns"])
     elif is_in_place(business):  # checked in place (compute_rorac): DuckDB reads the files
-        from .kernel.in_place import business_select
-
         supplied = business.attrs[_VERDICT][1].supplied
         relation = SqlView(business_select(business.attrs[IN_PLACE], supplied))
     elif is_relation(business):

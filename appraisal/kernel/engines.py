@@ -91,7 +91,6 @@ class DuckDBEngine:
     dialect: Dialect = "duckdb"
 
     def run(self, sql: str, relations: Mapping[str, Relation]) -> pa.Table:
-
         connection = duckdb_connection(self.options)
         try:
             for name, relation in relations.items():

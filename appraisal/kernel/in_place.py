@@ -20,13 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..io.accounts import InPlace
+from ..io.accounts import _FIRST_DAY as _FIRST_ORDINAL
+from ..io.accounts import _LAST_DAY as _LAST_ORDINAL
+from ..io.accounts import _SAFE_YUAN, _SURE, InPlace
 from .checks import _SHARE_MARGIN
 from .engines import duckdb_connection
 from .sql import SHARE_SCALE, SUPPLIED
@@ -35,14 +37,13 @@ __all__ = ["Verdict", "business_select", "check"]
 
 _MONEY = ("balance", "revenue", *SUPPLIED)
 _TEXT = ("account_id", "category", "product", "manager_id")
-_SAFE_YUAN = 2.0**50 / 100  # as io.accounts: beyond it x·100 is not exact in a float
-_SURE = 0.49
 _SPACE = r"[\t-\r\x{1c}-\x{1f}\x{85}\pZ]"
 """What the readers strip from a text cell, as an RE2 class: exactly the characters of Python's
 `str.isspace` (controls 9-13 and 28-31, U+0085, and the Unicode separators Z). A value with one
 at either end is read differently cell by cell, so the check refuses it."""
-_FIRST_DAY = date(1677, 9, 22)  # pandas' datetime64[ns] range, as io.accounts
-_LAST_DAY = date(2262, 4, 11)
+_FIRST_DAY, _LAST_DAY = (date(1970, 1, 1) + timedelta(days=int(day))
+                          for day in (_FIRST_ORDINAL, _LAST_ORDINAL))
+"""pandas' datetime64[ns] range, the columnar reader's (`io.accounts`)."""
 
 
 @dataclass(frozen=True)
