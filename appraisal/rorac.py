@@ -718,9 +718,9 @@ def _identity(frame: pd.DataFrame) -> tuple[int, tuple[int, ...]]:
 
 def _read_in_place(frame: pd.DataFrame, issues: _Issues) -> pd.DataFrame:
     """A table left in place, read after all (columnar, else cell by cell), its readers'
-    issues kept."""
+    issues kept (in the stage, after validation, any is an InternalError)."""
     table, found = frame.attrs[REREAD]()
-    issues.parts.append(found)
+    issues.add(list(found))
     return table.frame
 
 

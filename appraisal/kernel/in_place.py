@@ -36,7 +36,6 @@ from .sql import SHARE_SCALE, SUPPLIED
 __all__ = ["Verdict", "business_select", "check"]
 
 _MONEY = ("balance", "revenue", *SUPPLIED)
-_TEXT = ("account_id", "category", "product", "manager_id")
 _SPACE = r"[\t-\r\x{1c}-\x{1f}\x{85}\pZ]"
 """What the readers strip from a text cell, as an RE2 class: exactly the characters of Python's
 `str.isspace` (controls 9-13 and 28-31, U+0085, and the Unicode separators Z). A value with one
@@ -90,51 +89,77 @@ def _raw(place: InPlace, name: str) -> str:
     return f"CAST({column} AS DOUBLE)" if place.kind(name) == "float" else column
 
 
-def _queries(place: InPlace, with_splits: bool) -> tuple[str, str]:
-    """The facts query (one row: counts, extremes, label and split facts) and the query of
-    the account_id hashes, over the files, `products`, `roster` and `credit_splits`."""
-    facts = [f"COUNT(b.{_name(place.stored(n))})" for n in _TEXT[:3] if place.kind(n)]
-    facts += [f"COUNT(b.{_name(place.stored(n))})" for n in ("booking_date", "balance",
-                                                             "revenue")]
+def _facts(place: InPlace, with_splits: bool) -> dict[str, str]:
+    """Each fact the check needs, by name, as an aggregate over the files (`b`) joined with
+    `products`, `roster` and the split accounts (`s`)."""
     account = f"b.{_name(place.stored('account_id'))}"
-    facts.append(f"COUNT(*) FILTER (WHERE {account} = '' OR "
-                 f"regexp_matches({account}, '^{_SPACE}|{_SPACE}$'))")
-    money = [n for n in _MONEY if place.kind(n)]
-    for name in money:
-        value = _raw(place, name)
-        facts += [f"COUNT({value})", f"MIN({value})", f"MAX(abs({value}))"]
-        facts.append(f"COUNT(*) FILTER (WHERE NOT isfinite({value}))"
-                     if place.kind(name) == "float" else "0")
-        facts.append(f"MAX(abs({value} * 100.0 - round({value} * 100.0)))"
-                     if place.kind(name) == "float" else "0")
-    date_column = f"b.{_name(place.stored('booking_date'))}"
-    facts += [f"MIN(CAST({date_column} AS DATE))", f"MAX(CAST({date_column} AS DATE))",
-              f"COUNT(*) FILTER (WHERE CAST(CAST({date_column} AS DATE) AS TIMESTAMP) <> "
-              f"{date_column})" if place.kind("booking_date") == "timestamp" else "0"]
-    product = f"b.{_name(place.stored('product'))}"
     category = f"b.{_name(place.stored('category'))}"
+    booked = f"b.{_name(place.stored('booking_date'))}"
     manager = f"b.{_name(place.stored('manager_id'))}" if place.kind("manager_id") else "NULL"
-    facts += ["COUNT(*) FILTER (WHERE p.product IS NULL)",
-              f"COUNT(*) FILTER (WHERE p.product IS NOT NULL AND {category} <> p.category)",
-              f"COUNT(*) FILTER (WHERE {manager} IS NOT NULL AND r.manager_id IS NULL)"]
-    joins = (f"FROM {_files(place)} AS b LEFT JOIN products AS p ON p.product = {product} "
-             f"LEFT JOIN roster AS r ON r.manager_id = {manager}")
-    low, high = SHARE_SCALE - _SHARE_MARGIN, SHARE_SCALE + _SHARE_MARGIN
+    facts = {f"filled_{n}": f"COUNT(b.{_name(place.stored(n))})"
+             for n in ("account_id", "category", "product", "booking_date", "balance",
+                       "revenue")}
+    facts["bad_ids"] = (f"COUNT(*) FILTER (WHERE {account} = '' OR "
+                        f"regexp_matches({account}, '^{_SPACE}|{_SPACE}$'))")
+    for name in (n for n in _MONEY if place.kind(n)):
+        value = _raw(place, name)
+        facts |= {f"count_{name}": f"COUNT({value})", f"low_{name}": f"MIN({value})",
+                  f"largest_{name}": f"MAX(abs({value}))"}
+        if place.kind(name) == "float":
+            facts[f"infinite_{name}"] = f"COUNT(*) FILTER (WHERE NOT isfinite({value}))"
+            facts[f"deviation_{name}"] = f"MAX(abs({value} * 100.0 - round({value} * 100.0)))"
+    facts |= {"first_day": f"MIN(CAST({booked} AS DATE))",
+              "last_day": f"MAX(CAST({booked} AS DATE))",
+              "unknown": "COUNT(*) FILTER (WHERE p.product IS NULL)",
+              "other_category": f"COUNT(*) FILTER (WHERE p.product IS NOT NULL AND "
+                                f"{category} <> p.category)",
+              "strangers": f"COUNT(*) FILTER (WHERE {manager} IS NOT NULL AND "
+                           "r.manager_id IS NULL)"}
+    if place.kind("booking_date") == "timestamp":
+        facts["not_midnight"] = (f"COUNT(*) FILTER (WHERE CAST(CAST({booked} AS DATE) AS "
+                                 f"TIMESTAMP) <> {booked})")
     if with_splits:
-        facts += ["(SELECT COUNT(*) FROM s)",
-                  f"(SELECT COUNT(*) FROM s WHERE total < {low} OR total > {high})",
-                  "COUNT(s.account_id)",
-                  f"COUNT(*) FILTER (WHERE {manager} IS NULL AND s.account_id IS NULL)",
-                  f"LIST(DISTINCT {manager}) FILTER (WHERE s.account_id IS NULL)"]
-        joins += f" LEFT JOIN s ON s.account_id = {account}"
-        prefix = ("WITH s AS (SELECT account_id, SUM(share) AS total FROM credit_splits "
-                  "GROUP BY account_id) ")
+        low, high = SHARE_SCALE - _SHARE_MARGIN, SHARE_SCALE + _SHARE_MARGIN
+        facts |= {"accounts": "(SELECT COUNT(*) FROM s)",
+                  "off": f"(SELECT COUNT(*) FROM s WHERE total < {low} OR total > {high})",
+                  "matched": "COUNT(s.account_id)",
+                  "no_one": f"COUNT(*) FILTER (WHERE {manager} IS NULL AND s.account_id IS NULL)",
+                  "plain": f"LIST(DISTINCT {manager}) FILTER (WHERE s.account_id IS NULL)"}
     else:
-        facts += ["0", "0", "0", f"COUNT(*) FILTER (WHERE {manager} IS NULL)",
-                  f"LIST(DISTINCT {manager})"]
-        prefix = ""
-    repeated = f"SELECT hash({_name(place.stored('account_id'))}) AS h FROM {_files(place)}"
-    return f"{prefix}SELECT {', '.join(facts)} {joins}", repeated
+        facts |= {"no_one": f"COUNT(*) FILTER (WHERE {manager} IS NULL)",
+                  "plain": f"LIST(DISTINCT {manager})"}
+    return facts
+
+
+def _facts_query(place: InPlace, with_splits: bool) -> str:
+    chosen = ", ".join(f"{sql} AS {name}" for name, sql in _facts(place, with_splits).items())
+    account = f"b.{_name(place.stored('account_id'))}"
+    joins = (f"FROM {_files(place)} AS b "
+             f"LEFT JOIN products AS p ON p.product = b.{_name(place.stored('product'))} "
+             f"LEFT JOIN roster AS r ON r.manager_id = "
+             + (f"b.{_name(place.stored('manager_id'))}" if place.kind("manager_id") else "NULL"))
+    if not with_splits:
+        return f"SELECT {chosen} {joins}"
+    return ("WITH s AS (SELECT account_id, SUM(share) AS total FROM credit_splits "
+            f"GROUP BY account_id) SELECT {chosen} {joins} "
+            f"LEFT JOIN s ON s.account_id = {account}")
+
+
+def _holds(place: InPlace, found: dict, last_day: date) -> bool:
+    """Whether the facts prove every rule (see the module docstring)."""
+    if any(found[f"filled_{n}"] != place.rows for n in ("account_id", "category", "product",
+                                                       "booking_date", "balance", "revenue")):
+        return False
+    for name in (n for n in _MONEY if place.kind(n)):
+        if found.get(f"infinite_{name}") or (found[f"count_{name}"] and (
+                found[f"largest_{name}"] > _SAFE_YUAN
+                or (found.get(f"deviation_{name}") or 0) >= _SURE)):
+            return False
+    return not (found["bad_ids"] or found["low_balance"] < 0  # the stage check words it
+                or found["first_day"] < _FIRST_DAY or found["last_day"] > min(_LAST_DAY, last_day)
+                or found.get("not_midnight") or found["unknown"] or found["other_category"]
+                or found["strangers"] or found["no_one"] or found.get("off")
+                or found.get("accounts") != found.get("matched"))
 
 
 def check(
@@ -146,52 +171,36 @@ def check(
     `options`: DuckDB settings (`engine.options`: threads, memory_limit, ...)."""
     import duckdb
 
-    if splits is not None and place.kind("account_id") is None:
+    if any(place.kind(n) is None for n in ("account_id", "category", "product")):
         return Verdict(False)
-    facts_query, repeated = _queries(place, splits is not None)
-    money = [n for n in _MONEY if place.kind(n)]
+    roster = roster_ids.cast(pa.string())
+    if splits is not None:
+        split_managers = pc.unique(pc.cast(splits.column("manager_id"), pa.string())
+                                   .combine_chunks())
+        if split_managers.null_count or not pc.all(
+                pc.is_in(split_managers, value_set=roster)).as_py():
+            return Verdict(False)
     connection = duckdb_connection(options)
     try:
         connection.register("products", products)
-        connection.register("roster", pa.table({"manager_id": roster_ids.cast(pa.string())}))
+        connection.register("roster", pa.table({"manager_id": roster}))
         if splits is not None:
             connection.register("credit_splits", splits.select(["account_id", "share"]))
-        found = list(connection.sql(facts_query).fetchall()[0])
-        hashes = connection.sql(repeated).to_arrow_table().column("h").to_numpy()
+        result = connection.sql(_facts_query(place, splits is not None))
+        found = dict(zip(result.columns, result.fetchall()[0], strict=True))
+        if not _holds(place, found, last_day):
+            return Verdict(False)
+        hashes = connection.sql(f"SELECT hash({_name(place.stored('account_id'))}) AS h "
+                                f"FROM {_files(place)}").to_arrow_table().column("h")
     except duckdb.Error:
         return Verdict(False)  # a file DuckDB cannot read as the schema said: the readers word it
     finally:
         connection.close()
-    hashes = np.sort(hashes)  # a repeat sits beside its twin (faster than DuckDB's GROUP BY)
-    duplicates = bool((hashes[1:] == hashes[:-1]).any())
-    rows = place.rows
-    labels = sum(1 for n in _TEXT[:3] if place.kind(n))
-    counts, found = found[:labels + 3], found[labels + 3:]
-    bad_ids, found = found[0], found[1:]
-    if any(count != rows for count in counts) or bad_ids or duplicates:
+    hashes = np.sort(hashes.to_numpy())  # a repeat sits beside its twin (faster than GROUP BY)
+    if bool((hashes[1:] == hashes[:-1]).any()):
         return Verdict(False)
-    supplied = []
-    for name in money:
-        count, low_value, largest, infinite, deviation = found[:5]
-        found = found[5:]
-        if infinite or (count and (largest > _SAFE_YUAN or (deviation or 0) >= _SURE)):
-            return Verdict(False)
-        if name == "balance" and low_value < 0:
-            return Verdict(False)  # a negative balance is the stage check's to word
-        if name in SUPPLIED and count:
-            supplied.append(name)
-    first_day, last_booked, not_midnight, unknown, other_category, strangers = found[:6]
-    accounts, off, matched, no_one, plain = found[6:]
-    if (first_day < _FIRST_DAY or last_booked > min(_LAST_DAY, last_day) or not_midnight
-            or unknown
-            or other_category or strangers or no_one or off or accounts != matched):
-        return Verdict(False)
-    credited = {str(m) for m in (plain or []) if m is not None}
+    credited = {str(m) for m in (found["plain"] or []) if m is not None}
     if splits is not None:
-        split_managers = pc.unique(pc.cast(splits.column("manager_id"), pa.string())
-                                   .combine_chunks())
-        known = pc.is_in(split_managers, value_set=roster_ids.cast(pa.string()))
-        if split_managers.null_count or not pc.all(known).as_py():
-            return Verdict(False)
         credited |= set(split_managers.to_pylist())
-    return Verdict(True, tuple(sorted(credited)), tuple(supplied))
+    supplied = tuple(n for n in SUPPLIED if place.kind(n) and found[f"count_{n}"])
+    return Verdict(True, tuple(sorted(credited)), supplied)
