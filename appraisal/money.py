@@ -28,6 +28,8 @@ import numpy.typing as npt
 from .formatting import cents_text
 
 __all__ = [
+    "MAX_AMOUNT_YUAN",
+    "MAX_TOTAL_YUAN",
     "MAX_YUAN",
     "allocate_cents",
     "apply_rate",
@@ -44,6 +46,15 @@ _CENTS_PER_YUAN = 100
 _ONE_CENT = Decimal("0.01")
 MAX_YUAN = 90_000_000_000_000_000.0
 """Largest amount in yuan whose cents fit an int64 (9 × 10¹⁶ yuan)."""
+MAX_AMOUNT_YUAN = 10**13
+"""Largest magnitude of one amount cell of an input table (ten trillion yuan, beyond any single
+account or pay base): within it every product of the account kernel (cents × share units × rate
+units) stays inside 38 digits. A larger cell is refused, naming its file, row and column."""
+MAX_TOTAL_YUAN = 10**15
+"""Largest sum of magnitudes of one amount column of an input table (a thousand trillion yuan,
+twenty times the balance sheet of the largest bank): within it every figure, total and roll-up
+stays in int64 cents, also after the capital factor (at most 10). A larger total is refused,
+naming its file and column."""
 _INT64_SAFE = 2**62
 # x × 100 in floats is within this relative distance of (shortest decimal of x) × 100.
 _TIE_MARGIN = 2.0**-48

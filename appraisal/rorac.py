@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 from .config import AppraisalConfig
 from .config.base import Period
 from .config.rorac import AllocatedCostConfig, RoracConfig
-from .errors import ConfigError, InputIssue, InternalError, IssueCode, IssueTable
+from .errors import ConfigError, InputError, InputIssue, InternalError, IssueCode, IssueTable
 from .io.accounts import (
     CATALOG,
     IN_PLACE,
@@ -848,10 +848,34 @@ def _account_cells(
         splits = relation_of(credit_splits)
     else:
         splits = splits_relation(credit_splits)
-    cells = account_cells(KernelInputs(relation, splits, supplied), config, period, engine)
+    try:
+        cells = account_cells(KernelInputs(relation, splits, supplied), config, period, engine)
+    except Exception as exc:
+        if not _overflow(exc):
+            raise
+        raise InputError([InputIssue(
+            _file(business, "business"), None, "balance",
+            "amounts too large for the exact sums", None,
+            "sums per manager, category and vintage within the kernel's 38 digits (with "
+            "credit splits about 10^13 yuan of balance × rate in one manager's category)",
+            code=IssueCode.OUT_OF_RANGE)]) from None
     _require_all_credited(cells, table_rows(business),
                           None if credit_splits is None else table_rows(credit_splits))
     return cells
+
+
+def _overflow(error: Exception) -> bool:
+    """Whether the engine refused the kernel for an overflow of its exact sums (DuckDB's
+    OutOfRangeException, Spark's ArithmeticException under ANSI mode)."""
+    import duckdb
+
+    if isinstance(error, duckdb.OutOfRangeException):
+        return True
+    try:
+        from pyspark.errors import ArithmeticException
+    except ImportError:
+        return False
+    return isinstance(error, ArithmeticException)
 
 
 def _require_all_credited(cells: AccountCells, rows: int, split_lines: int | None) -> None:

@@ -95,3 +95,50 @@ def test_account_checks_on_spark_equal_duckdb(spark: SparkEngine) -> None:
              for engine in (DuckDBEngine(), spark)]
     pd.testing.assert_frame_equal(found[0].frame, found[1].frame)
     assert len(found[0].frame) == 8  # one per planted problem
+
+
+def test_amount_limits_on_spark_equal_duckdb(spark: SparkEngine) -> None:
+    """The catalog checks' amount limits (tests/test_amount_limits.py) word the same issues in
+    Spark as in DuckDB: a cell beyond 10^13 yuan by its record, a column total beyond 10^15."""
+    from test_amount_limits import catalog_issues
+
+    from appraisal.config import AppraisalConfig
+
+    config = AppraisalConfig.model_validate({
+        "period": "2026-10", "unit": {"id": "U"}, "inputs": {"managers": "m.csv"},
+        "rorac": {"categories": [{"id": "loan"}], "products": {"loan": {"category": "loan"}}}})
+    found = [catalog_issues(config, balance=[9e12] * 120 + [2e13], revenue=[1.0] * 121,
+                            engine=engine) for engine in (DuckDBEngine(), spark)]
+    pd.testing.assert_frame_equal(found[0], found[1])
+    assert set(found[0]["rule"]) == {"value out of range", "amounts total too large"}
+
+
+def test_an_overflow_of_the_exact_sums_is_the_same_input_error_on_both_engines(
+        spark: SparkEngine) -> None:
+    """Sums leaving 38 digits: DuckDB's OutOfRangeException and Spark's ArithmeticException
+    (ANSI mode) both become the InputError naming the business file's balance column."""
+    from appraisal.errors import InputError
+
+    business, splits = generate(rows=300, managers=6, seed=11)
+    frame = business.to_pandas()
+    frame["booking_date"] = pd.to_datetime(frame["booking_date"])
+    frame["balance"] = 9.9e12  # yuan, within money.MAX_AMOUNT_YUAN
+    frame["revenue"] = 1.0
+    frame = frame.drop(columns=[c for c in ("ftp_cost", "tax") if c in frame.columns])
+    frame["category"] = frame["product"].map(
+        {name: spec.category for name, spec in CONFIG.products.items()})
+    frame.attrs["file"] = "business.parquet"
+    split_frame = splits.to_pandas()
+    split_frame["share"] = split_frame["share"] / 10**12
+    managers = pd.DataFrame({"manager_id": [f"M{i}" for i in range(6)], "team": "T",
+                             "sub_branch": "S", "branch": "B"})
+    rich = CONFIG.model_copy(update={"products": {
+        name: spec.model_copy(update={"capital_factor": 10.0})
+        for name, spec in CONFIG.products.items()}})
+    for engine in (DuckDBEngine(), spark):
+        with pytest.raises(InputError) as caught:
+            compute_rorac(frame, managers, rich, PERIOD, credit_splits=split_frame,
+                          engine=engine)
+        (issue,) = caught.value.issues
+        assert (issue.file, issue.column) == ("business.parquet", "balance")
+        assert issue.rule == "amounts too large for the exact sums"

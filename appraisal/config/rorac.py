@@ -42,7 +42,8 @@ class ProductSpec(StrictModel):
     provision_rate: Fraction01 = Field(
         0.0, description="provision rate, annual by default: Cr = rate × balance × days/basis; "
         "with rorac.provision_basis: per_period, Cr = rate × balance")
-    capital_factor: NonNegative = Field(0.0, description="economic capital = factor × balance")
+    capital_factor: float = Field(0.0, ge=0.0, le=10.0,
+                                  description="economic capital = factor × balance (0 to 10)")
 
 
 class StockConfig(StrictModel):

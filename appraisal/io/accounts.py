@@ -32,6 +32,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..money import MAX_TOTAL_YUAN
+
 __all__ = [
     "ACCOUNT_TABLES",
     "CATALOG",
@@ -455,14 +457,15 @@ def _numbers(raw: pa.Table, columns: dict[str, Any]) -> dict[str, pa.ChunkedArra
         facts += [f"COUNT({name})", f"COUNT(*) FILTER (WHERE NOT isfinite({name}))",
                   f"MIN({name})", f"MAX({name})",
                   f"MAX(abs({name} * {scale} - round({name} * {scale})))",
-                  f"MAX(abs({name}))"]
+                  f"MAX(abs({name}))", f"SUM(abs({name}))"]
     connection = duckdb.connect()
     try:
         connection.register("amounts", floats)
         found = connection.sql(f"SELECT {', '.join(facts)} FROM amounts").fetchall()[0]
         exact, out = [], {}
         for index, (name, column) in enumerate(columns.items()):
-            count, infinite, low, high, deviation, largest = found[6 * index: 6 * index + 6]
+            count, infinite, low, high, deviation, largest, total = found[
+                7 * index: 7 * index + 7]
             _refuse(bool(infinite))
             if count == 0:
                 _refuse(not column.nullable)
@@ -475,6 +478,7 @@ def _numbers(raw: pa.Table, columns: dict[str, Any]) -> dict[str, pa.ChunkedArra
             # a negative balance is the stage check's to word: the per-cell path reads it
             _refuse(name == "balance" and low < 0)
             _refuse(largest > _SAFE_YUAN)
+            _refuse(name in _MONEY and total > MAX_TOTAL_YUAN)  # the per-cell reader words it
             if deviation < _SURE:
                 scale = "1000000000000.0" if name == "share" else "100.0"
                 exact.append(f"CAST(round({name} * {scale}) AS BIGINT) AS {name}")

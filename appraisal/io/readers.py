@@ -22,6 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..errors import InputError, InputIssue, IssueCode, IssueTable
+from ..money import MAX_AMOUNT_YUAN, MAX_TOTAL_YUAN
 from .accounts import (
     ACCOUNT_TABLES,
     Reread,
@@ -514,6 +515,8 @@ def coerce_table(
         raw = frame[column.name].reset_index(drop=True)
         converted, column_issues = _coerce_column(raw, column, rows, shown, serials)
         issues += column_issues
+        if column.money:
+            issues.append(_money_total(converted, column, shown))
         out[column.name] = converted
     out[ROW_COLUMN] = rows
     if schema.key and all(name in out.columns for name in schema.key) and not missing:
@@ -523,6 +526,19 @@ def coerce_table(
 
 
 _Masks = dict[str, np.ndarray]
+
+
+def _money_total(values: pd.Series, column: Column, shown: str) -> list[InputIssue]:
+    """The column-total rule of an amount column: Σ|x| of its readable cells within
+    money.MAX_TOTAL_YUAN (a cell beyond money.MAX_AMOUNT_YUAN is reported on its own row)."""
+    amounts = np.abs(values.to_numpy(dtype=np.float64, na_value=np.nan))
+    total = float(amounts[np.isfinite(amounts) & (amounts <= MAX_AMOUNT_YUAN)].sum())
+    if total <= MAX_TOTAL_YUAN:
+        return []
+    return [InputIssue(shown, None, column.name, "amounts total too large", f"{total:.6g}",
+                       f"a column whose amounts total at most {MAX_TOTAL_YUAN:,} yuan in "
+                       "magnitude (every figure then fits exact integer cents)",
+                       code=IssueCode.OUT_OF_RANGE)]
 
 
 _EXPECTED = {

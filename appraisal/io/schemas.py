@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..money import MAX_AMOUNT_YUAN
+
 __all__ = ["SCHEMAS", "Column", "TableSchema"]
 
 ColumnKind = Literal["text", "number", "date", "choice"]
@@ -28,6 +30,9 @@ class Column:
     maximum: float | None = None
     # a fraction (0.95); such a column also reads a percentage written `95%`
     fraction: bool = False
+    # an amount in yuan: each cell within ±money.MAX_AMOUNT_YUAN, the column's Σ|x| within
+    # money.MAX_TOTAL_YUAN
+    money: bool = False
 
     def expected(self) -> str:
         """What a valid cell looks like, for error messages."""
@@ -36,6 +41,10 @@ class Column:
         if self.kind == "date":
             return ("a date such as 2026-10-31 (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD or "
                     "2026年10月31日)")
+        if self.kind == "number" and self.money:
+            sign = ("" if self.minimum is None or self.minimum < 0
+                    else f" {'>' if self.minimum_exclusive else '>='} {self.minimum:g}")
+            return f"an amount in yuan{sign}, at most {MAX_AMOUNT_YUAN:,} in magnitude"
         if self.kind == "number":
             parts = ["a number"]
             if self.minimum is not None:
@@ -80,6 +89,13 @@ def _number(name: str, description: str, **kw: object) -> Column:
     return Column(name, "number", description, **kw)  # type: ignore[arg-type]
 
 
+def _money(name: str, description: str, **kw: object) -> Column:
+    """An amount in yuan: within ±money.MAX_AMOUNT_YUAN (a `minimum` narrows the lower side)."""
+    kw.setdefault("minimum", -float(MAX_AMOUNT_YUAN))
+    return Column(name, "number", description, money=True,  # type: ignore[arg-type]
+                  maximum=float(MAX_AMOUNT_YUAN), **kw)
+
+
 def _date(name: str, description: str, **kw: object) -> Column:
     return Column(name, "date", description, **kw)  # type: ignore[arg-type]
 
@@ -106,7 +122,7 @@ SCHEMAS: dict[str, TableSchema] = {
                   "by deferral.groups[].roster_flag", required=False, nullable=True),
             _text("senior_management", "senior management (高级管理人员): true/false; read by "
                   "deferral.groups[].roster_flag", required=False, nullable=True),
-            _number("pay_base", "performance-pay base for the period (绩效工资基数), yuan",
+            _money("pay_base", "performance-pay base for the period (绩效工资基数), yuan",
                     required=False, nullable=True, minimum=0.0),
             _number("position_coefficient", "position coefficient (岗位系数)", required=False,
                     nullable=True, minimum=0.0, minimum_exclusive=True),
@@ -120,16 +136,16 @@ SCHEMAS: dict[str, TableSchema] = {
             _text("account_id", "account number, unique within the period"),
             _text("category", "business category (业务大类), an id from rorac.categories"),
             _text("product", "product (产品), an id from rorac.products"),
-            _number("balance", "average balance in the period, yuan (日均余额)"),
-            _number("revenue", "direct revenue E for the period, yuan (直接业务收入)"),
+            _money("balance", "average balance in the period, yuan (日均余额)"),
+            _money("revenue", "direct revenue E for the period, yuan (直接业务收入)"),
             _date("booking_date", "date the business was booked (起始日期)"),
             _text("manager_id", "crediting manager; blank when the account is in credit_splits",
                   required=False, nullable=True),
-            _number("ftp_cost", "direct cost Cd (FTP) for the period, yuan; derived from "
+            _money("ftp_cost", "direct cost Cd (FTP) for the period, yuan; derived from "
                     "rorac.products when absent", required=False, nullable=True),
-            _number("risk_cost", "risk cost Cr for the period, yuan; derived when absent",
+            _money("risk_cost", "risk cost Cr for the period, yuan; derived when absent",
                     required=False, nullable=True),
-            _number("tax", "taxes T for the period, yuan; derived when absent", required=False,
+            _money("tax", "taxes T for the period, yuan; derived when absent", required=False,
                     nullable=True),
         ),
         key=("account_id",),
@@ -155,9 +171,9 @@ SCHEMAS: dict[str, TableSchema] = {
             _MANAGER,
             _text("category", "business category; blank = spread over the manager's categories",
                   required=False, nullable=True),
-            _number("management_cost", "allocated management cost Cm, yuan", required=False,
+            _money("management_cost", "allocated management cost Cm, yuan", required=False,
                     nullable=True),
-            _number("fixed_cost", "allocated fixed cost Cf, yuan", required=False, nullable=True),
+            _money("fixed_cost", "allocated fixed cost Cf, yuan", required=False, nullable=True),
         ),
         key=("manager_id", "category"),
         references={"manager_id": "managers"},
@@ -216,7 +232,7 @@ SCHEMAS: dict[str, TableSchema] = {
         "Shared-pool allocations (公共绩效池分配) decided by the department head.",
         (
             _MANAGER,
-            _number("amount", "amount allocated, yuan", minimum=0.0, minimum_exclusive=True),
+            _money("amount", "amount allocated, yuan", minimum=0.0, minimum_exclusive=True),
             Column("reason", "choice", "reason (分配原因)",
                    choices=("special_factor", "diligence", "other")),
             _text("approved_by", "who approved (审批人)"),
@@ -235,7 +251,7 @@ SCHEMAS: dict[str, TableSchema] = {
             _text("periods", "the periods concerned, e.g. 2026-03 or 2026-03;2026-04"),
             _text("reason", "reason (追索原因)"),
             _text("approved_by", "who approved (审批人)"),
-            _number("amount", "amount to recover, yuan; or give share", required=False,
+            _money("amount", "amount to recover, yuan; or give share", required=False,
                     nullable=True, minimum=0.0),
             _number("share", "share 0..1 of the periods' performance pay; or give amount",
                     required=False, nullable=True, minimum=0.0),

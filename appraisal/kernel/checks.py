@@ -23,6 +23,7 @@ import sqlglot
 
 from ..config.base import Period
 from ..errors import InputIssue, IssueCode, IssueTable
+from ..money import MAX_AMOUNT_YUAN, MAX_TOTAL_YUAN
 from .engines import Engine, Relation
 from .sql import SHARE_SCALE
 
@@ -108,6 +109,17 @@ def _value_queries(with_splits: bool, period: Period) -> dict[str, str]:
         "negative": "SELECT b._row AS row_number, b.account_id AS value FROM business AS b "
                     "WHERE b.balance < 0",
     }
+    largest, most = MAX_AMOUNT_YUAN * 100, MAX_TOTAL_YUAN * 100  # the relations hold cents
+    for column in ("balance", "revenue"):
+        queries[f"large_{column}"] = (
+            f"SELECT b._row AS row_number, b.account_id AS value FROM business AS b "
+            f"WHERE b.{column} > {largest} OR b.{column} < -{largest}")
+        queries[f"total_{column}"] = (
+            f"SELECT CAST(SUM(CASE WHEN b.{column} < 0 THEN -b.{column} ELSE b.{column} END) "
+            f"AS DECIMAL(38, 0)) AS total FROM business AS b "
+            f"WHERE b.{column} <= {largest} AND b.{column} >= -{largest} "
+            f"HAVING SUM(CASE WHEN b.{column} < 0 THEN -b.{column} ELSE b.{column} END) "
+            f"> {most}")
     if with_splits:
         queries["share_range"] = (
             "SELECT s._row AS row_number, s.account_id AS value FROM credit_splits AS s "
@@ -177,6 +189,19 @@ def check_accounts(
                 file = splits_file if name == "share_range" else business_file
                 parts.append(_rows(sorted(results[name], key=_order), file, column, rule,
                                    expected, code))
+    for column in ("balance", "revenue"):
+        if f"large_{column}" in results:
+            parts.append(_rows(sorted(results[f"large_{column}"], key=_order), business_file,
+                               column, "value out of range",
+                               f"an amount of at most {MAX_AMOUNT_YUAN * 100:,} cents "
+                               "in magnitude (the record's account_id shown)",
+                               IssueCode.OUT_OF_RANGE))
+            parts.append([
+                InputIssue(business_file, None, column, "amounts total too large",
+                           str(r["total"]), f"a column whose amounts total at most "
+                           f"{MAX_TOTAL_YUAN * 100:,} cents in magnitude",
+                           code=IssueCode.OUT_OF_RANGE)
+                for r in results[f"total_{column}"] if r["total"] is not None])
     if "duplicate_account" in results:
         parts.append([
             InputIssue(business_file, None, "account_id",

@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from ..io.accounts import _FIRST_DAY as _FIRST_ORDINAL
 from ..io.accounts import _LAST_DAY as _LAST_ORDINAL
 from ..io.accounts import _SAFE_YUAN, _SURE, InPlace
+from ..money import MAX_AMOUNT_YUAN, MAX_TOTAL_YUAN
 from .checks import _SHARE_MARGIN
 from .engines import duckdb_connection
 from .sql import SHARE_SCALE, SUPPLIED
@@ -104,7 +105,8 @@ def _facts(place: InPlace, with_splits: bool) -> dict[str, str]:
     for name in (n for n in _MONEY if place.kind(n)):
         value = _raw(place, name)
         facts |= {f"count_{name}": f"COUNT({value})", f"low_{name}": f"MIN({value})",
-                  f"largest_{name}": f"MAX(abs({value}))"}
+                  f"largest_{name}": f"MAX(abs({value}))",
+                  f"total_{name}": f"SUM(abs({value}))"}
         if place.kind(name) == "float":
             facts[f"infinite_{name}"] = f"COUNT(*) FILTER (WHERE NOT isfinite({value}))"
             facts[f"deviation_{name}"] = f"MAX(abs({value} * 100.0 - round({value} * 100.0)))"
@@ -152,7 +154,8 @@ def _holds(place: InPlace, found: dict, last_day: date) -> bool:
         return False
     for name in (n for n in _MONEY if place.kind(n)):
         if found.get(f"infinite_{name}") or (found[f"count_{name}"] and (
-                found[f"largest_{name}"] > _SAFE_YUAN
+                found[f"largest_{name}"] > min(_SAFE_YUAN, MAX_AMOUNT_YUAN)
+                or found[f"total_{name}"] > MAX_TOTAL_YUAN
                 or (found.get(f"deviation_{name}") or 0) >= _SURE)):
             return False
     return not (found["bad_ids"] or found["low_balance"] < 0  # the stage check words it
