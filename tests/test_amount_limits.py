@@ -156,3 +156,30 @@ def test_limits_are_documented() -> None:
     inputs = (ROOT / "docs" / "inputs.md").read_text(encoding="utf-8")
     assert re.search(r"10,000,000,000,000|10\^13|10¹³", inputs)
     assert re.search(r"1,000,000,000,000,000|10\^15|10¹⁵", inputs)
+
+
+@pytest.mark.parametrize(("edit", "key"), [
+    (("rorac", "management_cost", "total"), "rorac.management_cost.total"),
+    (("bonus", "funding", "base_by_job_level", "L1"), "bonus.funding.base_by_job_level.L1"),
+])
+def test_config_amounts_beyond_the_limits_are_config_errors(tmp_path: Path, edit: tuple,
+                                                           key: str) -> None:
+    """A unit total above 10^15 yuan, a per-manager amount above 10^13 yuan: the key is named,
+    exit 2 (1e20 used to stop the run with `internal error: ValueError`)."""
+    raw = yaml.safe_load((ROOT / "configs" / "example.yaml").read_text(encoding="utf-8"))
+    node = raw
+    for part in edit[:-1]:
+        node = node[part]
+    node[edit[-1]] = 1e20
+    for name, source in list(raw["inputs"].items()):
+        path = source if isinstance(source, str) else source["path"]
+        absolute = str((ROOT / "configs" / path).resolve())
+        raw["inputs"][name] = absolute if isinstance(source, str) else {**source,
+                                                                        "path": absolute}
+    config = tmp_path / "c.yaml"
+    config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(config), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"{key}: must be <=" in result.output and "internal error" not in result.output
+    assert not out.exists()

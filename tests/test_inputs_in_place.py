@@ -141,7 +141,7 @@ them, the columnar or per-cell path reads them."""
 @pytest.mark.parametrize("edit", [
     "unknown product", "negative balance", "late booking", "unknown manager",
     "other category", "repeated account", "blank revenue", "NaN balance", "blank manager",
-    "not midnight", "huge amount", *VALID,
+    "not midnight", "huge amount", "blank accounts", *VALID,
 ])
 def test_what_it_cannot_vouch_for_is_read_and_worded_as_before(tmp_path: Path,
                                                                 edit: str) -> None:
@@ -180,6 +180,11 @@ def test_what_it_cannot_vouch_for_is_read_and_worded_as_before(tmp_path: Path,
         table = _replace(table, "booking_date",
                          pc.cast(table.column("booking_date"), pa.timestamp("s")))
         table = cell("booking_date", pd.Timestamp("2026-03-01 10:30").to_pydatetime())
+    elif edit == "blank accounts":  # two blanks: empty cells, not a repeated key as well
+        table = cell("account_id", "")
+        table = _replace(table, "account_id", pa.array(
+            [v if i != row + 2 else "" for i, v in enumerate(table.column("account_id")
+                                                             .to_pylist())], pa.string()))
     else:  # beyond 2^50 cents and money.MAX_AMOUNT_YUAN: refused by row
         table = cell("balance", 2.0**52)
     _same_as_columnar(_write(tmp_path, table), clean=False, valid=edit in VALID)

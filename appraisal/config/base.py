@@ -9,7 +9,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Fraction01", "NonNegative", "Period", "Positive", "StrictModel", "parse_period"]
+from ..money import MAX_AMOUNT_YUAN, MAX_TOTAL_YUAN
+
+__all__ = ["Fraction01", "NonNegative", "Period", "Positive", "StrictModel", "UnitYuan", "Yuan",
+           "parse_period"]
 
 
 class StrictModel(BaseModel):
@@ -21,6 +24,12 @@ class StrictModel(BaseModel):
 Fraction01 = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 Positive = Annotated[float, Field(gt=0.0)]
+Yuan = Annotated[float, Field(ge=0.0, le=float(MAX_AMOUNT_YUAN))]
+"""An amount per manager in yuan (a base, cap, floor, guarantee): within money.MAX_AMOUNT_YUAN,
+as an amount cell of an input table."""
+UnitYuan = Annotated[float, Field(ge=0.0, le=float(MAX_TOTAL_YUAN))]
+"""An amount of the whole unit in yuan (a pool, a carry-in, a cost total): within
+money.MAX_TOTAL_YUAN, as the total of an amount column."""
 
 _PERIOD_RE = re.compile(
     r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])|H(?P<half>[12])))?$"

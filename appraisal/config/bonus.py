@@ -14,7 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from .base import Fraction01, NonNegative, StrictModel
+from ..money import MAX_TOTAL_YUAN
+from .base import Fraction01, NonNegative, StrictModel, UnitYuan, Yuan
 
 __all__ = [
     "AllocationReason",
@@ -75,6 +76,8 @@ class ProfitBand(StrictModel):
     def _finite(cls, value: float) -> float:
         if not math.isfinite(value):
             raise ValueError("must be a finite amount in yuan")
+        if abs(value) > MAX_TOTAL_YUAN:
+            raise ValueError(f"must be at most {MAX_TOTAL_YUAN:,} yuan in magnitude")
         return value
 
 
@@ -137,8 +140,8 @@ class FundingConfig(StrictModel):
 
     mode: Literal["per_person_base", "fixed_pool"] = "per_person_base"
     base_source: Literal["roster", "job_level", "roster_else_job_level"] = "roster_else_job_level"
-    base_by_job_level: dict[str, NonNegative] = Field(default_factory=dict)
-    pool_amount: NonNegative | None = None
+    base_by_job_level: dict[str, Yuan] = Field(default_factory=dict)
+    pool_amount: UnitYuan | None = None
     amounts_per: Literal["month", "period"] = "month"
 
     @field_validator("pool_amount")
@@ -156,16 +159,16 @@ class FundingConfig(StrictModel):
 class MinimumGuarantee(StrictModel):
     """Guaranteed minimum gross bonus (保底), optionally only for recent hires."""
 
-    amount: NonNegative
+    amount: Yuan
     within_months_of_hire: int | None = Field(default=None, ge=1)
 
 
 class LimitsConfig(StrictModel):
     """Per-manager bounds on the gross bonus (per month or per period, see `amounts_per`)."""
 
-    cap: NonNegative | None = None
+    cap: Yuan | None = None
     cap_base_multiple: NonNegative | None = None
-    floor: NonNegative = 0.0
+    floor: Yuan = 0.0
     minimum_guarantee: MinimumGuarantee | None = None
 
 
@@ -173,7 +176,7 @@ class SharedPoolConfig(StrictModel):
     """The shared performance pool (公共绩效池)."""
 
     withhold_rate: Rate01 = 0.0
-    carry_in: NonNegative | Literal["from_history"] = Field(
+    carry_in: UnitYuan | Literal["from_history"] = Field(
         0.0, description="previous period's carry-out, yuan; from_history: read from the ledger "
                          "(the default when history: is configured and carry_in is not given)")
     remainder: Literal["carry_forward", "redistribute"] = "carry_forward"

@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Fraction01, NonNegative, StrictModel
+from .base import Fraction01, StrictModel, Yuan
 
 __all__ = [
     "RISK_RELEVANT_MIN_SHARE",
@@ -140,5 +140,5 @@ class ClawbackConfig(StrictModel):
     cap_share_per_period: Fraction01 = Field(
         1.0, description="at most this share of a period's pay (final before recovery) is "
                          "deducted for a receivable; the rest waits for later periods")
-    cap_per_period: NonNegative | None = Field(
+    cap_per_period: Yuan | None = Field(
         None, description="at most this amount (yuan) is deducted in one period")

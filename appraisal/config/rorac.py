@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Fraction01, NonNegative, StrictModel
+from .base import Fraction01, NonNegative, StrictModel, UnitYuan
 
 __all__ = [
     "AllocatedCostConfig",
@@ -59,7 +59,7 @@ class AllocatedCostConfig(StrictModel):
     """Where a manager's management (Cm) or fixed (Cf) cost comes from."""
 
     source: Literal["table", "allocate"] = "table"
-    total: NonNegative = Field(0.0, description="the unit's total for the period, yuan")
+    total: UnitYuan = Field(0.0, description="the unit's total for the period, yuan")
     driver: Literal["headcount", "revenue", "balance"] = "headcount"
 
 

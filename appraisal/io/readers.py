@@ -520,7 +520,8 @@ def coerce_table(
         out[column.name] = converted
     out[ROW_COLUMN] = rows
     if schema.key and all(name in out.columns for name in schema.key) and not missing:
-        issues.append(_duplicate_keys(out, schema.key, shown))
+        blank_keys = [c.name for c in present if c.name in schema.key and not c.nullable]
+        issues.append(_duplicate_keys(out, schema.key, shown, blank_keys))
     out.attrs["file"] = shown
     return out, IssueTable.concat(issues)
 
@@ -631,9 +632,13 @@ def _coerce_column(
     return converted, issues
 
 
-def _duplicate_keys(frame: pd.DataFrame, key: tuple[str, ...], shown: str) -> IssueTable:
-    """Every row repeating an earlier row's key, with the row where the key was first seen."""
+def _duplicate_keys(frame: pd.DataFrame, key: tuple[str, ...], shown: str,
+                    required: list[str] | None = None) -> IssueTable:
+    """Every row repeating an earlier row's key, with the row where the key was first seen;
+    not a row whose `required` key cell is blank (reported as an empty cell already)."""
     duplicated = frame.duplicated(subset=list(key), keep="first").to_numpy(dtype=bool)
+    for name in required or ():
+        duplicated = duplicated & frame[name].notna().to_numpy(dtype=bool)
     if not duplicated.any():
         return IssueTable()
     keys = frame[list(key)].astype("string").fillna("")
