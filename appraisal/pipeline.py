@@ -13,7 +13,8 @@ import pandas as pd
 from .bonus import BonusResult, compute_bonus
 from .columns import ColumnRegistry, column_registry
 from .config import AppraisalConfig, LoadedConfig, load_config
-from .errors import ConfigError, InternalError
+from .errors import ConfigError, InputError, InternalError
+from .io.accounts import is_in_place
 from .io.readers import LoadedTable, file_sha256
 from .kernel import engine_for
 from .money import to_cents
@@ -113,6 +114,16 @@ def run(
         raise
 
 
+def _still_as_read(tables: dict[str, LoadedTable]) -> None:
+    """Refuse the run when a table read in place (summed from its files by the account
+    stage, after validation) changed since it was read and its digest taken: the figures
+    would not be those of the recorded input (docs/kernel.md, "In place")."""
+    changed = [issue for table in tables.values() if is_in_place(table.frame)
+               for issue in [table.changed()] if issue is not None]
+    if changed:
+        raise InputError(changed)
+
+
 def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Clock,
                 plan: RunPlan | None = None, deferral: DeferralPlan | None = None
                 ) -> RunResult:
@@ -128,8 +139,12 @@ def _run_stages(loaded: LoadedConfig, tables: dict[str, LoadedTable], clock: _Cl
             credit_splits=_frame(tables, "credit_splits"),
             manager_costs=_frame(tables, "manager_costs"), engine=engine,
         )
+    except Exception:
+        _still_as_read(tables)  # a file removed under the kernel: that, not the engine's error
+        raise
     finally:
         engine.close()
+    _still_as_read(tables)
     clock.stop("rorac", tables["business"].rows if "business" in tables else 0)
     rorac_by_manager = rorac_result.by_manager
 

@@ -13,7 +13,7 @@ import glob
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +61,22 @@ class LoadedTable:
     shown: str
     sha256: str
     encoding: str | None
+    signature: tuple[tuple[str, int, int, int, int], ...] = ()
 
     @property
     def rows(self) -> int:
         return table_rows(self.frame)
+
+    def changed(self) -> InputIssue | None:
+        """The issue when the file is no longer the one read (written to, replaced, removed,
+        a partition added or dropped): its digest and what was summed would disagree. None
+        when unchanged, or for a table the engine's catalog holds (no file to compare)."""
+        if not self.signature or table_signature(self.path) == self.signature:
+            return None
+        return InputIssue(self.shown, None, None, "the file changed while the run read it",
+                          None, "a file that stays as it is for the whole run (run again once "
+                          "the export that writes it has finished)",
+                          code=IssueCode.FILE_UNREADABLE)
 
 
 def file_sha256(path: Path) -> str:
@@ -84,6 +96,22 @@ def parquet_files(path: Path) -> tuple[Path, ...]:
         return tuple(sorted(Path(p) for p in glob.glob(str(path), recursive=True)
                             if Path(p).is_file()))
     return ()
+
+
+def table_signature(path: Path) -> tuple[tuple[str, int, int, int, int], ...]:
+    """What any write, replacement or removal of an input changes: each file's path, size,
+    inode, modification and status-change times (every file of a partitioned table, so a
+    partition added or dropped shows too). Reading a file changes none of them."""
+    signature = []
+    for file in parquet_files(path) or (path,):
+        try:
+            stat = file.stat()
+        except OSError:
+            signature.append((str(file), -1, -1, -1, -1))
+            continue
+        signature.append((str(file), stat.st_size, stat.st_ino, stat.st_mtime_ns,
+                          stat.st_ctime_ns))
+    return tuple(signature)
 
 
 def table_sha256(path: Path) -> str:
@@ -757,7 +785,26 @@ def read_table(
     `columnar`: the account tables (business, credit_splits) from CSV or Parquet are read
     straight into Arrow when every cell reads plainly (`io.accounts`); else cell by cell.
     `in_place`: a Parquet business table is left where it is, for DuckDB (`io.accounts.InPlace`).
+    The table keeps the file's signature taken before reading (`LoadedTable.changed`): a file
+    changed while it was read is refused here, one changed later by `pipeline.run`.
     """
+    signature = table_signature(path)
+    table, issues = _read_table(name, path, shown=shown, file_format=file_format,
+                                encoding=encoding, sheet=sheet, delimiter=delimiter,
+                                columns=columns, header_row=header_row, columnar=columnar,
+                                in_place=in_place)
+    table = replace(table, signature=signature)
+    changed = table.changed()
+    if changed is not None:
+        raise InputError([changed])
+    return table, issues
+
+
+def _read_table(
+    name: str, path: Path, *, shown: str, file_format: str, encoding: str, sheet: str | None,
+    delimiter: str, columns: Mapping[str, str] | None, header_row: int, columnar: bool,
+    in_place: bool,
+) -> tuple[LoadedTable, IssueTable]:
     if columnar and name in ACCOUNT_TABLES:
         fast = _read_columnar(name, path, in_place=in_place, shown=shown, file_format=file_format,
                               encoding=encoding, sheet=sheet, delimiter=delimiter,
