@@ -388,3 +388,11 @@ class OutputWriteError(AppraisalError):
     the way): not a bug and not the data, so its own exit code (4)."""
 
     exit_code = 4
+
+
+class ResourceError(AppraisalError):
+    """The machine refused the run a resource: the SQL engine ran out of memory or of
+    temporary disk. Not a bug and not the data, so the exit code of a folder that cannot be
+    written (4); the message names the `engine.options` setting to change."""
+
+    exit_code = 4

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from .base import StrictModel
 
@@ -22,3 +22,23 @@ class EngineConfig(StrictModel):
         default_factory=dict,
         description="Spark session options (spark.executor.memory: 8g, ...); DuckDB settings "
         "(threads: 2, memory_limit: 8GB) for duckdb")
+
+    @field_validator("options")
+    @classmethod
+    def _duckdb_accepts(cls, options: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        """DuckDB settings it refuses (an unknown name, threads: 0, a size it cannot parse)
+        are a config error here, naming the setting, not an engine error mid-run. Spark
+        checks its options when the session starts."""
+        if info.data.get("name", "duckdb") != "duckdb" or not options:
+            return options
+        import duckdb
+
+        for key, value in options.items():
+            try:
+                duckdb.connect(config={key: value}).close()
+            except duckdb.Error as exc:
+                reason = str(exc).split("Error: ", 1)[-1]
+                raise ValueError(f"DuckDB refuses the setting {key}: {value!r} ({reason}); "
+                                 "see DuckDB's configuration reference for the names and "
+                                 "values it takes") from None
+        return options

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
 
-from ..errors import ConfigError, InternalError
+from ..errors import ConfigError, InternalError, ResourceError
 from .sql import Dialect
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ __all__ = [
     "SqlView",
     "duckdb_connection",
     "engine_for",
+    "resource_fault",
     "spark_available",
 ]
 
@@ -83,6 +84,28 @@ def duckdb_connection(options: Mapping[str, str] | None = None) -> Any:
     return connection
 
 
+def resource_fault(error: Exception, options: Mapping[str, str] | None = None
+                   ) -> ResourceError | None:
+    """The fault to report when DuckDB ran out of memory or of temporary disk (its spill
+    files), naming the settings that give it more; None for any other error."""
+    import duckdb
+
+    options = options or {}
+    if isinstance(error, duckdb.OutOfMemoryException):
+        what = "memory"
+    elif isinstance(error, duckdb.IOException) and "No space left" in str(error):
+        what = "temporary disk"
+    else:
+        return None
+    limit = options.get("memory_limit", "DuckDB's default, 80% of the machine's memory")
+    reason = str(error).splitlines()[0].split("Error: ", 1)[-1]
+    return ResourceError(
+        f"the SQL engine (DuckDB) ran out of {what} over the account data ({reason}); nothing "
+        f"was written. Give it more: engine.options.memory_limit (now {limit}), fewer "
+        "engine.options.threads (each holds its own share), or engine.options.temp_directory "
+        "on a disk with room for what it spills (docs/kernel.md, \"Memory\")")
+
+
 @dataclass
 class DuckDBEngine:
     """DuckDB in this process: a fresh in-memory connection per query, nothing on disk."""
@@ -91,6 +114,8 @@ class DuckDBEngine:
     dialect: Dialect = "duckdb"
 
     def run(self, sql: str, relations: Mapping[str, Relation]) -> pa.Table:
+        import duckdb
+
         connection = duckdb_connection(self.options)
         try:
             for name, relation in relations.items():
@@ -105,7 +130,13 @@ class DuckDBEngine:
                 else:
                     raise ConfigError("config", [(
                         "engine.tables", "catalog tables need engine: {name: spark}")])
-            return connection.sql(sql).to_arrow_table()
+            try:
+                return connection.sql(sql).to_arrow_table()
+            except duckdb.Error as exc:
+                fault = resource_fault(exc, self.options)
+                if fault is None:
+                    raise
+                raise fault from None
         finally:
             connection.close()
 

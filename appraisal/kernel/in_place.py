@@ -31,7 +31,7 @@ from ..io.accounts import _LAST_DAY as _LAST_ORDINAL
 from ..io.accounts import _SAFE_YUAN, _SURE, InPlace
 from ..money import MAX_AMOUNT_YUAN, MAX_TOTAL_YUAN
 from .checks import _SHARE_MARGIN
-from .engines import duckdb_connection
+from .engines import duckdb_connection, resource_fault
 from .sql import SHARE_SCALE, SUPPLIED
 
 __all__ = ["Verdict", "business_select", "check"]
@@ -195,7 +195,10 @@ def check(
             return Verdict(False)
         hashes = connection.sql(f"SELECT hash({_name(place.stored('account_id'))}) AS h "
                                 f"FROM {_files(place)}").to_arrow_table().column("h")
-    except duckdb.Error:
+    except duckdb.Error as exc:
+        fault = resource_fault(exc, options)
+        if fault is not None:  # reading it into this process instead would need more still
+            raise fault from None
         return Verdict(False)  # a file DuckDB cannot read as the schema said: the readers word it
     finally:
         connection.close()

@@ -1,0 +1,81 @@
+"""The SQL engine's settings and resources: a DuckDB setting it refuses is a config error on
+`engine.options` (exit 2); DuckDB running out of memory over the account data is exit 4 with
+the settings to change, nothing written, never "a bug in appraise". Real DuckDB, real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from appraisal.cli import main
+from appraisal.config import load_config
+from appraisal.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _config(tmp_path: Path, options: dict, business: Path | None = None) -> Path:
+    raw = yaml.safe_load((ROOT / "configs" / "example.yaml").read_text(encoding="utf-8"))
+    for name, source in list(raw["inputs"].items()):
+        path = source if isinstance(source, str) else source["path"]
+        absolute = str((ROOT / "configs" / path).resolve())
+        raw["inputs"][name] = absolute if isinstance(source, str) else {**source,
+                                                                        "path": absolute}
+    if business is not None:
+        raw["inputs"]["business"] = str(business)
+    raw["output"]["charts"] = False
+    raw["engine"]["options"] = options
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return config
+
+
+@pytest.mark.parametrize(("options", "named"), [
+    ({"foo": "bar"}, "DuckDB refuses the setting foo: 'bar' (The following options were not "
+                     "recognized: foo)"),
+    ({"threads": "0"}, "DuckDB refuses the setting threads: '0'"),
+    ({"threads": "two"}, "DuckDB refuses the setting threads: 'two'"),
+    ({"memory_limit": "lots"}, "DuckDB refuses the setting memory_limit: 'lots'"),
+])
+def test_a_setting_duckdb_refuses_is_a_config_error_naming_it(
+        tmp_path: Path, options: dict, named: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        load_config(_config(tmp_path, options))
+    assert f"engine.options: {named}" in str(refused.value)
+    result = CliRunner().invoke(main, ["validate", str(_config(tmp_path, options))])
+    assert result.exit_code == 2 and named in result.output, result.output
+
+
+def test_settings_duckdb_takes_load_and_spark_options_are_left_to_spark(tmp_path: Path) -> None:
+    load_config(_config(tmp_path, {"threads": "1", "memory_limit": "2GB"}))
+    raw = yaml.safe_load(_config(tmp_path, {"spark.executor.memory": "8g"}).read_text(
+        encoding="utf-8"))
+    raw["engine"]["name"] = "spark"
+    spark = tmp_path / "spark.yaml"
+    spark.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert load_config(spark).config.engine.options == {"spark.executor.memory": "8g"}
+
+
+@pytest.mark.parametrize("source", ["csv", "parquet in place"])
+def test_duckdb_out_of_memory_is_exit_4_naming_the_settings(tmp_path: Path, source: str) -> None:
+    business = None
+    if source != "csv":
+        frame = pd.read_csv(ROOT / "input_samples" / "business.csv", encoding="utf-8-sig",
+                            dtype={"account_id": str, "manager_id": str})
+        frame["booking_date"] = pd.to_datetime(frame["booking_date"]).dt.date
+        business = tmp_path / "business.parquet"
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), business)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(_config(tmp_path, {"memory_limit": "1MB"},
+                                                          business)), "--out", str(out)])
+    assert result.exit_code == 4, result.output
+    assert "the SQL engine (DuckDB) ran out of memory over the account data" in result.output
+    assert "engine.options.memory_limit (now 1MB)" in result.output
+    assert "bug" not in result.output and "Traceback" not in result.output
+    assert not out.exists()
