@@ -79,3 +79,37 @@ def test_duckdb_out_of_memory_is_exit_4_naming_the_settings(tmp_path: Path, sour
     assert "engine.options.memory_limit (now 1MB)" in result.output
     assert "bug" not in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("engine", "reason"), [
+    ({"master": "nonsense"}, "Master must either be yarn or start with spark, k8s, or local"),
+    ({"options": {"spark.driver.memory": "-1"}}, "Invalid maximum heap size: -Xmx-1"),
+    ({"options": {"spark.executor.memory": "abc"}}, "Executor memory must be a positive number"),
+])
+def test_a_spark_session_that_cannot_start_is_a_config_error_with_sparks_reason(
+        tmp_path: Path, engine: dict, reason: str) -> None:
+    """`appraise run` in its own process (so no test session is active): exit 2, the `engine`
+    key and Spark's one-line reason, none of the JVM's stack on the terminal."""
+    import subprocess
+    import sys
+
+    from conftest import require_component
+
+    from appraisal.kernel import spark_available
+
+    available, why = spark_available()
+    require_component("Spark (pyspark + Java)", available, why)
+    config = _config(tmp_path, {})
+    raw = yaml.safe_load(config.read_text(encoding="utf-8"))
+    raw["engine"] = {"name": "spark", **engine}
+    config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-c", "from appraisal.cli import main; main()", "run",
+                           str(config), "--out", str(out)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "engine: Spark could not start a session on master " in done.stderr
+    assert reason in done.stderr
+    for noise in ("\tat org.apache", "Exception in thread", "Traceback", "bug"):
+        assert noise not in done.stderr, done.stderr
+    assert not out.exists()

@@ -8,7 +8,11 @@ and returns the result as an Arrow table. Neither runner computes anything itsel
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 import shutil
+import sys
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -144,6 +148,24 @@ class DuckDBEngine:
         """Nothing to release: each query has its own connection."""
 
 
+_SPARK_REASONS = (
+    re.compile(r'Exception in thread "main" [\w.$]+: (.+)'),
+    re.compile(r"(All masters are unresponsive.*)"),
+    re.compile(r"(Failed to connect to master .+)"),
+    re.compile(r"^(Invalid .+)$", re.MULTILINE),
+    re.compile(r"^Error: (.+)$", re.MULTILINE),
+)
+
+
+def _spark_reason(printed: str, error: Exception) -> str:
+    """Spark's reason a session did not start, from what its JVM printed (else the error)."""
+    for pattern in _SPARK_REASONS:
+        found = pattern.search(printed)
+        if found:
+            return found.group(1).strip()
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
 def spark_available() -> tuple[bool, str]:
     """(whether PySpark and a Java runtime are installed, why not)."""
     try:
@@ -183,11 +205,32 @@ class SparkEngine:
             builder = builder.config("spark.ui.enabled", "false")
             for key, value in self.options.items():
                 builder = builder.config(key, value)
-            self.session = builder.getOrCreate()
+            self.session = self._started(builder)
             self.session.sparkContext.setLogLevel("ERROR")
             self._owned = True
         self.session.conf.set("spark.sql.ansi.enabled", "true")
         return self.session
+
+    def _started(self, builder: Any) -> Any:
+        """The new session; what the JVM prints while it starts (log4j's banner, warnings,
+        a failure's stack) is kept off the terminal, and a session that cannot start (a
+        master URL Spark does not take or cannot reach, an option it refuses, a JVM that
+        cannot be created) is a ConfigError on `engine` with Spark's own reason."""
+        with tempfile.TemporaryFile() as printed:
+            sys.stderr.flush()
+            saved = os.dup(2)
+            os.dup2(printed.fileno(), 2)  # the JVM inherits it: its later output goes there too
+            try:
+                return builder.getOrCreate()
+            except Exception as exc:
+                printed.seek(0)
+                reason = _spark_reason(printed.read().decode("utf-8", "replace"), exc)
+                raise ConfigError("config", [("engine", (
+                    f"Spark could not start a session on master {self.master!r} with "
+                    f"options {dict(self.options)}: {reason}"))]) from None
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
 
     def run(self, sql: str, relations: Mapping[str, Relation]) -> pa.Table:
         spark = self._session()
