@@ -17,15 +17,20 @@ def example_raw() -> dict:
     return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
 
 
-def write_config(folder: Path, raw: dict, *, inputs_from: Path = SAMPLES) -> Path:
-    """A copy of `raw` in `folder` whose input paths point at `inputs_from` (charts off)."""
+def write_config(folder: Path, raw: dict, *, inputs_from: Path = SAMPLES,
+                 inputs: dict[str, str] | None = None, name: str = "config.yaml") -> Path:
+    """A copy of `raw` in `folder` whose input paths point at `inputs_from` (charts off);
+    `inputs`: tables pointed elsewhere (name -> path)."""
     raw = copy.deepcopy(raw)
     for name, source in raw["inputs"].items():
         if isinstance(source, dict):
             source["path"] = str(inputs_from / Path(source["path"]).name)
         else:
             raw["inputs"][name] = str(inputs_from / Path(source).name)
+    for table, where in (inputs or {}).items():
+        source = raw["inputs"].get(table)
+        raw["inputs"][table] = {**source, "path": where} if isinstance(source, dict) else where
     raw.setdefault("output", {})["charts"] = False
-    path = folder / "config.yaml"
+    path = folder / name
     path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

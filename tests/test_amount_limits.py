@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 from click.testing import CliRunner
+from example_config import example_raw, write_config
 
 from appraisal.cli import main
 from appraisal.config import AppraisalConfig
@@ -35,19 +36,12 @@ def _business() -> pd.DataFrame:
 
 
 def _config(tmp_path: Path, business: Path, capital_factor: float | None = None) -> Path:
-    raw = yaml.safe_load((ROOT / "configs" / "example.yaml").read_text(encoding="utf-8"))
-    for name, source in list(raw["inputs"].items()):
-        path = source if isinstance(source, str) else source["path"]
-        absolute = str((ROOT / "configs" / path).resolve())
-        raw["inputs"][name] = absolute if isinstance(source, str) else {**source,
-                                                                        "path": absolute}
-    raw["inputs"]["business"] = str(business)
+    raw = example_raw()
     if capital_factor is not None:
         for spec in raw["rorac"]["products"].values():
             spec["capital_factor"] = capital_factor
-    path = tmp_path / f"config-{business.stem}.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return path
+    return write_config(tmp_path, raw, inputs={"business": str(business)},
+                        name=f"config-{business.stem}.yaml")
 
 
 def _write(frame: pd.DataFrame, path: Path) -> Path:

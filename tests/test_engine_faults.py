@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 from click.testing import CliRunner
+from example_config import example_raw, write_config
 
 from appraisal.cli import main
 from appraisal.config import load_config
@@ -21,19 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _config(tmp_path: Path, options: dict, business: Path | None = None) -> Path:
-    raw = yaml.safe_load((ROOT / "configs" / "example.yaml").read_text(encoding="utf-8"))
-    for name, source in list(raw["inputs"].items()):
-        path = source if isinstance(source, str) else source["path"]
-        absolute = str((ROOT / "configs" / path).resolve())
-        raw["inputs"][name] = absolute if isinstance(source, str) else {**source,
-                                                                        "path": absolute}
-    if business is not None:
-        raw["inputs"]["business"] = str(business)
-    raw["output"]["charts"] = False
+    raw = example_raw()
     raw["engine"]["options"] = options
-    config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return config
+    return write_config(tmp_path, raw, inputs={} if business is None else {
+        "business": str(business)})
 
 
 @pytest.mark.parametrize(("options", "named"), [

@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import yaml
 from click.testing import CliRunner
+from example_config import example_raw, write_config
 
 import appraisal.pipeline as pipeline
 from appraisal.cli import main
@@ -42,17 +42,7 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _config(tmp_path: Path, business: Path) -> Path:
-    raw = yaml.safe_load((ROOT / "configs" / "example.yaml").read_text(encoding="utf-8"))
-    for name, source in list(raw["inputs"].items()):
-        path = source if isinstance(source, str) else source["path"]
-        absolute = str((ROOT / "configs" / path).resolve())
-        raw["inputs"][name] = absolute if isinstance(source, str) else {**source,
-                                                                        "path": absolute}
-    raw["inputs"]["business"] = str(business)
-    raw["output"]["charts"] = False
-    config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return config
+    return write_config(tmp_path, example_raw(), inputs={"business": str(business)})
 
 
 def _before_the_account_stage(monkeypatch: pytest.MonkeyPatch, change) -> None:
