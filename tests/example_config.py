@@ -18,7 +18,7 @@ def example_raw() -> dict:
 
 
 def write_config(folder: Path, raw: dict, *, inputs_from: Path = SAMPLES,
-                 inputs: dict[str, str] | None = None, name: str = "config.yaml") -> Path:
+                 inputs: dict[str, str] | None = None, file: str = "config.yaml") -> Path:
     """A copy of `raw` in `folder` whose input paths point at `inputs_from` (charts off);
     `inputs`: tables pointed elsewhere (name -> path)."""
     raw = copy.deepcopy(raw)
@@ -31,6 +31,6 @@ def write_config(folder: Path, raw: dict, *, inputs_from: Path = SAMPLES,
         source = raw["inputs"].get(table)
         raw["inputs"][table] = {**source, "path": where} if isinstance(source, dict) else where
     raw.setdefault("output", {})["charts"] = False
-    path = folder / name
+    path = folder / file
     path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

@@ -41,7 +41,7 @@ def _config(tmp_path: Path, business: Path, capital_factor: float | None = None)
         for spec in raw["rorac"]["products"].values():
             spec["capital_factor"] = capital_factor
     return write_config(tmp_path, raw, inputs={"business": str(business)},
-                        name=f"config-{business.stem}.yaml")
+                        file=f"config-{business.stem}.yaml")
 
 
 def _write(frame: pd.DataFrame, path: Path) -> Path:
