@@ -19,10 +19,12 @@ an integer, so this is `money.to_cents`), integer yuan × 100, decimals of at mo
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -90,9 +92,13 @@ def _raw(place: InPlace, name: str) -> str:
     return f"CAST({column} AS DOUBLE)" if place.kind(name) == "float" else column
 
 
-def _facts(place: InPlace, with_splits: bool) -> dict[str, str]:
+def _facts(place: InPlace, with_splits: bool, roster_size: int) -> dict[str, str]:
     """Each fact the check needs, by name, as an aggregate over the files (`b`) joined with
-    `products`, `roster` and the split accounts (`s`)."""
+    `products`, `roster` (its managers numbered 0 .. roster_size - 1) and the split accounts
+    (`s`). The managers an unsplit row credits come back as a bit string over the roster's
+    numbers (`bitstring_agg`: about 1 s less than `LIST(DISTINCT manager_id)` at 10M rows);
+    a manager off the roster is counted by `strangers` and fails the check anyway."""
+    plain = f"bitstring_agg(r.idx, 0, {max(roster_size - 1, 0)})"
     account = f"b.{_name(place.stored('account_id'))}"
     category = f"b.{_name(place.stored('category'))}"
     booked = f"b.{_name(place.stored('booking_date'))}"
@@ -126,15 +132,16 @@ def _facts(place: InPlace, with_splits: bool) -> dict[str, str]:
                   "off": f"(SELECT COUNT(*) FROM s WHERE total < {low} OR total > {high})",
                   "matched": "COUNT(s.account_id)",
                   "no_one": f"COUNT(*) FILTER (WHERE {manager} IS NULL AND s.account_id IS NULL)",
-                  "plain": f"LIST(DISTINCT {manager}) FILTER (WHERE s.account_id IS NULL)"}
+                  "plain": f"{plain} FILTER (WHERE s.account_id IS NULL)"}
     else:
         facts |= {"no_one": f"COUNT(*) FILTER (WHERE {manager} IS NULL)",
-                  "plain": f"LIST(DISTINCT {manager})"}
+                  "plain": plain}
     return facts
 
 
-def _facts_query(place: InPlace, with_splits: bool) -> str:
-    chosen = ", ".join(f"{sql} AS {name}" for name, sql in _facts(place, with_splits).items())
+def _facts_query(place: InPlace, with_splits: bool, roster_size: int) -> str:
+    chosen = ", ".join(f"{sql} AS {name}"
+                       for name, sql in _facts(place, with_splits, roster_size).items())
     account = f"b.{_name(place.stored('account_id'))}"
     joins = (f"FROM {_files(place)} AS b "
              f"LEFT JOIN products AS p ON p.product = b.{_name(place.stored('product'))} "
@@ -165,6 +172,17 @@ def _holds(place: InPlace, found: dict, last_day: date) -> bool:
                 or found.get("accounts") != found.get("matched"))
 
 
+def _repeats(hashes: npt.NDArray[np.uint64]) -> bool:
+    """Whether a 64-bit hash occurs twice: sorted, a repeat sits beside its twin (faster than
+    DuckDB's GROUP BY). The two halves of the hash range are sorted in two threads (numpy
+    releases the GIL while sorting): the same answer, about 0.3 s sooner at 10M rows."""
+    high = hashes >= np.uint64(1 << 63)
+    halves = (hashes[~high], hashes[high])
+    with ThreadPoolExecutor(2) as pool:
+        ordered = list(pool.map(np.sort, halves))
+    return any(bool((half[1:] == half[:-1]).any()) for half in ordered)
+
+
 def check(
     place: InPlace, splits: pa.Table | None, roster_ids: pa.Array, products: pa.Table,
     last_day: date, options: Mapping[str, str] | None = None,
@@ -180,16 +198,17 @@ def check(
     if splits is not None:
         split_managers = pc.unique(pc.cast(splits.column("manager_id"), pa.string())
                                    .combine_chunks())
-        if split_managers.null_count or not pc.all(
-                pc.is_in(split_managers, value_set=roster)).as_py():
+        if split_managers.null_count or not pc.all(  # min_count 0: no lines is all in
+                pc.is_in(split_managers, value_set=roster), min_count=0).as_py():
             return Verdict(False)
     connection = duckdb_connection(options)
     try:
         connection.register("products", products)
-        connection.register("roster", pa.table({"manager_id": roster}))
+        connection.register("roster", pa.table({
+            "manager_id": roster, "idx": pa.array(np.arange(len(roster), dtype=np.int32))}))
         if splits is not None:
             connection.register("credit_splits", splits.select(["account_id", "share"]))
-        result = connection.sql(_facts_query(place, splits is not None))
+        result = connection.sql(_facts_query(place, splits is not None, len(roster)))
         found = dict(zip(result.columns, result.fetchall()[0], strict=True))
         if not _holds(place, found, last_day):
             return Verdict(False)
@@ -202,10 +221,10 @@ def check(
         return Verdict(False)  # a file DuckDB cannot read as the schema said: the readers word it
     finally:
         connection.close()
-    hashes = np.sort(hashes.to_numpy())  # a repeat sits beside its twin (faster than GROUP BY)
-    if bool((hashes[1:] == hashes[:-1]).any()):
+    if _repeats(hashes.to_numpy()):
         return Verdict(False)
-    credited = {str(m) for m in (found["plain"] or []) if m is not None}
+    bits = np.frombuffer((found["plain"] or "").encode("ascii"), dtype=np.uint8)[:len(roster)]
+    credited = set(roster.filter(pa.array(bits == ord("1"))).to_pylist()) if len(bits) else set()
     if splits is not None:
         credited |= set(split_managers.to_pylist())
     supplied = tuple(n for n in SUPPLIED if place.kind(n) and found[f"count_{n}"])
