@@ -301,3 +301,16 @@ def test_the_check_names_exactly_the_credited_managers(tmp_path: Path, splits_us
     if verdict.clean:
         assert set(verdict.credited) == expected
         assert keep == 1.0 or splits_used == "all" or len(expected) < len(managers)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=60),
+       st.lists(st.sampled_from([0, 1, 2**63 - 1, 2**63, 2**64 - 1]), max_size=4))
+def test_repeated_hashes_are_found_in_either_half_of_the_range(values, edges) -> None:
+    """`repeats` (two halves of the 64-bit range sorted in two threads) says what a set says."""
+    import numpy as np
+
+    from appraisal.io.accounts import repeats
+
+    hashes = np.array(values + edges, dtype=np.uint64)
+    assert repeats(hashes) is (len(set(values + edges)) < len(values + edges))

@@ -23,11 +23,13 @@ they fail, so every message stays the per-cell path's.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -52,6 +54,7 @@ __all__ = [
     "read_account_table",
     "relation_of",
     "relation_rows",
+    "repeats",
     "table_rows",
     "unknown_labels",
 ]
@@ -411,8 +414,18 @@ def _unique(table: pa.Table, key: tuple[str, ...]) -> bool:
         hashes = connection.sql(f"SELECT hash({', '.join(key)}) AS h FROM keys").to_arrow_table()
     finally:
         connection.close()
-    values = np.sort(hashes.column("h").to_numpy())
-    return not bool((values[1:] == values[:-1]).any())
+    return not repeats(hashes.column("h").to_numpy())
+
+
+def repeats(hashes: npt.NDArray[np.uint64]) -> bool:
+    """Whether a 64-bit hash occurs twice: sorted, a repeat sits beside its twin (faster than
+    DuckDB's GROUP BY). The two halves of the hash range are sorted in two threads (numpy
+    releases the GIL while sorting): the same answer, about 0.3 s sooner at 10M rows."""
+    high = hashes >= np.uint64(1 << 63)
+    halves = (hashes[~high], hashes[high])
+    with ThreadPoolExecutor(2) as pool:
+        ordered = list(pool.map(np.sort, halves))
+    return any(bool((half[1:] == half[:-1]).any()) for half in ordered)
 
 
 def _typed(name: str, raw: pa.Table, schema: Any) -> pa.Table:
