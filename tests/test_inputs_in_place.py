@@ -263,15 +263,18 @@ def test_the_check_runs_with_the_engine_options(tmp_path: Path) -> None:
         assert set(verdict.credited) <= set(roster.to_pylist())
 
 
+@pytest.mark.parametrize("reader", ["in place", "columnar"])
 @pytest.mark.parametrize("splits_used", ["all", "none", "absent"])
 @pytest.mark.parametrize("keep", [1.0, 0.3])
 def test_the_check_names_exactly_the_credited_managers(tmp_path: Path, splits_used: str,
-                                                       keep: float) -> None:
+                                                       keep: float, reader: str) -> None:
     """The managers the verdict says the table credits (for the cost check) are exactly those of
     the unsplit rows plus those of the splits, whatever part of the roster that is, in any
-    roster order (the check returns them as a bit string over the roster's positions); a split
-    table none of whose accounts is in the business table is no reason to refuse."""
+    roster order (the checks return them as a bit string over the roster's positions or the
+    dictionary's codes); a split table none of whose accounts is in the business table is no
+    reason to refuse. Both the in-place check and the columnar one (`accounts_clean`)."""
     from appraisal.io.accounts import relation_of
+    from appraisal.kernel.checks import accounts_clean
     from appraisal.kernel.in_place import check
 
     sample = _sample()
@@ -280,7 +283,13 @@ def test_the_check_names_exactly_the_credited_managers(tmp_path: Path, splits_us
     mine = pc.is_in(sample.column("manager_id"), value_set=pa.array(chosen))
     table = sample.filter(mine if splits_used == "none"
                           else pc.or_kleene(mine, pc.is_null(sample.column("manager_id"))))
-    tables, _ = _tables(_write(tmp_path, table), True)
+    if reader == "in place":
+        tables, _ = _tables(_write(tmp_path, table), True)
+    else:
+        csv = tmp_path / "business.csv"
+        table.to_pandas().to_csv(csv, index=False)
+        tables, _ = _tables(csv, False)
+        assert is_relation(tables["business"])
     splits = None if splits_used == "absent" else relation_of(tables["credit_splits"])
     if splits is not None:
         splits = splits.filter(pc.is_in(splits.column("account_id"),
@@ -290,16 +299,22 @@ def test_the_check_names_exactly_the_credited_managers(tmp_path: Path, splits_us
     roster = pa.array(ids, pa.string())
     products = pa.table({"product": list(CONFIG.rorac.products),
                          "category": [p.category for p in CONFIG.rorac.products.values()]})
-    verdict = check(tables["business"].attrs["in_place"], splits, roster, products,
-                    CONFIG.appraisal_period.end)
+    if reader == "in place":
+        verdict = check(tables["business"].attrs["in_place"], splits, roster, products,
+                        CONFIG.appraisal_period.end)
+        clean, credited = verdict.clean, set(verdict.credited)
+    else:
+        clean, found = accounts_clean(relation_of(tables["business"]), splits, roster, products,
+                                      CONFIG.appraisal_period.end)
+        credited = set(found.to_pylist())
     frame = table.to_pandas()
     split_ids = set() if splits is None else set(splits.column("account_id").to_pylist())
     expected = set(frame.loc[~frame["account_id"].isin(split_ids), "manager_id"].dropna())
     if splits is not None:
         expected |= set(splits.column("manager_id").to_pylist())
-    assert verdict.clean is (splits is not None or bool(frame["manager_id"].notna().all()))
-    if verdict.clean:
-        assert set(verdict.credited) == expected
+    assert clean is (splits is not None or bool(frame["manager_id"].notna().all()))
+    if clean:
+        assert credited == expected
         assert keep == 1.0 or splits_used == "all" or len(expected) < len(managers)
 
 

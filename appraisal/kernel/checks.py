@@ -349,6 +349,11 @@ def accounts_clean(
     coded = owners.num_chunks == 1  # one dictionary: group its int32 codes, not the text
     if coded:
         keyed = keyed.set_column(1, "manager_id", owners.chunks[0].indices)
+    # the managers of the unsplit rows: a bit string over the dictionary's codes (about 1 s
+    # less than LIST(DISTINCT) at 10M rows), else the distinct texts
+    size = len(owners.chunks[0].dictionary) if coded else 0
+    plain_sql = (f"bitstring_agg(b.manager_id, 0, {max(size - 1, 0)})" if coded
+                 else "LIST(DISTINCT CAST(b.manager_id AS VARCHAR))")
     connection = duckdb.connect()
     try:
         connection.register("business", keyed)
@@ -364,16 +369,18 @@ def accounts_clean(
                    COUNT(s.account_id) AS matched,
                    COUNT(*) FILTER (WHERE b.manager_id IS NULL AND s.account_id IS NULL)
                        AS no_one,
-                   LIST(DISTINCT {"b.manager_id" if coded else "CAST(b.manager_id AS VARCHAR)"})
-                       FILTER (WHERE s.account_id IS NULL) AS plain
+                   {plain_sql} FILTER (WHERE s.account_id IS NULL) AS plain
             FROM business AS b LEFT JOIN s ON s.account_id = b.account_id""").fetchall()[0]
     finally:
         connection.close()
     if facts[1] or facts[3] or facts[0] != facts[2]:
         return False, nobody
-    plain = [m for m in (facts[4] or []) if m is not None]
-    plain = (pc.take(owners.chunks[0].dictionary, pa.array(plain, pa.int32())).cast(pa.string())
-             if coded else pa.array(plain, pa.string()))
+    if coded:
+        bits = np.frombuffer((facts[4] or "").encode("ascii"), dtype=np.uint8)[:size]
+        plain = pc.take(owners.chunks[0].dictionary,
+                        pa.array(np.flatnonzero(bits == ord("1")), pa.int32())).cast(pa.string())
+    else:
+        plain = pa.array([m for m in (facts[4] or []) if m is not None], pa.string())
     split_managers = _used(credit_splits.column("manager_id"))
     return True, pc.unique(pa.concat_arrays([plain, split_managers]))
 
