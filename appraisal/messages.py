@@ -1,0 +1,246 @@
+"""Error messages in the config's language: the English texts of `errors.py`, rendered in Chinese.
+
+The checks write their rules and expectations in English (`InputIssue.rule`, `expected`,
+`ConfigError.problems`, the text of other `AppraisalError`s); with `language: zh` the command
+line shows them through this module. The location (file, row, column) is laid out in Chinese
+structurally; each prose text is matched against a catalog of English templates
+(`messages_zh.CATALOG`) whose placeholders carry the interpolated parts (numbers, ids, key paths,
+headers, values) into the Chinese template unchanged. A text no template matches is split at its
+clauses (`; `) and parenthesised remarks and each part tried again; a part that still matches
+nothing stays English, so nothing is ever lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from .errors import (
+    MAX_REPORTED_ISSUES,
+    MAX_RULE_COUNTS,
+    AppraisalError,
+    ConfigError,
+    InputError,
+    InputIssue,
+    _is_missing,
+)
+from .messages_zh import CATALOG, WORDS
+
+__all__ = [
+    "Language",
+    "describe_issue",
+    "error_text",
+    "issue_frame",
+    "language_of_config",
+    "translate",
+    "untranslated",
+]
+
+Language = Literal["zh", "en"]
+
+
+@dataclass(frozen=True)
+class _Template:
+    pattern: re.Pattern[str]
+    zh: str
+    nested: frozenset[str]  # placeholders whose value is prose, translated in turn
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w))?\}")
+
+
+def _compile(english: str, zh: str) -> _Template:
+    """`"must be >= {n}, got {value}"` -> a full-match regex with a named group per placeholder.
+
+    `{name}` takes any text (shortest first); `{name:t}` also, translated in turn; `{name:w}`
+    one token without spaces.
+    """
+    parts: list[str] = []
+    nested: set[str] = set()
+    at = 0
+    for match in _PLACEHOLDER.finditer(english):
+        parts.append(re.escape(english[at:match.start()]))
+        name, kind = match.group(1), match.group(2)
+        parts.append(f"(?P<{name}>\\S+?)" if kind == "w" else f"(?P<{name}>.+?)")
+        if kind == "t":
+            nested.add(name)
+        at = match.end()
+    parts.append(re.escape(english[at:]))
+    return _Template(re.compile("".join(parts), re.DOTALL), zh, frozenset(nested))
+
+
+@lru_cache(maxsize=1)
+def _templates() -> tuple[_Template, ...]:
+    """The catalog compiled, most literal text first (a specific template before a general one)."""
+    ordered = sorted(CATALOG, key=lambda entry: -len(_PLACEHOLDER.sub("", entry[0])))
+    return tuple(_compile(english, zh) for english, zh in ordered)
+
+
+def _split_top(text: str, separator: str) -> list[str]:
+    """`text` split at `separator` where it is outside brackets and quotes."""
+    parts, depth, quote, start, i = [], 0, "", 0, 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'`" and (i == 0 or not text[i - 1].isalnum()):
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif depth == 0 and text.startswith(separator, i):
+            parts.append(text[start:i])
+            i += len(separator)
+            start = i
+            continue
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def _translate(text: str, missed: list[str]) -> str:
+    """`text` in Chinese; every part no template matches is appended to `missed` (kept English)."""
+    stripped = text.strip()
+    if not stripped:
+        return text
+    if stripped in WORDS:
+        return WORDS[stripped]
+    for template in _templates():
+        match = template.pattern.fullmatch(stripped)
+        if match:
+            values = {name: (_translate(value, missed) if name in template.nested else value)
+                      for name, value in match.groupdict().items()}
+            return template.zh.format(**values)
+    for separator, joiner in (("; ", "；"), (": ", "：")):
+        parts = _split_top(stripped, separator)
+        if len(parts) > 1:
+            return joiner.join(_translate(part, missed) for part in parts)
+    bracket = re.fullmatch(r"(?P<head>.+?) \((?P<remark>[^()]*(?:\([^()]*\)[^()]*)*)\)",
+                           stripped, re.DOTALL)
+    if bracket:
+        return (f"{_translate(bracket['head'], missed)}"
+                f"（{_translate(bracket['remark'], missed)}）")
+    missed.append(stripped)
+    return stripped
+
+
+def translate(text: str) -> str:
+    """The Chinese of one English message text (parts with no catalog entry stay English)."""
+    return _translate(text, [])
+
+
+def untranslated(text: str) -> list[str]:
+    """The parts of `text` the catalog does not cover (empty when it translates in full)."""
+    missed: list[str] = []
+    _translate(text, missed)
+    return missed
+
+
+# ---- layout ----------------------------------------------------------------------------------
+
+
+def _where(file: str, row: int | None, column: object) -> str:
+    where = file
+    if row is not None:
+        where += f"，第 {row} 行"
+    if column is not None and not _is_missing(column):
+        where += f"，列“{column}”"
+    return where
+
+
+def describe_issue(issue: InputIssue, language: Language) -> str:
+    """`issue.describe()` in `language`: the same file, row, column, value and expectation."""
+    if language != "zh":
+        return issue.describe()
+    text = f"{_where(issue.file, issue.row, issue.column)}：{translate(issue.rule)}"
+    if issue.value is not None and not _is_missing(issue.value):
+        text += f"（实际为 {issue.value!r}）"
+    if issue.expected:
+        text += f"；要求：{translate(issue.expected)}"
+    return text
+
+
+def _input_error_zh(error: InputError) -> str:
+    shown = error.issues[:MAX_REPORTED_ISSUES]
+    lines = [f"输入数据中有 {error.total:,} 个问题：",
+             *(f"  - {describe_issue(issue, 'zh')}" for issue in shown)]
+    hidden = error.total - len(shown)
+    if hidden > 0:
+        lines.append(f"  …… 另有 {hidden:,} 个问题（请先修正以上问题再重新检查；"
+                     "`appraise validate CONFIG --issues FILE.csv` 列出全部问题）")
+        counts = error.issues.counts()
+        lines.append("  各文件、列与规则的问题数：")
+        for record in counts.head(MAX_RULE_COUNTS).itertuples(index=False):
+            column = None if pd.isna(record.column) else record.column
+            lines.append(f"    {_where(str(record.file), None, column)}："
+                         f"{translate(str(record.rule))}：{record.issues:,}")
+        if len(counts) > MAX_RULE_COUNTS:
+            lines.append(f"    …… 另有 {len(counts) - MAX_RULE_COUNTS:,} 条规则")
+    return "\n".join(lines)
+
+
+def _config_error_zh(error: ConfigError) -> str:
+    if len(error.problems) == 1:
+        key, message = error.problems[0]
+        return f"{error.file}：{key}：{translate(message)}" if key \
+            else f"{error.file}：{translate(message)}"
+    lines = [f"{error.file}：配置中有 {len(error.problems)} 个问题："]
+    lines += [f"  - {key}：{translate(message)}" if key else f"  - {translate(message)}"
+              for key, message in error.problems]
+    return "\n".join(lines)
+
+
+def error_text(error: AppraisalError, language: Language) -> str:
+    """What the command line prints for `error` (after `error: ` / `错误：`), in `language`."""
+    if language != "zh":
+        return str(error)
+    if isinstance(error, InputError):
+        return _input_error_zh(error)
+    if isinstance(error, ConfigError):
+        return _config_error_zh(error)
+    return translate(str(error))
+
+
+def issue_frame(frame: pd.DataFrame, language: Language) -> pd.DataFrame:
+    """The issues table with its `rule` and `expected` texts in `language` (code, file, row,
+    column and value as they are); each distinct text is translated once."""
+    if language != "zh" or not len(frame):
+        return frame
+    out = frame.copy()
+    for name in ("rule", "expected"):
+        texts = out[name].dropna().astype("str").unique()
+        out[name] = out[name].astype("object").map({text: translate(text) for text in texts})
+    return out
+
+
+def language_of_config(path: Path | None, overrides: Iterable[str] = ()) -> Language:
+    """The `language` a config file asks for, read from its YAML without validating it: the
+    last `--set language=...`, else the root `language` key, else the config's default (zh);
+    English when there is no file or it is not a readable YAML mapping."""
+    for item in reversed(tuple(overrides)):
+        key, equals, value = str(item).partition("=")
+        if equals and key.strip() == "language" and value.strip() in ("zh", "en"):
+            return "zh" if value.strip() == "zh" else "en"
+    if path is None:
+        return "en"
+    import yaml
+
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8-sig")
+        if len(text) > 1 << 20:
+            return "en"
+        raw = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return "en"
+    if not isinstance(raw, dict):
+        return "en"
+    language = raw.get("language", "zh")
+    return "zh" if language == "zh" else "en"

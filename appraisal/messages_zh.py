@@ -1,0 +1,535 @@
+# ruff: noqa: E501  (a table of message texts: a Chinese text is not broken mid-phrase)
+"""The Chinese catalog of `messages`: English message templates and their Chinese.
+
+Each entry is `(english, chinese)`. In the English template `{name}` stands for any text carried
+over unchanged (a number, an id, a key path, a header, a value), `{name:t}` for a text that is
+prose itself and is translated in turn, `{name:w}` for one token without spaces. Config keys,
+ids, file names and headers stay as they are: they are keys and data, not prose.
+"""
+
+from __future__ import annotations
+
+__all__ = ["CATALOG", "WORDS"]
+
+WORDS: dict[str, str] = {
+    # whole texts without placeholders, looked up before the templates
+    "empty cell": "空单元格",
+    "value not allowed": "取值不在允许范围内",
+    "not a number": "不是数字",
+    "value out of range": "数值超出范围",
+    "not a valid date": "不是有效日期",
+    "percentage in a column of plain numbers": "普通数字列中出现百分数",
+    "Excel date serial in a text file": "文本文件中出现 Excel 日期序号",
+    "file not found": "文件不存在",
+    "is a folder, not a file": "是文件夹，不是文件",
+    "the file is empty": "文件为空",
+    "the sheet is empty": "工作表为空",
+    "a header row with the column names": "一行写有列名的表头",
+    "the path of one CSV, XLSX or Parquet file": "一个 CSV、XLSX 或 Parquet 文件的路径",
+    "an existing file (paths are relative to the config file's folder)":
+        "一个存在的文件（路径相对于配置文件所在的文件夹）",
+    "an .xlsx file": "一个 .xlsx 文件",
+    "a Parquet file": "一个 Parquet 文件",
+    "Parquet files with the same columns": "列相同的多个 Parquet 文件",
+    "required column is missing": "缺少必需的列",
+    "column missing": "缺少列",
+    "mapped header not found in the file": "文件中找不到映射的表头",
+    "duplicate key": "键重复",
+    "the column is given twice": "该列出现了两次",
+    "the headers are not on the header row": "表头不在表头行上",
+    "the table has a header but no rows": "表只有表头，没有数据行",
+    "at least one data row (or leave the table out of inputs: if it is optional, the run goes "
+    "on without it)": "至少一行数据（若此表为可选，也可将其从 inputs: 中去掉，运行照常进行）",
+    "the file changed while the run read it": "运行读取期间文件被修改",
+    "a file that stays as it is for the whole run (run again once the export that writes it "
+    "has finished)": "在整个运行期间保持不变的文件（待写入它的导出完成后重新运行）",
+    "amounts total too large": "金额合计过大",
+    "amounts too large for the exact sums": "金额过大，无法精确求和",
+    "manager not in the roster": "客户经理不在名册中",
+    "leave_date is before hire_date": "离职日期（leave_date）早于入职日期（hire_date）",
+    "account is credited to no one": "账户未分配给任何客户经理",
+    "amount is required": "金额为必填项",
+    "manager_id is required": "manager_id（客户经理编号）为必填项",
+    "negative balance": "余额为负",
+    "not a number ": "不是数字",
+    "whole file": "整个文件",
+    "judgment is not a number": "判断值不是数字",
+    "indicator not declared in scorecard config": "指标未在 scorecard 配置中声明",
+    "unknown rater type": "未知的评价人类型",
+    "split account appears more than once in the business table": "分成账户在业务表中出现多次",
+    "split account not in the business table": "分成账户不在业务表中",
+    "the same comparison is given twice by this expert": "同一专家对同一对指标给出了两次比较",
+    "category differs from the product's category in rorac.products":
+        "业务大类与 rorac.products 中该产品的业务大类不一致",
+    "a date": "一个日期",
+    "a number": "一个数字",
+    "a non-empty text": "一段非空文本",
+    "a number >= 0": "一个 >= 0 的数字",
+    "a number (or default_target / missing_target: zero in the config)":
+        "一个数字（或在配置中设置 default_target / missing_target: zero）",
+    "a number or a fraction such as 3, 1/3 or 0.5": "一个数字或分数，如 3、1/3 或 0.5",
+    "a plain number: write 95% as 0.95 (the column is not a percentage)":
+        "普通数字：95% 应写作 0.95（此列不是百分数列）",
+    "a date such as 2026-10-31: the number is an Excel date serial; format the column as a "
+    "date in Excel before saving as CSV, or read the .xlsx file itself":
+        "如 2026-10-31 的日期：此数字是 Excel 日期序号；请在 Excel 中将该列设为日期格式后再另存为 "
+        "CSV，或直接读取 .xlsx 文件",
+    "a date such as 2026-10-31 (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD or 2026年10月31日)":
+        "如 2026-10-31 的日期（YYYY-MM-DD、YYYY/MM/DD、YYYYMMDD 或 2026年10月31日）",
+    "a manager_id, or the account in credit_splits": "一个 manager_id（客户经理编号），或在 "
+        "credit_splits 中分配该账户",
+    "each account once per period": "每个账户每期一次",
+    "one row per matrix, expert and pair": "每个判断矩阵、专家和指标对一行",
+    "the category configured for the product": "该产品配置的业务大类",
+    "UTF-8 text up to here, then another encoding (rows pasted from another export?)":
+        "此前为 UTF-8 文本，此后为另一种编码（是否粘贴了另一次导出的行？）",
+    "sums per manager, category and vintage within the kernel's 38 digits (with credit splits "
+    "about 10^13 yuan of balance × rate in one manager's category)":
+        "每位客户经理、业务大类和存量/增量的合计在内核的 38 位数字之内（含业绩分成时，单个客户经理"
+        "单个业务大类的余额 × 费率约 10^13 元）",
+    "an amount of at most 1,000,000,000,000,000 cents in magnitude (the record's account_id "
+    "shown)": "绝对值不超过 1,000,000,000,000,000 分的金额（显示的是该记录的 account_id）",
+    # config
+    "config file not found": "配置文件不存在",
+    "config file must be UTF-8 text": "配置文件必须是 UTF-8 文本",
+    "the file must hold a YAML mapping (key: value lines)": "文件内容必须是 YAML 映射（“键: 值”行）",
+    "a YAML alias refers to itself": "YAML 别名引用了自身",
+    "required key is missing": "缺少必需的键",
+    "unknown key (a typo here could silently change someone's pay)":
+        "未知的键（此处的拼写错误可能悄无声息地改变某人的薪酬）",
+    "--set: not a section (its parent holds a value)": "--set：不是一个配置节（其上级是一个值）",
+    # stages' input checks
+    "allocations total more than the shared pool holds": "分配合计超过公共绩效池的余额",
+    "share out of range": "分成比例超出范围",
+    "a number in (0, 1]": "(0, 1] 之间的数字",
+    "the same credit is listed twice": "同一业绩分成列了两次",
+    "each account and manager once": "每个账户与客户经理的组合只出现一次",
+    "not a finite number": "不是有限数字",
+    "manager has no credited business to carry a cost without a category":
+        "该客户经理没有已分配的业务，无法承担未指定业务大类的成本",
+    "a category in the category column, or no row for this manager":
+        "在 category 列填写业务大类，或删去此客户经理的行",
+    "unknown category": "未知的业务大类",
+    "an id from rorac.categories or blank": "rorac.categories 中的编号，或留空",
+    "a number, or blank to use the configured rate": "一个数字，或留空以使用配置的费率",
+    "unknown AHP matrix id": "未知的 AHP 判断矩阵编号",
+    "judgment must be positive": "判断值必须为正",
+    "a value > 0": "一个 > 0 的值",
+    "a criterion compared with itself must be 1": "指标与自身比较必须为 1",
+    "1 or blank": "1 或留空",
+    "judgment is outside Saaty's scale": "判断值超出 Saaty 1–9 标度",
+    "1/9..9 (or set weights.scale: any_positive)": "1/9..9（或设置 weights.scale: any_positive）",
+    "an expert who judged (or remove the weight)": "一位给出过判断的专家（或删去该权重）",
+    "a weight for every expert, or no expert_weights": "每位专家一个权重，或不设 expert_weights",
+    "inputs.judgments (the experts' judgments), or fixed weights":
+        "inputs.judgments（专家判断表），或固定权重",
+    "a value, or set weights.completion: harker": "一个值，或设置 weights.completion: harker",
+    "one row per manager and indicator": "每位客户经理每个指标一行",
+    "rating outside the configured scale": "评分超出配置的分值范围",
+    "each account_id once": "每个 account_id 只出现一次",
+    "a date column": "日期列",
+    "no Parquet files found": "找不到 Parquet 文件",
+    "a Parquet file, a folder of them or a glob such as business/*.parquet":
+        "一个 Parquet 文件、存放 Parquet 文件的文件夹，或 business/*.parquet 这样的通配路径",
+    "amounts in yuan as numbers (decimal with at most 2 decimals, integer or float)":
+        "以元为单位的数值金额（最多两位小数的定点数、整数或浮点数）",
+    "a catalog table needs engine: {name: spark}": "目录表需要 engine: {name: spark}",
+    "a table of the session's catalog (db.table)": "会话目录中的表（db.table）",
+    "credit splits from the catalog need the business table from it too":
+        "来自目录的业绩分成表要求业务表也来自目录",
+    "no expert matrix to combine": "没有可合并的专家判断矩阵",
+    "expert weights must be one positive number per expert matrix":
+        "专家权重必须是每个专家判断矩阵一个正数",
+    # config sections
+    "--revision needs a history: section (the ledger of closed periods)":
+        "--revision 需要 history: 配置节（已关账期间的台账）",
+    "give at least one column ({source, header}), or leave payroll_csv out of output.files":
+        "至少给出一列（{source, header}），或将 payroll_csv 从 output.files 中去掉",
+    "history.url must name a database (a file path or a URL), or be left out":
+        "history.url 必须指明一个数据库（文件路径或 URL），或不写",
+    "history.url must not carry a password (it would be stored in the manifest); put it in "
+    "PGPASSWORD, history.password_env or history.password_file":
+        "history.url 不能包含密码（否则会被记入 manifest）；请放在 PGPASSWORD、"
+        "history.password_env 或 history.password_file 中",
+    "leaver_reasons applies only with leavers: by_reason": "leaver_reasons 仅在 leavers: by_reason 时适用",
+    "bonus.shared_pool.carry_in: from_history needs a history: section (the ledger the carry-in "
+    "is read from)": "bonus.shared_pool.carry_in: from_history 需要 history: 配置节（读取上期结转的台账）",
+    "deferral: needs a history: section (the ledger that holds the deferred tranches)":
+        "deferral: 需要 history: 配置节（保存递延批次的台账）",
+    "clawback: needs a deferral: section": "clawback: 需要 deferral: 配置节",
+    "give either path (a file) or table (a Spark catalog table)":
+        "请给出 path（文件）或 table（Spark 目录表）之一",
+    "header_row applies to CSV and XLSX files; a Parquet file has named columns: leave "
+    "header_row out": "header_row 仅适用于 CSV 和 XLSX 文件；Parquet 文件的列自带名称：请去掉 header_row",
+    "a catalog table (table:) takes no file settings (format, encoding, sheet, delimiter, "
+    "header_row, columns)": "目录表（table:）不接受文件设置（format、encoding、sheet、delimiter、"
+        "header_row、columns）",
+    "must be a number from 0 to 1": "必须是 0 到 1 之间的数字",
+    "must be >= 0": "必须 >= 0",
+    "must be <= 1": "必须 <= 1",
+    "must be a finite amount in yuan": "必须是以元为单位的有限金额",
+    "must be a whole number of cents (two decimals)": "必须是整数分（两位小数）",
+    "pool_amount is required when mode is 'fixed_pool'": "mode 为 'fixed_pool' 时必须给出 pool_amount",
+    "justification must be written out (not blank)": "必须写明理由（不能为空）",
+    "better: higher needs scores that never fall as x rises": "better: higher 要求得分随 x 增大而不下降",
+    "better: lower needs scores that never rise as x rises": "better: lower 要求得分随 x 增大而不上升",
+    "to_low must not exceed to_high": "to_low 不能大于 to_high",
+    "lower_better needs a cap or rule.zero_actual_score (score at 0)":
+        "lower_better 需要 cap 或 rule.zero_actual_score（实际值为 0 时的得分）",
+    "zero_target: cap_if_exceeded needs a cap": "zero_target: cap_if_exceeded 需要 cap",
+    "type weights must be finite and >= 0": "各评价人类型的权重必须是有限数且 >= 0",
+    "at least one rater type needs a positive weight": "至少有一个评价人类型的权重为正",
+    "min_raters must be >= 1": "min_raters 必须 >= 1",
+    "bands: every grade but the last needs min_score": "bands：除最后一个等级外，每个等级都需要 min_score",
+    "bands: the last grade takes every lower score; leave its min_score empty":
+        "bands：最后一个等级涵盖所有更低的得分；其 min_score 请留空",
+    "bands: min_score must fall strictly from the best grade down":
+        "bands：min_score 必须从最高等级起严格递减",
+    "denominator must be positive": "分母必须为正",
+    "Field required": "缺少必需的键",
+    "field required": "缺少必需的键",
+    "a note is required when the reason is 'other'": "分配原因为 'other' 时必须填写备注",
+    "a reason is required": "必须填写分配原因",
+    "amount is not a number": "金额不是数字",
+    "amount must be a whole number of cents": "金额必须是整数分",
+    "amount must be positive": "金额必须为正",
+    "approved_by is required (who approved it)": "approved_by（审批人）为必填项",
+    "no row for this manager and indicator": "没有此客户经理此指标的行",
+    "target is 0, so the completion ratio is undefined": "目标值为 0，完成率无定义",
+    "actual is missing": "缺少实际值",
+    "pay_base must not be negative": "绩效工资基数（pay_base）不能为负",
+    "> 0": "> 0",
+    "a base_by_job_level table": "一张 base_by_job_level 表",
+    "an amount in yuan, e.g. 1200.50": "以元为单位的金额，如 1200.50",
+    "at most two decimals": "最多两位小数",
+    "true / false per manager": "每位客户经理 true / false",
+    "the same criteria in the same order in the first row and the first column":
+        "首行与首列中相同的指标、相同的顺序",
+    "a number > 0 <= 1 (a fraction such as 0.6, or 60%)": "一个 > 0 且 <= 1 的数字（如 0.6 或 60%）",
+    "a non-zero target (or rule zero_target: cap_if_exceeded)":
+        "一个非零目标值（或评分规则 zero_target: cap_if_exceeded）",
+    "integer cents (BIGINT or DECIMAL(p, 0))": "整数分（BIGINT 或 DECIMAL(p, 0)）",
+    "name the ledger with --config CONFIG (its history: section) or --ledger URL, one of the two":
+        "请用 --config CONFIG（其 history: 配置节）或 --ledger URL 指明台账，二者选一",
+    # the command line
+    "interrupted; nothing was written": "已中断；没有写入任何文件",
+}
+
+CATALOG: tuple[tuple[str, str], ...] = (
+    # ---- input files ---------------------------------------------------------------------
+    ("cannot be decoded as {encoding}", "无法按 {encoding} 解码"),
+    ("one encoding for the whole file: save it again as UTF-8, or set `encoding` (try {hint}) "
+     "if the whole file is in one",
+     "整个文件使用同一种编码：请将其另存为 UTF-8；若整个文件是同一种编码，也可设置 `encoding`"
+     "（可试 {hint}）"),
+    ("not a well-formed CSV file ({reason})", "不是格式正确的 CSV 文件（{reason}）"),
+    ("one record per line, fields separated by {delimiter}", "每行一条记录，字段以 {delimiter} 分隔"),
+    ("cannot be opened as an Excel workbook ({reason})", "无法作为 Excel 工作簿打开（{reason}）"),
+    ("has no sheet named {sheet}", "没有名为 {sheet} 的工作表"),
+    ("cannot be read as Parquet ({reason})", "无法按 Parquet 读取（{reason}）"),
+    ("cannot be read as one Parquet table ({reason})", "无法作为一张 Parquet 表读取（{reason}）"),
+    ("a header named {name} (headers found: {found}; map other header names with `columns:` "
+     "in the config)",
+     "名为 {name} 的表头（找到的表头：{found}；其他表头名可在配置的 `columns:` 中映射）"),
+    ("headers found: {found}", "找到的表头：{found}"),
+    ("one of the ids in {key}: {ids}", "{key} 中的编号之一：{ids}"),
+    ("one of {choices}", "以下之一：{choices}"),
+    ("columns {names}", "列 {names}"),
+    ("`columns:` maps a column the table does not have", "`columns:` 映射了表中没有的列"),
+    ("one column named {name} (it is column {at:t}): delete or rename the other, or map only one "
+     "with `columns:`",
+     "只有一列名为 {name}（现为第 {at} 列）：删除或重命名另一列，或在 `columns:` 中只映射其中一列"),
+    ("set `header_row: {row}` for this table in `inputs:` (the headers appear on row {found}; "
+     "the rows above them look like a title)",
+     "在 `inputs:` 中为此表设置 `header_row: {row}`（表头出现在第 {found} 行；其上方的行看起来是标题）"),
+    ("a column whose amounts total at most {limit} yuan in magnitude (every figure then fits "
+     "exact integer cents)",
+     "金额绝对值合计不超过 {limit} 元的列（这样每个数都能精确表示为整数分）"),
+    ("a column whose amounts total at most {limit} cents in magnitude",
+     "金额绝对值合计不超过 {limit} 分的列"),
+    ("an amount in yuan, at most {limit} in magnitude", "以元为单位的金额，绝对值不超过 {limit}"),
+    ("an amount in yuan {op:w} {bound}, at most {limit} in magnitude",
+     "以元为单位、{op} {bound} 的金额，绝对值不超过 {limit}"),
+    ("an amount of at most {limit} cents in magnitude", "绝对值不超过 {limit} 分的金额"),
+    ("each {key} once (first seen on row {row})", "每个 {key} 只出现一次（首次出现在第 {row} 行）"),
+    ("a manager_id listed in {file}", "{file} 中列出的 manager_id（客户经理编号）"),
+    ("an account_id of {file}", "{file} 中的 account_id（账户编号）"),
+    ("hire_date {date} or later", "不早于入职日期 {date}"),
+    ("booked after the end of period {period}", "入账日期晚于考核期 {period} 的期末"),
+    ("a booking date on or before {date}", "不晚于 {date} 的入账日期"),
+    ("unknown product ({n} row, first shown)", "未知的产品（{n} 行，显示第一行）"),
+    ("unknown product ({n} rows, first shown)", "未知的产品（{n} 行，显示第一行）"),
+    ("shares of account {account} sum to {total}", "账户 {account} 的分成比例合计为 {total}"),
+    ("shares summing to 1 (tolerance {tolerance})", "合计为 1 的分成比例（容差 {tolerance}）"),
+    ("not a criterion of matrix {matrix}", "不是判断矩阵 {matrix} 的指标"),
+    ("rows {rows} to connect every criterion", "第 {rows} 行，使所有指标相互连通"),
+    ("indicator {indicator}, manager {manager}: target is missing",
+     "指标 {indicator}，客户经理 {manager}：缺少目标值"),
+    ("expert {expert}: {rest:t}", "专家 {expert}：{rest}"),
+    ("matrix {matrix}: the judgments given do not connect all criteria, so the missing ones "
+     "cannot be completed. Separate groups: {groups}. Add at least one comparison between each "
+     "pair of groups.",
+     "判断矩阵 {matrix}：已给出的判断未能连通所有指标，无法补全缺失的判断。互不相连的组："
+     "{groups}。请在每两组之间至少补充一个比较。"),
+    # ---- config ------------------------------------------------------------------------------
+    ("config file is larger than {size} bytes; a config holds settings, not data (put tables "
+     "in inputs)",
+     "配置文件大于 {size} 字节；配置只存放设置，不存放数据（表格请放在 inputs 中）"),
+    ("line {line}, column {column}: not valid YAML ({problem})",
+     "第 {line} 行第 {column} 列：不是有效的 YAML（{problem}）"),
+    ("not valid YAML ({problem})", "不是有效的 YAML（{problem}）"),
+    ("given twice, on lines {a} and {b}; keep one", "出现了两次（第 {a} 行和第 {b} 行）；请只保留一个"),
+    ("expands to more than {n} values (YAML aliases); write the values out",
+     "展开后超过 {n} 个值（YAML 别名）；请直接写出这些值"),
+    ("must be >= {bound}, got {value}", "必须 >= {bound}（实际为 {value}）"),
+    ("must be <= {bound}, got {value}", "必须 <= {bound}（实际为 {value}）"),
+    ("must be > {bound}, got {value}", "必须 > {bound}（实际为 {value}）"),
+    ("must be < {bound}, got {value}", "必须 < {bound}（实际为 {value}）"),
+    ("{message:t}; did you mean {key}?", "{message}；是否应为 {key}？"),
+    ("{message:t}; allowed keys: {keys}", "{message}；允许的键：{keys}"),
+    ("period must look like 2026-10 (month), 2026-Q4, 2026-H2 or 2026, got {value}",
+     "考核期应形如 2026-10（月）、2026-Q4、2026-H2 或 2026（实际为 {value}）"),
+    ("period month must be 01..12 (e.g. 2026-10), got {value}",
+     "考核期的月份必须为 01..12（如 2026-10）（实际为 {value}）"),
+    ("a scale rule cannot score source {source} (an amount with no bounds); use kind: ratio or "
+     "piecewise",
+     "scale 评分规则无法为数据来源 {source} 评分（没有上下限的金额）；请使用 kind: ratio 或 "
+     "piecewise"),
+    ("--set {item}: expected KEY=VALUE with KEY a key path such as "
+     "bonus.shared_pool.withhold_rate or scorecard.grading.grades[0].min_score",
+     "--set {item}：应为 KEY=VALUE，其中 KEY 是键路径，如 bonus.shared_pool.withhold_rate 或 "
+     "scorecard.grading.grades[0].min_score"),
+    ("--set: value {text} is not a YAML value", "--set：值 {text} 不是 YAML 值"),
+    ("--set: no list item [{i}] here ({n} item(s))", "--set：此处没有列表项 [{i}]（共 {n} 项）"),
+    ("--set: no list item [{i}] here", "--set：此处没有列表项 [{i}]"),
+    # pydantic's own messages (after `_describe`)
+    ("input should be {choices:t}, got {value}", "应为 {choices}（实际为 {value}）"),
+    ("{choices} or '{last}'", "{choices} 或 '{last}'"),
+    ("{a:w} and {b:w}", "{a} 和 {b}"),
+    ("Input should be a valid number, unable to parse string as a number, got {value}",
+     "应为有效数字，无法将字符串解析为数字（实际为 {value}）"),
+    ("Input should be a valid number, got {value}", "应为有效数字（实际为 {value}）"),
+    ("Input should be a valid integer, unable to parse string as an integer, got {value}",
+     "应为有效整数，无法将字符串解析为整数（实际为 {value}）"),
+    ("Input should be a valid integer, got a number with a fractional part, got {value}",
+     "应为有效整数，得到的数字带有小数部分（实际为 {value}）"),
+    ("Input should be a valid integer, got {value}", "应为有效整数（实际为 {value}）"),
+    ("Input should be a valid string, got {value}", "应为字符串（实际为 {value}）"),
+    ("Input should be a valid boolean, unable to interpret input, got {value}",
+     "应为布尔值，无法解释该输入（实际为 {value}）"),
+    ("Input should be a valid boolean, got {value}", "应为布尔值（实际为 {value}）"),
+    ("Input should be a valid dictionary or instance of {model}",
+     "应为映射（键: 值）或 {model} 的实例"),
+    ("Input should be a valid dictionary", "应为映射（键: 值）"),
+    ("Input should be a valid list", "应为列表"),
+    ("Input should be a valid tuple", "应为列表"),
+    ("Input should be a finite number, got {value}", "应为有限数字（实际为 {value}）"),
+    ("String should have at least {n} character, got {value}",
+     "字符串至少应有 {n} 个字符（实际为 {value}）"),
+    ("String should have at least {n} characters, got {value}",
+     "字符串至少应有 {n} 个字符（实际为 {value}）"),
+    ("List should have at least {n} item after validation, not {m}",
+     "列表至少应有 {n} 项，实际为 {m} 项"),
+    ("List should have at least {n} items after validation, not {m}",
+     "列表至少应有 {n} 项，实际为 {m} 项"),
+    ("Tuple should have at least {n} item after validation, not {m}",
+     "列表至少应有 {n} 项，实际为 {m} 项"),
+    ("Tuple should have at least {n} items after validation, not {m}",
+     "列表至少应有 {n} 项，实际为 {m} 项"),
+    ("String should match pattern {pattern}, got {value}",
+     "字符串应符合模式 {pattern}（实际为 {value}）"),
+    ("Assertion failed, {message:t}", "{message}"),
+    # ---- stages' input checks ---------------------------------------------------------------
+    ("at most {holds} (carry-in {carry} + withheld {withheld} at rate {rate})",
+     "不超过 {holds}（上期结转 {carry} + 按比例 {rate} 留存的 {withheld}）"),
+    ("a column named {name}", "名为 {name} 的列"),
+    ("an id from {key}", "{key} 中的编号"),
+    ("unknown category ({n} row, first shown)", "未知的业务大类（{n} 行，显示第一行）"),
+    ("unknown category ({n} rows, first shown)", "未知的业务大类（{n} 行，显示第一行）"),
+    ("unknown {what:w} ({n} row, first shown)", "未知的 {what}（{n} 行，显示第一行）"),
+    ("unknown {what:w} ({n} rows, first shown)", "未知的 {what}（{n} 行，显示第一行）"),
+    ("cannot allocate {total}: the driver is zero for every manager with business in the period "
+     "(choose another driver or set the total to 0)",
+     "无法分摊 {total}：本期有业务的每位客户经理的分摊依据都为零（请选择其他分摊依据，或将总额设为 0）"),
+    ("{values} (this looks like a date: Excel turns 1/3 typed into a cell into a date; format "
+     "the cells as text, or type '1/3)",
+     "{values}（这看起来是日期：在 Excel 单元格中输入 1/3 会变成日期；请将单元格设为文本格式，或输入 '1/3）"),
+    ("unknown weight method {method}; choose one of: {methods}",
+     "未知的权重计算方法 {method}；请从以下选择：{methods}"),
+    ("unknown completion method {method}; choose one of: {methods}",
+     "未知的补全方法 {method}；请从以下选择：{methods}"),
+    ("unknown random-index table {table}; choose one of: {tables}",
+     "未知的随机一致性指标（RI）表 {table}；请从以下选择：{tables}"),
+    ("the λmax-optimal completion did not converge ({reason}); set weights.completion: harker",
+     "λmax 最优补全未收敛（{reason}）；请设置 weights.completion: harker"),
+    ("bonus: no manager has any points, so the fixed pool ({pool}) cannot be split "
+     "(bonus.funding.pool_amount)",
+     "bonus：没有任何客户经理得分，固定奖金池（{pool}）无法分配（bonus.funding.pool_amount）"),
+    ("bonus: the fixed pool ({total}) does not cover the floors and guarantees ({floors}); lower "
+     "bonus.limits.floor / minimum_guarantee or raise bonus.funding.pool_amount",
+     "bonus：固定奖金池（{total}）不足以支付保底和最低保障（{floors}）；请降低 bonus.limits.floor / "
+     "minimum_guarantee，或提高 bonus.funding.pool_amount"),
+    ("bonus: the caps (and managers without points) leave room for only {reach} of the fixed "
+     "pool ({total}); raise bonus.limits.cap or lower bonus.funding.pool_amount",
+     "bonus：封顶（以及没有得分的客户经理）使固定奖金池（{total}）只能分出 {reach}；请提高 "
+     "bonus.limits.cap，或降低 bonus.funding.pool_amount"),
+    ("weights.expert_weights.{expert}: no judgment by this expert in the judgments table",
+     "weights.expert_weights.{expert}：判断表中没有这位专家的判断"),
+    ("expert {expert} judged but has no weight in weights.expert_weights",
+     "专家 {expert} 给出了判断，但在 weights.expert_weights 中没有权重"),
+    ("no judgments for matrix {matrix}", "判断矩阵 {matrix} 没有判断"),
+    ("each expert's comparisons of {criteria}", "每位专家对 {criteria} 的两两比较"),
+    ("({b}, {a}) is not the reciprocal of ({a2}, {b2}) in row {row}",
+     "({b}, {a}) 不是第 {row} 行 ({a2}, {b2}) 的倒数"),
+    ("no judgments file configured, but the scorecard declares AHP matrices: {matrices}",
+     "未配置判断表，但计分卡声明了 AHP 判断矩阵：{matrices}"),
+    ("matrix {matrix}, expert {expert}: no judgment for ({a}, {b})",
+     "判断矩阵 {matrix}，专家 {expert}：缺少 ({a}, {b}) 的判断"),
+    ("the declared AHP matrices are invalid: {problems:t}", "声明的 AHP 判断矩阵无效：{problems}"),
+    ("second row for manager {manager} and this indicator", "客户经理 {manager} 此指标的第二行"),
+    ("the actual of {indicator} comes from {source}; leave this cell blank (only its target is "
+     "read here)", "{indicator} 的实际值来自 {source}；此单元格请留空（此处只读取目标值）"),
+    ("indicator {indicator}, manager {manager}: {rule:t}", "指标 {indicator}，客户经理 {manager}：{rule}"),
+    ("a number from {low} to {high}", "{low} 到 {high} 之间的数字"),
+    ("table not supplied, but indicator {indicator} reads it", "未提供此表，但指标 {indicator} 要读取它"),
+    ("inputs.{source} in the config", "配置中的 inputs.{source}"),
+    ("column of type {kind}", "类型为 {kind} 的列"),
+    ("not found in the Spark catalog ({reason})", "在 Spark 目录中找不到（{reason}）"),
+    ("duplicate key ({n} records)", "键重复（{n} 条记录）"),
+    ("target is missing", "缺少目标值"),
+    ("{name} must be finite (resolve missing values before scoring)",
+     "{name} 必须是有限数（评分前请处理缺失值）"),
+    ("no performance-pay base: pay_base is empty and the job level is not in {key}",
+     "没有绩效工资基数（pay_base 为空，且职级不在 {key} 中）"),
+    ("reason not allowed ({key})", "分配原因不被允许（{key}）"),
+    ("row criterion {a} differs from column criterion {b}", "行指标 {a} 与列指标 {b} 不一致"),
+    ("the roster has no column {column} ({key})", "名册中没有列 {column}（{key}）"),
+    ("a row with manager_id {manager}, indicator {indicator} and its actual (or "
+     "`missing_actual: zero` on indicator {indicator2} to score it 0 and list every such case)",
+     "一行 manager_id 为 {manager}、indicator 为 {indicator} 的实际值（或在指标 {indicator2} 上设置 "
+     "`missing_actual: zero`，按 0 分计并列出每个这样的情况）"),
+    ("a number (or `missing_actual: zero` on the indicator)",
+     "一个数字（或在该指标上设置 `missing_actual: zero`）"),
+    ("exactly {value} in row {row}", "第 {row} 行恰好为 {value}"),
+    ("{ids:w}, {more}", "{ids}, {more}"),
+    ("Input tag {tag} found using {field} does not match any of the expected tags: {tags}",
+     "{field} 的取值 {tag} 不是以下之一：{tags}"),
+    ("matrix {matrix}: {rest:t}", "判断矩阵 {matrix}：{rest}"),
+    ("random-index table {table} covers matrices up to n = {n}, this one has n = {m}; choose "
+     "ri_table: {other} (a formula for any n)",
+     "随机一致性指标表 {table} 只覆盖 n ≤ {n} 的矩阵，此矩阵 n = {m}；请选择 ri_table: {other}"
+     "（适用于任意 n 的公式）"),
+    ("no AHP matrix has this id; declared: {ids}", "没有此编号的 AHP 判断矩阵；已声明：{ids}"),
+    ("unknown column {column}; expected a column of managers.csv ({columns}) or 'period'",
+     "未知的列 {column}；应为 managers.csv 的列（{columns}）或 'period'"),
+    ("unknown column {column}", "未知的列 {column}"),
+    # ---- config sections ----------------------------------------------------------------------
+    ("categories: ids must be unique, repeated: {ids}", "categories：编号必须唯一，重复的有：{ids}"),
+    ("{listed}: not a category id; known: {ids}", "{listed}：不是业务大类编号；已知的有：{ids}"),
+    ("header {header} is given twice; headers must be unique so the payroll system can tell the "
+     "columns apart", "表头 {header} 出现了两次；表头必须唯一，工资系统才能区分各列"),
+    ("group {group} names nobody: give job_levels, roster_flag or managers",
+     "组 {group} 没有包含任何人：请给出 job_levels、roster_flag 或 managers"),
+    ("group {group} is risk_relevant: its share must be at least 40% (稳健薪酬监管指引), got "
+     "{share}; raise it or state a justification (recorded in the manifest)",
+     "组 {group} 为 risk_relevant：其递延比例至少为 40%（稳健薪酬监管指引），实际为 {share}；"
+     "请提高比例或写明理由（记入 manifest）"),
+    ("group {group} is senior_management: its share must be more than 50%, got {share}; raise "
+     "it or state a justification",
+     "组 {group} 为 senior_management：其递延比例必须超过 50%，实际为 {share}；请提高比例或写明理由"),
+    ("group {group} is risk_relevant: years must be at least 3, got {years}",
+     "组 {group} 为 risk_relevant：递延年数至少为 3，实际为 {years}"),
+    ("group ids must be unique, got {ids}", "组编号必须唯一，实际为 {ids}"),
+    ("group {group}: schedule has {n} weights for {years} years; give one per year",
+     "组 {group}：schedule 有 {n} 个权重，而递延 {years} 年；请每年给一个"),
+    ("group {group}: schedule weights must be non-negative and not all zero",
+     "组 {group}：schedule 的权重必须非负且不全为零"),
+    ("group {group}: the schedule is front-loaded (tranche {i} weighs {early}, more than tranche "
+     "{j} at {late}); deferred pay is released in equal or rising parts",
+     "组 {group}：schedule 前多后少（第 {i} 批权重 {early}，多于第 {j} 批的 {late}）；递延薪酬应等额或递增发放"),
+    ("{name}: only {tables} may be catalog tables (table:); give path",
+     "{name}：只有 {tables} 可以是目录表（table:）；请给出 path"),
+    ("DuckDB refuses the setting {key}: {value} ({reason}); see DuckDB's configuration reference "
+     "for the names and values it takes",
+     "DuckDB 不接受设置 {key}: {value}（{reason}）；可用的名称和取值见 DuckDB 的配置参考"),
+    ("must be at most {limit} yuan in magnitude", "绝对值必须不超过 {limit} 元"),
+    ("band lower bounds must increase strictly, got {lowers}", "各档下限必须严格递增，实际为 {lowers}"),
+    ("component {component}: bands and method apply to kind profit_band only",
+     "奖金构成 {component}：bands 和 method 仅适用于 kind profit_band"),
+    ("component ids must be unique, repeated: {ids}", "奖金构成编号必须唯一，重复的有：{ids}"),
+    ("components: shares must add up to 1 in fixed_pool mode, got {total}",
+     "components：fixed_pool 模式下各占比之和必须为 1，实际为 {total}"),
+    ("{key} must give exactly these criteria: {criteria}; got {weights}",
+     "{key} 必须恰好给出这些指标：{criteria}；实际为 {weights}"),
+    ("{key}: weights must be finite and >= 0 ({bad})", "{key}：权重必须是有限数且 >= 0（{bad}）"),
+    ("{key}: weights must sum to 1, got {total}", "{key}：权重之和必须为 1，实际为 {total}"),
+    ("low must be below high, got low={low}, high={high}", "low 必须小于 high，实际为 low={low}，high={high}"),
+    ("floor ({floor}) is above cap ({cap})", "保底（{floor}）高于封顶（{cap}）"),
+    ("grade ids must be unique, got {ids}", "等级编号必须唯一，实际为 {ids}"),
+    ("dimension ids must be unique, repeated: {ids}", "维度编号必须唯一，重复的有：{ids}"),
+    ("indicator ids must be unique, repeated: {ids}", "指标编号必须唯一，重复的有：{ids}"),
+    ("AHP matrix ids must be unique, repeated: {ids}", "AHP 判断矩阵编号必须唯一，重复的有：{ids}"),
+    ("points with basis {basis} must be listed with x ascending",
+     "basis 为 {basis} 的点必须按 x 升序列出"),
+    ("forced: grade quotas must sum to 1, got {total}", "forced：各等级名额比例之和必须为 1，实际为 {total}"),
+    ("{key} has no effect unless joiners_leavers: exclude (it is {value}): remove it",
+     "{key} 仅在 joiners_leavers: exclude 时起作用（当前为 {value}）：请删去"),
+    ("excluded_coefficient has no effect with excluded_pay: {value} (only excluded_pay: standard "
+     "pays by it)", "excluded_pay: {value} 时 excluded_coefficient 不起作用（只有 excluded_pay: "
+     "standard 按它发放）"),
+    ("guarantee_only pays the minimum guarantee, but bonus.limits.minimum_guarantee is not set: "
+     "set it, or choose standard or none",
+     "guarantee_only 只发放最低保障，但未设置 bonus.limits.minimum_guarantee：请设置它，或选择 "
+     "standard 或 none"),
+    ("none pays excluded joiners nothing, although bonus.limits.minimum_guarantee exists for new "
+     "hires: choose guarantee_only (the guarantee alone) or standard (paid at excluded_coefficient "
+     "within the limits), or remove the guarantee",
+     "none 不向不参与评级的新入职者发放任何奖金，但已为新员工设置了 bonus.limits.minimum_guarantee："
+     "请选择 guarantee_only（只发放最低保障）或 standard（按 excluded_coefficient 在限额内发放），"
+     "或删去最低保障"),
+    ("{message:t}, got {value}", "{message}（实际为 {value}）"),
+    # ---- outputs -------------------------------------------------------------------------------
+    ("could not write the results to {target} ({where}: {reason}); nothing was written there. "
+     "Free disk space, check the folder's permissions, or choose another --out",
+     "无法将结果写入 {target}（{where}：{reason}）；该处未写入任何文件。请释放磁盘空间、检查文件夹权限，"
+     "或另选 --out"),
+    ("output folder {target} already exists; a closed period is never overwritten silently: "
+     "choose another --out, or pass --force to replace it",
+     "输出文件夹 {target} 已存在；已关账的期间绝不会被悄悄覆盖：请另选 --out，或使用 --force 替换"),
+    ("{target} exists and is not a folder", "{target} 已存在且不是文件夹"),
+    ("output folder {target} is locked by {lock}", "输出文件夹 {target} 被 {lock} 锁定"),
+    ("output folder {target} is being written by another run (process {pid} of {user} on {host}, "
+     "since {started}); wait for it to finish or choose another --out (if no such run exists, "
+     "remove {lock})",
+     "输出文件夹 {target} 正由另一次运行写入（{user} 在 {host} 上的进程 {pid}，始于 {started}）；"
+     "请等待其完成或另选 --out（若并无此运行，请删除 {lock}）"),
+    # ---- the ledger --------------------------------------------------------------
+    ("{folder}: already holds sample tables ({listed}); use --force to replace them",
+     "{folder}：已有样例表（{listed}）；使用 --force 替换"),
+    ("--by needs the name of who closes the period", "--by 需要填写关账人的姓名"),
+    ('--revision needs a reason, e.g. --revision "corrected loan file"',
+     '--revision 需要填写原因，如 --revision "更正贷款档案"'),
+    ("{results}: not a folder of results", "{results}：不是结果文件夹"),
+    ("{results}: no manifest.json, so not the results of a run (close the folder `appraise run` "
+     "wrote)", "{results}：没有 manifest.json，因此不是一次运行的结果（请关账 `appraise run` 写出的文件夹）"),
+    ("{path}: not valid JSON; these results cannot be closed", "{path}：不是有效的 JSON；这些结果无法关账"),
+    ("{path}: lists no output files", "{path}：没有列出任何输出文件"),
+    ("{results}/managers.csv lacks {columns}", "{results}/managers.csv 缺少 {columns}"),
+    ("{results}/pool_ledger.csv must hold one row", "{results}/pool_ledger.csv 必须恰好有一行"),
+    ("{file}, column {column}: not an amount in yuan with two decimals (got {value})",
+     "{file}，列 {column}：不是带两位小数的以元为单位的金额（实际为 {value}）"),
+    ("{file}, row {row}, column {column}: not an amount in yuan with two decimals (got {value})",
+     "{file}，第 {row} 行，列 {column}：不是带两位小数的以元为单位的金额（实际为 {value}）"),
+    ("history.url: the ledger runs on SQLite or PostgreSQL, not {backend}",
+     "history.url：台账只能使用 SQLite 或 PostgreSQL，不能使用 {backend}"),
+    ("history.url is not a database URL; write e.g. sqlite:///ledger.sqlite or "
+     "postgresql+psycopg://user@host:5432/db",
+     "history.url 不是数据库 URL；请写成如 sqlite:///ledger.sqlite 或 "
+     "postgresql+psycopg://user@host:5432/db"),
+    ("history.password_file {path}: cannot be read ({reason})",
+     "history.password_file {path}：无法读取（{reason}）"),
+    ("history.password_env: the environment variable {variable} is not set (it holds the "
+     "ledger database's password)",
+     "history.password_env：环境变量 {variable} 未设置（它保存台账数据库的密码）"),
+    ("ledger {ledger}: folder {folder} does not exist", "台账 {ledger}：文件夹 {folder} 不存在"),
+)
