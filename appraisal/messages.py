@@ -6,8 +6,8 @@ line shows them through this module. The location (file, row, column) is laid ou
 structurally; each prose text is matched against a catalog of English templates
 (`messages_zh.CATALOG`) whose placeholders carry the interpolated parts (numbers, ids, key paths,
 headers, values) into the Chinese template unchanged. A text no template matches is split at its
-clauses (`; `) and parenthesised remarks and each part tried again; a part that still matches
-nothing stays English, so nothing is ever lost.
+lines (a report: indents and bullets kept), then at its clauses (`; `) and parenthesised remarks,
+and each part tried again; a part that still matches nothing stays English, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -113,6 +113,22 @@ def _translate(text: str, missed: list[str]) -> str:
         return text
     if stripped in WORDS:
         return WORDS[stripped]
+    if "\n" in stripped:  # a report of lines: line by line, unless the whole text fits better
+        by_line: list[str] = []
+        lines = "\n".join(_translate_line(line, by_line) for line in stripped.split("\n"))
+        if by_line:
+            whole: list[str] = []
+            text = _translate_text(stripped, whole)
+            if len(whole) < len(by_line):
+                missed.extend(whole)
+                return text
+        missed.extend(by_line)
+        return lines
+    return _translate_text(stripped, missed)
+
+
+def _translate_text(stripped: str, missed: list[str]) -> str:
+    """`_translate` of a text taken whole: a template, else its clauses, else its remark."""
     for template in _templates():
         match = template.pattern.fullmatch(stripped)
         if match:
@@ -130,6 +146,13 @@ def _translate(text: str, missed: list[str]) -> str:
                 f"（{_translate(bracket['remark'], missed)}）")
     missed.append(stripped)
     return stripped
+
+
+def _translate_line(line: str, missed: list[str]) -> str:
+    """One line of a report, its leading indent and `- ` bullet kept as they are."""
+    head = re.match(r"\s*(?:- )?", line)
+    at = head.end() if head else 0
+    return line[:at] + _translate(line[at:], missed) if line[at:].strip() else line
 
 
 def translate(text: str) -> str:

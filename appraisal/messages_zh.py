@@ -213,6 +213,29 @@ WORDS: dict[str, str] = {
         "请用 --config CONFIG（其 history: 配置节）或 --ledger URL 指明台账，二者选一",
     # the command line
     "interrupted; nothing was written": "已中断；没有写入任何文件",
+    # ---- AHP matrices, ledger, engines (other error texts) -------------------------------------
+    "judgment and its mirror are not reciprocal": "判断值与其对称单元格的值不互为倒数",
+    "judgment missing": "缺少判断值",
+    "a value in this cell or in its mirror cell": "在此单元格或其对称单元格中填写一个值",
+    "1/9..9 (or set scale: any_positive)": "1/9..9（或设置 scale: any_positive）",
+    "the matrix is not square": "矩阵不是方阵",
+    "n rows and n columns": "n 行 n 列",
+    "criteria do not match the matrix": "指标与矩阵不符",
+    "criterion named twice": "指标名称重复",
+    "distinct criterion names": "互不相同的指标名称",
+    "judgment is not a positive number": "判断值不是正数",
+    "diagonal judgment must be 1": "对角线上的判断值必须为 1",
+    "row has the wrong number of cells": "该行的单元格数不对",
+    "only one of the mirror cells is blank": "一对对称单元格中只有一个为空",
+    "both cells blank (missing) or both given": "两个单元格都留空（缺失）或都填写",
+    "memory": "内存",
+    "temporary disk": "临时磁盘空间",
+    "dimension weights": "维度权重",
+    "catalog tables need engine: {name: spark}": "目录表需要 engine: {name: spark}",
+    "give either a matrix FILE or --config CONFIG (not both)":
+        "请给出矩阵文件 `FILE` 或 `--config CONFIG` 二者之一（不能同时给出）",
+    "--sensitivity needs --config CONFIG (the managers' scores)":
+        "--sensitivity 需要 --config CONFIG（客户经理的得分）",
 }
 
 CATALOG: tuple[tuple[str, str], ...] = (
@@ -532,4 +555,137 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "ledger database's password)",
      "history.password_env：环境变量 {variable} 未设置（它保存台账数据库的密码）"),
     ("ledger {ledger}: folder {folder} does not exist", "台账 {ledger}：文件夹 {folder} 不存在"),
+    # ---- AHP: matrices, consistency, hierarchy -----------------------------------------------
+    ("{n:w} problem in the judgment matrix:", "判断矩阵中有 {n} 个问题："),
+    ("{n:w} problems in the judgment matrix:", "判断矩阵中有 {n} 个问题："),
+    ("matrix '{matrix}', cell ({row}, {column}): {problem:t}",
+     "判断矩阵 '{matrix}' 的单元格 ({row}, {column})：{problem}"),
+    ("matrix '{matrix}': {problem:t}", "判断矩阵 '{matrix}'：{problem}"),
+    ("got {a:w} and {b:w}", "实际为 {a} 和 {b}"),
+    ("got {value}", "实际为 {value}"),
+    ("expected {what:t}", "要求：{what}"),
+    ("exactly {value} in the mirror cell", "对称单元格中恰为 {value}"),
+    ("a_ji = 1/a_ij = {value} (relative tolerance {tolerance})",
+     "a_ji = 1/a_ij = {value}（相对容差 {tolerance}）"),
+    ("{n:w} AHP matrix failed the consistency check (CR must be < {threshold}, RI table "
+     "{table}):", "{n} 个 AHP 判断矩阵未通过一致性检验（CR 须 < {threshold}，RI 表 {table}）："),
+    ("{n:w} AHP matrices failed the consistency check (CR must be < {threshold}, RI table "
+     "{table}):", "{n} 个 AHP 判断矩阵未通过一致性检验（CR 须 < {threshold}，RI 表 {table}）："),
+    ("matrix '{matrix}': every expert is inconsistent ({experts}), none is left to combine",
+     "判断矩阵 '{matrix}'：每位专家的判断都不一致（{experts}），没有可合并的判断"),
+    ("matrix '{matrix}': inconsistent expert judgments: {experts} "
+     "(weights.inconsistent_expert: fail)",
+     "判断矩阵 '{matrix}'：专家判断不一致：{experts}（weights.inconsistent_expert: fail）"),
+    ("matrix '{matrix}' combined from {experts}: CR = {cr} >= {threshold} (λmax {lambda_max}, "
+     "CI {ci}, RI {ri})",
+     "判断矩阵 '{matrix}'（由 {experts} 合并）：CR = {cr} >= {threshold}（λmax {lambda_max}，"
+     "CI {ci}，RI {ri}）"),
+    ("({a}, {b}) = {value}: the weights imply {implied} (ε = {epsilon}); changing it to "
+     "{suggested} gives CR {cr}",
+     "({a}, {b}) = {value}：按权重应为 {implied}（ε = {epsilon}）；改为 {suggested} 后 CR 为 {cr}"),
+    ("expert {expert} (CR {cr}):", "专家 {expert}（CR {cr}）："),
+    ("Revise these judgments, or accept a matrix explicitly in the config with "
+     "`weights: accept: <matrix id>: justification: <why these weights are used anyway>`.",
+     "请修改这些判断，或在配置中明确接受某个矩阵："
+     "`weights: accept: <矩阵编号>: justification: <仍采用这些权重的理由>`。"),
+    ("weights do not form a hierarchy: {problems:t}", "权重不构成层次结构：{problems}"),
+    ("dimension weights sum to {total}, not 1", "维度权重之和为 {total}，不是 1"),
+    ("no indicator weights for dimension(s): {dimensions}", "以下维度没有指标权重：{dimensions}"),
+    ("indicator weights for unknown dimension(s): {dimensions}",
+     "以下未知维度给出了指标权重：{dimensions}"),
+    ("local weights of dimension '{dimension}' sum to {total}, not 1",
+     "维度 '{dimension}' 的局部权重之和为 {total}，不是 1"),
+    ("weight of '{name}' is {weight}; expected a number >= 0",
+     "'{name}' 的权重为 {weight}；要求：一个 >= 0 的数字"),
+    ("weight of '{name}' is {weight}", "'{name}' 的权重为 {weight}"),
+    ("no AHP weights for matrix '{matrix}' ({what:t}); add its judgments to the judgments table "
+     "or give fixed weights in the scorecard config",
+     "判断矩阵 '{matrix}'（{what}）没有 AHP 权重；请在判断表中加入它的判断，或在 scorecard 配置中给出固定权重"),
+    ("AHP matrix '{matrix}' ({what:t}) must weigh exactly {criteria}; missing: {missing}; "
+     "unexpected: {extra}",
+     "AHP 判断矩阵 '{matrix}'（{what}）必须恰好给出这些指标的权重：{criteria}；缺少：{missing}；"
+     "多余：{extra}"),
+    ("indicators of dimension '{dimension}'", "维度 '{dimension}' 的指标"),
+    # ---- closing and the ledger --------------------------------------------------------------
+    ("{results}: these results are not as the run wrote them, so they cannot be closed:",
+     "{results}：这些结果已不是运行写出时的样子，因此不能关账："),
+    ("{name}: modified since the run (SHA-256 differs from the manifest)",
+     "{name}：运行之后被修改过（SHA-256 与 manifest 中的不符）"),
+    ("{name}: missing", "{name}：缺失"),
+    ("{name}: not written by the run", "{name}：不是运行写出的文件"),
+    ("Re-run `appraise run` and close its untouched folder (corrections go into the inputs, "
+     "never into the results)",
+     "请重新运行 `appraise run`，并对它写出、未经改动的文件夹关账（更正应改在输入数据中，绝不改在结果中）"),
+    ("{results}: {period:w} of unit {unit} was closed as version {version} by {who} at {at} "
+     'after these results were computed; nothing was recorded. To change it, re-run with '
+     '--revision "reason" and close that',
+     "{results}：单位 {unit} 的 {period} 在这些结果计算之后已由 {who} 于 {at} 关账为第 {version} 版；"
+     '未记录任何内容。如需更改，请使用 --revision "原因" 重新运行，再对其结果关账'),
+    ("{results}: the ledger changed since these results were computed (another period of unit "
+     "{unit} was closed), so their carry-in or retro adjustments may be out of date; nothing was "
+     "recorded. Re-run, then close",
+     "{results}：这些结果计算之后台账已有变化（单位 {unit} 的另一个期间已关账），其上期结转或追溯调整可能已过时；"
+     "未记录任何内容。请重新运行后再关账"),
+    ("{path}: bonus.shared_pool.carry_in is {given} but the ledger says {ledger} ({source:t}); "
+     'remove carry_in to take the ledger\'s, or explain the difference with --revision "reason"',
+     "{path}：bonus.shared_pool.carry_in 为 {given}，但台账记录为 {ledger}（{source}）；"
+     '删去 carry_in 以采用台账的值，或用 --revision "原因" 说明差异'),
+    ("ledger: carry-out of {period} version {version}", "台账：{period} 第 {version} 版的结转"),
+    ("ledger: carry-out of {period} version {version} + {amount} from revised periods",
+     "台账：{period} 第 {version} 版的结转，加上修订期间的 {amount}"),
+    ("{path}: unit {unit} has closed periods in the ledger but not {previous}, the period before "
+     "{period}; close it first (the pool's carry-in chains from it)",
+     "{path}：单位 {unit} 在台账中有已关账的期间，但没有 {period} 的上一期 {previous}；"
+     "请先对其关账（奖金池的上期结转由它逐期衔接）"),
+    ("{path}: unit {unit} has closed periods in the ledger but not {previous}, the period before "
+     "{period}; close it first (the pool's carry-in chains from it); to settle the grade "
+     "component over the closed months of {span}, add history.annual (docs/deferral.md)",
+     "{path}：单位 {unit} 在台账中有已关账的期间，但没有 {period} 的上一期 {previous}；"
+     "请先对其关账（奖金池的上期结转由它逐期衔接）；若要按 {span} 中已关账的月份结算等级部分，"
+     "请添加 history.annual（docs/deferral.md）"),
+    ("{results}: this run had no history: ledger configured, so its carry-in and retro "
+     "adjustments were not checked against one; add history: to the config, re-run, then close",
+     "{results}：这次运行未配置 history: 台账，其上期结转和追溯调整未经台账核对；"
+     "请在配置中添加 history:，重新运行后再关账"),
+    ("{results}: this run had no history: ledger configured; add history: to the config, "
+     "re-run, then close (or pass --config)",
+     "{results}：这次运行未配置 history: 台账；请在配置中添加 history:，重新运行后再关账"
+     "（或使用 --config）"),
+    ("{results}: closing needs managers.csv and pool_ledger.csv (output.files must keep "
+     "managers_csv and pool_ledger_csv)",
+     "{results}：关账需要 managers.csv 和 pool_ledger.csv（output.files 中须保留 managers_csv 和 "
+     "pool_ledger_csv）"),
+    ("ledger {ledger}: cannot connect or upgrade ({reason})", "台账 {ledger}：无法连接或升级（{reason}）"),
+    ('period {period} of unit {unit} is closed (version {version}, closed by {who} at {at}); a '
+     'new run needs --revision "reason": it becomes version {next} and its differences are paid '
+     "next period",
+     "单位 {unit} 的期间 {period} 已关账（第 {version} 版，由 {who} 于 {at} 关账）；重新运行需要 "
+     '--revision "原因"：它将成为第 {next} 版，与原版本的差额在下一期支付'),
+    ("the annual settlement of {span} for unit {unit} needs every month closed; not closed: "
+     "{months}", "单位 {unit} 的 {span} 年度结算需要每个月都已关账；未关账的月份：{months}"),
+    # ---- the SQL engines -----------------------------------------------------------------------
+    ("the SQL engine (DuckDB) ran out of {what:t} over the account data ({reason}); nothing was "
+     "written. Give it more: engine.options.memory_limit (now DuckDB's default, 80% of the "
+     "machine's memory), fewer engine.options.threads (each holds its own share), or "
+     "engine.options.temp_directory on a disk with room for what it spills (docs/kernel.md, "
+     '"Memory")',
+     "SQL 引擎（DuckDB）处理账户数据时{what}不足（{reason}）；没有写入任何文件。请为它提供更多资源："
+     "engine.options.memory_limit（当前为 DuckDB 的默认值，即本机内存的 80%）、减少 "
+     "engine.options.threads（每个线程各占一份），或将 engine.options.temp_directory 设在有足够空间"
+     "容纳溢出数据的磁盘上（docs/kernel.md，“Memory”一节）"),
+    ("the SQL engine (DuckDB) ran out of {what:t} over the account data ({reason}); nothing was "
+     "written. Give it more: engine.options.memory_limit (now {limit}), fewer "
+     "engine.options.threads (each holds its own share), or engine.options.temp_directory on a "
+     'disk with room for what it spills (docs/kernel.md, "Memory")',
+     "SQL 引擎（DuckDB）处理账户数据时{what}不足（{reason}）；没有写入任何文件。请为它提供更多资源："
+     "engine.options.memory_limit（当前为 {limit}）、减少 engine.options.threads（每个线程各占一份），"
+     "或将 engine.options.temp_directory 设在有足够空间容纳溢出数据的磁盘上（docs/kernel.md，"
+     "“Memory”一节）"),
+    ("Spark could not start a session on master {master} with options {{options}}: {reason}",
+     "Spark 无法在 master {master} 上以选项 {{{options}}} 启动会话：{reason}"),
+    ("spark: {why:t}", "spark：{why}"),
+    ("pyspark is not installed ({hint})", "未安装 pyspark（{hint}）"),
+    ("no Java runtime (java) on PATH ({hint})", "PATH 中没有 Java 运行时（java）（{hint}）"),
+    ("Spark could not start a session on master {master} with options {}: {reason}",
+     "Spark 无法在 master {master} 上启动会话（未设选项）：{reason}"),
 )
