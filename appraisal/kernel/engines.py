@@ -37,6 +37,7 @@ __all__ = [
     "engine_for",
     "resource_fault",
     "spark_available",
+    "spark_fault",
 ]
 
 
@@ -166,6 +167,53 @@ def _spark_reason(printed: str, error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
+_SPARK_GONE = ("Answer from Java side is empty", "SparkContext was shut down",
+               "Cannot call methods on a stopped SparkContext", "SparkContext has been shutdown",
+               "Error while sending or receiving", "Connection reset by peer")
+"""What py4j and Spark say when the session's JVM is gone (killed, crashed) or its cluster."""
+_SPARK_MEMORY = ("java.lang.OutOfMemoryError", "Java heap space", "GC overhead limit exceeded",
+                 "Container killed by YARN for exceeding memory limits")
+_SPARK_ABORTED = ("Job aborted", "ExecutorLostFailure", "FetchFailed", "SparkException: Job ",
+                  "cancelled because SparkContext was shut down")
+
+
+def spark_fault(error: Exception, master: str, options: Mapping[str, str] | None = None
+                ) -> ResourceError | None:
+    """The fault to report when Spark failed for the machine or the cluster while it computed
+    the account data (its JVM gone, out of memory, the job aborted: an executor lost), naming
+    the settings that give it more; None for any other error (a bug: our SQL is checked)."""
+    if isinstance(error, ConfigError | InternalError | ResourceError):
+        return None
+    text = f"{type(error).__name__}: {error}"
+    options = options or {}
+    memory = ", ".join(f"{key} (now {options.get(key, 'Spark’s default')})"
+                       for key in ("spark.driver.memory", "spark.executor.memory"))
+    tail = (f"; nothing was written. Give it more: engine.options {memory}, or spread the work "
+            "(spark.sql.shuffle.partitions) (docs/kernel.md, \"Memory\")")
+    if any(marker in text for marker in _SPARK_MEMORY):
+        return ResourceError(f"Spark on master {master!r} ran out of memory over the account "
+                             f"data ({_first_line(error, _SPARK_MEMORY)}){tail}")
+    py4j_gone = type(error).__name__ in ("Py4JNetworkError", "Py4JError") and (
+        "Answer from Java side" in text or "connect" in text.lower())
+    if isinstance(error, ConnectionError) or py4j_gone or any(m in text for m in _SPARK_GONE):
+        return ResourceError(
+            f"the Spark session on master {master!r} ended while it computed the account data "
+            f"(its JVM stopped or the connection to it was lost: killed, out of memory, or the "
+            f"cluster went away; {_first_line(error, ())}){tail}; then run it again")
+    if any(marker in text for marker in _SPARK_ABORTED):
+        return ResourceError(f"Spark on master {master!r} aborted the job over the account "
+                             f"data ({_first_line(error, _SPARK_ABORTED)}){tail}")
+    return None
+
+
+def _first_line(error: Exception, markers: tuple[str, ...]) -> str:
+    """The line of Spark's message that names the reason (the first with a marker), short."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    chosen = next((line for line in lines if any(m in line for m in markers)),
+                  lines[0] if lines else type(error).__name__)
+    return chosen if len(chosen) <= 300 else chosen[:297] + "..."
+
+
 def spark_available() -> tuple[bool, str]:
     """(whether PySpark and a Java runtime are installed, why not)."""
     try:
@@ -233,8 +281,17 @@ class SparkEngine:
                 os.close(saved)
 
     def run(self, sql: str, relations: Mapping[str, Relation]) -> pa.Table:
+        try:
+            return self._run(sql, relations)
+        except Exception as exc:
+            fault = spark_fault(exc, self.master, self.options)
+            if fault is None:
+                raise
+            raise fault from None
+
+    def _run(self, sql: str, relations: Mapping[str, Relation]) -> pa.Table:
         spark = self._session()
-        views = []
+        views: list[str] = []
         try:
             for name, relation in relations.items():
                 if isinstance(relation, pa.RecordBatchReader):
@@ -253,8 +310,9 @@ class SparkEngine:
                 views.append(view)
             result = spark.sql(sql).toArrow()
         finally:
-            for view in views:
-                spark.catalog.dropTempView(view)
+            with contextlib.suppress(Exception):  # a session that is gone has no views left
+                for view in views:
+                    spark.catalog.dropTempView(view)
         if not isinstance(result, pa.Table):  # pragma: no cover - pyspark < 4
             raise InternalError("pyspark returned no Arrow table (pyspark >= 4 is required)")
         return result
@@ -262,9 +320,14 @@ class SparkEngine:
     def close(self) -> None:
         """Stop the session if this runner started it."""
         if self._owned and self.session is not None:
-            self.session.stop()
-            self.session = None
-            self._owned = False
+            try:
+                self.session.stop()
+            except Exception as exc:  # its JVM already gone: the run's fault says so
+                if spark_fault(exc, self.master, self.options) is None:
+                    raise
+            finally:
+                self.session = None
+                self._owned = False
 
 
 def _plain(table: pa.Table) -> pa.Table:
