@@ -14,7 +14,7 @@ from .bonus import BonusResult, compute_bonus
 from .columns import ColumnRegistry, column_registry
 from .config import AppraisalConfig, LoadedConfig, load_config
 from .errors import ConfigError, InputError, InternalError
-from .io.accounts import is_in_place
+from .io.accounts import is_catalog, is_in_place
 from .io.readers import LoadedTable, file_sha256
 from .kernel import engine_for
 from .money import to_cents
@@ -116,9 +116,11 @@ def run(
 
 def _still_as_read(tables: dict[str, LoadedTable]) -> None:
     """Refuse the run when a table read in place (summed from its files by the account
-    stage, after validation) changed since it was read and its digest taken: the figures
-    would not be those of the recorded input (docs/kernel.md, "In place")."""
-    changed = [issue for table in tables.values() if is_in_place(table.frame)
+    stage, after validation) or a catalog table (summed by Spark from its current version)
+    changed since it was read and its digest taken: the figures would not be those of the
+    recorded input (docs/kernel.md, "In place", "Catalog tables")."""
+    changed = [issue for table in tables.values()
+               if is_in_place(table.frame) or is_catalog(table.frame)
                for issue in [table.changed()] if issue is not None]
     if changed:
         raise InputError(changed)

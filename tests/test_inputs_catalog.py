@@ -137,3 +137,38 @@ def test_a_catalog_table_needs_the_spark_engine(tmp_path: Path) -> None:
 def test_arrow_relation_columns_are_plain_for_spark() -> None:
     table = pa.table({"product": pa.array(["a", "b"]).dictionary_encode()})
     assert _plain(table).schema.field("product").type == pa.string()
+
+
+def test_a_saved_table_is_recorded_by_its_version_and_refused_when_written_mid_run(
+        spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catalog table with files is recorded by the digest of its version (its files, sizes
+    and modification times): the same for two runs of the same table. Rows appended to it
+    between validation and the account stage (a job still loading the month) stop the run:
+    InputError naming the table, nothing summed from rows nobody checked."""
+    import appraisal.pipeline as pipeline
+
+    spark.sql("CREATE DATABASE IF NOT EXISTS lake")
+    spark.table("business_cents").write.mode("overwrite").saveAsTable("lake.business_moving")
+    config = _config(tmp_path, engine="spark", business={"table": "lake.business_moving"},
+                     splits={"table": "splits_cents"})
+    digests = {next(r for r in run(config).inputs if r.table == "business").sha256
+               for _ in range(2)}
+    assert len(digests) == 1 and len(digests.pop()) == 64
+    temp_view = next(r for r in run(_config(tmp_path, engine="spark",
+                                            business={"table": "business_cents"},
+                                            splits={"table": "splits_cents"})).inputs
+                     if r.table == "business")
+    assert temp_view.sha256 == ""  # data in memory: no version to record
+
+    real = pipeline.compute_rorac
+
+    def appended_first(*args: Any, **kwargs: Any) -> Any:
+        spark.table("business_cents").limit(3).write.mode("append").saveAsTable(
+            "lake.business_moving")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "compute_rorac", appended_first)
+    with pytest.raises(InputError) as refused:
+        run(config)
+    assert ("table lake.business_moving: the table changed while the run read it; expected a "
+            "table no job writes to during the run") in str(refused.value)

@@ -12,8 +12,8 @@ import codecs
 import glob
 import hashlib
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,21 +62,38 @@ class LoadedTable:
     sha256: str
     encoding: str | None
     signature: tuple[tuple[str, int, int, int, int], ...] = ()
+    resign: Callable[[], tuple[tuple[str, int, int, int, int], ...]] | None = field(
+        default=None, compare=False, repr=False)
+    """How to take the signature again when it is not the files' at `path` (a catalog table:
+    `kernel.catalog.catalog_signature`)."""
 
     @property
     def rows(self) -> int:
         return table_rows(self.frame)
 
     def changed(self) -> InputIssue | None:
-        """The issue when the file is no longer the one read (written to, replaced, removed,
-        a partition added or dropped): its digest and what was summed would disagree. None
-        when unchanged, or for a table the engine's catalog holds (no file to compare)."""
-        if not self.signature or table_signature(self.path) == self.signature:
+        """The issue when the input is no longer the one read (a file written to, replaced,
+        removed, a partition added or dropped; a catalog table written to): its digest and
+        what was summed would disagree. None when unchanged, when there is nothing to compare
+        (a temp view over data in memory), or when a catalog cannot be asked again (its
+        session gone: the run is failing for that already)."""
+        if not self.signature:
             return None
-        return InputIssue(self.shown, None, None, "the file changed while the run read it",
-                          None, "a file that stays as it is for the whole run (run again once "
-                          "the export that writes it has finished)",
-                          code=IssueCode.FILE_UNREADABLE)
+        if self.resign is None:
+            if table_signature(self.path) == self.signature:
+                return None
+            return InputIssue(self.shown, None, None, "the file changed while the run read it",
+                              None, "a file that stays as it is for the whole run (run again "
+                              "once the export that writes it has finished)",
+                              code=IssueCode.FILE_UNREADABLE)
+        try:
+            if self.resign() == self.signature:
+                return None
+        except Exception:
+            return None
+        return InputIssue(self.shown, None, None, "the table changed while the run read it",
+                          None, "a table no job writes to during the run (run again once the "
+                          "job that writes it has finished)", code=IssueCode.FILE_UNREADABLE)
 
 
 def file_sha256(path: Path) -> str:

@@ -9,7 +9,10 @@ DATE (docs/kernel.md, "Catalog tables").
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -21,7 +24,8 @@ from ..io.readers import LoadedTable
 from .engines import CatalogTable, SparkEngine
 from .sql import SUPPLIED
 
-__all__ = ["CATALOG_COLUMNS", "catalog_engine", "check_catalog", "read_catalog_table"]
+__all__ = ["CATALOG_COLUMNS", "catalog_engine", "catalog_signature", "check_catalog",
+           "read_catalog_table"]
 
 CATALOG_COLUMNS = {
     "business": {"account_id": "text", "product": "text", "category": "text",
@@ -80,8 +84,38 @@ def read_catalog_table(name: str, table: str, config: AppraisalConfig
                 shown, None, column, f"column of type {types[column]}", None,
                 _EXPECTED[kind.rstrip("?")],
                 code=IssueCode.NOT_A_DATE if kind == "date" else IssueCode.NOT_A_NUMBER))
+    signature = catalog_signature(spark, table)
     count = frame_spark.count() if not issues else 0
-    return _stand_in(name, table, shown, count, list(types)), IssueTable.of(issues)
+    stand_in = _stand_in(name, table, shown, count, list(types))
+    if not signature:
+        return stand_in, IssueTable.of(issues)
+    return replace(stand_in, sha256=hashlib.sha256(repr(signature).encode()).hexdigest(),
+                   signature=signature,
+                   resign=lambda: catalog_signature(spark, table)), IssueTable.of(issues)
+
+
+def catalog_signature(spark: Any, table: str) -> tuple[tuple[str, int, int, int, int], ...]:
+    """What a write to a catalog table changes: the files of its current version (Spark's
+    `inputFiles`: a Delta or Iceberg snapshot, a Hive or Parquet table's partitions), each with
+    its size and modification time from the table's file system (one listing per folder).
+    Empty for a table without files (a temp view over data in memory: nothing rewrites it);
+    sizes and times -1 where the file system cannot be asked (Spark Connect, no JVM here)."""
+    files = sorted(spark.table(table).inputFiles())
+    if not files:
+        return ()
+    try:
+        jvm, conf = spark._jvm, spark._jsc.hadoopConfiguration()
+        qualified = [jvm.org.apache.hadoop.fs.Path(f).toString() for f in files]
+        statuses: dict[str, tuple[int, int]] = {}
+        for folder in sorted({q.rsplit("/", 1)[0] for q in qualified}):
+            path = jvm.org.apache.hadoop.fs.Path(folder)
+            for status in path.getFileSystem(conf).listStatus(path):
+                statuses[status.getPath().toString()] = (int(status.getLen()),
+                                                         int(status.getModificationTime()))
+    except Exception:  # no JVM behind the session: the file list alone
+        return tuple((f, -1, -1, -1, -1) for f in files)
+    return tuple((f, *statuses.get(q, (-1, -1)), 0, 0)
+                 for f, q in zip(files, qualified, strict=True))
 
 
 def _stand_in(name: str, table: str, shown: str, rows: int, columns: list[str]) -> LoadedTable:
@@ -110,9 +144,13 @@ def check_catalog(business: pd.DataFrame, splits: pd.DataFrame | None,
         splits_file="credit_splits" if splits is None else str(splits.attrs["file"]),
         roster_file=roster_file, has_category="category" in business.attrs["columns"],
         product_ids=tuple(rorac.products), located=False, period=config.appraisal_period)
+    # credited: the manager_id of the rows not split, and every manager of the splits (a split
+    # account's own manager_id credits no one, as in the in-place and columnar checks)
     credited_sql = ("SELECT DISTINCT manager_id FROM business WHERE manager_id IS NOT NULL"
                     if splits_relation is None else
-                    "SELECT DISTINCT manager_id FROM business WHERE manager_id IS NOT NULL "
+                    "SELECT DISTINCT b.manager_id FROM business AS b LEFT ANTI JOIN "
+                    "credit_splits AS s ON s.account_id = b.account_id "
+                    "WHERE b.manager_id IS NOT NULL "
                     "UNION SELECT DISTINCT manager_id FROM credit_splits")
     relations = {"business": business_relation}
     if splits_relation is not None:
