@@ -50,6 +50,7 @@ class _Template:
     pattern: re.Pattern[str]
     zh: str
     nested: frozenset[str]  # placeholders whose value is prose, translated in turn
+    values: frozenset[str]  # placeholders whose value is a setting: a known word translated
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w))?\}")
@@ -58,11 +59,13 @@ _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w))?\}")
 def _compile(english: str, zh: str) -> _Template:
     """`"must be >= {n}, got {value}"` -> a full-match regex with a named group per placeholder.
 
-    `{name}` takes any text (shortest first); `{name:t}` also, translated in turn; `{name:w}`
-    one token without spaces.
+    `{name}` takes any text (shortest first); `{name:t}` also, translated in turn; `{name:v}`
+    also, a value kept as it is unless it is one of `WORDS` (a default described in words);
+    `{name:w}` one token without spaces.
     """
     parts: list[str] = []
     nested: set[str] = set()
+    values: set[str] = set()
     at = 0
     for match in _PLACEHOLDER.finditer(english):
         parts.append(re.escape(english[at:match.start()]))
@@ -70,9 +73,12 @@ def _compile(english: str, zh: str) -> _Template:
         parts.append(f"(?P<{name}>\\S+?)" if kind == "w" else f"(?P<{name}>.+?)")
         if kind == "t":
             nested.add(name)
+        elif kind == "v":
+            values.add(name)
         at = match.end()
     parts.append(re.escape(english[at:]))
-    return _Template(re.compile("".join(parts), re.DOTALL), zh, frozenset(nested))
+    return _Template(re.compile("".join(parts), re.DOTALL), zh, frozenset(nested),
+                     frozenset(values))
 
 
 @lru_cache(maxsize=1)
@@ -132,7 +138,8 @@ def _translate_text(stripped: str, missed: list[str]) -> str:
     for template in _templates():
         match = template.pattern.fullmatch(stripped)
         if match:
-            values = {name: (_translate(value, missed) if name in template.nested else value)
+            values = {name: (_translate(value, missed) if name in template.nested
+                             else WORDS.get(value, value) if name in template.values else value)
                       for name, value in match.groupdict().items()}
             return template.zh.format(**values)
     for separator, joiner in (("; ", "；"), (": ", "：")):
@@ -248,13 +255,19 @@ def language_of_config(path: Path | None, overrides: Iterable[str] = ()) -> Lang
     """The `language` a config file asks for, read from its YAML without validating it: the
     last `--set language=...`, else the root `language` key, else the config's default (zh);
     English when there is no file or it is not a readable YAML mapping."""
+    import yaml
+
     for item in reversed(tuple(overrides)):
-        key, equals, value = str(item).partition("=")
-        if equals and key.strip() == "language" and value.strip() in ("zh", "en"):
-            return "zh" if value.strip() == "zh" else "en"
+        key, equals, text = str(item).partition("=")
+        if equals and key.strip() == "language":
+            try:  # a value as `--set` reads it (config.apply_overrides): YAML
+                value = yaml.safe_load(text) if text.strip() else None
+            except yaml.YAMLError:
+                value = None
+            if value in ("zh", "en"):
+                return "zh" if value == "zh" else "en"
     if path is None:
         return "en"
-    import yaml
 
     try:
         text = Path(path).expanduser().read_text(encoding="utf-8-sig")

@@ -11,6 +11,13 @@ from __future__ import annotations
 
 __all__ = ["CATALOG", "WORDS"]
 
+_SPARK_TAIL = ("; nothing was written. Give it more: engine.options spark.driver.memory (now "
+               "{driver:v}), spark.executor.memory (now {executor:v}), or spread the work "
+               '(spark.sql.shuffle.partitions) (docs/kernel.md, "Memory")')
+_SPARK_TAIL_ZH = ("；没有写入任何文件。请为它提供更多资源：engine.options 中的 spark.driver.memory"
+                  "（当前为 {driver}）、spark.executor.memory（当前为 {executor}），或把计算分得更细"
+                  "（spark.sql.shuffle.partitions）（docs/kernel.md，“Memory”一节）")
+
 WORDS: dict[str, str] = {
     # whole texts without placeholders, looked up before the templates
     "empty cell": "空单元格",
@@ -231,6 +238,7 @@ WORDS: dict[str, str] = {
     "memory": "内存",
     "temporary disk": "临时磁盘空间",
     "dimension weights": "维度权重",
+    "Spark’s default": "Spark 的默认值",
     "catalog tables need engine: {name: spark}": "目录表需要 engine: {name: spark}",
     "give either a matrix FILE or --config CONFIG (not both)":
         "请给出矩阵文件 `FILE` 或 `--config CONFIG` 二者之一（不能同时给出）",
@@ -684,6 +692,15 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("Spark could not start a session on master {master} with options {{options}}: {reason}",
      "Spark 无法在 master {master} 上以选项 {{{options}}} 启动会话：{reason}"),
     ("spark: {why:t}", "spark：{why}"),
+    ("Spark on master {master} ran out of memory over the account data ({reason})" + _SPARK_TAIL,
+     "Spark（master {master}）处理账户数据时内存不足（{reason}）" + _SPARK_TAIL_ZH),
+    ("the Spark session on master {master} ended while it computed the account data (its JVM "
+     "stopped or the connection to it was lost: killed, out of memory, or the cluster went away; "
+     "{reason})" + _SPARK_TAIL + "; then run it again",
+     "master {master} 上的 Spark 会话在计算账户数据时结束了（其 JVM 已停止或与它的连接已断开："
+     "被终止、内存不足或集群已不可用；{reason}）" + _SPARK_TAIL_ZH + "；然后重新运行"),
+    ("Spark on master {master} aborted the job over the account data ({reason})" + _SPARK_TAIL,
+     "Spark（master {master}）中止了处理账户数据的作业（{reason}）" + _SPARK_TAIL_ZH),
     ("pyspark is not installed ({hint})", "未安装 pyspark（{hint}）"),
     ("no Java runtime (java) on PATH ({hint})", "PATH 中没有 Java 运行时（java）（{hint}）"),
     ("Spark could not start a session on master {master} with options {}: {reason}",

@@ -114,3 +114,23 @@ def test_a_report_of_several_lines_keeps_its_indents_and_bullets():
     assert translate(text) == ("判断矩阵中有 1 个问题：\n"
                                "  - 判断矩阵 'm' 的单元格 (a, b)：缺少判断值；"
                                "要求：在此单元格或其对称单元格中填写一个值")
+
+
+def test_spark_failures_mid_run_translate_with_their_settings():
+    from appraisal.kernel.engines import spark_fault
+
+    class Py4JNetworkError(Exception):
+        pass
+
+    for error, options in ((RuntimeError("java.lang.OutOfMemoryError: Java heap space"), {}),
+                           (Py4JNetworkError("Answer from Java side is empty"),
+                            {"spark.driver.memory": "8g"}),
+                           (RuntimeError("SparkException: Job aborted: ExecutorLostFailure"),
+                            {"spark.executor.memory": "4g"})):
+        fault = spark_fault(error, "local[2]", options)
+        assert fault is not None
+        assert not untranslated(str(fault)), str(fault)
+        chinese = translate(str(fault))
+        assert "master 'local[2]'" in chinese and "没有写入任何文件" in chinese
+        assert "spark.driver.memory（当前为 " + options.get("spark.driver.memory",
+                                                        "Spark 的默认值") in chinese
