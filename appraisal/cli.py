@@ -1,7 +1,8 @@
 """Command line: `appraise run | validate | compare | weights | sample | close | history`.
 Thin: parse, call, print.
 
-Every `AppraisalError` becomes a clear message and exit code 2 here, in one place; an
+Every `AppraisalError` becomes a clear message and exit code 2 here, in one place, in the
+`language` of the config the command names (commands/language.py; English without one); an
 `InternalError` (a broken invariant) or anything else is an internal error (exit 1) whose
 traceback shows only with APPRAISE_DEBUG=1.
 """
@@ -21,9 +22,11 @@ import click
 from . import __version__
 from .commands.compare import compare_command
 from .commands.history import close_command, history_command
+from .commands.language import error_language, error_line, remember_config, remember_overrides
 from .commands.sample import sample_command
 from .commands.weights import weights_command
-from .errors import AppraisalError, InternalError
+from .errors import AppraisalError, InternalError, IssueTable
+from .messages import Language, issue_frame
 
 __all__ = ["main"]
 
@@ -33,29 +36,38 @@ class _AppraiseGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AppraisalError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(error_line(exc, error_language(ctx)), err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted; nothing was written", err=True)
+            click.echo("已中断；没有写入任何文件" if error_language(ctx) == "zh"
+                       else "interrupted; nothing was written", err=True)
             ctx.exit(130)
         except InternalError as exc:
-            _internal_error(ctx, exc)
+            _internal_error(ctx, exc, error_language(ctx))
         except Exception as exc:
-            _internal_error(ctx, exc)
+            _internal_error(ctx, exc, error_language(ctx))
 
 
-def _internal_error(ctx: click.Context, exc: Exception) -> None:
+def _internal_error(ctx: click.Context, exc: Exception, language: Language) -> None:
     """Exit 1: a bug in appraise, not in the user's data."""
     if os.environ.get("APPRAISE_DEBUG"):
         traceback.print_exc()
-    click.echo(
-        f"internal error: {type(exc).__name__}: {exc}\n"
-        "This is a bug in appraise, not in your data; nothing was written. "
-        "Re-run with APPRAISE_DEBUG=1 for details and report it.",
-        err=True,
-    )
+    if language == "zh":
+        click.echo(
+            f"内部错误：{type(exc).__name__}: {exc}\n"
+            "这是 appraise 的缺陷，不是您的数据有误；没有写入任何文件。"
+            "请设置 APPRAISE_DEBUG=1 重新运行以查看详情，并报告此问题。",
+            err=True,
+        )
+    else:
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in appraise, not in your data; nothing was written. "
+            "Re-run with APPRAISE_DEBUG=1 for details and report it.",
+            err=True,
+        )
     ctx.exit(1)
 
 
@@ -86,7 +98,8 @@ def _progress_printer(quiet: bool):
 
 
 @main.command()
-@click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("config", type=click.Path(dir_okay=False, path_type=Path),
+                callback=remember_config)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: output.dir of the config).")
 @click.option("--force", is_flag=True, help="Replace an existing output folder.")
@@ -98,6 +111,7 @@ def _progress_printer(quiet: bool):
               help="Re-run a closed period (history: ledger) as its next version, for this "
                    "reason; its differences are paid in the next open period.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              callback=remember_overrides,
               help="Override a config key by its path, e.g. bonus.shared_pool.withhold_rate=0.1 "
                    "or scorecard.grading.grades[0].min_score=105 (repeatable; validated like "
                    "the file; recorded in the manifest).")
@@ -148,7 +162,8 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
 
 
 @main.command()
-@click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("config", type=click.Path(dir_okay=False, path_type=Path),
+                callback=remember_config)
 @click.option("--issues", "issues_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None,
               help="Write every input issue to this CSV (UTF-8 with BOM, for Excel; header only "
@@ -162,8 +177,10 @@ def validate(config: Path, issues_path: Path | None) -> None:
     loaded = load_config(config)
     validation = validate_inputs(loaded)
     if issues_path is not None:
-        validation.issues.to_csv(issues_path)
-        click.echo(f"{len(validation.issues):,} issue(s) written to {issues_path}", err=True)
+        language = loaded.config.language
+        IssueTable(issue_frame(validation.issues.frame, language)).to_csv(issues_path)
+        click.echo(f"已将 {len(validation.issues):,} 个问题写入 {issues_path}" if language == "zh"
+                   else f"{len(validation.issues):,} issue(s) written to {issues_path}", err=True)
     result = run_pipeline(loaded, validation=validation)
     if "payroll_csv" in result.config.output.files:
         from .report.payroll import check_payroll

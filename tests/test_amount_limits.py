@@ -37,6 +37,7 @@ def _business() -> pd.DataFrame:
 
 def _config(tmp_path: Path, business: Path, capital_factor: float | None = None) -> Path:
     raw = example_raw()
+    raw["language"] = "en"  # the tests read the English error texts
     if capital_factor is not None:
         for spec in raw["rorac"]["products"].values():
             spec["capital_factor"] = capital_factor
@@ -165,6 +166,7 @@ def test_config_amounts_beyond_the_limits_are_config_errors(tmp_path: Path, edit
     for part in edit[:-1]:
         node = node[part]
     node[edit[-1]] = 1e20
+    raw["language"] = "en"
     for name, source in list(raw["inputs"].items()):
         path = source if isinstance(source, str) else source["path"]
         absolute = str((ROOT / "configs" / path).resolve())

@@ -93,7 +93,7 @@ def test_an_existing_output_folder_needs_force(example_run, tmp_path):
     out = tmp_path / "closed"
     shutil.copytree(example_run, out)
     (out / "marker.txt").write_text("closed month")
-    refused = _invoke("run", str(EXAMPLE), "--out", str(out), "--quiet")
+    refused = _invoke("run", str(EXAMPLE), "--out", str(out), "--quiet", "--set", "language=en")
     assert refused.exit_code == 2
     assert "already exists" in refused.output and "--force" in refused.output
     assert (out / "marker.txt").exists()
@@ -118,7 +118,8 @@ def test_a_failure_mid_run_leaves_nothing_behind(tmp_path, monkeypatch, fault, e
 
     monkeypatch.setattr(excel, "write_bonus_sheet", broken)
     out = tmp_path / "results"
-    result = CliRunner().invoke(main, ["run", str(EXAMPLE), "--out", str(out), "--quiet"])
+    result = CliRunner().invoke(main, ["run", str(EXAMPLE), "--out", str(out), "--quiet",
+                                       "--set", "language=en"])
     assert result.exit_code == exit_code
     assert said in result.output and "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
@@ -165,6 +166,7 @@ def test_version():
 )
 def test_config_mistakes_name_the_file_and_key(tmp_path, change, message):
     raw = _example()
+    raw["language"] = "en"
     change(raw)
     config = write_config(tmp_path, raw)
     result = _invoke("validate", str(config))
@@ -176,6 +178,7 @@ def test_config_mistakes_name_the_file_and_key(tmp_path, change, message):
 
 def test_a_typo_gets_a_suggestion(tmp_path):
     raw = _example()
+    raw["language"] = "en"
     raw["bonus"]["shared_pol"] = raw["bonus"].pop("shared_pool")
     result = _invoke("validate", str(write_config(tmp_path, raw)))
     assert "did you mean 'shared_pool'?" in result.output
@@ -203,7 +206,9 @@ def test_bad_input_names_file_row_column_and_writes_nothing(tmp_path):
     fields[6] = "2020-02-30"  # hire_date of the third manager (row 4 of the file)
     roster[3] = ",".join(fields)
     (data / "managers.csv").write_text("\n".join(roster) + "\n", encoding="utf-8")
-    config = write_config(tmp_path, _example(), inputs_from=data)
+    raw = _example()
+    raw["language"] = "en"
+    config = write_config(tmp_path, raw, inputs_from=data)
     out = tmp_path / "results"
     result = _invoke("run", str(config), "--out", str(out), "--quiet")
     assert result.exit_code == 2
@@ -266,6 +271,7 @@ def test_acceptance_of_an_undeclared_matrix_is_a_config_error_at_load(tmp_path):
 def test_an_existing_output_folder_is_refused_before_any_input_is_read(tmp_path):
     """The folder check comes first: a run that would be refused does not compute for nothing."""
     raw = _example()
+    raw["language"] = "en"
     raw["inputs"]["business"] = "no_such_business.csv"
     config = write_config(tmp_path, raw)
     out = tmp_path / "closed"
@@ -280,7 +286,8 @@ def test_an_output_folder_that_cannot_be_written_is_exit_4_naming_it(tmp_path):
     """Not a bug and not the data: the folder and the system's reason, exit 4, nothing left."""
     blocker = tmp_path / "a_file"
     blocker.write_text("in the way")
-    result = _invoke("run", str(EXAMPLE), "--out", str(blocker / "results"), "--quiet")
+    result = _invoke("run", str(EXAMPLE), "--out", str(blocker / "results"), "--quiet",
+                     "--set", "language=en")
     assert result.exit_code == 4
     assert f"could not write the results to {blocker / 'results'}" in result.output
     assert "internal error" not in result.output

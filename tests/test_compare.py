@@ -173,7 +173,8 @@ def test_compare_command_writes_workbook_and_csvs_all_or_nothing(project, tmp_pa
     assert book.sheetnames[:3] == ["方案对比摘要", "逐人对比", "等级迁移"]
     managers = pd.read_csv(out / "compare_managers.csv", dtype=str, encoding="utf-8-sig")
     assert "bonus_final_delta" in managers.columns
-    again = runner.invoke(main, ["compare", str(project), str(project), "--out", str(out)])
+    again = runner.invoke(main, ["compare", str(project), str(project), "--out", str(out),
+                                 "--set", "language=en"])
     assert again.exit_code == 2 and "already exists" in again.output
     bad = runner.invoke(main, ["compare", str(project), str(project), "--out",
                                str(tmp_path / "bad"), "--set", "bonus.funding.mode=lottery"])

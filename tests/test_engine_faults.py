@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _config(tmp_path: Path, options: dict, business: Path | None = None) -> Path:
     raw = example_raw()
+    raw["language"] = "en"  # the tests read the English error texts
     raw["engine"]["options"] = options
     return write_config(tmp_path, raw, inputs={} if business is None else {
         "business": str(business)})

@@ -98,6 +98,7 @@ def test_cli_close_of_a_modified_folder_exits_2_and_records_nothing(months):
 
 def test_results_of_a_run_without_a_ledger_cannot_be_closed(tmp_path, months):
     raw = example_raw()
+    raw["language"] = "en"  # close follows the run's language; the test reads the English text
     raw["output"].update(statements=False, files=["managers_csv", "pool_ledger_csv"])
     config = write_config(tmp_path, raw)
     outcome = _invoke("run", config, "--out", tmp_path / "plain", "--quiet")
@@ -114,7 +115,8 @@ def test_results_of_a_run_without_a_ledger_cannot_be_closed(tmp_path, months):
 def test_a_closed_period_refuses_a_run_without_revision(months):
     months.close(months.run("2026-01"))
     config = months.config("2026-01")
-    outcome = _invoke("run", config, "--out", config.parent / "again", "--quiet")
+    outcome = _invoke("run", config, "--out", config.parent / "again", "--quiet",
+                      "--set", "language=en")
     assert outcome.exit_code == 2
     assert "period 2026-01 of unit BR01 is closed (version 1, closed by hr-lead" in outcome.output
     assert '--revision "reason"' in outcome.output

@@ -111,7 +111,8 @@ def test_the_cli_exits_2_and_writes_nothing(
     _before_the_account_stage(monkeypatch, lambda: business.write_bytes(
         business.read_bytes()))  # rewritten with the same bytes: still not the file read
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["run", str(config), "--out", str(out)])
+    result = CliRunner().invoke(main, ["run", str(config), "--out", str(out),
+                                       "--set", "language=en"])
     assert result.exit_code == 2, result.output
     assert CHANGED in result.output and "Traceback" not in result.output
     assert not out.exists()

@@ -74,7 +74,7 @@ def test_a_parquet_business_table_in_place_runs_like_the_csv_and_words_bad_rows(
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), bad)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["run", str(_config_with_business(tmp_path, str(bad))),
-                                       "--out", str(out)])
+                                       "--out", str(out), "--set", "language=en"])
     assert result.exit_code == 2, result.output
     assert "bad.parquet" in result.output and "row 6" in result.output
     assert "product" in result.output and "gold_bar" in result.output

@@ -15,6 +15,7 @@ from tests.example_config import example_raw, write_config
 
 def test_a_bad_period_names_the_value_once(tmp_path):
     raw = example_raw()
+    raw["language"] = "en"
     raw["period"] = "2026-13"
     config = write_config(tmp_path, raw)
     result = CliRunner().invoke(main, ["validate", str(config)])

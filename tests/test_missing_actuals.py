@@ -28,7 +28,8 @@ DROPPED = [("M0002", "deposit_plan"), ("M0007", "deposit_plan"), ("M0003", "exam
 
 def test_no_row_for_an_indicator_stops_the_run_listing_every_manager(tmp_path):
     config = write_config(tmp_path, example_raw(), inputs_from=_inputs_without(tmp_path, DROPPED))
-    result = CliRunner().invoke(main, ["run", str(config), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(main, ["run", str(config), "--out", str(tmp_path / "out"),
+                                       "--set", "language=en"])
     assert result.exit_code == 2, result.output
     for manager, indicator in DROPPED:
         assert (f"indicator '{indicator}', manager '{manager}': no row for this manager and "

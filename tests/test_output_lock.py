@@ -61,7 +61,7 @@ def test_two_concurrent_runs_into_one_new_folder_never_both_succeed(tmp_path):
     config = write_config(tmp_path, example_raw())
     out = tmp_path / "results"
     command = [sys.executable, "-m", "appraisal.cli", "run", str(config), "--out", str(out),
-               "--quiet"]
+               "--quiet", "--set", "language=en"]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, cwd=REPO) for _ in range(2)]
     finished = [(run.wait(timeout=300), run.stderr.read()) for run in runs if run.stderr]

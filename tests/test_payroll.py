@@ -116,6 +116,7 @@ def test_the_cli_refuses_a_wrong_payroll_source_with_exit_2(tmp_path):
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["output"] = {**data.get("output", {}), "charts": False,
                       "payroll": {"columns": [{"source": "salary", "header": "工资"}]}}
+    data["language"] = "en"  # the test reads the English error text
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "results"
     ran = CliRunner().invoke(main, ["run", str(config), "--out", str(out), "--quiet"])

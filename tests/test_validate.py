@@ -30,11 +30,14 @@ EXAMPLE = ROOT / "configs" / "example.yaml"
 SAMPLES = ROOT / "input_samples"
 
 
-def _config_with_data(tmp_path: Path) -> tuple[Path, Path]:
-    """A copy of the example config in tmp_path whose inputs are a copy of the samples."""
+def _config_with_data(tmp_path: Path, language: str | None = None) -> tuple[Path, Path]:
+    """A copy of the example config in tmp_path whose inputs are a copy of the samples (in
+    `language`, when given: "en" where a test reads the English error texts)."""
     data = tmp_path / "data"
     shutil.copytree(SAMPLES, data)
     raw = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    if language is not None:
+        raw["language"] = language
     path = write_config(tmp_path, raw, inputs_from=data)
     return path, data
 
@@ -59,7 +62,7 @@ def _issues_csv(path: Path) -> pd.DataFrame:
 
 
 def test_unknown_product_and_unknown_indicator_are_reported_in_one_validate_run(tmp_path):
-    config, data = _config_with_data(tmp_path)
+    config, data = _config_with_data(tmp_path, "en")
     _replace_cell(data / "business.csv", 3, "product", "gold_bar")
     _replace_cell(data / "indicators.csv", 2, "indicator", "no_such_indicator")
     issues = tmp_path / "issues.csv"
@@ -72,7 +75,7 @@ def test_unknown_product_and_unknown_indicator_are_reported_in_one_validate_run(
 
 
 def test_unknown_product_is_found_by_validation_before_any_stage(tmp_path, monkeypatch):
-    config, data = _config_with_data(tmp_path)
+    config, data = _config_with_data(tmp_path, "en")
     _replace_cell(data / "business.csv", 3, "product", "gold_bar")
 
     def must_not_run(*args: object, **kwargs: object) -> None:
@@ -86,7 +89,7 @@ def test_unknown_product_is_found_by_validation_before_any_stage(tmp_path, monke
 
 
 def test_issues_file_lists_every_issue_with_its_code(tmp_path):
-    config, data = _config_with_data(tmp_path)
+    config, data = _config_with_data(tmp_path, "en")
     lines = (data / "business.csv").read_text(encoding="utf-8-sig").splitlines()
     header = lines[0].split(",")
     at = header.index("booking_date")
@@ -124,7 +127,7 @@ def test_issues_file_has_only_its_header_when_the_inputs_are_valid(tmp_path):
 
 
 def test_a_manager_unknown_to_the_roster_is_one_rule_in_every_table(tmp_path):
-    config, data = _config_with_data(tmp_path)
+    config, data = _config_with_data(tmp_path, "en")
     _replace_cell(data / "indicators.csv", 2, "manager_id", "M9999")
     _replace_cell(data / "pool_allocations.csv", 2, "manager_id", "M9999")
     issues = tmp_path / "issues.csv"
@@ -138,7 +141,7 @@ def test_a_manager_unknown_to_the_roster_is_one_rule_in_every_table(tmp_path):
 
 
 def test_internal_error_exits_1_with_the_internal_error_text(tmp_path, monkeypatch):
-    config, _ = _config_with_data(tmp_path)
+    config, _ = _config_with_data(tmp_path, "en")
 
     def broken(*args: object, **kwargs: object) -> None:
         raise InternalError("k0 above 1")
@@ -235,7 +238,7 @@ def _issue_rows(tmp_path, config):
 
 
 def test_business_booked_after_the_period_end_is_refused_not_credited(tmp_path):
-    config, data = _config_with_data(tmp_path)
+    config, data = _config_with_data(tmp_path, "en")
     _replace_cell(data / "business.csv", 4, "booking_date", "2026-11-01")
     table = _issue_rows(tmp_path, config)
     late = table[table["column"] == "booking_date"]
@@ -245,7 +248,7 @@ def test_business_booked_after_the_period_end_is_refused_not_credited(tmp_path):
 
 
 def test_a_leave_date_before_the_hire_date_is_an_error_not_an_exclusion(tmp_path):
-    config, data = _config_with_data(tmp_path)
+    config, data = _config_with_data(tmp_path, "en")
     roster = pd.read_csv(data / "managers.csv", encoding="utf-8-sig", dtype=str,
                          keep_default_na=False)
     hired = roster.loc[2, "hire_date"]
@@ -258,7 +261,7 @@ def test_a_leave_date_before_the_hire_date_is_an_error_not_an_exclusion(tmp_path
 
 @pytest.mark.parametrize("table", ["managers", "business"])
 def test_a_table_with_a_header_and_no_rows_is_reported_as_empty_and_alone(tmp_path, table):
-    config, data = _config_with_data(tmp_path)
+    config, data = _config_with_data(tmp_path, "en")
     path = data / f"{table}.csv"
     header = path.read_text(encoding="utf-8-sig").splitlines()[0]
     path.write_text(header + "\n", encoding="utf-8")

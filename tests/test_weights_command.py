@@ -215,7 +215,7 @@ def test_config_mode_bad_config_exits_2(tmp_path):
 
 
 def test_config_mode_bad_judgment_row_exits_2(tmp_path):
-    config = write_config(tmp_path, CONSISTENT + "exam_score,rorac,3\n")
+    config = write_config(tmp_path, CONSISTENT + "exam_score,rorac,3\n", "language: en\n")
     result = run("--config", str(config), command=configured())
     assert result.exit_code == 2
     assert "judgments.csv, row 5, column 'criterion_b': not a criterion of matrix" in result.output
@@ -226,7 +226,7 @@ def test_default_command_takes_the_matrices_the_scorecard_declares(tmp_path):
 
     if not hasattr(ScorecardConfig, "ahp_matrices"):
         pytest.skip("the scorecard config does not declare AHP matrices yet")
-    config = write_config(tmp_path, CONSISTENT)
+    config = write_config(tmp_path, CONSISTENT, "language: en\n")
     result = run("--config", str(config))
     # the default scheme declares the dimension matrix too, which has no judgments here
     assert result.exit_code == 2
@@ -234,7 +234,7 @@ def test_default_command_takes_the_matrices_the_scorecard_declares(tmp_path):
 
 
 def test_config_mode_acceptance_of_unknown_matrix_names_the_config(tmp_path):
-    config = write_config(tmp_path, CONSISTENT, "weights:\n  accept:\n    learning:\n"
+    config = write_config(tmp_path, CONSISTENT, "language: en\nweights:\n  accept:\n    learning:\n"
                                                 "      justification: typo in the id\n")
     result = run("--config", str(config), command=configured())
     assert result.exit_code == 2

@@ -301,8 +301,8 @@ def test_cli_run_of_a_year_names_the_months_not_closed_and_exits_2(tmp_path, sma
     months = DeferralMonths(tmp_path, small_branch, str(tmp_path / "l.sqlite"),
                             history={"annual": ANNUAL})
     months.close(months.run("2026-01"))
-    outcome = CliRunner().invoke(main, ["run", str(months.config("2026")), "--quiet"],
-                                 catch_exceptions=False)
+    outcome = CliRunner().invoke(main, ["run", str(months.config("2026")), "--quiet",
+                                        "--set", "language=en"], catch_exceptions=False)
     assert outcome.exit_code == 2
     assert "not closed in the ledger: 2026-02, 2026-03" in outcome.output
     assert "Traceback" not in outcome.output

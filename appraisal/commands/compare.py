@@ -7,16 +7,20 @@ from pathlib import Path
 
 import click
 
+from .language import remember_config, remember_overrides
+
 __all__ = ["compare_command"]
 
 
 @click.command("compare")
 @click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("proposal", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("proposal", type=click.Path(dir_okay=False, path_type=Path),
+                callback=remember_config)  # errors follow the proposal, as its outputs do
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Output folder (default: compare-<period> beside PROPOSAL).")
 @click.option("--force", is_flag=True, help="Replace an existing output folder.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              callback=remember_overrides,
               help="Override a key of the PROPOSAL config by its path (repeatable).")
 @click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="How many winners and losers to list.")

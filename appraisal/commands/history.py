@@ -16,6 +16,7 @@ import click
 
 from ..columns import Column, ColumnRegistry
 from ..money import cents_to_text
+from .language import remember_config, remember_results
 
 __all__ = ["close_command", "history_command"]
 
@@ -24,11 +25,13 @@ _MONEY = ("bonus_final", "retro_adjustment", "carry_in", "withheld", "allocated"
 
 
 @click.command("close")
-@click.argument("results", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("results", type=click.Path(file_okay=False, path_type=Path),
+                callback=remember_results)
 @click.option("--by", "by", required=True,
               help="Who closes the period (recorded with the OS user).")
 @click.option("--note", default=None, help="A note recorded with the version.")
 @click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              callback=remember_config,
               help="Config whose history: ledger to use (default: the run's own config).")
 def close_command(results: Path, by: str, note: str | None, config: Path | None) -> None:
     """Record RESULTS (an unmodified `appraise run` folder) as the next version of its period."""
@@ -60,7 +63,8 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
 def _filters(function: Any) -> Any:
     for option in reversed((
         click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
-                     default=None, help="Config whose history: section names the ledger."),
+                     default=None, callback=remember_config,
+                     help="Config whose history: section names the ledger."),
         click.option("--ledger", "url", default=None,
                      help="Ledger URL (sqlite:///path or postgresql+psycopg://user@host/db; "
                           "password from PGPASSWORD)."),

@@ -29,6 +29,7 @@ from ..weights import (
     derive_weights,
     describe_diagnostics,
 )
+from .language import error_language, error_line, remember_config
 
 __all__ = [
     "EXIT_INCONSISTENT",
@@ -236,9 +237,11 @@ def _record_lines(record: MatrixWeights) -> list[str]:
 # ---- the command ---------------------------------------------------------------------------------
 
 
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    click.get_current_context().exit(2)
+def _fail(error: AppraisalError | str) -> None:
+    """Exit 2 with `error` in the language of the config named (English without one)."""
+    ctx = click.get_current_context()
+    click.echo(error_line(error, error_language(ctx)), err=True)
+    ctx.exit(2)
 
 
 def _single(file: Path, sheet: str | None, method: str, ri_table: str, threshold: float,
@@ -342,6 +345,7 @@ def make_weights_command(
     @click.argument("file", required=False,
                     type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                  callback=remember_config,
                   help="Check every AHP matrix of this config (with its judgments file).")
     @click.option("--method", type=click.Choice(["geometric-mean", "eigenvector"]), default=None,
                   help="Weight method (default: geometric-mean, or the config's weights.method).")
@@ -380,7 +384,7 @@ def make_weights_command(
                 code = _from_config(Path(str(config_path)), overrides, as_json, matrices_of,
                                     judgments_of, sensitivity)
         except AppraisalError as exc:
-            _fail(str(exc))
+            _fail(exc)
             return
         click.get_current_context().exit(code)
 
