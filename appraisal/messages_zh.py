@@ -48,6 +48,9 @@ WORDS: dict[str, str] = {
     "at least one data row (or leave the table out of inputs: if it is optional, the run goes "
     "on without it)": "至少一行数据（若此表为可选，也可将其从 inputs: 中去掉，运行照常进行）",
     "the file changed while the run read it": "运行读取期间文件被修改",
+    "the table changed while the run read it": "运行读取期间表被修改",
+    "a table no job writes to during the run (run again once the job that writes it has "
+    "finished)": "运行期间没有作业写入的表（待写入它的作业完成后重新运行）",
     "a file that stays as it is for the whole run (run again once the export that writes it "
     "has finished)": "在整个运行期间保持不变的文件（待写入它的导出完成后重新运行）",
     "amounts total too large": "金额合计过大",

@@ -104,7 +104,9 @@ def test_engine_texts_not_in_the_corpus_translate_and_keep_the_library_reason():
                                         "（No space left on device）")
     for text in (spark, duckdb, "Spark could not start a session on master 'local[2]' with "
                  "options {}: Invalid master URL",
-                 "spark: pyspark is not installed (pip install -e '.[spark]')"):
+                 "spark: pyspark is not installed (pip install -e '.[spark]')",
+                 "the table changed while the run read it", "a table no job writes to during "
+                 "the run (run again once the job that writes it has finished)"):
         assert not untranslated(text), text
 
 
