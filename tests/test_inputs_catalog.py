@@ -172,3 +172,43 @@ def test_a_saved_table_is_recorded_by_its_version_and_refused_when_written_mid_r
         run(config)
     assert ("table lake.business_moving: the table changed while the run read it; expected a "
             "table no job writes to during the run") in str(refused.value)
+
+
+def test_a_split_accounts_own_manager_credits_no_one_in_the_catalog_check(
+        spark: Any, tmp_path: Path) -> None:
+    """The managers a catalog table credits (for the manager_costs checks) are those of the
+    rows not split plus the splits' managers, as the in-place and columnar checks count them:
+    a manager named only on split accounts' own manager_id is not credited."""
+    from appraisal.config import load_config
+    from appraisal.kernel.catalog import check_catalog, read_catalog_table
+
+    owners = sorted({r[0] for r in spark.sql(
+        "SELECT DISTINCT manager_id FROM business_cents WHERE manager_id IS NOT NULL").collect()})
+    lone = owners[-1]
+    spark.sql(f"""
+        CREATE OR REPLACE TEMP VIEW splits_without AS
+        SELECT * FROM splits_cents WHERE account_id NOT IN (
+            SELECT account_id FROM splits_cents WHERE manager_id = '{lone}')""")
+    spark.sql(f"""
+        CREATE OR REPLACE TEMP VIEW business_owned AS
+        SELECT b.account_id, b.category, b.product, b.booking_date, b.balance, b.revenue,
+               CASE WHEN s.account_id IS NOT NULL THEN '{lone}' ELSE b.manager_id END
+                   AS manager_id
+        FROM business_cents AS b
+        LEFT JOIN (SELECT DISTINCT account_id FROM splits_without) AS s
+            ON s.account_id = b.account_id
+        WHERE s.account_id IS NOT NULL OR (b.manager_id IS NOT NULL AND b.manager_id <> '{lone}')
+        """)
+    split_managers = {r[0] for r in spark.sql(
+        "SELECT DISTINCT manager_id FROM splits_without").collect()}
+    assert lone not in split_managers
+    config = load_config(_config(tmp_path, engine="spark", business={"table": "business_owned"},
+                                 splits={"table": "splits_without"})).config
+    business, _ = read_catalog_table("business", "business_owned", config)
+    splits, _ = read_catalog_table("credit_splits", "splits_without", config)
+    managers, _ = read_table("managers", SAMPLES / "managers.csv", shown="managers.csv")
+    roster = pd.Index(managers.frame["manager_id"].astype(str))
+    found, credited = check_catalog(business.frame, splits.frame, roster, config, "managers.csv")
+    assert not len(found)
+    assert lone not in credited
+    assert credited == (set(owners) - {lone}) | split_managers
