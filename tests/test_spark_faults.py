@@ -5,6 +5,7 @@ session's shared Spark session stays alive)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -130,3 +131,23 @@ def test_other_spark_errors_are_not_taken_for_faults(error: Exception) -> None:
     1), a config error stays a config error."""
     assert spark_fault(error, "local[2]") is None
 
+
+
+def test_py4j_records_stay_off_the_terminal_of_the_command_line() -> None:
+    """py4j logs its own traceback when the JVM it talks to is gone; the command line keeps it
+    off stderr (the run's one-line error says what happened), APPRAISE_DEBUG=1 shows it."""
+    script = """
+import logging
+from appraisal.cli import main
+main(["sample", "--help"], standalone_mode=False)
+try:
+    raise ConnectionRefusedError(111, "Connection refused")
+except ConnectionRefusedError:
+    logging.getLogger("py4j.clientserver").exception("could not connect to the Java server")
+"""
+    quiet = _python(script)
+    assert quiet.returncode == 0 and "Traceback" not in quiet.stderr, quiet.stderr
+    debug = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True,
+                           text=True, timeout=120, cwd=ROOT,
+                           env={**os.environ, "APPRAISE_DEBUG": "1"})
+    assert "could not connect to the Java server" in debug.stderr
