@@ -10,7 +10,7 @@ each; `InputIssue` objects are built only for the issues a message shows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -315,6 +315,22 @@ class IssueTable(Sequence[InputIssue]):
         frame.to_csv(path, index=False, encoding="utf-8-sig", columns=list(ISSUE_COLUMNS))
 
 
+def _english_where(file: str, column: object) -> str:
+    return file if column is None else f"{file}, column '{column}'"
+
+
+_ENGLISH_REPORT: dict[str, Any] = {
+    "head": lambda total: f"{total:,} problem{'s' if total != 1 else ''} in the input data:",
+    "describe": lambda issue: issue.describe(),
+    "more": lambda hidden: (f"  ... and {hidden:,} more (fix these first, then validate again; "
+                            "`appraise validate CONFIG --issues FILE.csv` lists them all)"),
+    "per_rule": "  problems per file, column and rule:",
+    "where": _english_where, "colon": ": ", "rule": str,
+    "more_rules": lambda more: f"    ... {more:,} more rules",
+}
+"""The words of an InputError's report in English (`InputError.render`)."""
+
+
 class InputError(AppraisalError):
     """One or more problems in input tables, all reported at once (the count is exact)."""
 
@@ -324,22 +340,25 @@ class InputError(AppraisalError):
         super().__init__(self._format())
 
     def _format(self) -> str:
+        return self.render(_ENGLISH_REPORT)
+
+    def render(self, words: Mapping[str, Any]) -> str:
+        """The report in the words given (`_ENGLISH_REPORT`; `messages` has the Chinese): the
+        first issues, then, when there are more, the counts per file, column and rule."""
         shown = self.issues[:MAX_REPORTED_ISSUES]
-        head = f"{self.total:,} problem{'s' if self.total != 1 else ''} in the input data:"
-        lines = [head, *(f"  - {issue.describe()}" for issue in shown)]
+        lines = [words["head"](self.total),
+                 *(f"  - {words['describe'](issue)}" for issue in shown)]
         hidden = self.total - len(shown)
         if hidden > 0:
-            lines.append(f"  ... and {hidden:,} more (fix these first, then validate again; "
-                         "`appraise validate CONFIG --issues FILE.csv` lists them all)")
+            lines += [words["more"](hidden), words["per_rule"]]
             counts = self.issues.counts()
-            lines.append("  problems per file, column and rule:")
             for record in counts.head(MAX_RULE_COUNTS).itertuples(index=False):
-                where = str(record.file)
-                if not pd.isna(record.column):
-                    where += f", column '{record.column}'"
-                lines.append(f"    {where}: {record.rule}: {record.issues:,}")
+                column = None if pd.isna(record.column) else record.column
+                lines.append(f"    {words['where'](str(record.file), column)}"
+                             f"{words['colon']}{words['rule'](str(record.rule))}"
+                             f"{words['colon']}{record.issues:,}")
             if len(counts) > MAX_RULE_COUNTS:
-                lines.append(f"    ... {len(counts) - MAX_RULE_COUNTS:,} more rules")
+                lines.append(words["more_rules"](len(counts) - MAX_RULE_COUNTS))
         return "\n".join(lines)
 
     @classmethod

@@ -17,13 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
 from .errors import (
-    MAX_REPORTED_ISSUES,
-    MAX_RULE_COUNTS,
     AppraisalError,
     ConfigError,
     InputError,
@@ -198,23 +196,21 @@ def describe_issue(issue: InputIssue, language: Language) -> str:
     return text
 
 
+_CHINESE_REPORT: dict[str, Any] = {
+    "head": lambda total: f"输入数据中有 {total:,} 个问题：",
+    "describe": lambda issue: describe_issue(issue, "zh"),
+    "more": lambda hidden: (f"  …… 另有 {hidden:,} 个问题（请先修正以上问题再重新检查；"
+                            "`appraise validate CONFIG --issues FILE.csv` 列出全部问题）"),
+    "per_rule": "  各文件、列与规则的问题数：",
+    "where": lambda file, column: _where(file, None, column), "colon": "：",
+    "rule": lambda rule: translate(rule),
+    "more_rules": lambda more: f"    …… 另有 {more:,} 条规则",
+}
+"""The words of an InputError's report in Chinese (`errors.InputError.render`)."""
+
+
 def _input_error_zh(error: InputError) -> str:
-    shown = error.issues[:MAX_REPORTED_ISSUES]
-    lines = [f"输入数据中有 {error.total:,} 个问题：",
-             *(f"  - {describe_issue(issue, 'zh')}" for issue in shown)]
-    hidden = error.total - len(shown)
-    if hidden > 0:
-        lines.append(f"  …… 另有 {hidden:,} 个问题（请先修正以上问题再重新检查；"
-                     "`appraise validate CONFIG --issues FILE.csv` 列出全部问题）")
-        counts = error.issues.counts()
-        lines.append("  各文件、列与规则的问题数：")
-        for record in counts.head(MAX_RULE_COUNTS).itertuples(index=False):
-            column = None if pd.isna(record.column) else record.column
-            lines.append(f"    {_where(str(record.file), None, column)}："
-                         f"{translate(str(record.rule))}：{record.issues:,}")
-        if len(counts) > MAX_RULE_COUNTS:
-            lines.append(f"    …… 另有 {len(counts) - MAX_RULE_COUNTS:,} 条规则")
-    return "\n".join(lines)
+    return error.render(_CHINESE_REPORT)
 
 
 def _config_error_zh(error: ConfigError) -> str:
