@@ -106,17 +106,16 @@ class InputIssue:
     expected: str = ""
     code: IssueCode = IssueCode.INCONSISTENT  # every call names its code (tests/test_validate.py)
 
-    def describe(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column is not None:
-            where += f", column '{self.column}'"
-        text = f"{where}: {self.rule}"
+    def describe(self, words: Mapping[str, Any] | None = None) -> str:
+        """File, row, column, rule, the value got and what was expected, in the words given
+        (English by default, `_ENGLISH_REPORT`; `messages` has the Chinese)."""
+        words = _ENGLISH_REPORT if words is None else words
+        text = (f"{words['where'](self.file, self.row, self.column)}{words['colon']}"
+                f"{words['rule'](self.rule)}")
         if self.value is not None and not _is_missing(self.value):
-            text += f" (got {self.value!r})"
+            text += words["got"](self.value)
         if self.expected:
-            text += f"; expected {self.expected}"
+            text += words["expected"](words["rule"](self.expected))
         return text
 
     def to_dict(self) -> dict[str, object]:
@@ -315,20 +314,22 @@ class IssueTable(Sequence[InputIssue]):
         frame.to_csv(path, index=False, encoding="utf-8-sig", columns=list(ISSUE_COLUMNS))
 
 
-def _english_where(file: str, column: object) -> str:
-    return file if column is None else f"{file}, column '{column}'"
+def _english_where(file: str, row: int | None, column: object) -> str:
+    where = file if row is None else f"{file}, row {row}"
+    return where if column is None else f"{where}, column '{column}'"
 
 
 _ENGLISH_REPORT: dict[str, Any] = {
     "head": lambda total: f"{total:,} problem{'s' if total != 1 else ''} in the input data:",
-    "describe": lambda issue: issue.describe(),
     "more": lambda hidden: (f"  ... and {hidden:,} more (fix these first, then validate again; "
                             "`appraise validate CONFIG --issues FILE.csv` lists them all)"),
     "per_rule": "  problems per file, column and rule:",
     "where": _english_where, "colon": ": ", "rule": str,
+    "got": lambda value: f" (got {value!r})", "expected": lambda text: f"; expected {text}",
     "more_rules": lambda more: f"    ... {more:,} more rules",
 }
-"""The words of an InputError's report in English (`InputError.render`)."""
+"""The words of an input issue and of an InputError's report in English (`InputIssue.describe`,
+`InputError.render`)."""
 
 
 class InputError(AppraisalError):
@@ -347,14 +348,14 @@ class InputError(AppraisalError):
         first issues, then, when there are more, the counts per file, column and rule."""
         shown = self.issues[:MAX_REPORTED_ISSUES]
         lines = [words["head"](self.total),
-                 *(f"  - {words['describe'](issue)}" for issue in shown)]
+                 *(f"  - {issue.describe(words)}" for issue in shown)]
         hidden = self.total - len(shown)
         if hidden > 0:
             lines += [words["more"](hidden), words["per_rule"]]
             counts = self.issues.counts()
             for record in counts.head(MAX_RULE_COUNTS).itertuples(index=False):
                 column = None if pd.isna(record.column) else record.column
-                lines.append(f"    {words['where'](str(record.file), column)}"
+                lines.append(f"    {words['where'](str(record.file), None, column)}"
                              f"{words['colon']}{words['rule'](str(record.rule))}"
                              f"{words['colon']}{record.issues:,}")
             if len(counts) > MAX_RULE_COUNTS:

@@ -186,27 +186,20 @@ def _where(file: str, row: int | None, column: object) -> str:
 
 def describe_issue(issue: InputIssue, language: Language) -> str:
     """`issue.describe()` in `language`: the same file, row, column, value and expectation."""
-    if language != "zh":
-        return issue.describe()
-    text = f"{_where(issue.file, issue.row, issue.column)}：{translate(issue.rule)}"
-    if issue.value is not None and not _is_missing(issue.value):
-        text += f"（实际为 {issue.value!r}）"
-    if issue.expected:
-        text += f"；要求：{translate(issue.expected)}"
-    return text
+    return issue.describe(_CHINESE_REPORT if language == "zh" else None)
 
 
 _CHINESE_REPORT: dict[str, Any] = {
     "head": lambda total: f"输入数据中有 {total:,} 个问题：",
-    "describe": lambda issue: describe_issue(issue, "zh"),
     "more": lambda hidden: (f"  …… 另有 {hidden:,} 个问题（请先修正以上问题再重新检查；"
                             "`appraise validate CONFIG --issues FILE.csv` 列出全部问题）"),
     "per_rule": "  各文件、列与规则的问题数：",
-    "where": lambda file, column: _where(file, None, column), "colon": "：",
-    "rule": lambda rule: translate(rule),
+    "where": _where, "colon": "：", "rule": lambda rule: translate(rule),
+    "got": lambda value: f"（实际为 {value!r}）", "expected": lambda text: f"；要求：{text}",
     "more_rules": lambda more: f"    …… 另有 {more:,} 条规则",
 }
-"""The words of an InputError's report in Chinese (`errors.InputError.render`)."""
+"""The words of an input issue and of an InputError's report in Chinese
+(`errors.InputIssue.describe`, `errors.InputError.render`)."""
 
 
 def _input_error_zh(error: InputError) -> str:
