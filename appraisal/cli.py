@@ -22,7 +22,7 @@ import click
 from . import __version__
 from .commands.compare import compare_command
 from .commands.history import close_command, history_command
-from .commands.language import error_language, error_line, remember_config, remember_overrides
+from .commands.language import command_language, error_line, remember_config, remember_overrides
 from .commands.sample import sample_command
 from .commands.weights import weights_command
 from .errors import AppraisalError, InternalError, IssueTable
@@ -36,18 +36,18 @@ class _AppraiseGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AppraisalError as exc:
-            click.echo(error_line(exc, error_language(ctx)), err=True)
+            click.echo(error_line(exc, command_language(ctx)), err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("已中断；没有写入任何文件" if error_language(ctx) == "zh"
+            click.echo("已中断；没有写入任何文件" if command_language(ctx) == "zh"
                        else "interrupted; nothing was written", err=True)
             ctx.exit(130)
         except InternalError as exc:
-            _internal_error(ctx, exc, error_language(ctx))
+            _internal_error(ctx, exc, command_language(ctx))
         except Exception as exc:
-            _internal_error(ctx, exc, error_language(ctx))
+            _internal_error(ctx, exc, command_language(ctx))
 
 
 def _internal_error(ctx: click.Context, exc: Exception, language: Language) -> None:

@@ -1,4 +1,5 @@
-"""The language of the command line's errors: the `language` of the config a command names.
+"""The language of the command line (its errors and its own lines): the `language` of the
+config a command names.
 
 Each command's config parameter (and `--set`, and `close`'s results folder) records its value
 in `ctx.meta` through a click callback as it is parsed, before the command body runs, so an
@@ -19,7 +20,7 @@ from ..errors import AppraisalError
 from ..messages import Language, error_text, language_of_config, translate
 
 __all__ = [
-    "error_language",
+    "command_language",
     "error_line",
     "remember_config",
     "remember_overrides",
@@ -63,9 +64,10 @@ def _language_of_results(folder: Path) -> Language:
     return "zh" if language == "zh" else "en"
 
 
-def error_language(ctx: click.Context | None) -> Language:
-    """The language errors are shown in: the named config's, else the results folder's run's;
-    English when the command names neither (or there is no context)."""
+def command_language(ctx: click.Context | None) -> Language:
+    """The language a command speaks (its lines and its errors): the named config's (with
+    `--set language=...`), else the results folder's run's; English when the command names
+    neither (or there is no context)."""
     if ctx is None:
         return "en"
     meta = ctx.meta

@@ -29,7 +29,7 @@ from ..weights import (
     derive_weights,
     describe_diagnostics,
 )
-from .language import error_language, error_line, remember_config
+from .language import command_language, error_line, remember_config
 
 __all__ = [
     "EXIT_INCONSISTENT",
@@ -240,7 +240,7 @@ def _record_lines(record: MatrixWeights) -> list[str]:
 def _fail(error: AppraisalError | str) -> None:
     """Exit 2 with `error` in the language of the config named (English without one)."""
     ctx = click.get_current_context()
-    click.echo(error_line(error, error_language(ctx)), err=True)
+    click.echo(error_line(error, command_language(ctx)), err=True)
     ctx.exit(2)
 
 
