@@ -11,6 +11,7 @@ the judgments table before anything is computed. The math lives in `appraisal.ah
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,10 +23,12 @@ import pandas as pd
 
 from . import ahp
 from .config.weights import WeightsConfig
+from .console import Phrasebook
 from .errors import AppraisalError, ConfigError, InputIssue, InternalError, IssueCode
 
 if TYPE_CHECKING:
     from .config import AppraisalConfig
+    from .messages import Language
 
 __all__ = [
     "ExpertMatrix",
@@ -35,7 +38,9 @@ __all__ = [
     "check_judgments",
     "check_weights",
     "derive_weights",
+    "describe_blocking",
     "describe_diagnostics",
+    "describe_exclusion",
 ]
 
 _COLUMNS = ("matrix", "expert", "criterion_a", "criterion_b", "value")
@@ -188,17 +193,94 @@ class InconsistentJudgmentsError(AppraisalError):
         super().__init__("\n".join(lines))
 
 
+# The stage's own lines (diagnostics, why an expert is excluded, why a matrix stops a run), in
+# English as weights.json, the manifest and the errors carry them, and in Chinese for
+# `appraise weights` under a zh config (names for ids, no config keys: the person reads them).
+LINES = Phrasebook("weights stage", {
+    "diagnostic": (
+        "{indent}({a}, {b}) = {value}: the weights imply {implied:.3f} (ε = {epsilon:.3f}); "
+        "changing it to {suggested} gives CR {cr:.4f}",
+        "{indent}（{a}，{b}）= {value}：按权重应为 {implied:.3f}（ε = {epsilon:.3f}）；"
+        "改为 {suggested} 后 CR 为 {cr:.4f}"),
+    "exclusion": ("CR {cr:.4f} >= {threshold:g} (weights.inconsistent_expert: exclude)",
+                  "CR {cr:.4f} >= {threshold:g}（不一致专家的处理：剔除）"),
+    "expert_cr": ("{expert} (CR {cr:.4f})", "{expert}（CR {cr:.4f}）"),
+    "list": ("{first}, {second}", "{first}、{second}"),
+    "all_inconsistent": (
+        "matrix '{matrix}': every expert is inconsistent ({experts}), none is left to combine",
+        "判断矩阵“{matrix}”：每位专家的判断都不一致（{experts}），没有可合并的判断"),
+    "inconsistent_fail": (
+        "matrix '{matrix}': inconsistent expert judgments: {experts} "
+        "(weights.inconsistent_expert: fail)",
+        "判断矩阵“{matrix}”：专家判断不一致：{experts}（不一致专家的处理：停止运行）"),
+    "combined_inconsistent": (
+        "matrix '{matrix}' combined from {experts}: CR = {cr:.4f} >= {threshold:g} "
+        "(λmax {lambda_max:.4f}, CI {ci:.4f}, RI {ri:g})",
+        "判断矩阵“{matrix}”（由专家 {experts} 合并）：CR = {cr:.4f} >= {threshold:g}"
+        "（λmax {lambda_max:.4f}，CI {ci:.4f}，RI {ri:g}）"),
+})
+
+
+def _listed(items: Sequence[str], language: Language) -> str:
+    """`a, b, c` in English, `a、b、c` in Chinese."""
+    shown = ""
+    for k, item in enumerate(items):
+        shown = item if k == 0 else LINES("list", language, first=shown, second=item)
+    return shown
+
+
 def describe_diagnostics(
-    diagnostics: Sequence[ahp.JudgmentDiagnostic], indent: str = ""
+    diagnostics: Sequence[ahp.JudgmentDiagnostic], indent: str = "",
+    language: Language = "en", names: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Lines naming each worst judgment, what the weights imply and the CR after the suggestion."""
+    """Lines naming each worst judgment, what the weights imply and the CR after the suggestion;
+    criteria by `names` (id -> display name) when given, else by id."""
     fmt = ahp.format_judgment
+    shown = names or {}
     return [
-        f"{indent}({d.criterion_a}, {d.criterion_b}) = {fmt(d.value)}: the weights imply "
-        f"{d.implied:.3f} (ε = {d.epsilon:.3f}); changing it to {fmt(d.suggested)} gives "
-        f"CR {d.consistency_ratio_after:.4f}"
+        LINES("diagnostic", language, indent=indent, a=shown.get(d.criterion_a, d.criterion_a),
+              b=shown.get(d.criterion_b, d.criterion_b), value=fmt(d.value), implied=d.implied,
+              epsilon=d.epsilon, suggested=fmt(d.suggested), cr=d.consistency_ratio_after)
         for d in diagnostics
     ]
+
+
+def describe_exclusion(expert: ExpertMatrix, language: Language = "en") -> str | None:
+    """Why an expert's matrix was left out of the combination (None when it was not): its CR
+    reached the threshold under `weights.inconsistent_expert: exclude`."""
+    if not expert.excluded:
+        return None
+    return LINES("exclusion", language, cr=expert.analysis.consistency_ratio,
+                 threshold=expert.analysis.cr_threshold)
+
+
+def describe_blocking(
+    record: MatrixWeights, inconsistent_expert: str, cr_threshold: float,
+    language: Language = "en", matrix_name: str | None = None,
+) -> list[str]:
+    """Why a matrix stops a run (none when it does not): inconsistent experts under
+    `inconsistent_expert` (`fail`, or `exclude` with every expert inconsistent), a combined
+    matrix with CR >= `cr_threshold`; none when the config accepts the matrix. The matrix by
+    `matrix_name` when given, else by id."""
+    if record.accepted_justification is not None:
+        return []
+    matrix = matrix_name or record.matrix_id
+    reasons = []
+    bad = [e for e in record.experts if not e.analysis.consistent]
+    if bad and not (inconsistent_expert == "exclude" and len(bad) < len(record.experts)):
+        experts = _listed([LINES("expert_cr", language, expert=e.expert,
+                                 cr=e.analysis.consistency_ratio) for e in bad], language)
+        key = "all_inconsistent" if inconsistent_expert == "exclude" else "inconsistent_fail"
+        reasons.append(LINES(key, language, matrix=matrix, experts=experts))
+    combined = record.combined
+    if not combined.consistent:
+        reasons.append(LINES(
+            "combined_inconsistent", language, matrix=matrix,
+            experts=_listed([e.expert for e in record.experts if not e.excluded], language),
+            cr=combined.consistency_ratio, threshold=cr_threshold,
+            lambda_max=combined.lambda_max, ci=combined.consistency_index,
+            ri=combined.random_index))
+    return reasons
 
 
 # ---- input checks -------------------------------------------------------------------------------
@@ -536,36 +618,18 @@ def _gate(
 
     analyses = [analyse(completion.array) for _, _, completion in experts]
     inconsistent = [not a.consistent for a in analyses]
-    blocking: list[str] = []
     used = False
     exclude = [False] * len(experts)
     if any(inconsistent):
-        names = ", ".join(f"{e} (CR {a.consistency_ratio:.4f})"
-                          for (e, _, _), a, bad in zip(experts, analyses, inconsistent, strict=True)
-                          if bad)
         if config.inconsistent_expert == "exclude" and not all(inconsistent):
             exclude = inconsistent
         elif justification is not None:
             used = True
-        elif config.inconsistent_expert == "exclude":
-            blocking.append(f"matrix '{matrix_id}': every expert is inconsistent ({names}), "
-                            "none is left to combine")
-        else:
-            blocking.append(f"matrix '{matrix_id}': inconsistent expert judgments: {names} "
-                            "(weights.inconsistent_expert: fail)")
     included = [k for k in range(len(experts)) if not exclude[k]]
     shares = [config.expert_weights.get(experts[k][0], 1.0) for k in included]
     combined = analyse(ahp.combine_judgments([analyses[k].array for k in included], shares))
-    if not combined.consistent:
-        if justification is not None:
-            used = True
-        else:
-            blocking.append(
-                f"matrix '{matrix_id}' combined from {', '.join(experts[k][0] for k in included)}: "
-                f"CR = {combined.consistency_ratio:.4f} >= {config.cr_threshold:g} "
-                f"(λmax {combined.lambda_max:.4f}, CI {combined.consistency_index:.4f}, "
-                f"RI {combined.random_index:g})"
-            )
+    if not combined.consistent and justification is not None:
+        used = True
     top = config.diagnostics
     expert_records = tuple(
         ExpertMatrix(
@@ -575,15 +639,17 @@ def _gate(
             ),
             weight=config.expert_weights.get(expert, 1.0), excluded=exclude[k],
             exclusion_reason=(
-                f"CR {analysis.consistency_ratio:.4f} >= {config.cr_threshold:g} "
-                "(weights.inconsistent_expert: exclude)" if exclude[k] else None
+                LINES("exclusion", "en", cr=analysis.consistency_ratio,
+                      threshold=config.cr_threshold) if exclude[k] else None
             ),
         )
         for k, ((expert, line_numbers, completion), analysis) in enumerate(
             zip(experts, analyses, strict=True))
     )
-    return MatrixWeights(
+    record = MatrixWeights(
         matrix_id=matrix_id, criteria=criteria, experts=expert_records, combined=combined,
         diagnostics=ahp.inconsistency_diagnostics(combined, top) if not combined.consistent else (),
-        accepted_justification=justification, acceptance_used=used, blocking=tuple(blocking),
+        accepted_justification=justification, acceptance_used=used,
     )
+    blocking = describe_blocking(record, config.inconsistent_expert, config.cr_threshold)
+    return dataclasses.replace(record, blocking=tuple(blocking))
