@@ -164,7 +164,7 @@ def configured() -> click.Command:
 
 
 def test_config_mode_all_matrices(tmp_path):
-    config = write_config(tmp_path, CONSISTENT)
+    config = write_config(tmp_path, CONSISTENT, "language: en\n")
     result = run("--config", str(config), command=configured())
     assert result.exit_code == 0, result.output
     assert "matrix 'learning_growth' (combined)" in result.output
@@ -179,21 +179,22 @@ def test_config_mode_all_matrices(tmp_path):
 
 
 def test_config_mode_inconsistent_exits_3(tmp_path):
-    config = write_config(tmp_path, CYCLE)
+    config = write_config(tmp_path, CYCLE, "language: en\n")
     result = run("--config", str(config), command=configured())
     assert result.exit_code == 3
     assert "stops a run" in result.output and "CR = 0.4310" in result.output
 
 
 def test_config_mode_shows_an_inconsistent_experts_worst_judgments(tmp_path):
-    config = write_config(tmp_path, CYCLE)
+    config = write_config(tmp_path, CYCLE, "language: en\n")
     result = run("--config", str(config), command=configured())
     assert "expert E1: CR 0.4310 (NOT consistent; used)" in result.output
     assert "(training_hours, exam_score) = 2: the weights imply 1.000" in result.output
 
 
 def test_config_mode_acceptance_exits_0(tmp_path):
-    config = write_config(tmp_path, CYCLE, "weights:\n  accept:\n    learning_growth:\n"
+    config = write_config(tmp_path, CYCLE, "language: en\nweights:\n  accept:\n"
+                                           "    learning_growth:\n"
                                            "      justification: equal weights on purpose\n")
     result = run("--config", str(config), command=configured())
     assert result.exit_code == 0

@@ -6,6 +6,14 @@
 
 Exit 0 when every matrix is consistent (or accepted in the config), 3 when one is not (the
 output is still printed), 2 for bad input (a message, no traceback).
+
+The text output speaks the config's `language` (`command_language`; English for a bare matrix
+FILE, which names no config): every line from `LINES`. In Chinese, criteria, dimensions and
+matrices are shown by the config's display names (the column registry's `code_label`, the
+workbook's Weights sheet's names; the id where the config gives none), the weight method and
+RI table by their names; numbers, expert ids and the abbreviations CR, CI, RI, GCI and λmax
+pass unchanged. In English the ids are shown, as the config and the judgments table write them.
+`--json` is the same in both: machine-readable, English keys and ids.
 """
 
 from __future__ import annotations
@@ -20,24 +28,77 @@ import click
 import pandas as pd
 
 from .. import ahp
+from ..columns import code_label, column_registry
 from ..config import AppraisalConfig, LoadedConfig, WeightsConfig, load_config
+from ..console import Phrasebook
 from ..errors import AppraisalError, ConfigError, InputError, InputIssue, IssueCode
+from ..messages import Language
 from ..weights import (
     MatrixWeights,
     WeightsResult,
     check_judgments,
     derive_weights,
+    describe_blocking,
     describe_diagnostics,
+    describe_exclusion,
 )
 from .language import command_language, error_line, remember_config
 
 __all__ = [
     "EXIT_INCONSISTENT",
+    "LINES",
     "MatrixFile",
     "make_weights_command",
     "read_matrix_file",
     "weights_command",
 ]
+
+LINES = Phrasebook("weights", {
+    # one matrix
+    "title": ("{title}: {n} criteria, weights by {method}",
+              "{title}：{n} 个准则，权重采用{method}"),
+    "combined": ("matrix '{matrix}' (combined)", "判断矩阵“{matrix}”（综合）"),
+    "grid_header": ("{indent}{names}", "{indent}{names}"),
+    "grid_row": ("  {name}{cells}", "  {name}{cells}"),
+    "completed": ("  * completed (no judgment given)", "  * 补全值（未给出判断）"),
+    "weights": ("  weights", "  权重"),
+    "weight_row": ("  {name}  {weight:.4f}", "  {name}  {weight:.4f}"),
+    "indices": ("  λmax = {lambda_max:.4f}   CI = {ci:.4f}   RI = {ri} ({ri_table})   "
+                "CR = {cr:.4f}{gci}",
+                "  最大特征值 λmax = {lambda_max:.4f}   一致性指标 CI = {ci:.4f}   "
+                "随机一致性指标 RI = {ri}（{ri_table}）   一致性比率 CR = {cr:.4f}{gci}"),
+    "gci": ("   GCI = {gci:.4f} (threshold {threshold})",
+            "   几何一致性指标 GCI = {gci:.4f}（阈值 {threshold}）"),
+    "verdict": ("  verdict: {verdict} (CR {cr:.4f} {relation} {threshold})",
+                "  结论：{verdict}（CR {cr:.4f} {relation} {threshold}）"),
+    "consistent": ("consistent", "一致"),
+    "inconsistent": ("NOT consistent", "不一致"),
+    "diagnostics": ("  judgments that disagree most with the weights:",
+                    "  与权重最不相符的判断："),
+    # a config's matrix: its experts, acceptance, what stops a run
+    "expert": ("  expert {expert}: CR {cr:.4f} ({verdict}; {state})",
+               "  专家 {expert}：CR {cr:.4f}（{verdict}；{state}）"),
+    "used": ("used", "采用"),
+    "excluded": ("excluded: {reason}", "已排除：{reason}"),
+    "accepted": ("  accepted in the config: {why}", "  配置中已接受：{why}"),
+    "blocking": ("  stops a run: {reason}", "  会使运行停止：{reason}"),
+    "all_pass": ("all matrices pass", "所有判断矩阵均通过"),
+    "some_fail": ("some matrices would stop `appraise run` (see above)",
+                  "部分判断矩阵会使正式运行停止，见上文"),
+    "summary": ("{verdict} (method {method}, RI table {ri_table}, CR < {threshold:g})",
+                "{verdict}（{method}，RI 取自 {ri_table}，CR < {threshold:g}）"),
+    # --sensitivity
+    "robustness": ("weight robustness: {method}", "权重稳健性：{method}"),
+    "robustness_method": ("{citation}; weights of a level renormalised, grades by {grading}",
+                          "{citation}；同一层级的权重重新归一化，等级按{grading}评定"),
+    "grading_bands": ("bands", "分数段"),
+    "grading_forced": ("forced", "强制分布"),
+    "sensitivity_row": ("  #{rank} {name} w = {weight:.4f}", "  #{rank} {name} 权重 {weight:.4f}"),
+    "up": ("        up   {change} {flips}", "        上调 {change} {flips}"),
+    "down": ("        down {change} {flips}", "        下调 {change} {flips}"),
+    "change": ("{delta:+.4f} ({relative:+.1%})", "{delta:+.4f}（{relative:+.1%}）"),
+    "none_feasible": ("none feasible", "无可行变动"),
+})
 
 EXIT_INCONSISTENT = 3
 
@@ -152,46 +213,86 @@ def _number(value: float) -> str:
     return text + "0" * max(0, 2 - len(text.partition(".")[2]))
 
 
-def _matrix_lines(analysis: ahp.MatrixAnalysis, filled: set[tuple[int, int]]) -> list[str]:
-    names = analysis.criteria
-    width = max(6, *(_width(c) for c in names))
+class _Names:
+    """How ids and codes are shown: in Chinese by their display names (the config's, through its
+    column registry, as the workbook names them; the engine's for methods and RI tables; the id
+    where none is given), in English as the ids and codes themselves."""
+
+    def __init__(self, config: AppraisalConfig | None, language: Language) -> None:
+        self.language = language
+        self._registry = (column_registry(config) if config is not None and language == "zh"
+                          else None)
+
+    def code(self, vocabulary: str, value: str) -> str:
+        """`value` of `vocabulary` (criterion, matrix, method, ri_table) as shown."""
+        if self.language != "zh":
+            return value
+        return code_label(vocabulary, value, "zh", self._registry) or value
+
+    def criterion(self, criterion: str) -> str:
+        return self.code("criterion", criterion)
+
+    def matrix(self, matrix_id: str) -> str:
+        return self.code("matrix", matrix_id)
+
+    def criteria(self, criteria: Sequence[str]) -> dict[str, str]:
+        return {c: self.criterion(c) for c in criteria}
+
+    def method_words(self, method: str) -> str:
+        """The weight method in a sentence: `geometric mean` in English, 几何平均法 in Chinese."""
+        return self.code("method", method) if self.language == "zh" else method.replace("_", " ")
+
+
+_ENGLISH = _Names(None, "en")
+
+
+def _matrix_lines(analysis: ahp.MatrixAnalysis, filled: set[tuple[int, int]],
+                  names: _Names) -> list[str]:
+    language = names.language
+    shown = [names.criterion(c) for c in analysis.criteria]
+    width = max(6, *(_width(c) for c in shown))
     values = analysis.array
-    lines = [" " * (width + 2) + "".join(_right(c, width + 2) for c in names)]
-    for i, name in enumerate(names):
+    lines = [LINES("grid_header", language, indent=" " * (width + 2),
+                   names="".join(_right(c, width + 2) for c in shown))]
+    for i, name in enumerate(shown):
         cells = "".join(
             _right(ahp.format_judgment(values[i, j]) + ("*" if (i, j) in filled else ""), width + 2)
-            for j in range(len(names))
+            for j in range(len(shown))
         )
-        lines.append(f"  {_left(name, width)}{cells}")
+        lines.append(LINES("grid_row", language, name=_left(name, width), cells=cells))
     if filled:
-        lines.append("  * completed (no judgment given)")
+        lines.append(LINES("completed", language))
     return lines
 
 
 def _analysis_lines(analysis: ahp.MatrixAnalysis, diagnostics: Sequence[ahp.JudgmentDiagnostic],
-                    filled: set[tuple[int, int]], title: str) -> list[str]:
-    method = analysis.method.replace("_", " ")
-    lines = [f"{title}: {analysis.n} criteria, weights by {method}", ""]
-    lines += _matrix_lines(analysis, filled)
-    lines += ["", "  weights"]
-    width = max(6, *(_width(c) for c in analysis.criteria))
-    lines += [f"  {_left(c, width)}  {w:.4f}" for c, w in analysis.weights_by_criterion.items()]
-    verdict = "consistent" if analysis.consistent else "NOT consistent"
+                    filled: set[tuple[int, int]], title: str,
+                    names: _Names = _ENGLISH) -> list[str]:
+    language = names.language
+    lines = [LINES("title", language, title=title, n=analysis.n,
+                   method=names.method_words(analysis.method)), ""]
+    lines += _matrix_lines(analysis, filled, names)
+    lines += ["", LINES("weights", language)]
+    shown = names.criteria(analysis.criteria)
+    width = max(6, *(_width(c) for c in shown.values()))
+    lines += [LINES("weight_row", language, name=_left(shown[c], width), weight=w)
+              for c, w in analysis.weights_by_criterion.items()]
+    verdict = LINES("consistent" if analysis.consistent else "inconsistent", language)
     relation = "<" if analysis.consistent else ">="
-    gci = analysis.geometric_consistency_index
-    gci_note = (f"   GCI = {gci:.4f} (threshold {_number(analysis.gci_threshold)})"
+    gci_note = (LINES("gci", language, gci=analysis.geometric_consistency_index,
+                      threshold=_number(analysis.gci_threshold))
                 if analysis.gci_threshold is not None else "")
     lines += [
         "",
-        f"  λmax = {analysis.lambda_max:.4f}   CI = {analysis.consistency_index:.4f}   "
-        f"RI = {_number(analysis.random_index)} ({analysis.ri_table})   "
-        f"CR = {analysis.consistency_ratio:.4f}{gci_note}",
-        f"  verdict: {verdict} (CR {analysis.consistency_ratio:.4f} {relation} "
-        f"{_number(analysis.cr_threshold)})",
+        LINES("indices", language, lambda_max=analysis.lambda_max, ci=analysis.consistency_index,
+              ri=_number(analysis.random_index), ri_table=names.code("ri_table", analysis.ri_table),
+              cr=analysis.consistency_ratio, gci=gci_note),
+        LINES("verdict", language, verdict=verdict, cr=analysis.consistency_ratio,
+              relation=relation, threshold=_number(analysis.cr_threshold)),
     ]
     if diagnostics and not analysis.consistent:
-        lines += ["", "  judgments that disagree most with the weights:"]
-        lines += describe_diagnostics(diagnostics, indent="    ")
+        lines += ["", LINES("diagnostics", language)]
+        lines += describe_diagnostics(diagnostics, indent="    ", language=language, names=shown)
     return lines
 
 
@@ -217,21 +318,34 @@ def _single_json(analysis: ahp.MatrixAnalysis, diagnostics: Sequence[ahp.Judgmen
     }
 
 
-def _record_lines(record: MatrixWeights) -> list[str]:
+def _record_lines(record: MatrixWeights, result: WeightsResult, names: _Names) -> list[str]:
+    language = names.language
+    criteria = names.criteria(record.criteria)
     lines = []
     for expert in record.experts:
-        state = "excluded: " + expert.exclusion_reason if expert.excluded else "used"
-        lines.append(f"  expert {expert.expert}: CR {expert.analysis.consistency_ratio:.4f} "
-                     f"({'consistent' if expert.analysis.consistent else 'NOT consistent'}; "
-                     f"{state})")
-        lines += describe_diagnostics(expert.diagnostics, indent="      ")
-    title = f"matrix '{record.matrix_id}' (combined)"
-    body = _analysis_lines(record.combined, record.diagnostics, set(), title)
+        state = (LINES("excluded", language, reason=describe_exclusion(expert, language))
+                 if expert.excluded else LINES("used", language))
+        verdict = LINES("consistent" if expert.analysis.consistent else "inconsistent", language)
+        lines.append(LINES("expert", language, expert=expert.expert,
+                           cr=expert.analysis.consistency_ratio, verdict=verdict, state=state))
+        lines += describe_diagnostics(expert.diagnostics, indent="      ", language=language,
+                                      names=criteria)
+    title = LINES("combined", language, matrix=names.matrix(record.matrix_id))
+    body = _analysis_lines(record.combined, record.diagnostics, set(), title, names)
     lines = [body[0], *lines, *body[1:]]
     if record.accepted_justification is not None and record.acceptance_used:
-        lines.append(f"  accepted in the config: {record.accepted_justification}")
-    lines += [f"  stops a run: {reason}" for reason in record.blocking]
+        lines.append(LINES("accepted", language, why=record.accepted_justification))
+    # English: the reasons as recorded (weights.json); Chinese: the same reasons in its words
+    reasons = (record.blocking if language != "zh" else
+               describe_blocking(record, result.inconsistent_expert, result.cr_threshold,
+                                 language, names.matrix(record.matrix_id)))
+    lines += [LINES("blocking", language, reason=reason) for reason in reasons]
     return lines
+
+
+def _matrices_lines(result: WeightsResult, names: _Names) -> str:
+    blocks = [_record_lines(record, result, names) for record in result.matrices.values()]
+    return "\n\n".join("\n".join(block) for block in blocks)
 
 
 # ---- the command ---------------------------------------------------------------------------------
@@ -245,7 +359,7 @@ def _fail(error: AppraisalError | str) -> None:
 
 
 def _single(file: Path, sheet: str | None, method: str, ri_table: str, threshold: float,
-            as_json: bool) -> int:
+            as_json: bool, language: Language = "en") -> int:
     matrix_file = read_matrix_file(file, sheet=sheet)
     matrix = ahp.judgment_matrix(matrix_file.cells, matrix_file.criteria,
                                  matrix_id=matrix_file.shown, scale="saaty")
@@ -262,53 +376,70 @@ def _single(file: Path, sheet: str | None, method: str, ri_table: str, threshold
         index = {c: k for k, c in enumerate(matrix.criteria)}
         filled = {pair for a, b, _ in completion.filled
                   for pair in ((index[a], index[b]), (index[b], index[a]))}
-        click.echo("\n".join(_analysis_lines(analysis, diagnostics, filled, matrix_file.shown)))
+        click.echo("\n".join(_analysis_lines(analysis, diagnostics, filled, matrix_file.shown,
+                                             _Names(None, language))))
     return 0 if analysis.consistent else EXIT_INCONSISTENT
 
 
-def _sensitivity_lines(sensitivity: Mapping[str, Any]) -> list[str]:
+def _sensitivity_lines(sensitivity: Mapping[str, Any], grading: str, names: _Names) -> list[str]:
     """The weight-robustness table: per weight the smallest increase and decrease (others
-    renormalised) that change a grade, absolute and relative, and what flips first."""
+    renormalised) that change a grade, absolute and relative, and what flips first (manager
+    ids and grade ids, in either language); `grading` is the config's grading method."""
+    language = names.language
 
     def shown(value: Any, relative: Any) -> str:
         if value is None:
-            return "none feasible"
-        return f"{value:+.4f} ({relative:+.1%})"
+            text = LINES("none_feasible", language)
+        else:
+            text = LINES("change", language, delta=value, relative=relative)
+        return _left(text, 24)
 
-    lines = ["", f"weight robustness: {sensitivity['method']}"]
+    method = str(sensitivity.get("method", ""))
+    if language == "zh":  # the citation stays as published; the rest in Chinese
+        graded = LINES(f"grading_{grading}", language) if f"grading_{grading}" in LINES.entries \
+            else grading
+        method = LINES("robustness_method", language, citation=method.partition(";")[0],
+                       grading=graded)
+    lines = ["", LINES("robustness", language, method=method)]
     for row in sensitivity["weights"]:
-        name = (row["criterion"] if row["level"] == "dimension"
-                else f"{row['dimension']}/{row['criterion']}")
+        name = (names.criterion(row["criterion"]) if row["level"] == "dimension"
+                else f"{names.criterion(row['dimension'])}/{names.criterion(row['criterion'])}")
         rank = row["critical_rank"] if row["critical_rank"] is not None else "-"
-        lines.append(f"  #{rank!s:<3} {name:<34} w = {row['weight_current']:.4f}")
-        lines.append(f"        up   {shown(row['delta_up'], row['delta_up_relative']):<24} "
-                     f"{row['flips_up']}")
-        lines.append(f"        down {shown(row['delta_down'], row['delta_down_relative']):<24} "
-                     f"{row['flips_down']}")
+        lines.append(LINES("sensitivity_row", language, rank=f"{rank!s:<3}",
+                           name=_left(name, 34), weight=row["weight_current"]))
+        lines.append(LINES("up", language, change=shown(row["delta_up"],
+                                                        row["delta_up_relative"]),
+                           flips=row["flips_up"]))
+        lines.append(LINES("down", language, change=shown(row["delta_down"],
+                                                          row["delta_down_relative"]),
+                           flips=row["flips_down"]))
     return lines
 
 
-def _with_sensitivity(config_path: Path, overrides: Mapping[str, Any]) -> WeightsResult:
+def _with_sensitivity(config_path: Path, overrides: Mapping[str, Any]
+                      ) -> tuple[AppraisalConfig, WeightsResult]:
     """The whole run of the config (the sensitivity needs every manager's scores), with the
-    command's options applied as `--set weights.<key>=<value>`."""
+    command's options applied as `--set weights.<key>=<value>`: the config run, its weights."""
     from ..analysis.tables import with_sensitivity
     from ..pipeline import run as run_pipeline
 
     settings = [f"weights.{key}={value}" for key, value in overrides.items() if value is not None]
-    return with_sensitivity(run_pipeline(load_config(config_path, settings))).weights
+    loaded = load_config(config_path, settings)
+    return loaded.config, with_sensitivity(run_pipeline(loaded)).weights
 
 
 def _from_config(config_path: Path, overrides: Mapping[str, Any], as_json: bool,
                  matrices_of: MatricesOf, judgments_of: JudgmentsOf,
-                 sensitivity: bool = False) -> int:
+                 sensitivity: bool = False, language: Language = "en") -> int:
     if sensitivity:
-        result = _with_sensitivity(config_path, overrides)
+        config, result = _with_sensitivity(config_path, overrides)
         if as_json:
             click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         else:
-            blocks = [_record_lines(record) for record in result.matrices.values()]
-            click.echo("\n\n".join("\n".join(block) for block in blocks))
-            click.echo("\n".join(_sensitivity_lines(result.sensitivity or {})))
+            names = _Names(config, language)
+            click.echo(_matrices_lines(result, names))
+            click.echo("\n".join(_sensitivity_lines(result.sensitivity or {},
+                                                    config.scorecard.grading.method, names)))
         return 0 if result.passed else EXIT_INCONSISTENT
     loaded = load_config(config_path)
     settings: WeightsConfig = loaded.config.weights
@@ -326,12 +457,13 @@ def _from_config(config_path: Path, overrides: Mapping[str, Any], as_json: bool,
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        blocks = [_record_lines(record) for record in result.matrices.values()]
-        click.echo("\n\n".join("\n".join(block) for block in blocks))
-        verdict = ("all matrices pass" if result.passed
-                   else "some matrices would stop `appraise run` (see above)")
-        click.echo(f"\n{verdict} (method {result.method}, RI table {result.ri_table}, "
-                   f"CR < {result.cr_threshold:g})")
+        names = _Names(loaded.config, language)
+        click.echo(_matrices_lines(result, names))
+        verdict = LINES("all_pass" if result.passed else "some_fail", language)
+        click.echo("\n" + LINES("summary", language, verdict=verdict,
+                                method=names.code("method", result.method),
+                                ri_table=names.code("ri_table", result.ri_table),
+                                threshold=result.cr_threshold))
     return 0 if result.passed else EXIT_INCONSISTENT
 
 
@@ -372,17 +504,18 @@ def make_weights_command(
         if sensitivity and config_path is None:
             _fail("--sensitivity needs --config CONFIG (the managers' scores)")
         weight_method = method.replace("-", "_") if method else None
+        language = command_language(click.get_current_context())
         try:
             if file is not None:
                 code = _single(file, sheet, weight_method or "geometric_mean",
                                ri_table or "saaty_1980",
                                cr_threshold if cr_threshold is not None
-                               else ahp.DEFAULT_CR_THRESHOLD, as_json)
+                               else ahp.DEFAULT_CR_THRESHOLD, as_json, language)
             else:
                 overrides = {"method": weight_method, "ri_table": ri_table,
                              "cr_threshold": cr_threshold}
                 code = _from_config(Path(str(config_path)), overrides, as_json, matrices_of,
-                                    judgments_of, sensitivity)
+                                    judgments_of, sensitivity, language)
         except AppraisalError as exc:
             _fail(exc)
             return
