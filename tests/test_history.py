@@ -350,7 +350,10 @@ def test_history_lists_versions_and_one_managers_pay_and_exports_csv(months, tmp
     months.close(months.run("2026-01", revision="roster fix", inputs=corrected), by="bob")
     months.close(months.run("2026-02"), by="alice")
     config = months.config("2026-01")
-    listing = _invoke("history", "--config", config)
+    raw = {**months.raw("2026-01"), "language": "en"}  # the lines follow the config's language
+    (months.folder / "en").mkdir()
+    english = write_config(months.folder / "en", raw, inputs_from=months.inputs)
+    listing = _invoke("history", "--config", english)
     assert listing.exit_code == 0, listing.output
     lines = listing.output.splitlines()
     assert len(lines) == 3 and "2026-01 v2 closed" in lines[1] and "reason: roster fix" in lines[1]

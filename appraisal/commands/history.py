@@ -4,21 +4,117 @@
     appraise close RESULTS_DIR --by NAME [--note TEXT] [--config CONFIG]
     appraise history (--config CONFIG | --ledger URL) [--unit U] [--period P] [--manager M] [--json]
     appraise history export (--config CONFIG | --ledger URL) --out FILE.csv [filters]
+
+Every line printed comes from `LINES`, in the command's language: the named config's `language`
+(`command_language`); for `close` without `--config`, the language its run's config recorded in
+the manifest; for `--ledger URL` (no config), the language the ledger's newest closed version was
+closed in (`period_versions.language`: the bank's config's), English when the ledger holds no
+version yet. In Chinese the codes read as Chinese (status `closed` 已关账, `v2` 第 2 版,
+`(paid)` 已发放, `v2:` in a retro adjustment's source); ids, periods, amounts, names, user
+names, timestamps, reasons and paths pass unchanged. `--json` is the same in both languages.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..columns import Column, ColumnRegistry
+from ..console import Phrasebook
+from ..messages import Language
 from ..money import cents_to_text
-from .language import remember_config, remember_results
+from .language import command_language, remember_config, remember_results
 
-__all__ = ["close_command", "history_command"]
+if TYPE_CHECKING:
+    from ..history.close import CloseOutcome
+    from ..history.db import Ledger
+
+__all__ = ["LINES", "close_command", "close_line", "history_command", "history_line"]
+
+LINES = Phrasebook("history", {
+    # close
+    "already_closed": ("these results are already closed as {period} version {version} of unit "
+                       "{unit}; nothing changed",
+                       "这些结果已关账为单位 {unit} 的 {period} 第 {version} 版；未作任何更改"),
+    "closed": ("closed {period} of unit {unit} as version {version}",
+               "已将单位 {unit} 的 {period} 关账为第 {version} 版"),
+    "revises": (" (revises version {revision_of}; {managers} manager(s) get a retro adjustment "
+                "in the next open period)",
+                "（更正第 {revision_of} 版；{managers} 名客户经理在下一个未关账期间获得追溯调整）"),
+    # history
+    "no_match": ("no closed period matches", "没有符合条件的已关账期间"),
+    "version": ("v{version}", "第 {version} 版"),
+    "status_closed": ("closed", "已关账"),
+    "period_row": ("{unit} {period} {version} {status}: {managers} managers, final {bonus_final} "
+                   "(retro {retro_adjustment}), pool in {carry_in} out {carry_out}; closed by "
+                   "{closed_by} ({os_user}) at {closed_at}",
+                   "{unit} {period} {version} {status}：{managers} 名客户经理，实发奖金 "
+                   "{bonus_final}（追溯调整 {retro_adjustment}），奖金池上期结转 {carry_in}、"
+                   "结转下期 {carry_out}；关账人 {closed_by}（{os_user}），关账时间 {closed_at}"),
+    "reason": ("; reason: {reason}", "；原因：{reason}"),
+    "manager_row": ("{unit} {period} {version}{paid}: final {bonus_final}, retro "
+                    "{retro_adjustment}",
+                    "{unit} {period} {version}{paid}：实发奖金 {bonus_final}，追溯调整 "
+                    "{retro_adjustment}"),
+    "paid": (" (paid)", "（已发放）"),
+    "retro_from": (" from {source}", "，来源 {source}"),
+    "retro_owed": ("; this revision owes {amount} next period",
+                   "；本次更正在下一期形成追溯调整 {amount}"),
+    "source": ("{period} v{version}: ", "{period} 第 {version} 版："),
+    # history export
+    "exported": ("{rows:,} row(s) written to {out}", "已将 {rows:,} 行写入 {out}"),
+})
+
+_SOURCE = re.compile(r"(?:^|(?<=; ))(\d{4}(?:-[0-9QH]\d)?) v(\d+): ")
+"""A retro adjustment's source as the ledger records it (`2026-03 v2: reason`, several joined
+by `; `, history/state.py): its period and version, shown in the command's language."""
+
+
+def close_line(outcome: CloseOutcome, language: Language) -> str:
+    """What `close` did (`CloseOutcome.describe()` in English), in `language`."""
+    where = {"unit": outcome.unit, "period": outcome.period, "version": outcome.version}
+    if outcome.already_closed:
+        return LINES("already_closed", language, **where)
+    text = LINES("closed", language, **where)
+    if outcome.revision_of is not None:
+        text += LINES("revises", language, revision_of=outcome.revision_of,
+                      managers=outcome.retro_adjustments)
+    return text
+
+
+def _source(text: str, language: Language) -> str:
+    if language != "zh":
+        return text
+    return _SOURCE.sub(lambda m: LINES("source", language, period=m[1], version=m[2]), text)
+
+
+def history_line(row: dict[str, Any], language: Language, *, manager: bool) -> str:
+    """One row of `history` (money already shown as text, `_shown`): a version of a period, or
+    with `manager` one manager's pay in it."""
+    version = LINES("version", language, version=row["version"])
+    if manager:
+        line = LINES("manager_row", language, unit=row["unit"], period=row["period"],
+                     version=version, paid=LINES("paid", language) if row["payable"] else "",
+                     bonus_final=row["bonus_final"], retro_adjustment=row["retro_adjustment"])
+        if row["retro_source"]:
+            line += LINES("retro_from", language, source=_source(row["retro_source"], language))
+        if row["retro_created"] != "0.00":
+            line += LINES("retro_owed", language, amount=row["retro_created"])
+        return line
+    status = (LINES(f"status_{row['status']}", language)
+              if f"status_{row['status']}" in LINES.entries else row["status"])
+    line = LINES("period_row", language, unit=row["unit"], period=row["period"], version=version,
+                 status=status, managers=row["managers"], bonus_final=row["bonus_final"],
+                 retro_adjustment=row["retro_adjustment"], carry_in=row["carry_in"],
+                 carry_out=row["carry_out"], closed_by=row["closed_by"],
+                 os_user=row["os_user"], closed_at=row["closed_at"])
+    if row["reason"]:
+        line += LINES("reason", language, reason=row["reason"])
+    return line
 
 _MONEY = ("bonus_final", "retro_adjustment", "carry_in", "withheld", "allocated",
           "redistributed", "carry_out", "bonus_gross", "retro_created")
@@ -33,7 +129,9 @@ _MONEY = ("bonus_final", "retro_adjustment", "carry_in", "withheld", "allocated"
 @click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path), default=None,
               callback=remember_config,
               help="Config whose history: ledger to use (default: the run's own config).")
-def close_command(results: Path, by: str, note: str | None, config: Path | None) -> None:
+@click.pass_context
+def close_command(ctx: click.Context, results: Path, by: str, note: str | None,
+                  config: Path | None) -> None:
     """Record RESULTS (an unmodified `appraise run` folder) as the next version of its period."""
     from ..history.close import close_results, results_ledger
 
@@ -42,7 +140,7 @@ def close_command(results: Path, by: str, note: str | None, config: Path | None)
         outcome = close_results(ledger, results, by=by, note=note)
     finally:
         ledger.dispose()
-    click.echo(outcome.describe())
+    click.echo(close_line(outcome, command_language(ctx)))
 
 
 def _ledger(config: Path | None, url: str | None) -> Any:
@@ -53,6 +151,21 @@ def _ledger(config: Path | None, url: str | None) -> Any:
         raise HistoryError("name the ledger with --config CONFIG (its history: section) or "
                            "--ledger URL, one of the two")
     return ledger_for(load_config(config)) if config is not None else open_ledger(url)
+
+
+def _language(ctx: click.Context, ledger: Ledger, config: Path | None) -> Language:
+    """The config's language; with `--ledger URL` (no config) the language the ledger's newest
+    version was closed in (English for an empty ledger)."""
+    if config is not None:
+        return command_language(ctx)
+    import sqlalchemy as sa
+
+    from ..history.schema import period_versions
+
+    with ledger.engine.connect() as conn:
+        newest = conn.execute(sa.select(period_versions.c.language)
+                              .order_by(period_versions.c.id.desc()).limit(1)).scalar()
+    return "zh" if newest == "zh" else "en"
 
 
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
@@ -91,32 +204,17 @@ def history_command(ctx: click.Context, config: Path | None, url: str | None, un
     try:
         rows = (manager_history(ledger, manager, unit=unit, period=period) if manager
                 else history_rows(ledger, unit=unit, period=period))
+        language = "en" if as_json else _language(ctx, ledger, config)
     finally:
         ledger.dispose()
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo("no closed period matches")
+        click.echo(LINES("no_match", language))
         return
     for row in map(_shown, rows):
-        if manager:
-            line = (f"{row['unit']} {row['period']} v{row['version']}"
-                    f"{' (paid)' if row['payable'] else ''}: final {row['bonus_final']}, "
-                    f"retro {row['retro_adjustment']}")
-            if row["retro_source"]:
-                line += f" from {row['retro_source']}"
-            if row["retro_created"] != "0.00":
-                line += f"; this revision owes {row['retro_created']} next period"
-        else:
-            line = (f"{row['unit']} {row['period']} v{row['version']} {row['status']}: "
-                    f"{row['managers']} managers, final {row['bonus_final']} (retro "
-                    f"{row['retro_adjustment']}), pool in {row['carry_in']} out "
-                    f"{row['carry_out']}; closed by {row['closed_by']} ({row['os_user']}) "
-                    f"at {row['closed_at']}")
-            if row["reason"]:
-                line += f"; reason: {row['reason']}"
-        click.echo(line)
+        click.echo(history_line(row, language, manager=bool(manager)))
 
 
 _EXPORT_REGISTRY = ColumnRegistry({
@@ -136,8 +234,9 @@ _EXPORT_REGISTRY = ColumnRegistry({
 @_filters
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="CSV to write (UTF-8 with BOM, amounts in yuan).")
-def export_command(config: Path | None, url: str | None, unit: str | None, period: str | None,
-                   manager: str | None, out: Path) -> None:
+@click.pass_context
+def export_command(ctx: click.Context, config: Path | None, url: str | None, unit: str | None,
+                   period: str | None, manager: str | None, out: Path) -> None:
     """Write every closed version's pay per manager as CSV for the payroll system."""
     from ..history.query import export_rows
     from ..report.writer import write_csv
@@ -145,7 +244,8 @@ def export_command(config: Path | None, url: str | None, unit: str | None, perio
     ledger = _ledger(config, url)
     try:
         frame = export_rows(ledger, unit=unit, period=period, manager=manager)
+        language = _language(ctx, ledger, config)
     finally:
         ledger.dispose()
     write_csv(frame, out, _EXPORT_REGISTRY)
-    click.echo(f"{len(frame):,} row(s) written to {out}")
+    click.echo(LINES("exported", language, rows=len(frame), out=out))

@@ -58,6 +58,8 @@ class CloseOutcome:
     bonus_final: int
 
     def describe(self) -> str:
+        """What was done, in English (`appraise close` prints it in the config's language from
+        these fields: commands/history.py `close_line`)."""
         if self.already_closed:
             return (f"these results are already closed as {self.period} version {self.version} "
                     f"of unit {self.unit}; nothing changed")
