@@ -1,5 +1,10 @@
 """`appraise compare BASE.yaml PROPOSAL.yaml [--out DIR] [--force] [--set KEY=VALUE ...]`:
-two schemes on the same inputs, side by side (docs/design-tools.md)."""
+two schemes on the same inputs, side by side (docs/design-tools.md).
+
+Its closing line comes from `LINES`, in the proposal's `language` (with `--set language=...`),
+as its workbook and its errors are; counts, amounts and the path pass into either language
+unchanged.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,19 @@ from pathlib import Path
 
 import click
 
-from .language import remember_config, remember_overrides
+from ..console import Phrasebook
+from .language import command_language, remember_config, remember_overrides
 
-__all__ = ["compare_command"]
+__all__ = ["LINES", "compare_command"]
+
+LINES = Phrasebook("compare", {
+    "done": ("{both} managers in both schemes; final bonus {base} -> {proposal} ({delta}); "
+             "{changes} grade change(s), {winners} paid more, {losers} paid less; results in "
+             "{written}",
+             "两个方案共有 {both} 名客户经理；实发奖金合计 {base} → {proposal}（{delta}）；"
+             "{changes} 人等级变化，{winners} 人奖金增加，{losers} 人奖金减少；结果已写入 "
+             "{written}"),
+})
 
 
 @click.command("compare")
@@ -24,8 +39,9 @@ __all__ = ["compare_command"]
               help="Override a key of the PROPOSAL config by its path (repeatable).")
 @click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="How many winners and losers to list.")
-def compare_command(base: Path, proposal: Path, out_dir: Path | None, force: bool,
-                    overrides: tuple[str, ...], top: int) -> None:
+@click.pass_context
+def compare_command(ctx: click.Context, base: Path, proposal: Path, out_dir: Path | None,
+                    force: bool, overrides: tuple[str, ...], top: int) -> None:
     """Compare scheme PROPOSAL with BASE on the same inputs: per manager, grade migration,
     cost by unit, winners and losers, structure; a workbook and CSVs."""
     from ..analysis.compare import compare_schemes
@@ -44,9 +60,9 @@ def compare_command(base: Path, proposal: Path, out_dir: Path | None, force: boo
         written = write_compare(comparison, target, force=force)
     summary = comparison.summary
     totals = summary["totals_cents"]["bonus_final"]
-    click.echo(
-        f"{summary['managers_both']} managers in both schemes; final bonus "
-        f"{cents_to_text(totals['base'])} -> {cents_to_text(totals['proposal'])} "
-        f"({cents_to_text(totals['delta'])}); {summary['grade_changes']} grade change(s), "
-        f"{summary['winners']} paid more, {summary['losers']} paid less; results in {written}"
-    )
+    click.echo(LINES(
+        "done", command_language(ctx), both=summary["managers_both"],
+        base=cents_to_text(totals["base"]), proposal=cents_to_text(totals["proposal"]),
+        delta=cents_to_text(totals["delta"]), changes=summary["grade_changes"],
+        winners=summary["winners"], losers=summary["losers"], written=written,
+    ))
