@@ -23,6 +23,13 @@ from . import __version__
 from .commands.compare import compare_command
 from .commands.history import close_command, history_command
 from .commands.language import command_language, error_line, remember_config, remember_overrides
+from .commands.lines import (
+    progress_line,
+    run_closing_line,
+    run_header,
+    validate_lines,
+    warning_line,
+)
 from .commands.sample import sample_command
 from .commands.weights import weights_command
 from .errors import AppraisalError, InternalError, IssueTable
@@ -33,6 +40,11 @@ __all__ = ["main"]
 
 class _AppraiseGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
+        with warnings.catch_warnings():  # the command's warnings as its own lines, then restored
+            warnings.showwarning = _show_warning
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except AppraisalError as exc:
@@ -97,15 +109,23 @@ def _quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def _progress_printer(quiet: bool):
+def _progress_printer(quiet: bool, language: Language):
     if quiet:
         _quiet_libraries()
         return None
 
     def report(stage: str, rows: int, seconds: float) -> None:
-        click.echo(f"  {stage:<12} {rows:>12,} rows {seconds:>8.2f} s", err=True)
+        click.echo(progress_line(stage, rows, seconds, language), err=True)
 
     return report
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: Any = None, line: str | None = None) -> None:
+    """A warning on the terminal as one line in the command's language, not Python's
+    `path:line: UserWarning: …` with a line of source."""
+    language = command_language(click.get_current_context(silent=True))
+    click.echo(warning_line(message, language), err=True)
 
 
 @main.command()
@@ -135,13 +155,13 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
     """Run the whole appraisal for CONFIG and write the results to a folder."""
     from .analysis.extend import extend_run, wants_analysis
     from .config import load_config
-    from .money import cents_to_text
     from .pipeline import run as run_pipeline
     from .report.writer import check_target, output_dir_for, output_lock, write_run
 
-    progress = _progress_printer(quiet)
+    language = command_language(click.get_current_context())
+    progress = _progress_printer(quiet, language)
     if progress:
-        click.echo(f"appraise {__version__}: {config}", err=True)
+        click.echo(run_header(__version__, config, language), err=True)
     loaded = load_config(config, overrides)
     target = out_dir if out_dir is not None else output_dir_for(loaded.config, loaded.path)
     with output_lock(target):  # a second run into the same folder is refused meanwhile
@@ -157,19 +177,7 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
             loaded, analysis=analysis, validation=validation)
         written = write_run(result, target, force=force, statements=statements,
                             progress=progress)
-    head = result.headline()
-    annual = result.audit.get("annual")
-    if annual:  # a settlement over closed months pays only its true-up, through next month
-        click.echo(
-            f"{head['managers']} managers, period {head['period']}: settlement of the grade "
-            f"part over {len(annual['months'])} closed months, true-up total "
-            f"{cents_to_text(annual['annual_true_up_cents'])} (owed to the next open month "
-            f"once closed); results in {written}")
-        return
-    click.echo(
-        f"{head['managers']} managers, period {head['period']}: bonus total "
-        f"{cents_to_text(head['bonus_final'])}; results in {written}"
-    )
+    click.echo(run_closing_line(result, written, language))
 
 
 @main.command()
@@ -179,13 +187,17 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
               default=None,
               help="Write every input issue to this CSV (UTF-8 with BOM, for Excel; header only "
                    "when there is none). Exit code 2 when there are issues.")
-def validate(config: Path, issues_path: Path | None) -> None:
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              callback=remember_overrides,
+              help="Override a config key by its path, as `appraise run --set` does "
+                   "(repeatable): check the run you are about to start.")
+def validate(config: Path, issues_path: Path | None, overrides: tuple[str, ...]) -> None:
     """Check CONFIG and every input it names in one pass; write nothing else."""
     from .config import load_config
     from .pipeline import run as run_pipeline
     from .validate import validate_inputs
 
-    loaded = load_config(config)
+    loaded = load_config(config, overrides)
     validation = validate_inputs(loaded)
     if issues_path is not None:
         language = loaded.config.language
@@ -197,12 +209,7 @@ def validate(config: Path, issues_path: Path | None) -> None:
         from .report.payroll import check_payroll
 
         check_payroll(result)  # sources name the run's columns: known only after computing
-    click.echo(f"{config}: configuration valid")
-    for record in result.inputs:
-        click.echo(f"  {record.table:<17} {record.rows:>10,} rows  {record.path}")
-    for line in result.describe():
-        click.echo(f"  {line}")
-    click.echo("all checks passed; nothing was written")
+    click.echo("\n".join(validate_lines(result, config, loaded.config.language)))
 
 
 main.add_command(compare_command, "compare")

@@ -21,6 +21,11 @@ _SPARK_TAIL_ZH = ("；没有写入任何文件。请为它提供更多资源：e
 WORDS: dict[str, str] = {
     # whole texts without placeholders, looked up before the templates
     "empty cell": "空单元格",
+    "charts: no CJK font is installed (e.g. Noto Sans CJK SC: apt-get install fonts-noto-cjk), so "
+    "the PNG charts are labelled in English and Chinese names are replaced by #n; the workbook's "
+    "native charts are unaffected":
+        "图表：未安装中文字体（例如 Noto Sans CJK SC：apt-get install fonts-noto-cjk），因此 PNG "
+        "图表以英文标注，中文名称以 #n 代替；工作簿中的原生图表不受影响",
     "value not allowed": "取值不在允许范围内",
     "not a number": "不是数字",
     "value out of range": "数值超出范围",

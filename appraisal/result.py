@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .columns import ColumnRegistry
-from .money import cents_to_text
 from .summary import SummaryResult
 
 if TYPE_CHECKING:
@@ -128,47 +127,3 @@ class RunResult:
             **{key: int(totals.get(key, 0)) for key in
                ("bonus_gross", "withheld", "pool_allocation", "bonus_final")},
         }
-
-    def describe(self) -> list[str]:
-        """What a run would do, as lines for `appraise validate`."""
-        lines = [f"period {self.period.label} ({self.period.start} .. {self.period.end}), "
-                 f"unit {self.config.unit.id} {self.config.unit.name}".rstrip()]
-        lines.append(f"{len(self.managers)} managers, {len(self.scores)} indicator scores, "
-                     f"{len(self.rorac)} manager x category RORAC rows")
-        for matrix_id, matrix in self.weights.matrices.items():
-            analysis = matrix.combined
-            verdict = "consistent" if analysis.consistent else "inconsistent"
-            if not analysis.consistent and matrix.acceptance_used:
-                verdict += ", accepted"
-            experts = ", ".join(e.expert for e in matrix.experts if not e.excluded)
-            lines.append(f"AHP matrix {matrix_id}: CR {analysis.consistency_ratio:.4f} "
-                         f"({verdict}; experts {experts})")
-        for matrix_id, experts in self.audit.get("excluded_experts", {}).items():
-            names = ", ".join(e["expert"] for e in experts)
-            lines.append(f"AHP matrix {matrix_id}: excluded inconsistent expert(s) {names}")
-        for matrix_id, why in self.audit.get("accepted_matrices", {}).items():
-            lines.append(f"AHP matrix {matrix_id}: inconsistent judgments accepted, because: {why}")
-        missing = self.extra_table("missing_actuals")
-        if missing is not None:
-            lines.append(f"{len(missing.frame)} missing actuals scored 0 "
-                         "(`missing_actual: zero`):")
-            lines += [f"  {manager} {name}: {indicator}" for manager, name, indicator in zip(
-                missing.frame["manager_id"], missing.frame.get("name", missing.frame["manager_id"]),
-                missing.frame["indicator"], strict=True)]
-        grades = self.summary.grades
-        if not grades.empty:
-            shown = [f"{g or '-'} {n}" for g, n in zip(grades["grade"], grades["count"],
-                                                      strict=True)]
-            lines.append("grades: " + ", ".join(shown))
-        head = self.headline()
-        money = dict(zip(
-            ("bonus_gross", "withheld", "pool_allocation", "bonus_final"),
-            cents_to_text([head[k] for k in ("bonus_gross", "withheld", "pool_allocation",
-                                             "bonus_final")]),
-            strict=True,
-        ))
-        lines.append(
-            f"bonus gross {money['bonus_gross']}, withheld {money['withheld']}, "
-            f"pool allocations {money['pool_allocation']}, final {money['bonus_final']}"
-        )
-        return lines

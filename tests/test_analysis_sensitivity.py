@@ -142,7 +142,7 @@ def test_weights_command_shows_the_sensitivity(project):
     runner = CliRunner()
     shown = runner.invoke(main, ["weights", "--config", str(project), "--sensitivity"])
     assert shown.exit_code == 0, shown.output
-    assert "financial" in shown.output and "B→A (110)" in shown.output
+    assert "财务" in shown.output and "B→A (110)" in shown.output
     as_json = runner.invoke(main, ["weights", "--config", str(project), "--sensitivity",
                                    "--json"])
     assert json.loads(as_json.output)["sensitivity"]["weights"]

@@ -126,7 +126,8 @@ def test_a_failure_mid_run_leaves_nothing_behind(tmp_path, monkeypatch, fault, e
 
 
 def test_progress_goes_to_stderr_per_stage(tmp_path):
-    result = CliRunner().invoke(main, ["run", str(EXAMPLE), "--out", str(tmp_path / "r")])
+    result = CliRunner().invoke(main, ["run", str(EXAMPLE), "--out", str(tmp_path / "r"),
+                                       "--set", "language=en"])
     assert result.exit_code == 0
     for stage in ("read", "rorac", "weights", "scorecard", "bonus", "workbook"):
         assert stage in result.stderr
@@ -134,7 +135,7 @@ def test_progress_goes_to_stderr_per_stage(tmp_path):
 
 
 def test_validate_prints_a_summary_and_writes_nothing(tmp_path):
-    config = write_config(tmp_path, _example())
+    config = write_config(tmp_path, {**_example(), "language": "en"})
     before = sorted(tmp_path.rglob("*"))
     result = _invoke("validate", str(config))
     assert result.exit_code == 0, result.output

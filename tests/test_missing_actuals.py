@@ -45,7 +45,7 @@ def test_under_the_zero_policy_every_case_is_listed(tmp_path):
             if indicator["id"] in ("deposit_plan", "exam_score"):
                 indicator["missing_actual"] = "zero"
     config = write_config(tmp_path, raw, inputs_from=_inputs_without(tmp_path, DROPPED))
-    checked = CliRunner().invoke(main, ["validate", str(config)])
+    checked = CliRunner().invoke(main, ["validate", str(config), "--set", "language=en"])
     assert checked.exit_code == 0, checked.output
     assert "3 missing actuals scored 0" in checked.output
     for manager, indicator in DROPPED:

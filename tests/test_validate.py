@@ -118,7 +118,7 @@ def test_issues_file_lists_every_issue_with_its_code(tmp_path):
 
 
 def test_issues_file_has_only_its_header_when_the_inputs_are_valid(tmp_path):
-    config, _ = _config_with_data(tmp_path)
+    config, _ = _config_with_data(tmp_path, "en")
     issues = tmp_path / "issues.csv"
     result = _invoke("validate", str(config), "--issues", str(issues))
     assert result.exit_code == 0, result.output
