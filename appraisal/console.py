@@ -10,12 +10,13 @@ written here in both languages from the start.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .messages import Language
 
-__all__ = ["PHRASEBOOKS", "Phrasebook", "fields_of"]
+__all__ = ["PHRASEBOOKS", "Phrasebook", "fields_of", "fit", "listed", "width"]
 
 PHRASEBOOKS: dict[str, Phrasebook] = {}
 
@@ -45,3 +46,18 @@ class Phrasebook:
 
     def __call__(self, key: str, language: Language, /, **fields: Any) -> str:
         return self.say(key, language, **fields)
+
+
+def listed(items: Sequence[str], language: Language) -> str:
+    """`a, b, c` in English, `a、b、c` in Chinese."""
+    return ("、" if language == "zh" else ", ").join(items)
+
+
+def width(text: str) -> int:
+    """Columns a text takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit(text: str, columns: int) -> str:
+    """`text` padded on the right to `columns` terminal columns (CJK characters count two)."""
+    return text + " " * max(0, columns - width(text))

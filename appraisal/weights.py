@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import ahp
 from .config.weights import WeightsConfig
-from .console import Phrasebook
+from .console import Phrasebook, listed
 from .errors import AppraisalError, ConfigError, InputIssue, InternalError, IssueCode
 
 if TYPE_CHECKING:
@@ -205,7 +205,6 @@ LINES = Phrasebook("weights stage", {
     "exclusion": ("CR {cr:.4f} >= {threshold:g} (weights.inconsistent_expert: exclude)",
                   "CR {cr:.4f} >= {threshold:g}（不一致专家的处理：剔除）"),
     "expert_cr": ("{expert} (CR {cr:.4f})", "{expert}（CR {cr:.4f}）"),
-    "list": ("{first}, {second}", "{first}、{second}"),
     "all_inconsistent": (
         "matrix '{matrix}': every expert is inconsistent ({experts}), none is left to combine",
         "判断矩阵“{matrix}”：每位专家的判断都不一致（{experts}），没有可合并的判断"),
@@ -219,14 +218,6 @@ LINES = Phrasebook("weights stage", {
         "判断矩阵“{matrix}”（由专家 {experts} 合并）：CR = {cr:.4f} >= {threshold:g}"
         "（λmax {lambda_max:.4f}，CI {ci:.4f}，RI {ri:g}）"),
 })
-
-
-def _listed(items: Sequence[str], language: Language) -> str:
-    """`a, b, c` in English, `a、b、c` in Chinese."""
-    shown = ""
-    for k, item in enumerate(items):
-        shown = item if k == 0 else LINES("list", language, first=shown, second=item)
-    return shown
 
 
 def describe_diagnostics(
@@ -268,7 +259,7 @@ def describe_blocking(
     reasons = []
     bad = [e for e in record.experts if not e.analysis.consistent]
     if bad and not (inconsistent_expert == "exclude" and len(bad) < len(record.experts)):
-        experts = _listed([LINES("expert_cr", language, expert=e.expert,
+        experts = listed([LINES("expert_cr", language, expert=e.expert,
                                  cr=e.analysis.consistency_ratio) for e in bad], language)
         key = "all_inconsistent" if inconsistent_expert == "exclude" else "inconsistent_fail"
         reasons.append(LINES(key, language, matrix=matrix, experts=experts))
@@ -276,7 +267,7 @@ def describe_blocking(
     if not combined.consistent:
         reasons.append(LINES(
             "combined_inconsistent", language, matrix=matrix,
-            experts=_listed([e.expert for e in record.experts if not e.excluded], language),
+            experts=listed([e.expert for e in record.experts if not e.excluded], language),
             cr=combined.consistency_ratio, threshold=cr_threshold,
             lambda_max=combined.lambda_max, ci=combined.consistency_index,
             ri=combined.random_index))

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 import appraisal.cli  # every command's phrasebook registered
-from appraisal.commands.lines import fit, progress_line, warning_line
-from appraisal.console import PHRASEBOOKS, Phrasebook, fields_of
+from appraisal.commands.lines import progress_line, warning_line
+from appraisal.console import PHRASEBOOKS, Phrasebook, fields_of, fit
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "configs" / "example.yaml"  # language: zh

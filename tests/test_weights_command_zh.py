@@ -18,7 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from appraisal.cli import main
-from appraisal.commands.weights import LINES, _width
+from appraisal.commands.weights import LINES
+from appraisal.console import width as _width
 from appraisal.weights import LINES as STAGE_LINES
 from tests.test_weights_command import CYCLE, configured, run, write_config
 

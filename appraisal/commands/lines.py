@@ -9,12 +9,11 @@ input tables, matrices, indicators) are shown by their display names (the column
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..console import Phrasebook
+from ..console import Phrasebook, fit, listed
 from ..messages import Language, translate
 from ..money import cents_to_text
 
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LINES",
-    "fit",
     "progress_line",
     "run_closing_line",
     "run_header",
@@ -56,7 +54,6 @@ LINES = Phrasebook("run", {
     "consistent": ("consistent", "一致"),
     "inconsistent": ("inconsistent", "不一致"),
     "inconsistent_accepted": ("inconsistent, accepted", "不一致，已接受"),
-    "list": ("{first}, {second}", "{first}、{second}"),
     "excluded": ("AHP matrix {matrix}: excluded inconsistent expert(s) {experts}",
                  "AHP 判断矩阵 {matrix}：已剔除判断不一致的专家 {experts}"),
     "accepted": ("AHP matrix {matrix}: inconsistent judgments accepted, because: {why}",
@@ -83,16 +80,6 @@ _STAGES: dict[str, tuple[str, str]] = {
     "payroll": ("工资表", "payroll"),
     "statements": ("绩效单", "statements"),
 }
-
-
-def _width(text: str) -> int:
-    """Columns a text takes in a terminal (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def fit(text: str, width: int) -> str:
-    """`text` padded on the right to `width` terminal columns (CJK characters count two)."""
-    return text + " " * max(0, width - _width(text))
 
 
 def run_header(version: str, config: Path | str, language: Language) -> str:
@@ -126,15 +113,6 @@ def _shown(result: RunResult, key: str, value: object, language: Language) -> st
     return result.columns.code_label(key, value, "zh") if language == "zh" else str(value)
 
 
-def _listed(items: Sequence[str], language: Language) -> str:
-    if not items:
-        return ""
-    text = items[0]
-    for item in items[1:]:
-        text = LINES("list", language, first=text, second=item)
-    return text
-
-
 def _input_lines(inputs: Sequence[InputRecord], result: RunResult,
                  language: Language) -> list[str]:
     return [LINES("input", language, rows=record.rows, path=record.path,
@@ -162,10 +140,10 @@ def validate_lines(result: RunResult, config: Path | str, language: Language) ->
         experts = [e.expert for e in matrix.experts if not e.excluded]
         said.append(LINES("matrix", language, matrix=name("matrix", matrix_id),
                           cr=f"{analysis.consistency_ratio:.4f}",
-                          verdict=LINES(verdict, language), experts=_listed(experts, language)))
+                          verdict=LINES(verdict, language), experts=listed(experts, language)))
     for matrix_id, excluded in result.audit.get("excluded_experts", {}).items():
         said.append(LINES("excluded", language, matrix=name("matrix", matrix_id),
-                          experts=_listed([e["expert"] for e in excluded], language)))
+                          experts=listed([e["expert"] for e in excluded], language)))
     for matrix_id, why in result.audit.get("accepted_matrices", {}).items():
         said.append(LINES("accepted", language, matrix=name("matrix", matrix_id), why=why))
     missing = result.extra_table("missing_actuals")
@@ -179,7 +157,7 @@ def validate_lines(result: RunResult, config: Path | str, language: Language) ->
                      frame["indicator"], strict=True)]
     grades = result.summary.grades
     if not grades.empty:
-        said.append(LINES("grades", language, grades=_listed(
+        said.append(LINES("grades", language, grades=listed(
             [LINES("grade", language, grade=g or "-", count=n)
              for g, n in zip(grades["grade"], grades["count"], strict=True)], language)))
     head = result.headline()

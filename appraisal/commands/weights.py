@@ -19,7 +19,6 @@ pass unchanged. In English the ids are shown, as the config and the judgments ta
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,8 @@ import pandas as pd
 from .. import ahp
 from ..columns import code_label, column_registry
 from ..config import AppraisalConfig, LoadedConfig, WeightsConfig, load_config
-from ..console import Phrasebook
+from ..console import Phrasebook, fit
+from ..console import width as text_width
 from ..errors import AppraisalError, ConfigError, InputError, InputIssue, IssueCode
 from ..messages import Language
 from ..weights import (
@@ -194,17 +194,8 @@ def _read_judgments(loaded: LoadedConfig) -> pd.DataFrame:
 # ---- showing -------------------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    """Columns a text takes in a terminal (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _left(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
-def _right(text: str, width: int) -> str:
-    return " " * max(0, width - _width(text)) + text
+def _right(text: str, columns: int) -> str:
+    return " " * max(0, columns - text_width(text)) + text
 
 
 def _number(value: float) -> str:
@@ -250,7 +241,7 @@ def _matrix_lines(analysis: ahp.MatrixAnalysis, filled: set[tuple[int, int]],
                   names: _Names) -> list[str]:
     language = names.language
     shown = [names.criterion(c) for c in analysis.criteria]
-    width = max(6, *(_width(c) for c in shown))
+    width = max(6, *(text_width(c) for c in shown))
     values = analysis.array
     lines = [LINES("grid_header", language, indent=" " * (width + 2),
                    names="".join(_right(c, width + 2) for c in shown))]
@@ -259,7 +250,7 @@ def _matrix_lines(analysis: ahp.MatrixAnalysis, filled: set[tuple[int, int]],
             _right(ahp.format_judgment(values[i, j]) + ("*" if (i, j) in filled else ""), width + 2)
             for j in range(len(shown))
         )
-        lines.append(LINES("grid_row", language, name=_left(name, width), cells=cells))
+        lines.append(LINES("grid_row", language, name=fit(name, width), cells=cells))
     if filled:
         lines.append(LINES("completed", language))
     return lines
@@ -274,8 +265,8 @@ def _analysis_lines(analysis: ahp.MatrixAnalysis, diagnostics: Sequence[ahp.Judg
     lines += _matrix_lines(analysis, filled, names)
     lines += ["", LINES("weights", language)]
     shown = names.criteria(analysis.criteria)
-    width = max(6, *(_width(c) for c in shown.values()))
-    lines += [LINES("weight_row", language, name=_left(shown[c], width), weight=w)
+    width = max(6, *(text_width(c) for c in shown.values()))
+    lines += [LINES("weight_row", language, name=fit(shown[c], width), weight=w)
               for c, w in analysis.weights_by_criterion.items()]
     verdict = LINES("consistent" if analysis.consistent else "inconsistent", language)
     relation = "<" if analysis.consistent else ">="
@@ -392,7 +383,7 @@ def _sensitivity_lines(sensitivity: Mapping[str, Any], grading: str, names: _Nam
             text = LINES("none_feasible", language)
         else:
             text = LINES("change", language, delta=value, relative=relative)
-        return _left(text, 24)
+        return fit(text, 24)
 
     method = str(sensitivity.get("method", ""))
     if language == "zh":  # the citation stays as published; the rest in Chinese
@@ -406,7 +397,7 @@ def _sensitivity_lines(sensitivity: Mapping[str, Any], grading: str, names: _Nam
                 else f"{names.criterion(row['dimension'])}/{names.criterion(row['criterion'])}")
         rank = row["critical_rank"] if row["critical_rank"] is not None else "-"
         lines.append(LINES("sensitivity_row", language, rank=f"{rank!s:<3}",
-                           name=_left(name, 34), weight=row["weight_current"]))
+                           name=fit(name, 34), weight=row["weight_current"]))
         lines.append(LINES("up", language, change=shown(row["delta_up"],
                                                         row["delta_up_relative"]),
                            flips=row["flips_up"]))
