@@ -162,11 +162,18 @@ def test_sample_line_is_english_and_has_its_chinese(tmp_path):
     _assert_no_english(zh, sample_module.LINES, ("done",), out)
 
 
-def test_close_line_in_english_is_describe():
-    for outcome in (CloseOutcome("BR01", "2026-01", 1, False, None, 0, 100),
-                    CloseOutcome("BR01", "2026-01", 1, True, None, 0, 100),
-                    CloseOutcome("BR01", "2026-Q1", 3, False, 2, 4, 100)):
-        assert history_module.close_line(outcome, "en") == outcome.describe()
+def test_close_line_in_english_is_as_before():
+    expected = {
+        CloseOutcome("BR01", "2026-01", 1, False, None, 0, 100):
+            "closed 2026-01 of unit BR01 as version 1",
+        CloseOutcome("BR01", "2026-01", 1, True, None, 0, 100):
+            "these results are already closed as 2026-01 version 1 of unit BR01; nothing changed",
+        CloseOutcome("BR01", "2026-Q1", 3, False, 2, 4, 100):
+            "closed 2026-Q1 of unit BR01 as version 3 (revises version 2; 4 manager(s) get a "
+            "retro adjustment in the next open period)",
+    }
+    for outcome, line in expected.items():
+        assert history_module.close_line(outcome, "en") == line
 
 
 def test_retro_sources_show_each_period_and_version():

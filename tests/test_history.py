@@ -19,6 +19,7 @@ from example_config import example_raw, write_config
 from test_history_helpers import Months, scaled_pay_base
 
 from appraisal.cli import main
+from appraisal.commands.history import close_line
 from appraisal.config import load_config
 from appraisal.errors import ConfigError
 from appraisal.history import HistoryError, shown_url
@@ -55,7 +56,7 @@ def test_close_records_the_next_version_and_a_second_close_is_a_no_op(months):
     assert (first.version, first.already_closed) == (1, False)
     again = months.close(results)
     assert again.already_closed and again.version == 1
-    assert "already closed as 2026-01 version 1" in again.describe()
+    assert "already closed as 2026-01 version 1" in close_line(again, "en")
     ledger = months.ledger()
     with ledger.engine.connect() as conn:
         row = conn.execute(sa.text("SELECT closed_by, note, managers, bonus_final, "
@@ -147,7 +148,7 @@ def _close_in_process(args: tuple[str, str, str]) -> str:
 
     ledger = ledger_for(load(config))
     try:
-        return "won: " + close(ledger, results, by=by).describe()
+        return "won: " + close_line(close(ledger, results, by=by), "en")
     except Refused as exc:
         return f"lost: {exc}"
     finally:

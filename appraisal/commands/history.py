@@ -75,7 +75,7 @@ by `; `, history/state.py): its period and version, shown in the command's langu
 
 
 def close_line(outcome: CloseOutcome, language: Language) -> str:
-    """What `close` did (`CloseOutcome.describe()` in English), in `language`."""
+    """What `close` did, in `language`."""
     where = {"unit": outcome.unit, "period": outcome.period, "version": outcome.version}
     if outcome.already_closed:
         return LINES("already_closed", language, **where)

@@ -57,17 +57,6 @@ class CloseOutcome:
     retro_adjustments: int  # managers with a retro adjustment created by this close
     bonus_final: int
 
-    def describe(self) -> str:
-        """What was done, in English (`appraise close` prints it in the config's language from
-        these fields: commands/history.py `close_line`)."""
-        if self.already_closed:
-            return (f"these results are already closed as {self.period} version {self.version} "
-                    f"of unit {self.unit}; nothing changed")
-        text = f"closed {self.period} of unit {self.unit} as version {self.version}"
-        if self.revision_of is not None:
-            text += (f" (revises version {self.revision_of}; {self.retro_adjustments} "
-                     "manager(s) get a retro adjustment in the next open period)")
-        return text
 
 
 def _read_manifest(results: Path) -> tuple[dict[str, Any], str]:
