@@ -150,9 +150,9 @@ def test_weights_sheet_holds_every_matrix_and_consistency(written):
     rows = [r for r in sheet.iter_rows(values_only=True)]
     titles = [r[0] for r in rows if isinstance(r[0], str) and r[0].startswith("Matrix ")]
     assert titles[:3] == [
-        "Matrix dimensions — combined (all experts)",
-        "Matrix dimensions — Expert E1",
-        "Matrix dimensions — Expert E2",
+        "Matrix Dimensions — combined (all experts)",
+        "Matrix Dimensions — Expert E1",
+        "Matrix Dimensions — Expert E2",
     ]
     # every matrix of the run, combined and per expert
     weights = make_result().weights
@@ -343,3 +343,21 @@ def test_numbers_round_trip_exactly(tmp_path, amounts, cents):
     assert [row[headers.index("Composite score")] for row in rows] == amounts
     # money: exact int cents shown as the double nearest to cents / 100
     assert [row[headers.index("Final bonus")] for row in rows] == [c / 100 for c in cents]
+
+
+def test_weights_sheet_in_chinese_names_matrices_and_reasons(written):
+    """zh: each matrix by its display name, an excluded expert's reason in Chinese (the audit
+    and weights.json keep the English text), on the Weights and the Run sheets."""
+    book = load_workbook(written["zh"])
+    rows = [r for r in book["权重"].iter_rows(values_only=True)]
+    titles = [r[0] for r in rows if isinstance(r[0], str) and r[0].startswith("判断矩阵 ")]
+    assert titles[0] == "判断矩阵 维度 — 综合(专家合成)"
+    assert not [t for t in titles if re.search(r"判断矩阵 [a-z_]+ ", t)]
+    reasons = [r[1] for r in rows if r[0] == "剔除原因"]
+    excluded = [e for m in make_result().weights.matrices.values() for e in m.experts
+                if e.excluded]
+    assert len(reasons) == len(excluded) >= 1
+    assert all(re.fullmatch(r"CR \d\.\d{4} >= 0\.1（不一致专家的处理：剔除）", r) for r in reasons)
+    run = [r for r in book["运行信息"].iter_rows(values_only=True)]
+    audited = [r[1] for r in run if isinstance(r[0], str) and r[0].startswith("剔除的专家: ")]
+    assert audited == reasons

@@ -34,6 +34,7 @@ from ..columns import (
     display_codes,
 )
 from ..money import cents_to_yuan
+from ..weights import describe_blocking, describe_exclusion
 from .labels import SHEET_NAMES, text
 from .xlsx import (
     FORMULA_PREFIXES,
@@ -318,7 +319,7 @@ def _audit_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
                     rows.append(_kv(
                         f"{label('excluded_experts', language)}: "
                         f"{_code(result, 'matrix', matrix_id, language)} {expert.get('expert')}",
-                        expert.get("reason"), "text"))
+                        _exclusion(result, matrix_id, expert, language), "text"))
         elif key == "accepted_matrices" and isinstance(value, Mapping):
             for matrix_id, why in value.items():
                 rows.append(_kv(f"{label('accepted_justification', language)}: "
@@ -332,6 +333,17 @@ def _audit_rows(result: RunResult, language: Language) -> list[list[CellSpec]]:
 
 
 _AUDIT_TEXT = {"config_file": "config_file", "config_sha256": "config_sha256"}
+
+
+def _exclusion(result: RunResult, matrix_id: str, expert: Mapping[str, Any],
+               language: Language) -> str:
+    """Why the audit's excluded expert was left out, in the workbook's language (the audit
+    keeps the English text)."""
+    matrix = result.weights.matrices.get(matrix_id)
+    record = next((e for e in matrix.experts if e.expert == expert.get("expert")), None) \
+        if matrix is not None else None
+    reason = describe_exclusion(record, language) if record is not None else None
+    return reason or str(expert.get("reason") or "")
 
 
 # -- weights (the typed WeightsResult) -------------------------------------------------------
@@ -373,7 +385,7 @@ def _grid_rows(
 def _matrix_rows(matrix: MatrixWeights, result: RunResult,
                  language: Language) -> list[list[CellSpec]]:
     label = result.columns.label
-    title = label("matrix", language)
+    title = f'{label("matrix", language)} {_code(result, "matrix", matrix.matrix_id, language)}'
     combined = matrix.combined
     if combined.consistent:
         verdict = text("verdict_consistent", language)
@@ -382,7 +394,7 @@ def _matrix_rows(matrix: MatrixWeights, result: RunResult,
     else:
         verdict = text("verdict_inconsistent", language)
     rows: list[list[CellSpec]] = [
-        [(f"{title} {matrix.matrix_id} — {text('combined', language)}", "subtitle")],
+        [(f"{title} — {text('combined', language)}", "subtitle")],
         *_analysis_rows(combined, result, language),
         _kv(label("verdict", language), verdict, "text"),
         _kv(label("passed", language), _yes_no(matrix.passed, language), "flag"),
@@ -395,20 +407,22 @@ def _matrix_rows(matrix: MatrixWeights, result: RunResult,
                         matrix.accepted_justification, "text"))
         rows.append(_kv(label("acceptance_used", language),
                         _yes_no(matrix.acceptance_used, language), "flag"))
-    if matrix.blocking:
-        rows.append(_kv(label("blocking", language), "; ".join(matrix.blocking), "text"))
+    if matrix.blocking:  # worded again in the workbook's language, the matrix by its name
+        rules = result.config.weights
+        blocking = describe_blocking(matrix, rules.inconsistent_expert, rules.cr_threshold,
+                                     language, _code(result, "matrix", matrix.matrix_id, language))
+        rows.append(_kv(label("blocking", language), "; ".join(blocking), "text"))
     rows.extend(_grid_rows(combined, result, language))
     rows.append([])
     for expert in matrix.experts:
-        rows.append([(f"{title} {matrix.matrix_id} — {label('expert', language)} "
-                      f"{expert.expert}", "subtitle")])
+        rows.append([(f"{title} — {label('expert', language)} {expert.expert}", "subtitle")])
         rows.extend(_analysis_rows(expert.analysis, result, language))
         rows.append(_kv(label("expert_weight", language), expert.weight, "weight"))
         rows.append(_kv(label("expert_excluded", language), _yes_no(expert.excluded, language),
                         "flag"))
-        if expert.exclusion_reason:
-            rows.append(_kv(label("exclusion_reason", language), expert.exclusion_reason,
-                            "text"))
+        reason = describe_exclusion(expert, language)
+        if reason:
+            rows.append(_kv(label("exclusion_reason", language), reason, "text"))
         rows.append(_kv(label("input_rows", language),
                         ", ".join(str(r) for r in expert.rows), "text"))
         if expert.completion.filled:
