@@ -12,6 +12,7 @@ coefficient, count, number, date, flag (bool).
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ __all__ = [
     "config_codes",
     "display_codes",
     "indicator_measure",
+    "retro_source_text",
     "with_analysis_columns",
 ]
 
@@ -304,6 +306,7 @@ _VOCABULARY_OF: dict[str, str] = {
     "matrix": "matrix",
     "criterion": "criterion",
     "component": "component",
+    "retro_source": "retro_source",
 }
 _FLAG_SEPARATOR = {"zh": "；", "en": "; "}
 
@@ -668,6 +671,8 @@ def code_label(
         else str(value)
     if column is None or column.vocabulary is None:
         return text
+    if column.vocabulary == "retro_source":
+        return retro_source_text(text, language)
     names = registry.names(column_key, language)
     if column.vocabulary == "flags":
         if not text:
@@ -676,6 +681,30 @@ def code_label(
         raters = {k: v[index] for k, v in registry.codes.get("rater_type", {}).items()}
         return _flag_text(text, names, raters, _FLAG_SEPARATOR[language])
     return names.get(text, text)
+
+
+_RETRO_SOURCE = re.compile(r"(?:^|(?<=; ))(\d{4}(?:-[0-9QH]\d)?) v(\d+): ")
+_ANNUAL_REASON = re.compile(r"annual settlement (\S+): grade true-up(?: \(revision: (.*)\))?")
+
+
+def retro_source_text(text: str, language: Language) -> str:
+    """Where a retro adjustment comes from, as the ledger records it (history/state.py): each
+    source `2026-03 v2: reason`, several joined by `; `; an annual settlement's reason reads
+    `annual settlement 2026: grade true-up (revision: why)`. In zh: `2026-03 第 2 版：reason`,
+    joined by `；`; the reason a person typed (`--revision`) stays as typed. A text of another
+    form is returned as it is."""
+    starts = list(_RETRO_SOURCE.finditer(text))
+    if language != "zh" or not starts or starts[0].start() != 0:
+        return text
+    parts = []
+    for found, after in zip(starts, [*starts[1:], None], strict=True):
+        reason = text[found.end(): after.start() - 2 if after is not None else len(text)]
+        annual = _ANNUAL_REASON.fullmatch(reason)
+        if annual is not None:
+            reason = f"{annual[1]} 年度清算：等级奖金补差" + (
+                f"（更正：{annual[2]}）" if annual[2] is not None else "")
+        parts.append(f"{found[1]} 第 {found[2]} 版：{reason}")
+    return "；".join(parts)
 
 
 def display_codes(frame: pd.DataFrame, registry: ColumnRegistry,

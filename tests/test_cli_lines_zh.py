@@ -108,7 +108,7 @@ def test_one_managers_history_is_chinese(ledger):
                         rf"来源 2026-01 第 2 版：{REASON}", lines[2]), lines[2]
     for line in lines:
         _assert_no_english(line, history_module.LINES,
-                           ("manager_row", "paid", "retro_from", "retro_owed", "source"), "BR01")
+                           ("manager_row", "paid", "retro_from", "retro_owed"), "BR01")
 
 
 def test_history_by_ledger_url_speaks_the_language_its_versions_were_closed_in(ledger, tmp_path):
@@ -182,7 +182,7 @@ def test_retro_sources_show_each_period_and_version():
            "retro_source": "2026-03 v2: fix v2: roster; 2026-Q1 v3: late"}
     assert history_module.history_line(row, "zh", manager=True) == (
         "BR01 2026-05 第 1 版（已发放）：实发奖金 10.00，追溯调整 -2.00，来源 2026-03 第 2 版：fix "
-        "v2: roster; 2026-Q1 第 3 版：late")
+        "v2: roster；2026-Q1 第 3 版：late")
     assert history_module.history_line(row, "en", manager=True) == (
         "BR01 2026-05 v1 (paid): final 10.00, retro -2.00 from 2026-03 v2: fix v2: roster; "
         "2026-Q1 v3: late")

@@ -6,10 +6,13 @@ Every invariant of docs/history.md is checked after every close."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 import test_history_helpers as helpers
+from openpyxl import load_workbook
 from test_history_helpers import (
     Months,
     check_append_only,
@@ -20,6 +23,9 @@ from test_history_helpers import (
 )
 
 from appraisal.history.query import export_rows
+from appraisal.pipeline import run
+from appraisal.report.excel import write_bonus_sheet
+from appraisal.report.writer import write_run
 
 ledger_url = helpers.ledger_url
 scratch_postgres = helpers.scratch_postgres
@@ -34,6 +40,24 @@ def _managers(results) -> pd.DataFrame:
 
 def _cents(value: float) -> int:
     return round(value * 100)
+
+
+def _workbook_shows_source(result, path, manager: str, shown: str) -> None:
+    """In the zh workbook, the manager's retro adjustment source reads `shown`, and no sheet
+    holds the ledger's English form of a source (`2026-03 v2: `)."""
+    write_bonus_sheet(result, path, language="zh")
+    book = load_workbook(path, read_only=True)
+    found = []
+    for sheet in book.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, ())
+        if "追溯调整来源" not in header:
+            continue
+        at, who = header.index("追溯调整来源"), header.index("客户经理编号")
+        found += [row[at] for row in rows if row[who] == manager]
+        for row in sheet.iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and re.search(r"\d v\d+: ", v) for v in row)
+    assert found and set(found) == {shown}, found
 
 
 def _pool(results) -> pd.Series:
@@ -81,11 +105,16 @@ def test_twelve_months_with_a_revised_march(tmp_path, small_branch, ledger_url):
     pool_moved = (_cents(_pool(revised)["carry_out"])
                   - _cents(_pool(results["2026-03"])["carry_out"]))
 
-    june = months.run("2026-06")
+    june_config = months.config("2026-06")
+    june_result = run(june_config)
+    june = write_run(june_result, june_config.parent / "results")
     results["2026-06"] = june
     paid = _managers(june)
     assert _cents(paid.loc["M0001", "retro_adjustment"]) == delta["M0001"]
     assert paid.loc["M0001", "retro_source"].startswith("2026-03 v2: March roster")
+    # the workbook a person reads words the source in its language (the CSV keeps the ledger's)
+    _workbook_shows_source(june_result, tmp_path / "june.xlsx", "M0001",
+                           "2026-03 第 2 版：March roster: M0001 base, M0002 not eligible")
     earned = _cents(paid.loc["M0002", "bonus_final"] - paid.loc["M0002", "retro_adjustment"])
     recovered = -_cents(paid.loc["M0002", "retro_adjustment"])
     assert recovered == min(-delta["M0002"], earned) and paid.loc["M0002", "bonus_final"] >= 0

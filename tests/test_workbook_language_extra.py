@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from appraisal.analysis.compare import compare_schemes
@@ -82,3 +84,37 @@ def test_a_zh_workbook_with_the_analysis_tables_shows_no_english_code(tmp_path):
                                              frozenset(_bank_ids(project)))
              if cell[0] != "运行信息"]  # the Run sheet repeats the config file as written
     assert found == []
+
+
+# ---- where a retro adjustment comes from (history/state.py records it in English) ----------
+
+def test_retro_source_in_chinese_keeps_what_a_person_typed():
+    from appraisal.columns import retro_source_text
+
+    assert retro_source_text("2026-03 v2: corrected loan file", "zh") == \
+        "2026-03 第 2 版：corrected loan file"
+    assert retro_source_text("2026-01 v2: 更正贷款文件; 2026 v1: annual settlement 2026: grade "
+                             "true-up (revision: late (HR) file)", "zh") == \
+        ("2026-01 第 2 版：更正贷款文件；"
+         "2026 第 1 版：2026 年度清算：等级奖金补差（更正：late (HR) file）")
+    assert retro_source_text("2026-Q1 v3: a; b", "zh") == "2026-Q1 第 3 版：a; b"
+    for text in ("", "typed by hand", "2026-03 v2: x"):
+        assert retro_source_text(text, "en") == text
+    assert retro_source_text("typed by hand", "zh") == "typed by hand"
+
+
+periods = st.sampled_from(["2026", "2026-03", "2025-12", "2026-Q2", "2026-H1"])
+reasons = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).filter(
+    lambda r: not re.search(r"; \d{4}", r) and not r.endswith(";"))
+
+
+@given(st.lists(st.tuples(periods, st.integers(1, 99), reasons), min_size=1, max_size=4))
+def test_retro_source_in_chinese_has_one_part_per_source(sources):
+    """Each source `P vN: reason` becomes `P 第 N 版：reason` (the reason as typed, unless it
+    is the annual settlement's), in order, joined by `；`; no `vN` is left."""
+    from appraisal.columns import retro_source_text
+
+    text = "; ".join(f"{p} v{n}: {r}" for p, n, r in sources)
+    shown = retro_source_text(text, "zh")
+    assert shown == "；".join(f"{p} 第 {n} 版：{r}" for p, n, r in sources)
+    assert not re.search(r"\d v\d+: ", shown)

@@ -17,13 +17,12 @@ names, timestamps, reasons and paths pass unchanged. `--json` is the same in bot
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..columns import Column, ColumnRegistry
+from ..columns import Column, ColumnRegistry, retro_source_text
 from ..console import Phrasebook
 from ..messages import Language
 from ..money import cents_to_text
@@ -64,15 +63,9 @@ LINES = Phrasebook("history", {
     "retro_from": (" from {source}", "，来源 {source}"),
     "retro_owed": ("; this revision owes {amount} next period",
                    "；本次更正在下一期形成追溯调整 {amount}"),
-    "source": ("{period} v{version}: ", "{period} 第 {version} 版："),
     # history export
     "exported": ("{rows:,} row(s) written to {out}", "已将 {rows:,} 行写入 {out}"),
 })
-
-_SOURCE = re.compile(r"(?:^|(?<=; ))(\d{4}(?:-[0-9QH]\d)?) v(\d+): ")
-"""A retro adjustment's source as the ledger records it (`2026-03 v2: reason`, several joined
-by `; `, history/state.py): its period and version, shown in the command's language."""
-
 
 def close_line(outcome: CloseOutcome, language: Language) -> str:
     """What `close` did, in `language`."""
@@ -86,12 +79,6 @@ def close_line(outcome: CloseOutcome, language: Language) -> str:
     return text
 
 
-def _source(text: str, language: Language) -> str:
-    if language != "zh":
-        return text
-    return _SOURCE.sub(lambda m: LINES("source", language, period=m[1], version=m[2]), text)
-
-
 def history_line(row: dict[str, Any], language: Language, *, manager: bool) -> str:
     """One row of `history` (money already shown as text, `_shown`): a version of a period, or
     with `manager` one manager's pay in it."""
@@ -101,7 +88,8 @@ def history_line(row: dict[str, Any], language: Language, *, manager: bool) -> s
                      version=version, paid=LINES("paid", language) if row["payable"] else "",
                      bonus_final=row["bonus_final"], retro_adjustment=row["retro_adjustment"])
         if row["retro_source"]:
-            line += LINES("retro_from", language, source=_source(row["retro_source"], language))
+            source = retro_source_text(row["retro_source"], language)
+            line += LINES("retro_from", language, source=source)
         if row["retro_created"] != "0.00":
             line += LINES("retro_owed", language, amount=row["retro_created"])
         return line
