@@ -528,6 +528,9 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "或删去最低保障"),
     ("{message:t}, got {value}", "{message}（实际为 {value}）"),
     # ---- outputs -------------------------------------------------------------------------------
+    ("could not write the export to {out} ({where}: {reason}); nothing was written. Check that "
+     "the folder exists and may be written, or choose another --out",
+     "无法写入导出文件 {out}（{where}：{reason}）；未写入任何文件。请确认文件夹存在且可写入，或另选 --out"),
     ("could not write the results to {target} ({where}: {reason}); nothing was written there. "
      "Free disk space, check the folder's permissions, or choose another --out",
      "无法将结果写入 {target}（{where}：{reason}）；该处未写入任何文件。请释放磁盘空间、检查文件夹权限，"

@@ -193,3 +193,18 @@ def test_chinese_lines_hold_no_latin_letters_but_their_fields():
         for key, (english, chinese) in book.entries.items():
             assert fields_of(english) == fields_of(chinese)
             assert not re.search(r"[A-Za-z]", _literal(chinese)), (book.name, key, chinese)
+
+
+def test_history_export_by_ledger_url_errors_in_the_ledgers_language(ledger, tmp_path):
+    """`history export --ledger URL` names no config: once the ledger is read, an error (here
+    the CSV cannot be written: exit 4, nothing written) is worded in the language its versions
+    were closed in."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["history", "export", "--ledger", ledger.url, "--out",
+                                       str(blocker / "payroll.csv")], catch_exceptions=False)
+    assert result.exit_code == 4, result.output  # a folder that cannot be written
+    assert result.output.startswith(f"错误：无法写入导出文件 {blocker / 'payroll.csv'}（"), \
+        result.output
+    assert "未写入任何文件" in result.output and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]

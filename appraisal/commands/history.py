@@ -26,7 +26,12 @@ from ..columns import Column, ColumnRegistry, retro_source_text
 from ..console import Phrasebook
 from ..messages import Language
 from ..money import cents_to_text
-from .language import command_language, remember_config, remember_results
+from .language import (
+    command_language,
+    remember_config,
+    remember_language,
+    remember_results,
+)
 
 if TYPE_CHECKING:
     from ..history.close import CloseOutcome
@@ -143,17 +148,13 @@ def _ledger(config: Path | None, url: str | None) -> Any:
 
 def _language(ctx: click.Context, ledger: Ledger, config: Path | None) -> Language:
     """The config's language; with `--ledger URL` (no config) the language the ledger's newest
-    version was closed in (English for an empty ledger)."""
+    version was closed in (English for an empty ledger), kept for the command's errors too."""
     if config is not None:
         return command_language(ctx)
-    import sqlalchemy as sa
+    from ..history.query import ledger_language
 
-    from ..history.schema import period_versions
-
-    with ledger.engine.connect() as conn:
-        newest = conn.execute(sa.select(period_versions.c.language)
-                              .order_by(period_versions.c.id.desc()).limit(1)).scalar()
-    return "zh" if newest == "zh" else "en"
+    remember_language(ctx, "zh" if ledger_language(ledger) == "zh" else "en")
+    return command_language(ctx)
 
 
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
@@ -235,5 +236,27 @@ def export_command(ctx: click.Context, config: Path | None, url: str | None, uni
         language = _language(ctx, ledger, config)
     finally:
         ledger.dispose()
-    write_csv(frame, out, _EXPORT_REGISTRY)
+    _write_export(frame, out, write_csv)
     click.echo(LINES("exported", language, rows=len(frame), out=out))
+
+
+def _write_export(frame: Any, out: Path, write_csv: Any) -> None:
+    """The export written whole or not at all: into a file beside `out`, then renamed over it
+    (a payroll import never reads half a file); a folder that cannot be written is an
+    OutputWriteError (exit 4) naming it."""
+    import contextlib
+    import os
+
+    from ..errors import OutputWriteError
+
+    staged = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        write_csv(frame, staged, _EXPORT_REGISTRY)
+        os.replace(staged, out)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            staged.unlink(missing_ok=True)
+        raise OutputWriteError(
+            f"could not write the export to {out} ({exc.filename or out}: "
+            f"{exc.strerror or type(exc).__name__}); nothing was written. Check that the "
+            "folder exists and may be written, or choose another --out") from None

@@ -23,6 +23,7 @@ __all__ = [
     "command_language",
     "error_line",
     "remember_config",
+    "remember_language",
     "remember_overrides",
     "remember_results",
 ]
@@ -30,6 +31,7 @@ __all__ = [
 _CONFIG = "appraise.config"
 _OVERRIDES = "appraise.overrides"
 _RESULTS = "appraise.results"
+_LEDGER = "appraise.ledger_language"
 
 
 def remember_config(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -53,6 +55,12 @@ def remember_results(ctx: click.Context, param: click.Parameter, value: Any) -> 
     return value
 
 
+def remember_language(ctx: click.Context, language: Language) -> None:
+    """A language the command found itself (`history --ledger URL`: the ledger's), for the
+    command's lines and its errors from then on, when it names no config or results."""
+    ctx.meta[_LEDGER] = language
+
+
 def _language_of_results(folder: Path) -> Language:
     """The `language` of the resolved config in a results folder's manifest; English when it
     cannot be read."""
@@ -66,8 +74,8 @@ def _language_of_results(folder: Path) -> Language:
 
 def command_language(ctx: click.Context | None) -> Language:
     """The language a command speaks (its lines and its errors): the named config's (with
-    `--set language=...`), else the results folder's run's; English when the command names
-    neither (or there is no context)."""
+    `--set language=...`), else the results folder's run's, else one the command found itself
+    (`remember_language`); English when there is none (or no context)."""
     if ctx is None:
         return "en"
     meta = ctx.meta
@@ -75,6 +83,8 @@ def command_language(ctx: click.Context | None) -> Language:
         return language_of_config(Path(meta[_CONFIG]), meta.get(_OVERRIDES, ()))
     if meta.get(_RESULTS) is not None:
         return _language_of_results(Path(meta[_RESULTS]))
+    if meta.get(_LEDGER) is not None:
+        return meta[_LEDGER]
     return language_of_config(None, meta.get(_OVERRIDES, ()))
 
 

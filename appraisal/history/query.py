@@ -12,13 +12,22 @@ from .annual import settlements_table
 from .db import Ledger
 from .schema import manager_figures, period_versions, pool_ledger, retro_adjustments
 
-__all__ = ["EXPORT_COLUMNS", "export_rows", "history_rows", "manager_history"]
+__all__ = ["EXPORT_COLUMNS", "export_rows", "history_rows", "ledger_language",
+           "manager_history"]
 
 EXPORT_COLUMNS = ("unit", "period", "version", "payable", "manager_id", "name", "bonus_gross",
                   "withheld", "pool_allocation", "pool_redistributed", "retro_adjustment",
                   "retro_source", "bonus_final", "grade", "closed_by", "closed_at", "reason")
 """history export: one row per manager and closed version; `payable` marks the version payroll
 pays (the first; a revision's differences are paid as retro adjustments of a later period)."""
+
+
+def ledger_language(ledger: Ledger) -> str | None:
+    """The `language` of the config the ledger's newest version was closed with (the bank's
+    own); None while the ledger holds no version."""
+    with ledger.engine.connect() as conn:
+        return conn.execute(sa.select(period_versions.c.language)
+                            .order_by(period_versions.c.id.desc()).limit(1)).scalar()
 
 
 def _filters(unit: str | None, period: str | None) -> list[Any]:
