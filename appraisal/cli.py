@@ -201,7 +201,13 @@ def validate(config: Path, issues_path: Path | None, overrides: tuple[str, ...])
     validation = validate_inputs(loaded)
     if issues_path is not None:
         language = loaded.config.language
-        IssueTable(issue_frame(validation.issues.frame, language)).to_csv(issues_path)
+        try:
+            with issues_path.open("w", encoding="utf-8-sig", newline="") as handle:
+                IssueTable(issue_frame(validation.issues.frame, language)).to_csv(handle)
+        except OSError as exc:
+            from .report.writer import unwritable
+
+            raise unwritable(issues_path, exc, "--issues") from None
         click.echo(f"已将 {len(validation.issues):,} 个问题写入 {issues_path}" if language == "zh"
                    else f"{len(validation.issues):,} issue(s) written to {issues_path}", err=True)
     result = run_pipeline(loaded, validation=validation)

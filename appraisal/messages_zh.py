@@ -21,6 +21,17 @@ _SPARK_TAIL_ZH = ("；没有写入任何文件。请为它提供更多资源：e
 WORDS: dict[str, str] = {
     # whole texts without placeholders, looked up before the templates
     "empty cell": "空单元格",
+    # the system's reasons a file or folder could not be written (OSError.strerror)
+    "No such file or directory": "文件夹不存在",
+    "Not a directory": "路径中有一个文件而不是文件夹",
+    "Is a directory": "这是一个文件夹",
+    "File exists": "已有同名文件",
+    "Permission denied": "没有写入权限",
+    "Read-only file system": "文件系统为只读",
+    "No space left on device": "磁盘空间已满",
+    "Disk quota exceeded": "超出磁盘配额",
+    "File name too long": "文件名过长",
+    "Operation not permitted": "操作不被允许",
     "charts: no CJK font is installed (e.g. Noto Sans CJK SC: apt-get install fonts-noto-cjk), so "
     "the PNG charts are labelled in English and Chinese names are replaced by #n; the workbook's "
     "native charts are unaffected":
@@ -528,10 +539,10 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "或删去最低保障"),
     ("{message:t}, got {value}", "{message}（实际为 {value}）"),
     # ---- outputs -------------------------------------------------------------------------------
-    ("could not write the export to {out} ({where}: {reason}); nothing was written. Check that "
-     "the folder exists and may be written, or choose another --out",
-     "无法写入导出文件 {out}（{where}：{reason}）；未写入任何文件。请确认文件夹存在且可写入，或另选 --out"),
-    ("could not write the results to {target} ({where}: {reason}); nothing was written there. "
+    ("could not write {path} ({where}: {reason:t}); nothing was written. Check that the folder "
+     "exists and may be written, or choose another {option}",
+     "无法写入 {path}（{where}：{reason}）；未写入任何文件。请确认文件夹存在且可写入，或另选 {option}"),
+    ("could not write the results to {target} ({where}: {reason:t}); nothing was written there. "
      "Free disk space, check the folder's permissions, or choose another --out",
      "无法将结果写入 {target}（{where}：{reason}）；该处未写入任何文件。请释放磁盘空间、检查文件夹权限，"
      "或另选 --out"),

@@ -204,7 +204,7 @@ def test_history_export_by_ledger_url_errors_in_the_ledgers_language(ledger, tmp
     result = CliRunner().invoke(main, ["history", "export", "--ledger", ledger.url, "--out",
                                        str(blocker / "payroll.csv")], catch_exceptions=False)
     assert result.exit_code == 4, result.output  # a folder that cannot be written
-    assert result.output.startswith(f"错误：无法写入导出文件 {blocker / 'payroll.csv'}（"), \
+    assert result.output.startswith(f"错误：无法写入 {blocker / 'payroll.csv'}（"), \
         result.output
     assert "未写入任何文件" in result.output and "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]

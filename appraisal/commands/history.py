@@ -247,7 +247,7 @@ def _write_export(frame: Any, out: Path, write_csv: Any) -> None:
     import contextlib
     import os
 
-    from ..errors import OutputWriteError
+    from ..report.writer import unwritable
 
     staged = out.with_name(f".{out.name}.{os.getpid()}.part")
     try:
@@ -256,7 +256,4 @@ def _write_export(frame: Any, out: Path, write_csv: Any) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             staged.unlink(missing_ok=True)
-        raise OutputWriteError(
-            f"could not write the export to {out} ({exc.filename or out}: "
-            f"{exc.strerror or type(exc).__name__}); nothing was written. Check that the "
-            "folder exists and may be written, or choose another --out") from None
+        raise unwritable(out, exc, "--out") from None

@@ -57,8 +57,13 @@ def sample_command(ctx: click.Context, managers: int, accounts: int, out_dir: Pa
     """Write a synthetic branch (roster, accounts, indicators, ratings, judgments, pool
     allocations) to OUT: deterministic for a given seed, see docs/sample.md."""
     branch = generate_branch(managers, accounts, seed=seed, period=period)
-    written = write_branch(
-        branch, out_dir, file_format=cast(SampleFormat, file_format), force=force
-    )
+    try:
+        written = write_branch(
+            branch, out_dir, file_format=cast(SampleFormat, file_format), force=force
+        )
+    except OSError as exc:  # the tables are staged and moved into place: none was written
+        from ..report.writer import unwritable
+
+        raise unwritable(out_dir, exc, "--out") from None
     click.echo(LINES("done", command_language(ctx), managers=managers, accounts=accounts,
                      period=period, seed=seed, tables=len(written), out=out_dir))

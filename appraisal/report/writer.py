@@ -476,6 +476,15 @@ def remove_abandoned_staging(target: Path) -> list[Path]:
     return removed
 
 
+def unwritable(path: Path, exc: OSError, option: str) -> OutputWriteError:
+    """The error for a file a person named (`option`: the flag that named it) that could not
+    be written: exit 4, naming the file and the system's reason."""
+    return OutputWriteError(
+        f"could not write {path} ({exc.filename or path}: {exc.strerror or type(exc).__name__});"
+        f" nothing was written. Check that the folder exists and may be written, or choose "
+        f"another {option}")
+
+
 def _write_error(target: Path, exc: OSError) -> OutputWriteError:
     where = exc.filename or target
     reason = exc.strerror or type(exc).__name__
