@@ -22,7 +22,14 @@ import click
 from . import __version__
 from .commands.compare import compare_command
 from .commands.history import close_command, history_command
-from .commands.language import command_language, error_line, remember_config, remember_overrides
+from .commands.language import (
+    command_language,
+    error_line,
+    remember_config,
+    remember_overrides,
+    usage_error_text,
+    usage_language,
+)
 from .commands.lines import (
     progress_line,
     run_closing_line,
@@ -39,6 +46,13 @@ __all__ = ["main"]
 
 
 class _AppraiseGroup(click.Group):
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        argv = list(args)  # the command line as typed, for the language of usage errors
+        ctx = super().make_context(info_name, args, parent=parent, **extra)
+        ctx.meta[_ARGV] = argv
+        return ctx
+
     def invoke(self, ctx: click.Context) -> Any:
         with warnings.catch_warnings():  # the command's warnings as its own lines, then restored
             warnings.showwarning = _show_warning
@@ -50,6 +64,14 @@ class _AppraiseGroup(click.Group):
         except AppraisalError as exc:
             click.echo(error_line(exc, command_language(ctx)), err=True)
             ctx.exit(exc.exit_code)
+        except click.UsageError as exc:
+            language = command_language(ctx)
+            if language == "en":
+                language = usage_language(ctx.meta.get(_ARGV, ()))
+            if language != "zh":
+                raise
+            _usage_error_zh(exc)
+            ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
@@ -60,6 +82,20 @@ class _AppraiseGroup(click.Group):
             _internal_error(ctx, exc, command_language(ctx))
         except Exception as exc:
             _internal_error(ctx, exc, command_language(ctx))
+
+
+_ARGV = "appraise.argv"
+
+
+def _usage_error_zh(exc: click.UsageError) -> None:
+    """click's usage error in Chinese: the usage line as click writes it (the command's
+    syntax), where to find help, the reason."""
+    if exc.ctx is not None:
+        usage = exc.ctx.get_usage()
+        click.echo("用法：" + usage.removeprefix("Usage:").lstrip(), err=True)
+        help_option = exc.ctx.help_option_names[-1] if exc.ctx.help_option_names else "--help"
+        click.echo(f"运行 '{exc.ctx.command_path} {help_option}' 查看帮助。\n", err=True)
+    click.echo(f"错误：{usage_error_text(exc.format_message(), 'zh')}", err=True)
 
 
 def _internal_error(ctx: click.Context, exc: Exception, language: Language) -> None:
