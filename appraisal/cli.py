@@ -21,6 +21,8 @@ import click
 
 from . import __version__
 from .commands.compare import compare_command
+from .commands.help import ARGV as _ARGV
+from .commands.help import install as _install_help
 from .commands.history import close_command, history_command
 from .commands.language import (
     command_language,
@@ -46,12 +48,9 @@ __all__ = ["main"]
 
 
 class _AppraiseGroup(click.Group):
-    def make_context(self, info_name: str | None, args: list[str],
-                     parent: click.Context | None = None, **extra: Any) -> click.Context:
-        argv = list(args)  # the command line as typed, for the language of usage errors
-        ctx = super().make_context(info_name, args, parent=parent, **extra)
-        ctx.meta[_ARGV] = argv
-        return ctx
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[_ARGV] = list(args)  # as typed: the language of usage errors and of help
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         with warnings.catch_warnings():  # the command's warnings as its own lines, then restored
@@ -84,15 +83,14 @@ class _AppraiseGroup(click.Group):
             _internal_error(ctx, exc, command_language(ctx))
 
 
-_ARGV = "appraise.argv"
-
-
 def _usage_error_zh(exc: click.UsageError) -> None:
     """click's usage error in Chinese: the usage line as click writes it (the command's
     syntax), where to find help, the reason."""
     if exc.ctx is not None:
         usage = exc.ctx.get_usage()
-        click.echo("用法：" + usage.removeprefix("Usage:").lstrip(), err=True)
+        if usage.startswith("Usage:"):  # the help's formatter is English (an en locale)
+            usage = "用法：" + usage.removeprefix("Usage:").lstrip()
+        click.echo(usage, err=True)
         help_option = exc.ctx.help_option_names[-1] if exc.ctx.help_option_names else "--help"
         click.echo(f"运行 '{exc.ctx.command_path} {help_option}' 查看帮助。\n", err=True)
     click.echo(f"错误：{usage_error_text(exc.format_message(), 'zh')}", err=True)
@@ -259,6 +257,7 @@ main.add_command(weights_command, "weights")
 main.add_command(sample_command, "sample")
 main.add_command(close_command, "close")
 main.add_command(history_command, "history")
+_install_help(main)
 
 
 if __name__ == "__main__":  # pragma: no cover
