@@ -43,6 +43,28 @@ WORDS: dict[str, str] = {
     "not a valid date": "不是有效日期",
     "percentage in a column of plain numbers": "普通数字列中出现百分数",
     "Excel date serial in a text file": "文本文件中出现 Excel 日期序号",
+    "comma that is not a thousands separator": "逗号不是千位分隔符",
+    "a number with a point as the decimal mark (19503.12), commas only between groups of three "
+    "digits (1,234.50)":
+        "以小数点表示小数的数字（19503.12），逗号只能用于每三位数字之间的千位分隔（1,234.50）",
+    "date with a time of day": "日期带有时刻",
+    "a date without a time, such as 2026-10-31 (a time of day cannot be placed within the "
+    "period's days: export the column as a date)":
+        "不带时刻的日期，如 2026-10-31（带时刻的值无法归入考核期的某一天：请将该列导出为日期）",
+    "timestamps with a time zone": "带时区的时间戳",
+    "dates (a Parquet date column), or timestamps without a time zone at midnight: cast the "
+    "column to a date in the zone of the bank's books":
+        "日期（Parquet 日期列），或不带时区、时刻为零点的时间戳：请按本行账务所在时区将该列转换为日期",
+    "the whole header is one column": "整行表头只读成了一列",
+    "merged cells": "合并单元格",
+    "formula without a saved value": "公式没有保存的计算结果",
+    "the formula's value: open the workbook in Excel or WPS and save it again (the program that "
+    "wrote it saved no values), or paste the column as values":
+        "公式的计算结果：请用 Excel 或 WPS 打开该工作簿并重新保存（生成它的程序没有保存计算结果），"
+        "或将该列选择性粘贴为数值",
+    "Parquet files with the same columns (write every file of the table with one schema)":
+        "列相同的多个 Parquet 文件（请以同一种结构写出此表的每个文件）",
+    "Parquet files": "Parquet 文件",
     "file not found": "文件不存在",
     "is a folder, not a file": "是文件夹，不是文件",
     "the file is empty": "文件为空",
@@ -278,6 +300,17 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("has no sheet named {sheet}", "没有名为 {sheet} 的工作表"),
     ("cannot be read as Parquet ({reason})", "无法按 Parquet 读取（{reason}）"),
     ("cannot be read as one Parquet table ({reason})", "无法作为一张 Parquet 表读取（{reason}）"),
+    ("{file:w} has other columns than {first:w} (lacks {lacks}; adds {adds})",
+     "{file} 的列与 {first} 不同（缺少 {lacks}；多出 {adds}）"),
+    ("{file:w} has other columns than {first:w} (lacks {lacks})",
+     "{file} 的列与 {first} 不同（缺少 {lacks}）"),
+    ("{file:w} has other columns than {first:w} (adds {adds})",
+     "{file} 的列与 {first} 不同（多出 {adds}）"),
+    ("fields separated by {delimiter}: the headers are separated by {other}; set `{setting}` "
+     "for this table in `inputs:`",
+     "以 {delimiter} 分隔的字段：表头是以 {other} 分隔的；请在 `inputs:` 中为此表设置 `{setting}`"),
+    ("one value in every cell: unmerge {coord} and fill each of its cells",
+     "每个单元格各有一个值：请取消合并 {coord}，并在其中每个单元格填入值"),
     ("a header named {name} (headers found: {found}; map other header names with `columns:` "
      "in the config)",
      "名为 {name} 的表头（找到的表头：{found}；其他表头名可在配置的 `columns:` 中映射）"),

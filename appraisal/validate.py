@@ -21,6 +21,7 @@ import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .config import AppraisalConfig, LoadedConfig
@@ -180,7 +181,29 @@ def _without_repeats(earlier: IssueTable, later: IssueTable) -> IssueTable:
         seen = seen[seen["row"].notna()].drop_duplicates()
         marker = located.merge(seen.assign(_seen=True), on=_LOCATION, how="left")["_seen"]
         keep &= ~marker.fillna(False).to_numpy(dtype=bool)
+        keep &= ~_said_of_the_column(earlier.frame, frame)
     return IssueTable(frame[keep])
+
+
+_REASON = ["code", "file", "column"]
+
+
+def _said_of_the_column(earlier: pd.DataFrame, later: pd.DataFrame) -> np.ndarray:
+    """Later issues with the reason an earlier one gave for the same column, where one of the
+    two is about the whole column (no row): a column missing, or refused as a whole (zoned
+    timestamps), is not reported again by a stage check, cell by cell or once more."""
+    def reasons(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[_REASON].astype("str")
+
+    whole = earlier["row"].isna().to_numpy()
+    by_column = reasons(earlier[whole]).drop_duplicates().assign(_whole=True)
+    any_row = reasons(earlier[earlier["column"].notna()]).drop_duplicates().assign(_any=True)
+    found = reasons(later)
+    columned = later["column"].notna().to_numpy()
+    repeated = found.merge(by_column, on=_REASON, how="left")["_whole"].fillna(False)
+    rowless = later["row"].isna().to_numpy()
+    restated = found.merge(any_row, on=_REASON, how="left")["_any"].fillna(False)
+    return columned & (repeated.to_numpy(dtype=bool) | (rowless & restated.to_numpy(dtype=bool)))
 
 
 def check_inputs(

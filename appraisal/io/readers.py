@@ -155,15 +155,19 @@ def _format_of(path: Path, declared: str) -> str:
 
 
 def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else GB18030.
+    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, UTF-16 when it starts
+    with a UTF-16 BOM, else GB18030.
 
     GB18030 covers GBK and GB2312, the usual encodings of exports from Chinese systems. A file
     that is UTF-8 Chinese up to some row and then not (rows pasted from another export) is
     neither, and is refused by the reader naming that row (`undecodable_at`).
     """
     with path.open("rb") as handle:
-        if handle.read(3) == codecs.BOM_UTF8:
-            return "utf-8-sig"
+        start = handle.read(3)
+    if start == codecs.BOM_UTF8:
+        return "utf-8-sig"
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"  # Excel's "Unicode text", Notepad's "Unicode": its BOM says so
     found = _first_undecodable(path, "utf-8")
     if found is None:
         return "utf-8"
@@ -323,6 +327,9 @@ def _read_raw(
             ]
         finally:
             workbook.close()
+        found = _cells_not_as_shown(path, sheet, rows, skip, shown)
+        if found:
+            raise InputError(found)
         rows = rows[skip:]
         while rows and all(value == "" for value in rows[-1]):
             rows.pop()
@@ -344,6 +351,60 @@ def _read_raw(
     if as_text:
         frame = frame.astype(str).where(frame.notna(), "")
     return frame, None
+
+
+_FORMULA_OR_MERGE = re.compile(rb"<(?:\w+:)?(?:f|mergeCell)[\s>/]")
+
+
+def _cells_not_as_shown(path: Path, sheet: str | None, rows: list[list[str]], skip: int,
+                        shown: str) -> list[InputIssue]:
+    """Cells a sheet shows but its saved values do not hold: a formula whose value was never
+    saved (a workbook written by a program, not saved by Excel) reads as blank, and so do the
+    cells a merged range covers but its first. Both are refused, naming the cell: a blank
+    pay_base or branch would change someone's pay silently."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if not any(_FORMULA_OR_MERGE.search(archive.read(name))
+                       for name in archive.namelist() if name.startswith("xl/worksheets/")):
+                return []
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return []
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    workbook = openpyxl.load_workbook(path, data_only=False)
+    try:
+        worksheet = workbook[sheet] if sheet is not None else workbook[workbook.sheetnames[0]]
+        header = rows[skip] if len(rows) > skip else []
+
+        def column(index: int) -> str:
+            label = header[index - 1] if index - 1 < len(header) else ""
+            return str(label).strip() or get_column_letter(index)
+
+        found = []
+        for merged in sorted(worksheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+            if merged.max_row <= skip:
+                continue  # a title above the header row
+            found.append(InputIssue(
+                shown, merged.min_row, column(merged.min_col), "merged cells", merged.coord,
+                f"one value in every cell: unmerge {merged.coord} and fill each of its cells",
+                code=IssueCode.BLANK))
+        for line in worksheet.iter_rows(min_row=skip + 1):
+            for cell in line:
+                if cell.data_type != "f":
+                    continue
+                r, c = cell.row - 1, cell.column - 1
+                if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
+                    found.append(InputIssue(
+                        shown, cell.row, column(cell.column), "formula without a saved value",
+                        str(cell.value), "the formula's value: open the workbook in Excel or "
+                        "WPS and save it again (the program that wrote it saved no values), or "
+                        "paste the column as values", code=IssueCode.BLANK))
+    finally:
+        workbook.close()
+    return found
 
 
 def _header_names(path: Path, encoding: str, delimiter: str, skip: int) -> list[str] | None:
@@ -386,6 +447,35 @@ def _columnar_csv(path: Path, encoding: str, delimiter: str, skip: int) -> pd.Da
     except (pa.ArrowInvalid, UnicodeDecodeError, OSError):
         return None
     return table.to_pandas()
+
+
+def _same_columns(files: tuple[Path, ...], shown: str) -> None:
+    """The files of a partitioned table all have the first file's columns: else a column one
+    file lacks would be blank in its rows, or ignored in all of them, by the order of names."""
+    if len(files) < 2:
+        return
+    import pyarrow.parquet as pq
+
+    try:
+        names = [tuple(pq.read_schema(f).names) for f in files]
+    except Exception as exc:  # pyarrow raises many types for a damaged file
+        raise _fail(shown, IssueCode.FILE_UNREADABLE, f"cannot be read as Parquet ({exc})",
+                    "Parquet files") from None
+    first = set(names[0])
+    issues = []
+    for file, columns in zip(files[1:], names[1:], strict=True):
+        if set(columns) == first:
+            continue
+        lacks = ", ".join(c for c in names[0] if c not in columns)
+        adds = ", ".join(c for c in columns if c not in first)
+        detail = (f"lacks {lacks}; adds {adds}" if lacks and adds
+                  else f"lacks {lacks}" if lacks else f"adds {adds}")
+        issues.append(InputIssue(
+            shown, None, None, f"{file.name} has other columns than {files[0].name} ({detail})",
+            None, "Parquet files with the same columns (write every file of the table with one "
+            "schema)", code=IssueCode.MISSING_COLUMN))
+    if issues:
+        raise InputError(issues)
 
 
 def _read_partitioned(files: tuple[Path, ...], shown: str, as_text: bool) -> pd.DataFrame:
@@ -454,6 +544,8 @@ _RULE_CODES = {
     "value out of range": IssueCode.OUT_OF_RANGE,
     "not a valid date": IssueCode.NOT_A_DATE,
     "percentage in a column of plain numbers": IssueCode.NOT_A_NUMBER,
+    "comma that is not a thousands separator": IssueCode.NOT_A_NUMBER,
+    "date with a time of day": IssueCode.NOT_A_DATE,
     "Excel date serial in a text file": IssueCode.NOT_A_DATE,
 }
 """The reason code of each cell rule of `_convert`."""
@@ -466,9 +558,28 @@ def _blank(series: pd.Series) -> np.ndarray:
     return series.isna().to_numpy(dtype=bool)
 
 
+_GROUPED = r"[-+]?\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?\s*[%％]?"
+"""A number whose commas separate thousands (1,234.50): the only commas a number may have."""
+
+
 def _number_text(series: pd.Series) -> pd.Series:
-    text = series.astype("string").str.strip().str.replace(",", "", regex=False)
-    return text.str.replace("，", "", regex=False).str.replace("％", "%", regex=False)
+    """Cells as number text: thousands separators dropped where they group whole thousands;
+    any other comma (a decimal comma, 19503,12) leaves the cell unreadable, never 100 × it."""
+    text = series.astype("string").str.strip()
+    comma = text.str.contains(r"[,，]", regex=True).fillna(False)
+    if comma.any():
+        text = text.where(~comma | text.str.fullmatch(_GROUPED).fillna(False), "?")
+        text = text.str.replace(r"[,，]", "", regex=True)
+    return text.str.replace("％", "%", regex=False)
+
+
+def _misplaced_comma(series: pd.Series) -> np.ndarray:
+    """Cells with a comma that is not a thousands separator (19503,12 or 1,95,03.12)."""
+    if pd.api.types.is_numeric_dtype(series):
+        return np.zeros(len(series), dtype=bool)
+    text = series.astype("string").str.strip()
+    comma = text.str.contains(r"[,，]", regex=True).fillna(False)
+    return (comma & ~text.str.fullmatch(_GROUPED).fillna(False)).to_numpy(dtype=bool)
 
 
 def _as_number(series: pd.Series, fraction: bool = False) -> pd.Series:
@@ -487,6 +598,24 @@ def _percent_written(series: pd.Series) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(series):
         return np.zeros(len(series), dtype=bool)
     return _number_text(series).str.fullmatch(r"[-+]?[\d.]+\s*%").fillna(False).to_numpy(bool)
+
+
+_CLOCK = r"(\d{4}-\d{1,2}-\d{1,2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+
+
+def _time_of_day(series: pd.Series) -> np.ndarray:
+    """Cells holding a valid date and a time other than midnight (a timestamp column of
+    Parquet, `2026-10-31 13:00:00` in a CSV or a sheet): refused, never cut to the day."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return (series.notna() & (series != series.dt.normalize())).to_numpy(dtype=bool)
+    text = series.astype("string").str.strip()
+    clock = text.str.fullmatch(_CLOCK).fillna(False) & ~text.str.fullmatch(
+        r"\S+[ T]0{1,2}:00(?::00(?:\.0+)?)?").fillna(False)
+    if not clock.any():
+        return np.zeros(len(series), dtype=bool)
+    day = pd.to_datetime(text.str.extract(_CLOCK, expand=False), format="%Y-%m-%d",
+                         errors="coerce")
+    return (clock & day.notna()).to_numpy(dtype=bool)
 
 
 _EXCEL_EPOCH = np.datetime64("1899-12-30")  # serial 61 = 1900-03-01 (Excel's 1900 leap bug)
@@ -588,6 +717,12 @@ def _money_total(values: pd.Series, column: Column, shown: str) -> list[InputIss
 
 
 _EXPECTED = {
+    "date with a time of day":
+        "a date without a time, such as 2026-10-31 (a time of day cannot be placed within the "
+        "period's days: export the column as a date)",
+    "comma that is not a thousands separator":
+        "a number with a point as the decimal mark (19503.12), commas only between groups of "
+        "three digits (1,234.50)",
     "percentage in a column of plain numbers":
         "a plain number: write 95% as 0.95 (the column is not a percentage)",
     "Excel date serial in a text file":
@@ -614,12 +749,16 @@ def _convert(raw: pd.Series, column: Column, serials: bool = False) -> tuple[pd.
         values = converted.to_numpy(dtype=np.float64)
         ok = np.isfinite(values)
         percent = np.zeros(len(values), dtype=bool)
+        comma = np.zeros(len(values), dtype=bool)
+        unreadable = np.flatnonzero(~blank & ~ok)  # only those can be written as 95% or 1,5
+        if unreadable.size:
+            comma[unreadable] = _misplaced_comma(raw.iloc[unreadable])
+        masks["comma that is not a thousands separator"] = comma
         if not column.fraction:
-            unreadable = np.flatnonzero(~blank & ~ok)  # only those can be written as 95%
             if unreadable.size:
-                percent[unreadable] = _percent_written(raw.iloc[unreadable])
+                percent[unreadable] = _percent_written(raw.iloc[unreadable]) & ~comma[unreadable]
             masks["percentage in a column of plain numbers"] = percent
-        masks["not a number"] = ~blank & ~ok & ~percent
+        masks["not a number"] = ~blank & ~ok & ~percent & ~comma
         out_of_range = np.zeros(len(values), dtype=bool)
         if column.minimum is not None:
             low = values <= column.minimum if column.minimum_exclusive else values < column.minimum
@@ -629,7 +768,11 @@ def _convert(raw: pd.Series, column: Column, serials: bool = False) -> tuple[pd.
         masks["value out of range"] = out_of_range
         return converted, masks
     converted = _as_date(raw, serials)
-    bad = ~blank & converted.isna().to_numpy(dtype=bool)
+    timed = ~blank & _time_of_day(raw)
+    if timed.any():  # the day is there, but so is an hour the period's bounds cannot place
+        converted = converted.where(~timed)
+    masks["date with a time of day"] = timed
+    bad = ~blank & ~timed & converted.isna().to_numpy(dtype=bool)
     if not serials and not pd.api.types.is_datetime64_any_dtype(raw):
         serial = raw.astype("string").str.strip().str.fullmatch(r"\d{5}(?:\.0+)?")
         serial_written = bad & serial.fillna(False).to_numpy(dtype=bool)
@@ -652,6 +795,13 @@ def _repeats(raw: pd.Series) -> bool:
 def _coerce_column(
     raw: pd.Series, column: Column, rows: np.ndarray, shown: str, serials: bool = False
 ) -> tuple[pd.Series, list[IssueTable]]:
+    if column.kind == "date" and isinstance(raw.dtype, pd.DatetimeTZDtype):
+        # which day an instant falls on depends on the zone it is read in: never guessed
+        return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"), [IssueTable.of([
+            InputIssue(shown, None, column.name, "timestamps with a time zone", str(raw.dtype),
+                       "dates (a Parquet date column), or timestamps without a time zone at "
+                       "midnight: cast the column to a date in the zone of the bank's books",
+                       code=IssueCode.NOT_A_DATE)])]
     codes, uniques = None, None
     if column.kind != "number" and (pd.api.types.is_string_dtype(raw) or raw.dtype == object) \
             and _repeats(raw):
@@ -669,9 +819,10 @@ def _coerce_column(
         masks = {rule: mask[positions] for rule, mask in masks_distinct.items()}
     else:
         converted, masks = _convert(raw, column, serials)
+    cells = raw.astype("string") if pd.api.types.is_datetime64_any_dtype(raw) else raw
     issues = [
         IssueTable.at(mask, code=_RULE_CODES[rule], file=shown, rows=rows, column=column.name,
-                      rule=rule, expected=_EXPECTED.get(rule, column.expected()), values=raw)
+                      rule=rule, expected=_EXPECTED.get(rule, column.expected()), values=cells)
         for rule, mask in masks.items() if mask.any()
     ]
     return converted, issues
@@ -756,6 +907,28 @@ def _blank_rows_inside(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
 
 
 _HEADER_SEARCH_ROWS = 20
+_DELIMITERS = {"\t": 'delimiter: "\\t"', ";": 'delimiter: ";"', "|": 'delimiter: "|"',
+               ",": 'delimiter: ","'}
+
+
+def _delimiter_hint(
+    frame: pd.DataFrame, schema: TableSchema, shown: str, header_row: int, delimiter: str,
+    columns: Mapping[str, str],
+) -> list[InputIssue]:
+    """When the required headers are all in one header cell, separated by another character
+    than `delimiter` (a tab-separated export read as CSV), say which `delimiter` to set."""
+    required = {columns.get(c.name, c.name) for c in schema.columns if c.required}
+    if len(frame.columns) != 1 or required <= set(frame.columns):
+        return []
+    header = str(frame.columns[0])
+    for other, setting in _DELIMITERS.items():
+        if other != delimiter and required <= {h.strip() for h in header.split(other)}:
+            return [InputIssue(
+                shown, header_row, None, "the whole header is one column", header,
+                f"fields separated by {delimiter!r}: the headers are separated by {other!r}; "
+                f"set `{setting}` for this table in `inputs:`",
+                code=IssueCode.MISSING_COLUMN)]
+    return []
 
 
 def _header_hint(
@@ -806,6 +979,8 @@ def read_table(
     changed while it was read is refused here, one changed later by `pipeline.run`.
     """
     signature = table_signature(path)
+    if file_format in ("auto", "parquet"):
+        _same_columns(parquet_files(path), shown)
     table, issues = _read_table(name, path, shown=shown, file_format=file_format,
                                 encoding=encoding, sheet=sheet, delimiter=delimiter,
                                 columns=columns, header_row=header_row, columnar=columnar,
@@ -856,6 +1031,9 @@ def _read_table(
     blank = _blank_rows_inside(frame)
     if blank.any():
         frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
+    split = _delimiter_hint(frame, schema, shown, header_row, delimiter, columns or {})
+    if split:
+        raise InputError(issues + split)  # every column would be "missing": say why, once
     issues += _header_hint(frame, schema, shown, header_row, columns or {})
     typed, coerce_issues = coerce_table(frame, schema, shown, start_row=header_row + 1,
                                         rows=rows,
