@@ -209,6 +209,7 @@ def _said_of_the_column(earlier: pd.DataFrame, later: pd.DataFrame) -> np.ndarra
 def check_inputs(
     tables: Mapping[str, pd.DataFrame], config: AppraisalConfig, *,
     reader_issues: Iterable[InputIssue] = (),
+    unreadable: Iterable[str] = (),
 ) -> IssueTable:
     """Every issue of the roster check and the stage checks (pure; never raises for bad data).
 
@@ -217,14 +218,18 @@ def check_inputs(
     again by a later check. A columnar account table (`io.accounts`) is checked vectorised;
     when a RORAC rule fails it is read again cell by cell (`rorac.check_rorac`), so the
     messages are the per-cell checks'.
+    `unreadable`: configured tables the readers could not read at all (not found, not a file,
+    not CSV...): the stage checks then do not run, since each would report the table as not
+    configured, or every account it credits as credited to no one; they run once it reads.
     """
     found = IssueTable.of(reader_issues)
     empty = check_not_empty(tables)
     if len(empty):  # everything else would only repeat it, row by row
         return IssueTable.concat([found, empty])
     tolerate = len(found) > 0
+    stages = () if tuple(unreadable) else _stage_checks()
     for later in (check_roster(tables), check_roster_dates(tables),
-                  *(_run_check(check, tables, config, tolerate) for _, check in _stage_checks())):
+                  *(_run_check(check, tables, config, tolerate) for _, check in stages)):
         found = IssueTable.concat([found, _without_repeats(found, later)])
     return found
 
@@ -266,14 +271,17 @@ def validate_inputs(loaded: LoadedConfig) -> Validation:
             business is None or business.table is None):
         raise ConfigError(str(loaded.path), [("inputs.credit_splits.table", "credit splits from "
                                               "the catalog need the business table from it too")])
+    unreadable: list[str] = []
     for name, source in sources.items():
         try:
             table, found = read_source(loaded, name, source)
         except InputError as exc:
             reader_issues.append(exc.issues)
+            unreadable.append(name)
             continue
         tables[name] = table
         reader_issues.append(found)
     frames = {name: table.frame for name, table in tables.items()}
-    issues = check_inputs(frames, loaded.config, reader_issues=IssueTable.concat(reader_issues))
+    issues = check_inputs(frames, loaded.config, reader_issues=IssueTable.concat(reader_issues),
+                          unreadable=unreadable)
     return Validation(tables, issues)

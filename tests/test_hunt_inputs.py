@@ -218,3 +218,24 @@ def test_xlsx_merged_cells_are_named_by_their_range(tmp_path):
                       "managers.xlsx，第 2 行，列“branch”：合并单元格（实际为 'C2:C5'）；要求：每个单元格各"
                       "有一个值：请取消合并 C2:C5，并在其中每个单元格填入值")
     assert output.startswith("错误：输入数据中有 1 个问题：")
+
+
+@pytest.mark.parametrize("table", ["credit_splits", "indicators", "judgments"])
+def test_a_configured_table_that_cannot_be_read_is_reported_alone(tmp_path, table):
+    """Not as 986 accounts credited to no one, nor as a table the config does not give."""
+    data = _copy_samples(tmp_path)
+    (data / f"{table}.csv").unlink()
+    config = write_config(tmp_path, example_raw(), inputs_from=data)
+    output = _refused(tmp_path, config,
+                      f"{table}.csv：文件不存在；要求：一个存在的文件（路径相对于配置文件所在的文件夹）")
+    assert output.startswith("错误：输入数据中有 1 个问题：")
+
+
+def test_the_roster_check_still_runs_beside_an_unreadable_table(tmp_path):
+    data = _copy_samples(tmp_path)
+    (data / "credit_splits.csv").unlink()
+    _edit_line(data / "indicators.csv", 3, "M0001,", "M9999,")
+    config = write_config(tmp_path, example_raw(), inputs_from=data)
+    output = _refused(tmp_path, config, "credit_splits.csv：文件不存在",
+                      "indicators.csv，第 3 行，列“manager_id”：客户经理不在名册中（实际为 'M9999'）")
+    assert output.startswith("错误：输入数据中有 2 个问题：")
