@@ -182,7 +182,25 @@ def _without_repeats(earlier: IssueTable, later: IssueTable) -> IssueTable:
         marker = located.merge(seen.assign(_seen=True), on=_LOCATION, how="left")["_seen"]
         keep &= ~marker.fillna(False).to_numpy(dtype=bool)
         keep &= ~_said_of_the_column(earlier.frame, frame)
+        keep &= ~_key_repeated(earlier.frame, frame)
     return IssueTable(frame[keep])
+
+
+def _key_repeated(earlier: pd.DataFrame, later: pd.DataFrame) -> np.ndarray:
+    """Later duplicate-key issues on a row an earlier one reported, on a column of its key
+    (`manager_id + indicator`): the same repeated row, said once."""
+    code = str(IssueCode.DUPLICATE_KEY)
+    mask = (later["code"].astype("str") == code).to_numpy() & later["row"].notna().to_numpy()
+    said = earlier[(earlier["code"].astype("str") == code) & earlier["row"].notna()]
+    if not mask.any() or not len(said):
+        return np.zeros(len(later), dtype=bool)
+    keys = {(str(f), int(r)): {c.strip() for c in str(k).split("+")}
+            for f, r, k in zip(said["file"], said["row"], said["column"], strict=True)}
+    found = np.zeros(len(later), dtype=bool)
+    for i in np.flatnonzero(mask):
+        columns = keys.get((str(later["file"].iloc[i]), int(later["row"].iloc[i])))
+        found[i] = columns is not None and str(later["column"].iloc[i]) in columns
+    return found
 
 
 _REASON = ["code", "file", "column"]

@@ -239,3 +239,14 @@ def test_the_roster_check_still_runs_beside_an_unreadable_table(tmp_path):
     output = _refused(tmp_path, config, "credit_splits.csv：文件不存在",
                       "indicators.csv，第 3 行，列“manager_id”：客户经理不在名册中（实际为 'M9999'）")
     assert output.startswith("错误：输入数据中有 2 个问题：")
+
+
+def test_a_repeated_indicator_row_is_reported_once(tmp_path):
+    data = _copy_samples(tmp_path)
+    lines = (data / "indicators.csv").read_text(encoding="utf-8-sig").splitlines()
+    (data / "indicators.csv").write_text("\n".join([*lines, lines[2]]) + "\n", encoding="utf-8")
+    config = write_config(tmp_path, example_raw(), inputs_from=data)
+    output = _refused(tmp_path, config,
+                      f"indicators.csv，第 {len(lines) + 1} 行，列“manager_id + indicator”：键重复（实际为 "
+                      "'M0001 / deposit_plan'）；要求：每个 manager_id + indicator 只出现一次（首次出现在第 3 行）")
+    assert output.startswith("错误：输入数据中有 1 个问题：")
