@@ -61,3 +61,17 @@ def test_english_stays_clicks(args):
 def test_history_export_help_nested():
     shown = _help("history", "export", "--config", EXAMPLE, "--help")
     assert "将每个已关账版本的逐人薪酬写成 CSV" in shown and "  [必填]" in shown
+
+
+def test_a_command_invoked_on_its_own_first_keeps_h_and_its_usage_errors():
+    """A command invoked by itself (a script, a test) before the group: its usage error is
+    click's exit 2 (was an internal error from an empty command line), and `-h` stays."""
+    from appraisal.commands.language import usage_language
+    from appraisal.commands.sample import sample_command
+
+    assert usage_language([]) == "en"
+    assert usage_language(["--set"]) == "en"
+    alone = CliRunner().invoke(sample_command, ["--period", "2026-13"])
+    assert alone.exit_code == 2 and "Traceback" not in alone.output
+    assert CliRunner().invoke(sample_command, ["-h"]).exit_code == 0
+    assert "客户经理人数。" in _help("sample", "-h", lang="zh_CN.UTF-8")

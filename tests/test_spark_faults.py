@@ -151,3 +151,25 @@ except ConnectionRefusedError:
                            text=True, timeout=120, cwd=ROOT,
                            env={**os.environ, "APPRAISE_DEBUG": "1"})
     assert "could not connect to the Java server" in debug.stderr
+
+
+def test_py4j_never_prints_its_traceback_for_a_lost_jvm() -> None:
+    """py4j logs a lost connection with its traceback through logging's last-resort handler;
+    once the engine has a session nothing of it reaches stderr (the run says it on one line)."""
+    _require_spark()
+    done = _python("""
+import logging
+from appraisal.kernel.engines import SparkEngine
+
+engine = SparkEngine(master="local[1]")
+engine._session()
+try:
+    raise ConnectionResetError(104, "Connection reset by peer")
+except ConnectionResetError:
+    logging.getLogger("py4j.java_gateway").exception("Exception while sending command.")
+engine.close()
+print("closed")
+""")
+    assert done.returncode == 0, done.stderr
+    assert "closed" in done.stdout
+    assert "Traceback" not in done.stderr and "Exception while sending" not in done.stderr

@@ -234,8 +234,12 @@ def _tree(command: click.Command) -> Iterator[click.Command]:
 
 def install(group: click.Group) -> None:
     """Give every command under `group` the translating help."""
+    names = group.context_settings.get("help_option_names", ["--help"])
     for command in _tree(group):
         command.context_class = _Context
+        # each command's own: click keeps a command's help option once made, so a command
+        # invoked on its own (a test, a script) first must not leave it without -h
+        command.context_settings.setdefault("help_option_names", list(names))
         if isinstance(command, click.Group):
             _short_helps_in_chinese(command)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +154,7 @@ def usage_language(args: Sequence[str]) -> Language:
     """The language of a command line click refused before reading its parameters: that of
     the first config file (.yaml/.yml) it names (with its `--set language=...`), else of the
     first results folder; English when it names neither."""
-    overrides = [value for flag, value in zip(args, [*args[1:], ""], strict=True)
+    overrides = [value for flag, value in pairwise(args)
                  if flag == "--set"] + [a.removeprefix("--set=") for a in args
                                         if a.startswith("--set=")]
     for arg in args:

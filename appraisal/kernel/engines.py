@@ -8,6 +8,7 @@ and returns the result as an Arrow table. Neither runner computes anything itsel
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import shutil
@@ -214,6 +215,16 @@ def _first_line(error: Exception, markers: tuple[str, ...]) -> str:
     return chosen if len(chosen) <= 300 else chosen[:297] + "..."
 
 
+def _quiet_py4j() -> None:
+    """py4j logs a lost JVM connection with its traceback (through logging's last-resort
+    handler, on stderr, when nobody configured logging); the run reports that fault itself, on
+    one line (spark_fault). A handler of our own stops the traceback; an application's handlers
+    on the root logger still see py4j's records."""
+    py4j = logging.getLogger("py4j")
+    if not any(isinstance(h, logging.NullHandler) for h in py4j.handlers):
+        py4j.addHandler(logging.NullHandler())
+
+
 def spark_available() -> tuple[bool, str]:
     """(whether PySpark and a Java runtime are installed, why not)."""
     try:
@@ -244,6 +255,7 @@ class SparkEngine:
                 raise ConfigError("config", [("engine.name", f"spark: {why}")])
             from pyspark.sql import SparkSession
 
+            _quiet_py4j()
             active = SparkSession.getActiveSession()
             if active is not None:  # the caller's session (its catalog, its temp views): kept
                 self.session = active
