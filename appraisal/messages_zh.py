@@ -95,6 +95,12 @@ WORDS: dict[str, str] = {
     "amounts too large for the exact sums": "金额过大，无法精确求和",
     "manager not in the roster": "客户经理不在名册中",
     "leave_date is before hire_date": "离职日期（leave_date）早于入职日期（hire_date）",
+    "text a spreadsheet would run as a formula": "电子表格会当作公式执行的文本",
+    "plain text, not beginning with =, +, @, a tab or a line break, nor - directly followed by "
+    "text (Excel and WPS run such a cell of the CSVs this run writes as a formula); put ' before "
+    "it to keep it as written":
+        "普通文本，不以 =、+、@、制表符或换行开头，也不以 - 紧接文字开头（本次运行写出的 CSV "
+        "在 Excel 和 WPS 中打开时，这样的单元格会被当作公式执行）；如需保留原样，请在前面加 '",
     "account is credited to no one": "账户未分配给任何客户经理",
     "amount is required": "金额为必填项",
     "manager_id is required": "manager_id（客户经理编号）为必填项",

@@ -40,6 +40,7 @@ __all__ = [
     "check_not_empty",
     "check_roster",
     "check_roster_dates",
+    "check_spreadsheet_formulas",
     "validate_inputs",
 ]
 
@@ -122,6 +123,47 @@ def check_roster_dates(tables: Mapping[str, pd.DataFrame]) -> IssueTable:
         expected="hire_date " + hired.dt.strftime("%Y-%m-%d").fillna("") + " or later",
         values=left.dt.strftime("%Y-%m-%d"),
     )
+
+
+FORMULA_RULE = "text a spreadsheet would run as a formula"
+FORMULA_EXPECTED = ("plain text, not beginning with =, +, @, a tab or a line break, nor - directly "
+                    "followed by text (Excel and WPS run such a cell of the CSVs this run writes "
+                    "as a formula); put ' before it to keep it as written")
+_FORMULA_START = r"^(?:[=+@\t\r\n]|-(?![\d.\s]|$)|-[\d.]+[^\d.\s])"
+"""A cell Excel or WPS would take for a formula when the CSV is opened (CSV injection): =, +,
+@, a tab or line break first; or - followed by text or by a number with an operator (-cmd|...,
+-2+3); a plain negative number, a lone - and "- note" are text a person may mean."""
+_FORMULA_FREE = {"business", "credit_splits"}
+"""Account tables: their texts (accounts, products) are never written back to a CSV."""
+_FORMULA_COLUMNS_SKIPPED = {("judgments", "value")}
+"""Texts that are numbers written as text (1/3): checked as judgments."""
+
+
+def check_spreadsheet_formulas(tables: Mapping[str, pd.DataFrame]) -> IssueTable:
+    """A text cell of a non-account table that would run as a formula when a CSV of the run
+    (managers.csv, payroll.csv, pool_allocations.csv ...) is opened in a spreadsheet."""
+    found: list[IssueTable] = []
+    for name, frame in tables.items():
+        schema = SCHEMAS.get(name)
+        if schema is None or name in _FORMULA_FREE or is_relation(frame):
+            continue
+        for column in schema.columns:
+            if (column.kind != "text" or column.name not in frame.columns
+                    or (name, column.name) in _FORMULA_COLUMNS_SKIPPED):
+                continue
+            values = frame[column.name]
+            texts = values.astype("string")
+            risky = texts.str.contains(_FORMULA_START, regex=True).fillna(False)
+            mask = risky.to_numpy(dtype=bool)
+            if not mask.any():
+                continue
+            rows = (frame[ROW_COLUMN] if ROW_COLUMN in frame.columns
+                    else pd.Series(range(2, len(frame) + 2)))
+            found.append(IssueTable.at(
+                mask, code=IssueCode.NOT_ALLOWED, file=str(frame.attrs.get("file", name)),
+                rows=rows, column=column.name, rule=FORMULA_RULE, expected=FORMULA_EXPECTED,
+                values=values))
+    return IssueTable.concat(found)
 
 
 NON_EMPTY_TABLES = ("managers", "business", "indicators", "judgments")
@@ -247,6 +289,7 @@ def check_inputs(
     tolerate = len(found) > 0
     stages = () if tuple(unreadable) else _stage_checks()
     for later in (check_roster(tables), check_roster_dates(tables),
+                  check_spreadsheet_formulas(tables),
                   *(_run_check(check, tables, config, tolerate) for _, check in stages)):
         found = IssueTable.concat([found, _without_repeats(found, later)])
     return found
