@@ -48,6 +48,9 @@ WORDS: dict[str, str] = {
     "digits (1,234.50)":
         "以小数点表示小数的数字（19503.12），逗号只能用于每三位数字之间的千位分隔（1,234.50）",
     "date with a time of day": "日期带有时刻",
+    "the xlsx statements show them": "xlsx 绩效单可正常显示这些字符",
+    "xlsx statements show them (output.statements: both)":
+        "xlsx 绩效单可正常显示这些字符（output.statements: both）",
     "a date without a time, such as 2026-10-31 (a time of day cannot be placed within the "
     "period's days: export the column as a date)":
         "不带时刻的日期，如 2026-10-31（带时刻的值无法归入考核期的某一天：请将该列导出为日期）",
@@ -578,6 +581,10 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "或删去最低保障"),
     ("{message:t}, got {value}", "{message}（实际为 {value}）"),
     # ---- outputs -------------------------------------------------------------------------------
+    ("statements: {count} PDF statement(s) cannot show {characters} (the PDF font STSong-Light has "
+     "no such characters: 〓 is printed in their place): {managers}; {where:t}",
+     "绩效单：{count} 份 PDF 绩效单无法显示 {characters}（PDF 字体 STSong-Light 没有这些字符，"
+     "以 〓 代替）：{managers}；{where}"),
     ("could not write {path} ({where}: {reason:t}); nothing was written. Check that the folder "
      "exists and may be written, or choose another {option}",
      "无法写入 {path}（{where}：{reason}）；未写入任何文件。请确认文件夹存在且可写入，或另选 {option}"),

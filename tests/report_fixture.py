@@ -4,7 +4,8 @@ The example config and input_samples, with three changes so the hand checks have
 answer: unit B01 城东支行; the `dimensions` matrix judged by experts E1 and E2 exactly as the
 source's worked example (1 2 3 5 / 2 3 / 2), so the combined matrix is the source's (λmax
 4.0145, CI 0.0048, RI 0.90, CR 0.0054); a written acceptance of that matrix (unused, since
-it is consistent); the first pool allocation's note looks like a formula.
+it is consistent); the first pool allocation's note looks like a formula, kept as text
+by the ' before it (the inputs refuse it without).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from appraisal.summary import compute_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 BOARD_NOTE = "reviewed by the board on 2026-10-05"
-FORMULA_NOTE = '=HYPERLINK("http://x")'
+FORMULA_NOTE = '\'=HYPERLINK("http://x")'  # ' before it: read as written (docs/inputs.md)
 SOURCE_JUDGMENTS = [
     ("financial", "customer", "2"),
     ("financial", "internal_process", "3"),

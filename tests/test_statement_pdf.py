@@ -6,11 +6,12 @@ search would: every text of the layout, in order, is on the page."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from report_fixture import sample_run
 
-from appraisal.report.pdf import FONT, statement_pdf
+from appraisal.report.pdf import FONT, statement_pdf, unprintable
 from appraisal.report.statements import (
     Statement,
     StatementCell,
@@ -146,7 +147,9 @@ def _page_text(data: bytes) -> str:
 
 
 def _cells(statement) -> list[str]:
-    return [cell.shown for row in statement.rows for cell in row.cells if cell.shown]
+    """Each cell's text as the page prints it (the minus sign of a formula line as -)."""
+    return [cell.shown.replace("\u2212", "-") for row in statement.rows for cell in row.cells
+            if cell.shown]
 
 
 def _missing_in_order(text: str, cells: list[str]) -> list[str]:
@@ -208,13 +211,54 @@ def test_a_block_the_renderer_has_never_seen_is_drawn_as_laid_out():
 
 
 def test_text_outside_the_font_range_and_special_characters_survive():
+    """PDF syntax characters are escaped; a character the font has no glyph for (½, 𝟘, a rare
+    name character) is printed as 〓, never as the box or the other character a viewer would
+    draw; the minus sign as -."""
     statement = build_statements(sample_run("zh"))[0]
     odd = StatementRow("data", (StatementCell(0, "(a) \\ <b> %c", "text", "(a) \\ <b> %c"),
-                                StatementCell(4, "€ ½ 𝟘", "text", "€ ½ 𝟘")))
+                                StatementCell(4, "€ ½ 𝟘 王𬍛 −1", "text", "€ ½ 𝟘 王𬍛 −1")))
     longer = Statement(statement.manager_id, statement.name, statement.title,
                        (*statement.rows, odd))
     text = _page_text(statement_pdf(longer, _stamp(), "zh"))
-    assert "(a) \\ <b> %c" in text and "€ ½" in text
+    assert "(a) \\ <b> %c" in text and "€ 〓 〓 王〓 -1" in text
+    assert unprintable(longer) == "½𝟘𬍛"
+    assert unprintable(statement) == ""
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_name_the_pdf_cannot_show_is_a_warning_naming_the_manager(tmp_path, language):
+    """A rare character in a roster name (CJK Extension B, 𬍛): the PDF statement prints 〓
+    for it and the run says which statements, in its language; the xlsx statement has it."""
+    import shutil
+
+    import yaml
+    from click.testing import CliRunner
+
+    from appraisal.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "input_samples", tmp_path / "input_samples")
+    roster = tmp_path / "input_samples" / "managers.csv"
+    text = roster.read_text(encoding="utf-8-sig")
+    first = text.splitlines()[1].split(",")
+    roster.write_text(text.replace(first[1], "王𬍛", 1), encoding="utf-8-sig")
+    (tmp_path / "configs").mkdir()
+    raw = yaml.safe_load((root / "configs" / "example.yaml").read_text(encoding="utf-8"))
+    raw["language"] = language
+    raw.setdefault("output", {})["charts"] = False
+    config = tmp_path / "configs" / "example.yaml"
+    config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(config), "--out", str(out), "--statements"])
+    assert result.exit_code == 0, result.output
+    said = {"zh": f"警告：绩效单：1 份 PDF 绩效单无法显示 𬍛（PDF 字体 STSong-Light 没有这些字符，"
+                  f"以 〓 代替）：{first[0]}；xlsx 绩效单可正常显示这些字符",
+            "en": f"warning: statements: 1 PDF statement(s) cannot show 𬍛 (the PDF font "
+                  f"STSong-Light has no such characters: 〓 is printed in their place): "
+                  f"{first[0]}; the xlsx statements show them"}[language]
+    assert said in result.output, result.output
+    assert "王〓" in _page_text((out / "statements" / f"{first[0]}.pdf").read_bytes())
+    assert sum(1 for line in result.output.splitlines() if "STSong-Light" in line) == 1
 
 
 def test_document_information_and_no_clock():

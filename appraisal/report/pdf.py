@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ..columns import Language
     from .statements import Statement
 
-__all__ = ["ENCODING", "FONT", "statement_pdf"]
+__all__ = ["ENCODING", "FONT", "MISSING_MARK", "statement_pdf", "unprintable"]
 
 FONT = "STSong-Light"
 ENCODING = "UniGB-UCS2-H"
@@ -72,13 +72,57 @@ def _latin_widths() -> dict[str, int]:
 def _units(text: str) -> int:
     """Width of `text` in 1/1000 em."""
     widths = _latin_widths()
-    return sum([widths.get(ch, 1000) for ch in text])
+    return sum([widths.get(ch, 1000) for ch in _drawn(text)])
+
+
+_MAPPED_OUTSIDE_GBK = frozenset("€¥")
+"""Outside Python's GBK codec but in Adobe-GB1 (drawn by a viewer, seen with poppler)."""
+
+
+@functools.lru_cache(maxsize=65536)
+def _printable(character: str) -> bool:
+    """Whether STSong-Light (Adobe-GB1) has a glyph for `character` through UniGB-UCS2-H, on
+    every viewer: a character of GBK (what every Chinese font covers). CJK Extension A (GB
+    18030) is mapped, but a viewer's substitute font may lack it (poppler's does: a box); a
+    rarer character (Extension B and beyond, 𬍛 in a name) has no glyph: a viewer draws
+    a box or another character in its place."""
+    code = ord(character)
+    if code < 0x80 or character in _MAPPED_OUTSIDE_GBK:
+        return True
+    try:
+        character.encode("gbk")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_STAND_INS = {"\u2212": "-", "\u2022": "·", "\u00a0": " "}
+"""Characters the font lacks that have an equal it has (the minus sign of the formula lines)."""
+MISSING_MARK = "〓"
+"""Printed for a character the font has no glyph for (the typesetter's mark for a missing
+character): never the wrong glyph a viewer would pick, nor a blank."""
+
+
+@functools.lru_cache(maxsize=65536)
+def _drawn(text: str) -> str:
+    """`text` as the page prints it: each character the font lacks by its equal, else 〓."""
+    if all(_printable(ch) for ch in text):
+        return text
+    return "".join(ch if _printable(ch) else _STAND_INS.get(ch, MISSING_MARK) for ch in text)
+
+
+def unprintable(statement: Statement) -> str:
+    """The characters of the statement's texts that its PDF prints as 〓 (each once, in the
+    order they first appear); empty when every one shows."""
+    seen = dict.fromkeys("".join(cell.shown for row in statement.rows for cell in row.cells))
+    return "".join(ch for ch in seen
+                   if not ch.isspace() and not _printable(ch) and ch not in _STAND_INS)
 
 
 @functools.lru_cache(maxsize=65536)
 def _hex(text: str) -> str:
     """`text` as a PDF hex string of UCS-2 codes (the UniGB-UCS2-H encoding)."""
-    return f"<{text.encode('utf-16-be', 'replace').hex().upper()}>"
+    return f"<{_drawn(text).encode('utf-16-be', 'replace').hex().upper()}>"
 
 
 @functools.cache

@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import re
 import struct
+import warnings
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -693,13 +694,16 @@ def _rows_of(chunk: _Chunk, context: _Context) -> Iterable[tuple[str, _ManagerRo
         )
 
 
-def _write_chunk(context: _Context, chunk: Sequence[tuple[str, _ManagerRows]]) -> list[str]:
+def _write_chunk(context: _Context, chunk: Sequence[tuple[str, _ManagerRows]]
+                 ) -> tuple[list[str], list[tuple[str, str]]]:
     """Write the statements of a chunk of managers (their own rows, as plain records: a worker
-    needs no pandas) in every format; returns the file names, in order."""
-    from .pdf import statement_pdf
+    needs no pandas) in every format; returns the file names, in order, and (manager_id,
+    characters) for each PDF that cannot show some of its characters."""
+    from .pdf import statement_pdf, unprintable
 
     folder = Path(context.folder)
     written = []
+    blank: list[tuple[str, str]] = []
     with_text = "pdf" in context.formats
     collecting = gc.isenabled()
     gc.disable()  # a statement is thousands of small tuples and no cycles: no collection pauses
@@ -713,10 +717,12 @@ def _write_chunk(context: _Context, chunk: Sequence[tuple[str, _ManagerRows]]) -
                         statement_pdf(statement, context.stamp, context.language))
                 (folder / name).write_bytes(data)
                 written.append(name)
+                if fmt == "pdf" and (missing := unprintable(statement)):
+                    blank.append((statement.manager_id, missing))
     finally:
         if collecting:
             gc.enable()
-    return written
+    return written, blank
 
 
 # ---------------------------------------------------------------------- xlsx fast path
@@ -1141,26 +1147,44 @@ def write_statements(
         processes = 1
     size = min(_MAX_CHUNK, max(_MIN_CHUNK, math.ceil(count / max(1, processes * 4))))
     names: list[str] = []
+    blank: list[tuple[str, str]] = []
+
+    def done(written: tuple[list[str], list[tuple[str, str]]]) -> None:
+        names.extend(written[0])
+        blank.extend(written[1])
+        if progress:
+            progress(len(names))
+
     chunks = (list(_rows_of(chunk, context)) for chunk in _chunks(result, stems, size, context))
     if processes <= 1:
         for rows in chunks:
-            names.extend(_write_chunk(context, rows))
-            if progress:
-                progress(len(names))
-        return [folder / name for name in names]
-    with ProcessPoolExecutor(max_workers=processes, mp_context=_pool_context()) as pool:
-        pending: deque[Future[list[str]]] = deque()
-        for rows in chunks:  # at most two chunks per worker prepared ahead: bounded memory
-            pending.append(pool.submit(_write_chunk, context, rows))
-            while len(pending) > 2 * processes:
-                names.extend(pending.popleft().result())
-                if progress:
-                    progress(len(names))
-        while pending:  # in submission order: the paths follow the managers
-            names.extend(pending.popleft().result())
-            if progress:
-                progress(len(names))
+            done(_write_chunk(context, rows))
+    else:
+        with ProcessPoolExecutor(max_workers=processes, mp_context=_pool_context()) as pool:
+            pending: deque[Future[tuple[list[str], list[tuple[str, str]]]]] = deque()
+            for rows in chunks:  # at most two chunks per worker prepared ahead: bounded memory
+                pending.append(pool.submit(_write_chunk, context, rows))
+                while len(pending) > 2 * processes:
+                    done(pending.popleft().result())
+            while pending:  # in submission order: the paths follow the managers
+                done(pending.popleft().result())
+    if blank:
+        _warn_blank(blank, context.formats)
     return [folder / name for name in names]
+
+
+def _warn_blank(blank: Sequence[tuple[str, str]], formats: Sequence[str]) -> None:
+    """One warning naming the managers whose PDF statement cannot show some characters (a
+    rare character of a name, printed as 〓): never a pay slip with a wrong name unsaid."""
+    managers = ", ".join(manager for manager, _ in blank[:10]) + (" ..." if len(blank) > 10
+                                                                  else "")
+    characters = " ".join(dict.fromkeys("".join(chars for _, chars in blank)))
+    where = ("the xlsx statements show them" if "xlsx" in formats else
+             "xlsx statements show them (output.statements: both)")
+    warnings.warn(f"statements: {len(blank)} PDF statement(s) cannot show {characters} (the PDF "
+                  f"font STSong-Light has no such characters: 〓 is printed in their place): "
+                  f"{managers}; "
+                  f"{where}", UserWarning, stacklevel=3)
 
 
 def build_statements(result: RunResult, *, language: Language | None = None) -> list[Statement]:
