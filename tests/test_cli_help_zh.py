@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from appraisal.cli import main
 from appraisal.commands.help import HELP_ZH, help_texts
@@ -75,3 +77,46 @@ def test_a_command_invoked_on_its_own_first_keeps_h_and_its_usage_errors():
     assert alone.exit_code == 2 and "Traceback" not in alone.output
     assert CliRunner().invoke(sample_command, ["-h"]).exit_code == 0
     assert "客户经理人数。" in _help("sample", "-h", lang="zh_CN.UTF-8")
+
+
+def test_chinese_help_wraps_by_terminal_columns_never_inside_a_key():
+    from appraisal.commands.help import wrap_cjk
+    from appraisal.console import width
+
+    text = ("按路径覆盖一个配置项，如 bonus.shared_pool.withhold_rate=0.1 或 "
+            "scorecard.grading.grades[0].min_score=105（可重复；与配置文件一样校验；"
+            "记入 manifest）。")
+    lines = wrap_cjk(text, 44)
+    assert lines == ["按路径覆盖一个配置项，如",
+                     "bonus.shared_pool.withhold_rate=0.1 或",
+                     "scorecard.grading.grades[0].min_score=105",
+                     "（可重复；与配置文件一样校验；记入", "manifest）。"]
+    assert all(width(line) <= 44 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert not any(line.endswith("（") or line.startswith(("，", "。", "；")) for line in lines)
+    # a break of the source text between two Chinese characters adds no space
+    assert wrap_cjk("写入 OUT：\n同一随机种子", 80) == ["写入 OUT：同一随机种子"]
+    assert wrap_cjk("一段。\n\n二段。", 80) == ["一段。", "", "二段。"]
+
+
+@given(st.text(alphabet="客户经理奖金，。（）ab. _=1", max_size=120), st.integers(12, 100))
+def test_wrapped_lines_fit_and_lose_nothing(text, columns):
+    from appraisal.commands.help import wrap_cjk
+    from appraisal.console import width
+
+    lines = wrap_cjk(text, columns)
+    assert "".join(lines).replace(" ", "") == "".join(text.split())
+    for line in lines:  # only a word longer than the line (or punctuation kept with it) runs on
+        if width(line) > columns:
+            assert " " not in line.strip() or width(max(line.split(), key=width)) + 2 > columns
+
+
+def test_every_line_of_the_run_help_fits_80_columns():
+    from appraisal.console import width
+
+    result = CliRunner(env={"LANG": "zh_CN.UTF-8", "LC_ALL": None, "LC_MESSAGES": None,
+                            "COLUMNS": "80"}).invoke(main, ["run", "-h"], prog_name="appraise",
+                                                     terminal_width=80)
+    assert result.exit_code == 0
+    assert max(width(line) for line in result.output.splitlines()) <= 80, result.output
+    assert "bonus.shared_pool.withhold_rate=0.1" in result.output

@@ -20,6 +20,7 @@ from typing import Any
 
 import click
 
+from ..console import width
 from ..messages import Language
 from .language import usage_language
 
@@ -172,8 +173,44 @@ def _option_help(text: str) -> str:
     return f"{shown}  [{extra.replace('; ', '；')}]"
 
 
+_TOKEN = re.compile(r"\s+|[（「『《“‘]*(?:[\x21-\x7e]+|.)", re.DOTALL)
+"""A space, a run of ASCII (a word, key or path), or one other character; opening brackets
+stay with what follows them, so no line ends with one."""
+_CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])[ \t]*\n[ \t]*(?=[^\x00-\x7f])")
+"""A line break between two CJK characters of the source text: joined without a space."""
+_NEWLINE = re.compile(r"[ \t]*\n[ \t]*")
+_NO_LINE_START = frozenset("，。；：、）」』》！？％,.;:)]")
+
+
+def wrap_cjk(text: str, columns: int) -> list[str]:
+    """`text` in lines of at most `columns` terminal columns (a CJK character takes two),
+    broken between CJK characters or at spaces, never inside a word, key or path a person
+    types (`bonus.shared_pool.withhold_rate=0.1`), nor before closing punctuation (the
+    character before it goes down with it). Only a word longer than a line runs over."""
+    lines: list[str] = []
+    for paragraph in text.split("\n\n"):
+        line: list[str] = []
+        joined = _NEWLINE.sub(" ", _CJK_BREAK.sub("", paragraph.strip()))
+        for token in _TOKEN.findall(joined):
+            if token.isspace():
+                if line:
+                    line.append(token)
+                continue
+            if line and width("".join(line) + token) > columns:
+                carried: list[str] = []
+                if token[0] in _NO_LINE_START and len(line) > 1 and not line[-1].isspace():
+                    carried = [line.pop()]
+                lines.append("".join(line).rstrip())
+                line = carried
+            line.append(token)
+        lines.append("".join(line).rstrip())
+        lines.append("")
+    return lines[:-1]
+
+
 class _ZhFormatter(click.HelpFormatter):
-    """click's help formatter, writing the Chinese of each text it is given."""
+    """click's help formatter, writing the Chinese of each text it is given, wrapped by
+    terminal columns (`wrap_cjk`)."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, prefix="用法：" if prefix is None else prefix)
@@ -182,12 +219,27 @@ class _ZhFormatter(click.HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
 
     def write_text(self, text: str) -> None:
-        super().write_text(_translated(text))
+        indent = " " * self.current_indent
+        lines = wrap_cjk(_translated(text), max(self.width - self.current_indent, 11))
+        self.write("\n".join(indent + line if line else "" for line in lines) + "\n")
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30,
                  col_spacing: int = 2) -> None:
-        super().write_dl([(term, _option_help(text) if text else text) for term, text in rows],
-                         col_max, col_spacing)
+        rows = [(term, _option_help(text) if text else text) for term, text in rows]
+        first_col = min(max((width(term) for term, _ in rows), default=0), col_max) + col_spacing
+        for term, text in rows:
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            if width(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - width(term)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = wrap_cjk(text, max(self.width - first_col - 2, 10))
+            hang = " " * (first_col + self.current_indent)
+            self.write("\n".join([lines[0], *(hang + line if line else "" for line in lines[1:])])
+                       + "\n")
 
 
 class _Context(click.Context):
