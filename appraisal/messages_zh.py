@@ -32,6 +32,9 @@ WORDS: dict[str, str] = {
     "Disk quota exceeded": "超出磁盘配额",
     "File name too long": "文件名过长",
     "Operation not permitted": "操作不被允许",
+    # the kind of a YAML value given where another was expected (`config._as_written`)
+    "a list": "列表",
+    "a mapping": "映射",
     "charts: no CJK font is installed (e.g. Noto Sans CJK SC: apt-get install fonts-noto-cjk), so "
     "the PNG charts are labelled in English and Chinese names are replaced by #n; the workbook's "
     "native charts are unaffected":
@@ -381,6 +384,8 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("{message:t}; allowed keys: {keys}", "{message}；允许的键：{keys}"),
     ("period must look like 2026-10 (month), 2026-Q4, 2026-H2 or 2026, got {value}",
      "考核期应形如 2026-10（月）、2026-Q4、2026-H2 或 2026（实际为 {value}）"),
+    ("period year must be from {low} to {high}, got {value}",
+     "考核期的年份必须在 {low} 到 {high} 之间（实际为 {value}）"),
     ("period month must be 01..12 (e.g. 2026-10), got {value}",
      "考核期的月份必须为 01..12（如 2026-10）（实际为 {value}）"),
     ("a scale rule cannot score source {source} (an amount with no bounds); use kind: ratio or "
@@ -394,6 +399,23 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("--set: value {text} is not a YAML value", "--set：值 {text} 不是 YAML 值"),
     ("--set: no list item [{i}] here ({n} item(s))", "--set：此处没有列表项 [{i}]（共 {n} 项）"),
     ("--set: no list item [{i}] here", "--set：此处没有列表项 [{i}]"),
+    # a value of the wrong type (strict config types, `config._type_problem`)
+    ("must be a number, got the text {value}; write numbers without quotes",
+     "必须是数字（实际为文本 {value}）；数字请不要加引号"),
+    ("must be a whole number, got the text {value}; write numbers without quotes",
+     "必须是整数（实际为文本 {value}）；数字请不要加引号"),
+    ("must be a number or {choices}, got the text {value}; write numbers without quotes",
+     "必须是数字或 {choices}（实际为文本 {value}）；数字请不要加引号"),
+    ("must be a text, got the number {value}; put it in quotes",
+     "必须是文本（实际为数字 {value}）；请加上引号"),
+    ("must be a number, got {value:v}", "必须是数字（实际为 {value}）"),
+    ("must be a whole number, got {value:v}", "必须是整数（实际为 {value}）"),
+    ("must be a number or {choices}, got {value:v}", "必须是数字或 {choices}（实际为 {value}）"),
+    ("must be a text, got {value:v}", "必须是文本（实际为 {value}）"),
+    ("must be true or false, got {value:v}", "必须是 true 或 false（实际为 {value}）"),
+    ("must be a mapping (key: value lines), got {value:v}",
+     "必须是映射（“键: 值”行）（实际为 {value}）"),
+    ("must be a list, got {value:v}", "必须是列表（实际为 {value}）"),
     # pydantic's own messages (after `_describe`)
     ("input should be {choices:t}, got {value}", "应为 {choices}（实际为 {value}）"),
     ("{choices} or '{last}'", "{choices} 或 '{last}'"),

@@ -10,7 +10,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -211,10 +211,59 @@ def _key_path(loc: tuple[Any, ...]) -> str:
     return path
 
 
+_EXPECTED_TYPES = {
+    "float_type": "a number",
+    "int_type": "a whole number",
+    "string_type": "a text",
+    "bool_type": "true or false",
+    "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+    "list_type": "a list",
+    "tuple_type": "a list",
+}
+"""pydantic's type errors (strict mode: nothing is coerced) and what the key must hold."""
+
+
+def _as_written(value: Any) -> str:
+    """A YAML value as a person wrote it: null, true/false, a quoted text, a number."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return repr(value)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text.strip().replace(",", "").removesuffix("%"))
+    except ValueError:
+        return False
+    return True
+
+
+def _type_problem(kinds: Sequence[str], value: Any, expected: str = "") -> str:
+    """A value of the wrong type (`kinds`: pydantic's type errors, one per alternative), with
+    the way out when YAML read it as something else than meant."""
+    expected = expected or " or ".join(dict.fromkeys(_EXPECTED_TYPES[kind] for kind in kinds))
+    if ({"float_type", "int_type"} & set(kinds) and isinstance(value, str)
+            and _looks_numeric(value)):
+        return f"must be {expected}, got the text {value!r}; write numbers without quotes"
+    if "string_type" in kinds and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"must be {expected}, got the number {value!r}; put it in quotes"
+    return f"must be {expected}, got {_as_written(value)}"
+
+
 def _describe(error: dict[str, Any]) -> str:
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
+    if kind in _EXPECTED_TYPES:
+        return _type_problem([kind], value)
     if kind == "extra_forbidden":
         return "unknown key (a typo here could silently change someone's pay)"
     if kind == "missing":
@@ -236,10 +285,94 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{message}, got {value!r}"
 
 
+def _members(annotation: Any) -> list[Any]:
+    """The alternatives of a union (Annotated and None stripped); one item when not a union."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        found = []
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                found += _members(arg)
+        return found
+    return [annotation]
+
+
+def _branch(members: list[Any], tag: str) -> Any:
+    """The union member a pydantic loc tag names (`constrained-float`, `literal[...]`, a
+    discriminator value, a model's name); None when it cannot be told."""
+    for member in members:
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            kind = member.model_fields.get("kind")
+            if member.__name__ == tag or (kind is not None and kind.default == tag):
+                return member
+        elif ((typing.get_origin(member) is typing.Literal and tag.startswith("literal["))
+              or (isinstance(member, type) and member.__name__ in tag)):
+            return member
+    return None
+
+
+def _user_path(loc: tuple[Any, ...]) -> tuple[str, bool]:
+    """The key path a person wrote for a pydantic error location, without pydantic's union
+    tags (`rule.ratio.zero_tgt` is `rule.zero_tgt`), and whether it went through a union
+    (several alternatives, each of which may report an error)."""
+    path, through_union = "", False
+    current: Any = AppraisalConfig
+    for part in loc:
+        if isinstance(part, str) and (part.startswith("function-")
+                                      or ("[" in part and not part.startswith("literal["))):
+            continue  # a validator's tag or a dict key's own error ("[key]")
+        members = _members(current) if current is not None else []
+        if len(members) > 1 and isinstance(part, str):
+            through_union = True
+            current = _branch(members, part)
+            continue
+        annotation = members[0] if members else None
+        origin = typing.get_origin(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(part))
+            current = field.annotation if field is not None else None
+        elif origin in (dict, Mapping) or (isinstance(origin, type)
+                                           and issubclass(origin, Mapping)):
+            current = typing.get_args(annotation)[-1]
+        elif origin in (list, tuple, set, frozenset):
+            args = [a for a in typing.get_args(annotation) if a is not Ellipsis]
+            current = args[0] if args else None
+        else:
+            current = None
+        path += f"[{part}]" if isinstance(part, int) else ("." if path else "") + str(part)
+    return path, through_union
+
+
+_MISMATCH = frozenset({*_EXPECTED_TYPES, "literal_error"})
+"""Errors that only say a value is not of a union alternative's type."""
+
+
+def _union_problem(errors: list[dict[str, Any]]) -> list[str]:
+    """The errors of one key from the alternatives of a union, as one problem: the error of the
+    alternative the value is of (`-5` for `amount | from_history`: must be >= 0), else every
+    alternative's expectation together (must be a number or 'from_history', got 'abc')."""
+    kept = [error for error in errors if error["type"] not in _MISMATCH]
+    if kept:
+        return [_describe(error) for error in kept]
+    expected = " or ".join(dict.fromkeys(
+        _EXPECTED_TYPES.get(error["type"]) or str((error.get("ctx") or {}).get("expected"))
+        for error in errors))
+    return [_type_problem([error["type"] for error in errors], errors[0].get("input"),
+                          expected)]
+
+
 def _problems(exc: ValidationError) -> list[tuple[str, str]]:
-    problems = []
+    problems: list[tuple[str, str]] = []
+    unions: dict[str, list[dict[str, Any]]] = {}
     for error in exc.errors():
         loc = tuple(error["loc"])
+        key, through_union = _user_path(loc)
+        if through_union and error["type"] != "extra_forbidden":
+            if key not in unions:
+                problems.append((key, ""))  # placeholder: the union's problem, in order
+            unions.setdefault(key, []).append(error)
+            continue
         message = _describe(error)
         if error["type"] == "extra_forbidden":
             owner = _model_at(AppraisalConfig, loc[:-1])
@@ -250,9 +383,15 @@ def _problems(exc: ValidationError) -> list[tuple[str, str]]:
                     message += f"; did you mean '{close[0]}'?"
                 else:
                     message += f"; allowed keys: {', '.join(known)}"
-        problems.append((_key_path(loc), message))
+        problems.append((key, message))
+    found: list[tuple[str, str]] = []
+    for key, message in problems:
+        if message or key not in unions:
+            found.append((key, message))
+        else:
+            found += [(key, text) for text in _union_problem(unions.pop(key))]
     # pydantic reports one error per union branch; keep each (key, message) once
-    return list(dict.fromkeys(problems))
+    return list(dict.fromkeys(found))
 
 
 def parse_config(raw: Any, file: str = "<config>") -> AppraisalConfig:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, Strict, model_validator
 
 from .base import Fraction01, NonNegative, StrictModel, UnitYuan
 
@@ -49,7 +49,8 @@ class ProductSpec(StrictModel):
 class StockConfig(StrictModel):
     """Stock vs increment (存量/增量) and the stock weight k0 = max(floor, 1 − decay·n)."""
 
-    reference_date: Literal["year_start", "period_start"] | date = "year_start"
+    reference_date: Literal["year_start", "period_start"] | Annotated[date, Strict(False)] = (
+        "year_start")
     age_weight: Literal["balance", "accounts"] = "balance"
     decay: NonNegative = 0.05
     floor: Fraction01 = 0.8
