@@ -309,9 +309,22 @@ class IssueTable(Sequence[InputIssue]):
         return counts.sort_values("issues", ascending=False, kind="stable").reset_index(drop=True)
 
     def to_csv(self, path: str | Path) -> None:
-        """Every issue as a CSV table HR can filter in Excel (UTF-8 with BOM, header always)."""
+        """Every issue as a CSV table HR can filter in Excel (UTF-8 with BOM, header always).
+        A cell that Excel would run as a formula (a refused input value `=HYPERLINK(...)`, say)
+        is written with a ' before it, so it opens as the text it was."""
         frame = self._frame.assign(value=self._frame["value"].astype("str"))
+        for name in ("file", "column", "value", "expected"):
+            texts = frame[name].astype("string")
+            risky = texts.str.contains(FORMULA_START, regex=True).fillna(False)
+            if risky.any():
+                frame[name] = texts.where(~risky, "'" + texts)
         frame.to_csv(path, index=False, encoding="utf-8-sig", columns=list(ISSUE_COLUMNS))
+
+
+FORMULA_START = r"^(?:[=+@\t\r\n]|-(?![\d.\s]|$)|-[\d.]+[^\d.\s])"
+"""A text Excel or WPS would take for a formula when a CSV is opened (CSV injection): =, +, @,
+a tab or line break first; or - followed by text or by a number with an operator (-cmd|...,
+-2+3); a plain negative number, a lone - and "- note" are text a person may mean."""
 
 
 def _english_where(file: str, row: int | None, column: object) -> str:

@@ -26,7 +26,15 @@ import pandas as pd
 
 from .config import AppraisalConfig, LoadedConfig
 from .config.inputs import TableSource
-from .errors import AppraisalError, ConfigError, InputError, InputIssue, IssueCode, IssueTable
+from .errors import (
+    FORMULA_START,
+    AppraisalError,
+    ConfigError,
+    InputError,
+    InputIssue,
+    IssueCode,
+    IssueTable,
+)
 from .io.accounts import is_relation, outside, relation_rows, table_rows, unknown_labels
 from .io.readers import ROW_COLUMN, LoadedTable, read_table
 from .io.schemas import SCHEMAS
@@ -129,10 +137,6 @@ FORMULA_RULE = "text a spreadsheet would run as a formula"
 FORMULA_EXPECTED = ("plain text, not beginning with =, +, @, a tab or a line break, nor - directly "
                     "followed by text (Excel and WPS run such a cell of the CSVs this run writes "
                     "as a formula); put ' before it to keep it as written")
-_FORMULA_START = r"^(?:[=+@\t\r\n]|-(?![\d.\s]|$)|-[\d.]+[^\d.\s])"
-"""A cell Excel or WPS would take for a formula when the CSV is opened (CSV injection): =, +,
-@, a tab or line break first; or - followed by text or by a number with an operator (-cmd|...,
--2+3); a plain negative number, a lone - and "- note" are text a person may mean."""
 _FORMULA_FREE = {"business", "credit_splits"}
 """Account tables: their texts (accounts, products) are never written back to a CSV."""
 _FORMULA_COLUMNS_SKIPPED = {("judgments", "value")}
@@ -153,7 +157,7 @@ def check_spreadsheet_formulas(tables: Mapping[str, pd.DataFrame]) -> IssueTable
                 continue
             values = frame[column.name]
             texts = values.astype("string")
-            risky = texts.str.contains(_FORMULA_START, regex=True).fillna(False)
+            risky = texts.str.contains(FORMULA_START, regex=True).fillna(False)
             mask = risky.to_numpy(dtype=bool)
             if not mask.any():
                 continue

@@ -85,3 +85,28 @@ def test_run_and_validate_refuse_it_naming_the_cell(tmp_path: Path, language: st
             said = "managers.csv, row 2, column 'name': text a spreadsheet would run as a formula"
             assert said in result.output, result.output
     assert not out.exists()
+
+
+def test_the_issues_csv_keeps_a_refused_formula_inert(tmp_path: Path) -> None:
+    """`validate --issues`: a refused value that Excel would run (here an account's balance
+    `=1+1`, and a roster name) is written with a ' before it; a plain negative stays as is."""
+    data = _copy(tmp_path)
+    business = data / "business.csv"
+    lines = business.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("balance")] = "=1+1"
+    lines[1] = ",".join(cells)
+    cells = lines[2].split(",")
+    cells[header.index("balance")] = "-5"
+    lines[2] = ",".join(cells)
+    business.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    raw = example_raw()
+    config = write_config(tmp_path, raw, inputs_from=data)
+    issues = tmp_path / "issues.csv"
+    result = CliRunner().invoke(main, ["validate", str(config), "--issues", str(issues)])
+    assert result.exit_code == 2, result.output
+    table = pd.read_csv(issues, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    values = set(table["value"])
+    assert "'=1+1" in values and "=1+1" not in values
+    assert any(v.startswith("-5") for v in values)  # a negative number, not prefixed
