@@ -399,6 +399,12 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("--set: value {text} is not a YAML value", "--set：值 {text} 不是 YAML 值"),
     ("--set: no list item [{i}] here ({n} item(s))", "--set：此处没有列表项 [{i}]（共 {n} 项）"),
     ("--set: no list item [{i}] here", "--set：此处没有列表项 [{i}]"),
+    ("unknown placeholder {name}, got {value}; the folder may use {allowed}",
+     "未知的占位符 {name}（实际为 {value}）；输出文件夹只能使用 {allowed}"),
+    ("a brace that is not a placeholder, got {value}; the folder may use {allowed} (a brace "
+     "itself is written twice: {braces})",
+     "有一个不是占位符的花括号（实际为 {value}）；输出文件夹只能使用 {allowed}（花括号本身要写两次："
+     "{braces}）"),
     # a value of the wrong type (strict config types, `config._type_problem`)
     ("must be a number, got the text {value}; write numbers without quotes",
      "必须是数字（实际为文本 {value}）；数字请不要加引号"),

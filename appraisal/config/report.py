@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 import typing
 from typing import Literal
 
@@ -11,6 +12,7 @@ from .base import StrictModel
 
 __all__ = [
     "DEFAULT_PAYROLL_COLUMNS",
+    "OUTPUT_DIR_FIELDS",
     "OUTPUT_FILES",
     "STATEMENT_FORMATS",
     "OutputConfig",
@@ -37,6 +39,9 @@ OutputFile = Literal[
     "payroll_csv",
 ]
 OUTPUT_FILES: tuple[OutputFile, ...] = typing.get_args(OutputFile)
+
+OUTPUT_DIR_FIELDS = ("period", "unit")
+"""The placeholders `output.dir` may use: the period label and the unit id."""
 
 StatementFormat = Literal["xlsx", "pdf"]
 STATEMENT_FORMATS: tuple[StatementFormat, ...] = typing.get_args(StatementFormat)
@@ -137,6 +142,28 @@ class OutputConfig(StrictModel):
         description="decimals of floats in CSV files; None keeps full precision",
     )
     chart_dpi: int = Field(default=100, ge=50, le=600, description="resolution of chart PNGs")
+
+    @field_validator("dir")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        """Only {period} and {unit} are filled in: another name or a lone brace is refused here,
+        not a failure when the folder is named."""
+        allowed = ", ".join(f"{{{name}}}" for name in OUTPUT_DIR_FIELDS)
+        try:
+            fields = [(name, spec, conversion)
+                      for _, name, spec, conversion in string.Formatter().parse(value)
+                      if name is not None]
+        except ValueError:
+            raise ValueError(f"a brace that is not a placeholder, got {value!r}; the folder may "
+                             f"use {allowed} (a brace itself is written twice: {{{{, }}}})"
+                             ) from None
+        for name, spec, conversion in fields:
+            if name not in OUTPUT_DIR_FIELDS or spec or conversion:
+                written = name + (f"!{conversion}" if conversion else "") + (
+                    f":{spec}" if spec else "")
+                raise ValueError(f"unknown placeholder {{{written}}}, got {value!r}; the folder "
+                                 f"may use {allowed}")
+        return value
 
     def statement_formats(self, statements: bool | None = None) -> tuple[StatementFormat, ...]:
         """The statement formats to write; `statements` (the --statements switch) overrides
