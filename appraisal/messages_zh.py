@@ -405,6 +405,10 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "itself is written twice: {braces})",
      "有一个不是占位符的花括号（实际为 {value}）；输出文件夹只能使用 {allowed}（花括号本身要写两次："
      "{braces}）"),
+    ("grade {better} pays less than the grade below it, {worse} (coefficient {a} < {b}): grades "
+     "are listed best first, their coefficients never rising down the list",
+     "等级 {better} 的绩效工资调节系数低于其下一等级 {worse}（系数 {a} < {b}）：等级须按从优到差的顺序"
+     "列出，系数自上而下不得升高"),
     # a value of the wrong type (strict config types, `config._type_problem`)
     ("must be a number, got the text {value}; write numbers without quotes",
      "必须是数字（实际为文本 {value}）；数字请不要加引号"),

@@ -316,6 +316,12 @@ class GradingConfig(StrictModel):
         ids = [g.id for g in self.grades]
         if len(set(ids)) != len(ids):
             raise ValueError(f"grade ids must be unique, got {', '.join(ids)}")
+        for better, worse in itertools.pairwise(self.grades):
+            if better.coefficient < worse.coefficient:
+                raise ValueError(
+                    f"grade {better.id} pays less than the grade below it, {worse.id} "
+                    f"(coefficient {better.coefficient:g} < {worse.coefficient:g}): grades are "
+                    "listed best first, their coefficients never rising down the list")
         if self.method == "bands":
             bounds = [g.min_score for g in self.grades[:-1]]
             if any(b is None for b in bounds):
