@@ -397,6 +397,8 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "--set {item}：应为 KEY=VALUE，其中 KEY 是键路径，如 bonus.shared_pool.withhold_rate 或 "
      "scorecard.grading.grades[0].min_score"),
     ("--set: value {text} is not a YAML value", "--set：值 {text} 不是 YAML 值"),
+    ("--set gives this key twice ({a} and {b}); keep one",
+     "--set 两次给出了这个键（{a} 和 {b}）；请只保留一个"),
     ("--set: no list item [{i}] here ({n} item(s))", "--set：此处没有列表项 [{i}]（共 {n} 项）"),
     ("--set: no list item [{i}] here", "--set：此处没有列表项 [{i}]"),
     ("unknown placeholder {name}, got {value}; the folder may use {allowed}",

@@ -500,6 +500,12 @@ def _override_path(key: str) -> list[str | int] | None:
     return [name if name else int(index) for name, index in _KEY_PART.findall(key)]
 
 
+def _overlap(one: str, other: str) -> bool:
+    """Two key paths that set the same value: equal, or one a section holding the other."""
+    short, long = sorted((one, other), key=len)
+    return long == short or long.startswith((f"{short}.", f"{short}["))
+
+
 def apply_overrides(raw: Any, overrides: Sequence[str], shown: str = "<config>") -> dict[str, Any]:
     """The raw config mapping with `KEY=VALUE` overrides set by key path (dots, `[i]` list
     indices); each VALUE is read as a YAML scalar (`0.1`, `true`, `null`, `[a, b]`). A malformed
@@ -511,10 +517,19 @@ def apply_overrides(raw: Any, overrides: Sequence[str], shown: str = "<config>")
         raise ConfigError(shown, [("", "the file must hold a YAML mapping (key: value lines)")])
     result: dict[str, Any] = copy.deepcopy(raw)
     problems: list[tuple[str, str]] = []
+    given: dict[str, str] = {}
     for item in overrides:
         key, equals, text = str(item).partition("=")
         key = key.strip()
         path = _override_path(key) if equals else None
+        if path is not None:  # one key once: a later --set would silently win
+            written = _key_path(tuple(path))
+            earlier = next((k for k in given if _overlap(k, written)), None)
+            if earlier is not None:
+                problems.append((written, f"--set gives this key twice ({given[earlier]!r} and "
+                                          f"{str(item)!r}); keep one"))
+                continue
+            given[written] = str(item)
         if path is None:
             problems.append((key or str(item), f"--set {item!r}: expected KEY=VALUE with KEY a "
                              "key path such as bonus.shared_pool.withhold_rate or "

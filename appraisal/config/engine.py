@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
@@ -22,6 +22,17 @@ class EngineConfig(StrictModel):
         default_factory=dict,
         description="Spark session options (spark.executor.memory: 8g, ...); DuckDB settings "
         "(threads: 2, memory_limit: 8GB) for duckdb")
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _settings_as_text(cls, options: Any) -> Any:
+        """A setting written as a number or a flag (`threads: 2`, `preserve_insertion_order:
+        false`) is the text the engine reads (`"2"`, `"false"`): engines take every setting as
+        text, so nothing is read otherwise than written."""
+        if not isinstance(options, dict):
+            return options
+        return {key: (str(value).lower() if isinstance(value, bool) else str(value))
+                if isinstance(value, int | float) else value for key, value in options.items()}
 
     @field_validator("options")
     @classmethod
