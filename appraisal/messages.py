@@ -259,9 +259,13 @@ def language_of_config(path: Path | None, overrides: Iterable[str] = ()) -> Lang
         return "en"
 
     try:
-        text = Path(path).expanduser().read_text(encoding="utf-8-sig")
-        if len(text) > 1 << 20:
+        data = Path(path).expanduser().read_bytes()
+        if len(data) > 1 << 20:
             return "en"
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:  # saved as GBK: refused by load_config, in its language
+            text = data.decode("gb18030")
         raw = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return "en"

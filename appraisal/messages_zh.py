@@ -370,6 +370,12 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("config file is larger than {size} bytes; a config holds settings, not data (put tables "
      "in inputs)",
      "配置文件大于 {size} 字节；配置只存放设置，不存放数据（表格请放在 inputs 中）"),
+    ("config file must be UTF-8 text (line {line} is not): save it as UTF-8",
+     "配置文件必须是 UTF-8 文本（第 {line} 行不是）：请另存为 UTF-8 编码"),
+    ("config file must be UTF-8 text; it is saved as GBK (line {line}): save it as UTF-8 (in "
+     "Notepad: Save as, Encoding UTF-8)",
+     "配置文件必须是 UTF-8 文本；该文件以 GBK 编码保存（第 {line} 行）：请另存为 UTF-8 编码"
+     "（记事本中：“另存为”，编码选 UTF-8）"),
     ("line {line}, column {column}: not valid YAML ({problem})",
      "第 {line} 行第 {column} 列：不是有效的 YAML（{problem}）"),
     ("not valid YAML ({problem})", "不是有效的 YAML（{problem}）"),

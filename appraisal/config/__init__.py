@@ -573,6 +573,18 @@ def apply_overrides(raw: Any, overrides: Sequence[str], shown: str = "<config>")
     return result
 
 
+def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
+    """Why a config is not UTF-8, with the line of the first byte that is not, and the way
+    out: a config saved as GBK (Windows Notepad's ANSI) is saved again as UTF-8."""
+    line = data[:exc.start].count(b"\n") + 1
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return f"config file must be UTF-8 text (line {line} is not): save it as UTF-8"
+    return (f"config file must be UTF-8 text; it is saved as GBK (line {line}): save it as "
+            "UTF-8 (in Notepad: Save as, Encoding UTF-8)")
+
+
 def load_config(path: str | Path, overrides: Sequence[str] = ()) -> LoadedConfig:
     """Read and validate config.yaml; input paths stay relative to its folder.
 
@@ -584,9 +596,10 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> LoadedConfig
     if not config_path.is_file():
         raise ConfigError(shown, [("", "config file not found")])
     try:
-        text = config_path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError(shown, [("", "config file must be UTF-8 text")]) from None
+        data = config_path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(shown, [("", _not_utf8(data, exc))]) from None
     if len(text.encode("utf-8")) > MAX_CONFIG_BYTES:
         raise ConfigError(shown, [("", f"config file is larger than {MAX_CONFIG_BYTES:,} bytes; "
                                        "a config holds settings, not data (put tables in inputs)")])
