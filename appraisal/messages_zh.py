@@ -417,6 +417,7 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "are listed best first, their coefficients never rising down the list",
      "等级 {better} 的绩效工资调节系数低于其下一等级 {worse}（系数 {a} < {b}）：等级须按从优到差的顺序"
      "列出，系数自上而下不得升高"),
+    ("the key {key} is missing: give one of {kinds}", "缺少键 {key}：请给出以下之一：{kinds}"),
     # a value of the wrong type (strict config types, `config._type_problem`)
     ("must be a number, got the text {value}; write numbers without quotes",
      "必须是数字（实际为文本 {value}）；数字请不要加引号"),

@@ -34,7 +34,7 @@ from .history import HistoryConfig
 from .inputs import InputsConfig, TableSource
 from .report import OutputConfig
 from .rorac import RoracConfig
-from .scorecard import ScorecardConfig
+from .scorecard import Rule, ScorecardConfig
 from .weights import WeightsConfig
 
 __all__ = [
@@ -264,6 +264,10 @@ def _describe(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     if kind in _EXPECTED_TYPES:
         return _type_problem([kind], value)
+    if kind == "union_tag_not_found":  # a scoring rule without its kind
+        kinds = ", ".join(repr(member.model_fields["kind"].default)
+                          for member in _members(Rule))
+        return f"the key {ctx.get('discriminator', 'kind')} is missing: give one of {kinds}"
     if kind == "extra_forbidden":
         return "unknown key (a typo here could silently change someone's pay)"
     if kind == "missing":

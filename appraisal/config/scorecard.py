@@ -251,6 +251,12 @@ class AdditionalDimension(StrictModel):
     cap: float | None = 10.0
     floor: float | None = 0.0
 
+    @model_validator(mode="after")
+    def _bounds(self) -> AdditionalDimension:
+        if self.cap is not None and self.floor is not None and self.floor > self.cap:
+            raise ValueError(f"floor ({self.floor}) is above cap ({self.cap})")
+        return self
+
 
 class Feedback360Config(StrictModel):
     """360-degree feedback: rater-type weights and minimum raters per type."""
