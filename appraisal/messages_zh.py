@@ -418,6 +418,16 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "等级 {better} 的绩效工资调节系数低于其下一等级 {worse}（系数 {a} < {b}）：等级须按从优到差的顺序"
      "列出，系数自上而下不得升高"),
     ("the key {key} is missing: give one of {kinds}", "缺少键 {key}：请给出以下之一：{kinds}"),
+    ("floor ({floor}) is above cap ({cap}): no gross bonus can keep both; lower the floor or raise "
+     "the cap",
+     "保底（{floor}）高于封顶（{cap}）：没有任何应发奖金能同时满足两者；请降低保底或提高封顶"),
+    ("minimum_guarantee.amount ({amount}) is above cap ({cap}): no gross bonus can keep both; "
+     "lower the guarantee or raise the cap",
+     "minimum_guarantee.amount（{amount}）高于封顶（{cap}）：没有任何应发奖金能同时满足两者；"
+     "请降低最低保障或提高封顶"),
+    ("pool_amount has no effect unless mode: fixed_pool (it is {mode}): remove it, or set mode: "
+     "fixed_pool",
+     "pool_amount 仅在 mode: fixed_pool 时生效（当前为 {mode}）：请删去它，或设置 mode: fixed_pool"),
     # a value of the wrong type (strict config types, `config._type_problem`)
     ("must be a number, got the text {value}; write numbers without quotes",
      "必须是数字（实际为文本 {value}）；数字请不要加引号"),

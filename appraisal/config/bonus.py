@@ -153,6 +153,9 @@ class FundingConfig(StrictModel):
     def _pool_needed(self) -> FundingConfig:
         if self.mode == "fixed_pool" and self.pool_amount is None:
             raise ValueError("pool_amount is required when mode is 'fixed_pool'")
+        if self.mode != "fixed_pool" and self.pool_amount is not None:
+            raise ValueError(f"pool_amount has no effect unless mode: fixed_pool (it is "
+                             f"{self.mode}): remove it, or set mode: fixed_pool")
         return self
 
 
@@ -170,6 +173,22 @@ class LimitsConfig(StrictModel):
     cap_base_multiple: NonNegative | None = None
     floor: Yuan = 0.0
     minimum_guarantee: MinimumGuarantee | None = None
+
+    @model_validator(mode="after")
+    def _cap_above_the_minimums(self) -> LimitsConfig:
+        """A cap below the floor or the guarantee leaves no amount a manager may be paid: which
+        one wins is not guessed."""
+        if self.cap is None:
+            return self
+        if self.floor > self.cap:
+            raise ValueError(f"floor ({self.floor:g}) is above cap ({self.cap:g}): no gross "
+                             "bonus can keep both; lower the floor or raise the cap")
+        guarantee = self.minimum_guarantee
+        if guarantee is not None and guarantee.amount > self.cap:
+            raise ValueError(f"minimum_guarantee.amount ({guarantee.amount:g}) is above cap "
+                             f"({self.cap:g}): no gross bonus can keep both; lower the "
+                             "guarantee or raise the cap")
+        return self
 
 
 class SharedPoolConfig(StrictModel):
