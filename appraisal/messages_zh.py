@@ -428,6 +428,29 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("pool_amount has no effect unless mode: fixed_pool (it is {mode}): remove it, or set mode: "
      "fixed_pool",
      "pool_amount 仅在 mode: fixed_pool 时生效（当前为 {mode}）：请删去它，或设置 mode: fixed_pool"),
+    ("source: table reads the manager_costs table, which inputs: does not name (every cost would "
+     "be 0): add inputs.manager_costs, or choose source: allocate with a total",
+     "source: table 读取 manager_costs 表，但 inputs: 中没有这张表（每项成本都将为 0）：请添加 "
+     "inputs.manager_costs，或选择 source: allocate 并给出 total"),
+    ("the year must be from {low} to {high}, got {value}",
+     "年份必须在 {low} 到 {high} 之间（实际为 {value}）"),
+    ("{date} is after the period {period} ends ({end}): all business would be stock; give a date "
+     "within or before the period, year_start or period_start",
+     "{date} 晚于考核期 {period} 的期末（{end}）：所有业务都将算作存量；请给出考核期内或之前的日期，"
+     "或 year_start、period_start"),
+    ("{keys} has no effect unless source: allocate (it is table): remove it, or set source: "
+     "allocate",
+     "{keys} 仅在 source: allocate 时生效（当前为 table）：请删去它，或设置 source: allocate"),
+    ("{a} and {b} have no effect unless source: allocate (it is table): remove them, or set "
+     "source: allocate",
+     "{a} 和 {b} 仅在 source: allocate 时生效（当前为 table）：请删去它们，或设置 source: allocate"),
+    ("sheet applies to XLSX files; this one is not (it would be ignored): remove sheet, or give "
+     "the .xlsx file",
+     "sheet 只适用于 XLSX 文件；此文件不是（该设置会被忽略）：请删去 sheet，或改用 .xlsx 文件"),
+    ("{keys} applies to CSV files; this one is not (it would be ignored): remove {again}",
+     "{keys} 只适用于 CSV 文件；此文件不是（该设置会被忽略）：请删去 {again}"),
+    ("String should have at most {n} character, got {value}",
+     "字符串至多应有 {n} 个字符（实际为 {value}）"),
     # a value of the wrong type (strict config types, `config._type_problem`)
     ("must be a number, got the text {value}; write numbers without quotes",
      "必须是数字（实际为文本 {value}）；数字请不要加引号"),

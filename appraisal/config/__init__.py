@@ -11,6 +11,7 @@ import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,7 +27,7 @@ from pydantic import (
 
 from ..analysis.config import AnalysisConfig
 from ..errors import ConfigError
-from .base import Period, StrictModel, parse_period
+from .base import PERIOD_YEARS, Period, StrictModel, parse_period
 from .bonus import BonusConfig
 from .deferral import ClawbackConfig, DeferralConfig
 from .engine import EngineConfig
@@ -409,9 +410,38 @@ def parse_config(raw: Any, file: str = "<config>") -> AppraisalConfig:
     # Keys that must fit the AHP matrices the scorecard declares (two sections together).
     across = config.weights.problems(config.scorecard.ahp_matrices())
     across += _excluded_pay_problems(config)
+    across += _rorac_problems(config)
     if across:
         raise ConfigError(file, across)
     return config
+
+
+def _rorac_problems(config: AppraisalConfig) -> list[tuple[str, str]]:
+    """RORAC keys that need another section: a cost read from a table the inputs do not name
+    (each cost would be 0), a stock reference date after the period (no business would be
+    increment) or outside the years a period may fall in."""
+    found = []
+    for name in ("management_cost", "fixed_cost"):
+        cost = getattr(config.rorac, name)
+        if (cost.source == "table" and "source" in cost.model_fields_set
+                and config.inputs.manager_costs is None):
+            found.append((f"rorac.{name}.source",
+                          "source: table reads the manager_costs table, which inputs: does not "
+                          "name (every cost would be 0): add inputs.manager_costs, or choose "
+                          "source: allocate with a total"))
+    reference = config.rorac.stock.reference_date
+    period = config.appraisal_period
+    if isinstance(reference, date):
+        if not PERIOD_YEARS[0] <= reference.year <= PERIOD_YEARS[1]:
+            found.append(("rorac.stock.reference_date",
+                          f"the year must be from {PERIOD_YEARS[0]} to {PERIOD_YEARS[1]}, got "
+                          f"{reference.isoformat()}"))
+        elif reference > period.end:
+            found.append(("rorac.stock.reference_date",
+                          f"{reference.isoformat()} is after the period {period.label} ends "
+                          f"({period.end.isoformat()}): all business would be stock; give a "
+                          "date within or before the period, year_start or period_start"))
+    return found
 
 
 def _excluded_pay_problems(config: AppraisalConfig) -> list[tuple[str, str]]:

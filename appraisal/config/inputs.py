@@ -87,6 +87,16 @@ class TableSource(StrictModel):
         path = self.path or ""
         parquet = self.format == "parquet" or (
             self.format == "auto" and path.lower().endswith((".parquet", ".pq")))
+        xlsx = self.format == "xlsx" or (
+            self.format == "auto" and path.lower().endswith((".xlsx", ".xlsm")))
+        if self.sheet is not None and not xlsx:
+            raise ValueError("sheet applies to XLSX files; this one is not (it would be "
+                             "ignored): remove sheet, or give the .xlsx file")
+        ignored = [key for key, default in (("encoding", "auto"), ("delimiter", ","))
+                   if getattr(self, key) != default]
+        if ignored and (xlsx or parquet):
+            raise ValueError(f"{' and '.join(ignored)} applies to CSV files; this one is not "
+                             f"(it would be ignored): remove {' and '.join(ignored)}")
         if parquet and self.header_row != 1:
             raise ValueError("header_row applies to CSV and XLSX files; a Parquet file has "
                              "named columns: leave header_row out")

@@ -63,6 +63,17 @@ class AllocatedCostConfig(StrictModel):
     total: UnitYuan = Field(0.0, description="the unit's total for the period, yuan")
     driver: Literal["headcount", "revenue", "balance"] = "headcount"
 
+    @model_validator(mode="after")
+    def _allocation_keys_need_allocate(self) -> AllocatedCostConfig:
+        given = {key for key in ("total", "driver") if key in self.model_fields_set
+                 and getattr(self, key) != type(self).model_fields[key].default}
+        if self.source == "table" and given:
+            keys, verb, them = (" and ".join(sorted(given)), "have", "them") if len(given) > 1 \
+                else (next(iter(given)), "has", "it")
+            raise ValueError(f"{keys} {verb} no effect unless source: allocate (it is table): "
+                             f"remove {them}, or set source: allocate")
+        return self
+
 
 _DEFAULT_CATEGORIES = (
     CategorySpec(id="deposit", name_zh="存款", name_en="Deposits"),
