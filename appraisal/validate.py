@@ -137,30 +137,35 @@ FORMULA_RULE = "text a spreadsheet would run as a formula"
 FORMULA_EXPECTED = ("plain text, not beginning with =, +, @, a tab or a line break, nor - directly "
                     "followed by text (Excel and WPS run such a cell of the CSVs this run writes "
                     "as a formula); put ' before it to keep it as written")
-_FORMULA_FREE = {"business", "credit_splits"}
-"""Account tables: their texts (accounts, products) are never written back to a CSV."""
+_FORMULA_TABLES = ("managers", "pool_allocations", "clawback_events", "judgments")
+"""Tables whose texts the run writes back into its CSVs (names, units, notes, reasons, who
+approved, expert ids); the others' ids must be the roster's or the config's, and are checked
+there (a manager_id, an indicator, a rater)."""
 _FORMULA_COLUMNS_SKIPPED = {("judgments", "value")}
 """Texts that are numbers written as text (1/3): checked as judgments."""
 
 
 def check_spreadsheet_formulas(tables: Mapping[str, pd.DataFrame]) -> IssueTable:
-    """A text cell of a non-account table that would run as a formula when a CSV of the run
-    (managers.csv, payroll.csv, pool_allocations.csv ...) is opened in a spreadsheet."""
+    """A text cell of a table the run writes back (`_FORMULA_TABLES`) that would run as a
+    formula when a CSV of the run (managers.csv, payroll.csv, pool_allocations.csv ...) is
+    opened in a spreadsheet."""
     found: list[IssueTable] = []
-    for name, frame in tables.items():
-        schema = SCHEMAS.get(name)
-        if schema is None or name in _FORMULA_FREE or is_relation(frame):
+    for name in _FORMULA_TABLES:
+        frame = tables.get(name)
+        schema = SCHEMAS[name]
+        if frame is None or is_relation(frame):
             continue
         for column in schema.columns:
             if (column.kind != "text" or column.name not in frame.columns
-                    or (name, column.name) in _FORMULA_COLUMNS_SKIPPED):
+                    or (name, column.name) in _FORMULA_COLUMNS_SKIPPED
+                    or (name != "managers" and column.name in schema.references)):
                 continue
             values = frame[column.name]
-            texts = values.astype("string")
-            risky = texts.str.contains(FORMULA_START, regex=True).fillna(False)
-            mask = risky.to_numpy(dtype=bool)
-            if not mask.any():
+            distinct = pd.Series(values.dropna().unique()).astype("string")
+            risky = distinct[distinct.str.contains(FORMULA_START, regex=True).fillna(False)]
+            if risky.empty:
                 continue
+            mask = values.isin(set(risky)).to_numpy(dtype=bool)
             rows = (frame[ROW_COLUMN] if ROW_COLUMN in frame.columns
                     else pd.Series(range(2, len(frame) + 2)))
             found.append(IssueTable.at(
