@@ -669,7 +669,9 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("output folder {target} already exists; a closed period is never overwritten silently: "
      "choose another --out, or pass --force to replace it",
      "输出文件夹 {target} 已存在；已关账的期间绝不会被悄悄覆盖：请另选 --out，或使用 --force 替换"),
-    ("{target} exists and is not a folder", "{target} 已存在且不是文件夹"),
+    ("{target} exists and is a file, not a folder: choose another --out (or output.dir); a file "
+     "is never replaced by results",
+     "{target} 已存在且是文件，不是文件夹：请另选 --out（或 output.dir）；结果从不替换文件"),
     ("output folder {target} is locked by {lock}", "输出文件夹 {target} 被 {lock} 锁定"),
     ("output folder {target} is being written by another run (process {pid} of {user} on {host}, "
      "since {started}); wait for it to finish or choose another --out (if no such run exists, "

@@ -69,13 +69,14 @@ def default_output_dir(result: RunResult) -> Path:
 def check_target(out_dir: Path, *, force: bool = False) -> Path:
     """The output folder may be written: it does not exist, or `force` replaces it."""
     target = Path(out_dir).expanduser()
+    if target.exists() and not target.is_dir():  # --force would not help: never replaced
+        raise OutputExistsError(f"{target} exists and is a file, not a folder: choose another "
+                                "--out (or output.dir); a file is never replaced by results")
     if target.exists() and not force:
         raise OutputExistsError(
             f"output folder {target} already exists; a closed period is never overwritten "
             "silently: choose another --out, or pass --force to replace it"
         )
-    if target.exists() and not target.is_dir():
-        raise OutputExistsError(f"{target} exists and is not a folder")
     return target
 
 
