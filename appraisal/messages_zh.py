@@ -77,6 +77,8 @@ WORDS: dict[str, str] = {
     "the sheet is empty": "工作表为空",
     "a header row with the column names": "一行写有列名的表头",
     "the path of one CSV, XLSX or Parquet file": "一个 CSV、XLSX 或 Parquet 文件的路径",
+    "an existing CSV or XLSX file (a relative path is read from the current folder)":
+        "一个存在的 CSV 或 XLSX 文件（相对路径从当前文件夹读取）",
     "an existing file (paths are relative to the config file's folder)":
         "一个存在的文件（路径相对于配置文件所在的文件夹）",
     "an .xlsx file": "一个 .xlsx 文件",

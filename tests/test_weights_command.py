@@ -240,3 +240,11 @@ def test_config_mode_acceptance_of_unknown_matrix_names_the_config(tmp_path):
     result = run("--config", str(config), command=configured())
     assert result.exit_code == 2
     assert "config.yaml: weights.accept.learning: no AHP matrix has this id" in result.output
+
+
+def test_a_missing_matrix_file_says_where_a_relative_path_is_read_from(tmp_path):
+    result = run(str(tmp_path / "nope.csv"))
+    assert result.exit_code == 2
+    assert "file not found; expected an existing CSV or XLSX file (a relative path is read " \
+           "from the current folder)" in result.output
+    assert "config" not in result.output

@@ -128,6 +128,10 @@ def read_matrix_file(path: str | Path, *, sheet: str | None = None) -> MatrixFil
     """Read a CSV/XLSX matrix: first row and first column are the criterion names, in the same
     order; cells are numbers or fractions (`1/3`), blank where not judged."""
     shown = str(path)
+    if not Path(path).exists():  # a path typed on the command line: from the current folder
+        raise InputError([InputIssue(shown, None, None, "file not found", None,
+                                     "an existing CSV or XLSX file (a relative path is read "
+                                     "from the current folder)", code=IssueCode.FILE_NOT_FOUND)])
     raw = _read_text(Path(path), sheet, shown)
     table = raw.astype("object").where(raw.notna(), "").map(lambda v: str(v).strip())
     rows = [list(row) for row in table.itertuples(index=False)]
