@@ -34,3 +34,22 @@ def write_config(folder: Path, raw: dict, *, inputs_from: Path = SAMPLES,
     path = folder / file
     path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def refused_run(folder: Path, language: str, change) -> tuple[int, str]:
+    """`appraise run` on the example config in `language` after `change(raw)`, in `folder`
+    (created): its exit code and output (the config path as CONFIG); asserts nothing was
+    written."""
+    from click.testing import CliRunner
+
+    from appraisal.cli import main
+
+    raw = example_raw()
+    raw["language"] = language
+    change(raw)
+    folder.mkdir(parents=True)
+    config = write_config(folder, raw)
+    out = folder / "out"
+    ran = CliRunner().invoke(main, ["run", str(config), "--out", str(out), "--quiet"])
+    assert not out.exists()
+    return ran.exit_code, ran.output.replace(str(config), "CONFIG")

@@ -5,10 +5,7 @@ not visible in the config)."""
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
-from example_config import example_raw, write_config
-
-from appraisal.cli import main
+from example_config import refused_run
 
 
 def _limits(**values):
@@ -39,13 +36,5 @@ CASES = [
 def test_contradicting_or_idle_bonus_keys_are_refused(tmp_path, change, english, chinese):
     for language, expected in (("en", f"error: CONFIG: {english}\n"),
                                ("zh", f"错误：CONFIG：{chinese}\n")):
-        raw = example_raw()
-        raw["language"] = language
-        change(raw["bonus"])
-        folder = tmp_path / language
-        folder.mkdir()
-        config = write_config(folder, raw)
-        out = folder / "out"
-        ran = CliRunner().invoke(main, ["run", str(config), "--out", str(out), "--quiet"])
-        assert (ran.exit_code, ran.output.replace(str(config), "CONFIG")) == (2, expected)
-        assert not out.exists()
+        assert refused_run(tmp_path / language, language,
+                           lambda raw: change(raw["bonus"])) == (2, expected)

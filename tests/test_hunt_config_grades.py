@@ -4,22 +4,11 @@ catches) is refused naming both grades, never paid as written."""
 
 from __future__ import annotations
 
-from click.testing import CliRunner
-from example_config import example_raw, write_config
-
-from appraisal.cli import main
+from example_config import refused_run
 
 
 def _run(folder, language, change):
-    raw = example_raw()
-    raw["language"] = language
-    change(raw["scorecard"]["grading"])
-    folder.mkdir()
-    config = write_config(folder, raw)
-    out = folder / "out"
-    ran = CliRunner().invoke(main, ["run", str(config), "--out", str(out), "--quiet"])
-    assert not out.exists()
-    return ran.exit_code, ran.output.replace(str(config), "CONFIG")
+    return refused_run(folder, language, lambda raw: change(raw["scorecard"]["grading"]))
 
 
 def test_a_better_grade_paying_less_is_refused(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from example_config import example_raw, write_config
+from example_config import refused_run
 
 from appraisal.cli import main
 from appraisal.config.base import parse_period
@@ -17,15 +17,8 @@ def test_a_period_outside_the_years_the_engine_holds_is_refused(tmp_path, label)
         ("en", f"error: CONFIG: period: period year must be from 1900 to 2200, got '{label}'\n"),
         ("zh", f"错误：CONFIG：period：考核期的年份必须在 1900 到 2200 之间（实际为 '{label}'）\n"),
     ):
-        raw = example_raw()
-        raw.update(period=label, language=language)
-        folder = tmp_path / language
-        folder.mkdir()
-        config = write_config(folder, raw)
-        out = folder / "out"
-        ran = CliRunner().invoke(main, ["run", str(config), "--out", str(out), "--quiet"])
-        assert (ran.exit_code, ran.output.replace(str(config), "CONFIG")) == (2, expected)
-        assert not out.exists()
+        assert refused_run(tmp_path / language, language,
+                           lambda raw: raw.update(period=label)) == (2, expected)
 
 
 def test_the_years_at_the_bounds_are_periods():

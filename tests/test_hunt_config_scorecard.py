@@ -3,25 +3,13 @@ floor above its cap (points were clipped to the cap, silently), a rule without i
 
 from __future__ import annotations
 
-from click.testing import CliRunner
-from example_config import example_raw, write_config
-
-from appraisal.cli import main
+from example_config import refused_run
 
 KINDS = "'ratio', 'lower_better', 'piecewise', 'scale', 'percentile', 'direct'"
 
 
 def _run(tmp_path, language, change):
-    raw = example_raw()
-    raw["language"] = language
-    change(raw["scorecard"])
-    folder = tmp_path / language
-    folder.mkdir()
-    config = write_config(folder, raw)
-    out = folder / "out"
-    ran = CliRunner().invoke(main, ["run", str(config), "--out", str(out), "--quiet"])
-    assert not out.exists()
-    return ran.exit_code, ran.output.replace(str(config), "CONFIG")
+    return refused_run(tmp_path / language, language, lambda raw: change(raw["scorecard"]))
 
 
 def test_additional_points_floor_above_cap_is_refused(tmp_path):
