@@ -242,8 +242,9 @@ def issue_frame(frame: pd.DataFrame, language: Language) -> pd.DataFrame:
 
 def language_of_config(path: Path | None, overrides: Iterable[str] = ()) -> Language:
     """The `language` a config file asks for, read from its YAML without validating it: the
-    last `--set language=...`, else the root `language` key, else the config's default (zh);
-    English when there is no file or it is not a readable YAML mapping."""
+    last `--set language=...`, else the root `language` key, else the config's default (zh).
+    A file that is not valid YAML is searched for a top-level `language:` line (the config may
+    be the very thing that is broken); English when there is no readable file."""
     import yaml
 
     for item in reversed(tuple(overrides)):
@@ -266,10 +267,18 @@ def language_of_config(path: Path | None, overrides: Iterable[str] = ()) -> Lang
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:  # saved as GBK: refused by load_config, in its language
             text = data.decode("gb18030")
+    except (OSError, UnicodeDecodeError):
+        return "en"
+    try:
         raw = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
-        return "en"
-    if not isinstance(raw, dict):
-        return "en"
-    language = raw.get("language", "zh")
+    except (yaml.YAMLError, RecursionError):
+        found = _LANGUAGE_LINE.search(text)
+        return "en" if found is not None and found["language"] == "en" else "zh"
+    language = raw.get("language", "zh") if isinstance(raw, dict) else "zh"
     return "zh" if language == "zh" else "en"
+
+
+_LANGUAGE_LINE = re.compile(r"""^(?P<k>['"]?)language(?P=k)[ \t]*:[ \t]*"""
+                            r"""(?P<q>['"]?)(?P<language>zh|en)(?P=q)[ \t]*(?:#.*)?\r?$""",
+                            re.MULTILINE)
+"""A root `language: zh|en` line (quoted or not, a comment after it) in a config's text."""

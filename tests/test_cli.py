@@ -187,7 +187,7 @@ def test_a_typo_gets_a_suggestion(tmp_path):
 
 def test_yaml_syntax_error_names_the_line(tmp_path):
     config = tmp_path / "bad.yaml"
-    config.write_text("period: 2026-10\nunit: {id: X\n", encoding="utf-8")
+    config.write_text("language: en\nperiod: 2026-10\nunit: {id: X\n", encoding="utf-8")
     result = _invoke("run", str(config))
     assert result.exit_code == 2
     assert "not valid YAML" in result.output and "line" in result.output

@@ -90,13 +90,13 @@ def test_set_language_en_on_the_command_line_gives_english(tmp_path):
     assert en.output.startswith("error: ") and "must be <= 1" in en.output
 
 
-def test_an_unreadable_yaml_is_reported_in_english(tmp_path):
+def test_an_unreadable_yaml_is_reported_in_its_language_line(tmp_path):
     config = tmp_path / "config.yaml"
     config.write_text("language: zh\nperiod: [2026-10\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["run", str(config), "--quiet"])
     assert result.exit_code == 2
-    assert result.output.startswith(f"error: {config}: line ")
-    assert "not valid YAML" in result.output
+    assert result.output == (f"错误：{config}：第 3 行第 1 列：不是有效的 YAML（此处应为“,”或“]”，"
+                             "却出现了文件结尾）：有未闭合的“[”或“{”\n")
 
 
 def test_an_existing_output_folder_is_refused_in_chinese_with_exit_2(tmp_path):

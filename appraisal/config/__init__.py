@@ -510,6 +510,26 @@ def _check_yaml_nodes(root: yaml.Node, shown: str) -> None:
         raise ConfigError(shown, problems)
 
 
+_YAML_HINTS: tuple[tuple[str, str], ...] = (
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("mapping values are not allowed here",
+     "check the indentation of this line, and put a value holding ': ' in quotes"),
+    ("could not find expected ':'", "each setting is 'key: value', with a space after the colon"),
+    ("expected <block end>", "this line is indented differently from the keys beside it"),
+    ("but got '<stream end>'", "a '[' or '{' is not closed"),
+    ("found unexpected end of stream", "a quote is not closed"),
+    ("found undefined alias", "a '*' starts an alias: put a value starting with '*' in quotes"),
+    ("found unknown escape character",
+     "in double quotes a backslash starts an escape: use single quotes for a Windows path"),
+)
+"""PyYAML's problem (a prefix of it) -> what a person writing a config should do about it."""
+
+
+def _yaml_hint(problem: str) -> str:
+    """The fix for a common YAML mistake, or "" (PyYAML's problem stays as it is)."""
+    return next((hint for start, hint in _YAML_HINTS if start in problem), "")
+
+
 def _read_yaml(text: str, shown: str) -> Any:
     """safe_load with the checks of `_check_yaml_nodes` between composing and constructing."""
     loader = yaml.SafeLoader(text)
@@ -643,7 +663,9 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> LoadedConfig
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(shown, [("", f"{where}not valid YAML ({problem})")]) from None
+        hint = _yaml_hint(problem)
+        raise ConfigError(shown, [("", f"{where}not valid YAML ({problem})"
+                                       f"{': ' + hint if hint else ''}")]) from None
     if overrides:
         raw = apply_overrides(raw, overrides, shown)
     config = parse_config(raw, shown)
