@@ -34,7 +34,7 @@ import pandas as pd
 from .config.base import Period
 from .config.bonus import BonusComponent, BonusConfig
 from .config.scorecard import ExcludedPay
-from .deferral import DeferralInputs, settle_deferral
+from .deferral import DeferralInputs, deferred_and_released, settle_deferral
 from .errors import AppraisalError, InputIssue, InternalError, IssueCode
 from .money import allocate_cents, apply_rate, exact_fraction, round_cents, to_cents
 from .pool import (
@@ -860,6 +860,8 @@ def compute_bonus(
     `retro_due` (history, int64 cents by manager_id): retro adjustments owed from revised
     closed periods; they add the columns retro_due, retro_adjustment (paid now; see
     `retro_cents`) and retro_carried, and final = gross − withheld + pool + retro_adjustment.
+    With `deferral`, a negative retro is recovered only from the pay left after this period's
+    deferred part is held back and its released tranches paid (never below zero).
 
     `rorac_by_manager["rorac"]` is int64 cents. Assumes `check_bonus` passed (InternalError
     otherwise); a fixed pool its floors or caps cannot hold, or allocations above what the
@@ -889,12 +891,18 @@ def compute_bonus(
     earned = gross_cents - withheld + allocated + redistributed
     money.update(zip(_POOL_COLUMNS[:-1], (gross_cents, withheld, allocated, redistributed),
                      strict=True))
+    performance = earned
     if retro_due is not None:
-        due, applied = retro_cents(ids, retro_due, earned, not_below_zero=retro_not_below_zero)
+        # a negative retro is recovered from what is paid now: never below zero once this
+        # period's deferral is held back (and its released tranches paid)
+        payable = earned
+        if deferral is not None:
+            deferred, released = deferred_and_released(ids, performance, deferral)
+            payable = np.minimum(earned, earned - deferred + released)
+        due, applied = retro_cents(ids, retro_due, payable, not_below_zero=retro_not_below_zero)
         money.update(retro_due=due, retro_adjustment=applied, retro_carried=due - applied)
         earned = earned + applied
     if deferral is not None:  # deferred pay (docs/deferral.md): final − deferred + released
-        performance = gross_cents - withheld + allocated + redistributed
         settled = settle_deferral(ids, performance, earned, deferral)
         money.update(settled)
         earned = earned - settled["deferred"] + settled["released"] - settled[

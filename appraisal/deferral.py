@@ -47,6 +47,7 @@ __all__ = [
     "apply_clawback",
     "check_identity",
     "deferral_groups",
+    "deferred_and_released",
     "deferred_cents",
     "forfeit_leavers",
     "grant_tranches",
@@ -454,18 +455,25 @@ class DeferralInputs:
     recovered: pd.Series | None = None  # a revision keeps what its version recovered
 
 
+def deferred_and_released(ids: pd.Index, performance_pay: IntArray,
+                          inputs: DeferralInputs) -> tuple[IntArray, IntArray]:
+    """(deferred, released) per manager in `ids` (cents): deferred = share × max(performance
+    pay, 0) (see `deferred_cents`), released as the ledger says."""
+    groups = inputs.groups.reindex(ids).fillna("").astype(str)
+    deferred = deferred_cents(performance_pay, groups.to_numpy(), inputs.config)
+    released = inputs.released.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+    return deferred, released
+
+
 def settle_deferral(ids: pd.Index, performance_pay: IntArray, pay_before: IntArray,
                     inputs: DeferralInputs) -> dict[str, IntArray]:
     """deferred, released and clawback_recovered per manager in `ids` (cents).
 
-    deferred = share × max(performance pay, 0) (see `deferred_cents`); released as the ledger
-    says; recovered = `recovery_cents` of the receivable against the pay left after
-    deferral and release (pay_before − deferred + released). final = pay_before − deferred +
-    released − recovered.
+    deferred and released: `deferred_and_released`; recovered = `recovery_cents` of the
+    receivable against the pay left after deferral and release (pay_before − deferred +
+    released). final = pay_before − deferred + released − recovered.
     """
-    groups = inputs.groups.reindex(ids).fillna("").astype(str)
-    deferred = deferred_cents(performance_pay, groups.to_numpy(), inputs.config)
-    released = inputs.released.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+    deferred, released = deferred_and_released(ids, performance_pay, inputs)
     owed = inputs.receivable.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
     left = pay_before - deferred + released
     if inputs.recovered is not None:
