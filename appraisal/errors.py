@@ -22,6 +22,9 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 __all__ = [
+    "FORMULA_EXPECTED",
+    "FORMULA_RULE",
+    "FORMULA_START",
     "ISSUE_COLUMNS",
     "MAX_REPORTED_ISSUES",
     "AppraisalError",
@@ -326,6 +329,11 @@ FORMULA_START = r"^(?:[=+@\t\r\n]|-(?![\d.\s]|$)|-[\d.]+[^\d.\s])"
 a tab or line break first; or - followed by text or by a number with an operator (-cmd|...,
 -2+3); a plain negative number, a lone - and "- note" are text a person may mean."""
 
+
+FORMULA_RULE = "text a spreadsheet would run as a formula"
+FORMULA_EXPECTED = ("plain text, not beginning with =, +, @, a tab or a line break, nor - directly "
+                    "followed by text (Excel and WPS run such a cell of the CSVs this run writes "
+                    "as a formula); put ' before it to keep it as written")
 
 def _english_where(file: str, row: int | None, column: object) -> str:
     where = file if row is None else f"{file}, row {row}"

@@ -418,6 +418,8 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("given twice, on lines {a} and {b}; keep one", "出现了两次（第 {a} 行和第 {b} 行）；请只保留一个"),
     ("expands to more than {n} values (YAML aliases); write the values out",
      "展开后超过 {n} 个值（YAML 别名）；请直接写出这些值"),
+    ("text a spreadsheet would run as a formula, got {value}; expected {expected:t}",
+     "电子表格会当作公式执行的文本（实际为 {value}）；要求：{expected}"),
     ("must be >= {bound}, got {value}", "必须 >= {bound}（实际为 {value}）"),
     ("must be <= {bound}, got {value}", "必须 <= {bound}（实际为 {value}）"),
     ("must be > {bound}, got {value}", "必须 > {bound}（实际为 {value}）"),

@@ -27,6 +27,8 @@ import pandas as pd
 from .config import AppraisalConfig, LoadedConfig
 from .config.inputs import TableSource
 from .errors import (
+    FORMULA_EXPECTED,
+    FORMULA_RULE,
     FORMULA_START,
     AppraisalError,
     ConfigError,
@@ -133,10 +135,6 @@ def check_roster_dates(tables: Mapping[str, pd.DataFrame]) -> IssueTable:
     )
 
 
-FORMULA_RULE = "text a spreadsheet would run as a formula"
-FORMULA_EXPECTED = ("plain text, not beginning with =, +, @, a tab or a line break, nor - directly "
-                    "followed by text (Excel and WPS run such a cell of the CSVs this run writes "
-                    "as a formula); put ' before it to keep it as written")
 _FORMULA_TABLES = ("managers", "pool_allocations", "clawback_events", "judgments")
 """Tables whose texts the run writes back into its CSVs (names, units, notes, reasons, who
 approved, expert ids); the others' ids must be the roster's or the config's, and are checked

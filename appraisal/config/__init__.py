@@ -27,7 +27,7 @@ from pydantic import (
 
 from ..analysis.config import AnalysisConfig
 from ..errors import ConfigError
-from .base import PERIOD_YEARS, Period, StrictModel, parse_period
+from .base import PERIOD_YEARS, DisplayText, Period, StrictModel, parse_period
 from .bonus import BonusConfig
 from .deferral import ClawbackConfig, DeferralConfig
 from .engine import EngineConfig
@@ -63,8 +63,8 @@ __all__ = [
 class UnitConfig(StrictModel):
     """The organisational unit being appraised."""
 
-    id: str = Field(min_length=1, description="unit id, shown in outputs and the manifest")
-    name: str = Field("", description="display name (e.g. 滨江分行)")
+    id: DisplayText = Field(min_length=1, description="unit id, shown in outputs and the manifest")
+    name: DisplayText = Field("", description="display name (e.g. 滨江分行)")
     level: Literal["bank", "branch", "sub_branch", "team"] = Field(
         "branch", description="organisational level of the unit"
     )

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from ..errors import FORMULA_EXPECTED, FORMULA_RULE, FORMULA_START
 from ..money import MAX_AMOUNT_YUAN, MAX_TOTAL_YUAN
 
-__all__ = ["PERIOD_YEARS", "Fraction01", "NonNegative", "Period", "Positive", "StrictModel",
-           "UnitYuan", "Yuan", "parse_period"]
+__all__ = ["PERIOD_YEARS", "DisplayText", "Fraction01", "NonNegative", "Period", "Positive",
+           "StrictModel", "UnitYuan", "Yuan", "parse_period"]
 
 
 class StrictModel(BaseModel):
@@ -51,6 +52,16 @@ def _admits_tuple(annotation: Any) -> bool:
     return False
 
 
+def _not_a_formula(text: str) -> str:
+    """A text the run writes into its CSVs and workbook must not be one a spreadsheet runs."""
+    if re.search(FORMULA_START, text):
+        raise ValueError(f"{FORMULA_RULE}, got {text!r}; expected {FORMULA_EXPECTED}")
+    return text
+
+
+DisplayText = Annotated[str, AfterValidator(_not_a_formula)]
+"""A name, id, label or header the outputs show (CSV cells, sheet cells, statements): refused
+when Excel or WPS would run it as a formula (errors.FORMULA_START), as such an input cell is."""
 Fraction01 = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 Positive = Annotated[float, Field(gt=0.0)]

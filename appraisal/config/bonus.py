@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from ..money import MAX_TOTAL_YUAN
-from .base import Fraction01, NonNegative, StrictModel, UnitYuan, Yuan
+from .base import DisplayText, Fraction01, NonNegative, StrictModel, UnitYuan, Yuan
 
 __all__ = [
     "AllocationReason",
@@ -69,7 +69,7 @@ class ProfitBand(StrictModel):
     coefficient: NonNegative = Field(
         description="step bands: band coefficient on the base; progressive: rate on the slice"
     )
-    label: str = ""
+    label: DisplayText = ""
 
     @field_validator("lower")
     @classmethod

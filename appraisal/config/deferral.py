@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Fraction01, StrictModel, Yuan
+from .base import DisplayText, Fraction01, StrictModel, Yuan
 
 __all__ = [
     "RISK_RELEVANT_MIN_SHARE",
@@ -43,7 +43,7 @@ LeaverTreatment = Literal["kept", "forfeited"]
 class DeferralGroup(StrictModel):
     """One group of deferred managers and the terms of its deferral."""
 
-    id: str = Field(min_length=1, description="group id, recorded on every grant")
+    id: DisplayText = Field(min_length=1, description="group id, recorded on every grant")
     job_levels: tuple[str, ...] = Field(
         (), description="job levels (roster job_level) whose managers belong to the group")
     roster_flag: Literal["risk_relevant", "senior_management"] | None = Field(

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from .base import StrictModel
+from .base import DisplayText, StrictModel
 
 __all__ = [
     "DEFAULT_PAYROLL_COLUMNS",
@@ -57,7 +57,8 @@ class PayrollColumn(StrictModel):
         description="a column of managers.csv (manager_id, name, sub_branch, bonus_gross, "
         "withheld, pool_allocation, bonus_final, bonus_<component>, ...) or `period`",
     )
-    header: str = Field(min_length=1, description="the header the payroll system expects")
+    header: DisplayText = Field(min_length=1,
+                                description="the header the payroll system expects")
 
 
 DEFAULT_PAYROLL_COLUMNS: tuple[PayrollColumn, ...] = tuple(

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, Strict, model_validator
 
-from .base import Fraction01, NonNegative, StrictModel, UnitYuan
+from .base import DisplayText, Fraction01, NonNegative, StrictModel, UnitYuan
 
 __all__ = [
     "AllocatedCostConfig",
@@ -26,9 +26,9 @@ AnnualRate = Annotated[float, Field(ge=-1.0, le=1.0)]
 class CategorySpec(StrictModel):
     """One business category (业务大类) i: its display names, weight in the total and tax rate."""
 
-    id: str = Field(min_length=1)
-    name_zh: str = ""
-    name_en: str = ""
+    id: DisplayText = Field(min_length=1)
+    name_zh: DisplayText = ""
+    name_en: DisplayText = ""
     weight: NonNegative = Field(1.0, description="category weight w_i in Σ_i w_i·RORAC_i")
     tax_rate: Fraction01 = Field(0.0, description="T = E × tax_rate when no tax column is given")
 

@@ -13,7 +13,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ..ahp import WEIGHT_SUM_TOLERANCE
-from .base import StrictModel
+from .base import DisplayText, StrictModel
 
 __all__ = [
     "AdditionalDimension",
@@ -52,8 +52,8 @@ them (a value outside the scale could not be reported before the run)."""
 class DisplayName(StrictModel):
     """Display names of a dimension, indicator or grade."""
 
-    zh: str = ""
-    en: str = ""
+    zh: DisplayText = ""
+    en: DisplayText = ""
 
 
 class RatioRule(StrictModel):
@@ -169,7 +169,7 @@ Rule = Annotated[
 class Indicator(StrictModel):
     """One indicator: where its actual comes from, how it is scored, its cap and floor."""
 
-    id: str = Field(min_length=1)
+    id: DisplayText = Field(min_length=1)
     name: DisplayName = DisplayName()
     source: IndicatorSource = "indicators"
     rule: Rule = RatioRule()
@@ -225,7 +225,7 @@ def _check_fixed_weights(weights: dict[str, float] | None, criteria: list[str], 
 class Dimension(StrictModel):
     """A weighted dimension: its indicators and how they are weighed (AHP matrix or fixed)."""
 
-    id: str = Field(min_length=1)
+    id: DisplayText = Field(min_length=1)
     name: DisplayName = DisplayName()
     indicators: list[Indicator] = Field(min_length=1)
     matrix: str | None = None
@@ -245,7 +245,7 @@ class Dimension(StrictModel):
 class AdditionalDimension(StrictModel):
     """Bonus points added with weight 1: sum of the indicators' points, clipped to cap/floor."""
 
-    id: str = Field(default="additional", min_length=1)
+    id: DisplayText = Field(default="additional", min_length=1)
     name: DisplayName = DisplayName(zh="附加", en="Additional")
     indicators: list[Indicator] = Field(min_length=1)
     cap: float | None = 10.0
@@ -288,7 +288,7 @@ class Feedback360Config(StrictModel):
 class GradeBand(StrictModel):
     """One grade: band lower bound (bands), share of the unit (forced), pay coefficient."""
 
-    id: str = Field(min_length=1)
+    id: DisplayText = Field(min_length=1)
     name: DisplayName = DisplayName()
     min_score: float | None = None
     quota: float = Field(default=0.0, ge=0.0, le=1.0)
