@@ -219,6 +219,10 @@ _EXPORT_REGISTRY = ColumnRegistry({
 })
 
 
+_EXPORT_TEXT = tuple(key for key in _EXPORT_REGISTRY
+                     if _EXPORT_REGISTRY.kind(key) in ("code", "id", "text"))
+
+
 @history_command.command("export")
 @_filters
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -240,6 +244,21 @@ def export_command(ctx: click.Context, config: Path | None, url: str | None, uni
     click.echo(LINES("exported", language, rows=len(frame), out=out))
 
 
+def _as_text_cells(frame: Any) -> Any:
+    """The export with every text a spreadsheet would run as a formula (a name, reason or
+    closed_by from an old ledger starting with =, +, @, -cmd...) written with a ' before it,
+    as `validate --issues` does (errors.FORMULA_START): payroll opens this file in Excel."""
+    from ..errors import FORMULA_START
+
+    out = frame.copy()
+    for key in _EXPORT_TEXT:
+        texts = out[key].astype("string")
+        risky = texts.str.contains(FORMULA_START, regex=True).fillna(False).astype("bool")
+        if risky.any():
+            out[key] = texts.where(~risky, "'" + texts).astype("object")
+    return out
+
+
 def _write_export(frame: Any, out: Path, write_csv: Any) -> None:
     """The export written whole or not at all: into a file beside `out`, then renamed over it
     (a payroll import never reads half a file); a folder that cannot be written is an
@@ -251,7 +270,7 @@ def _write_export(frame: Any, out: Path, write_csv: Any) -> None:
 
     staged = out.with_name(f".{out.name}.{os.getpid()}.part")
     try:
-        write_csv(frame, staged, _EXPORT_REGISTRY)
+        write_csv(_as_text_cells(frame), staged, _EXPORT_REGISTRY)
         os.replace(staged, out)
     except OSError as exc:
         with contextlib.suppress(OSError):
