@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -456,7 +457,8 @@ def _measure(
     bands = component.bands
     lowers = np.array([int(to_cents(band.lower)) * team.scale for band in bands], dtype=np.int64)
     rates = np.array([band.coefficient for band in bands])
-    labels = np.array([band.label or f"≥{band.lower * team.scale:g}" for band in bands]
+    labels = np.array([band.label or f"≥{_yuan_text(int(cents))}"
+                       for band, cents in zip(bands, lowers, strict=True)]
                       + [BELOW_LOWEST_BAND], dtype=object)
     profit = team.frame["rorac"].to_numpy(dtype=np.int64)
     if component.method == "step":
@@ -470,6 +472,12 @@ def _measure(
         f"{component.id}_band_coefficient": coefficient,
     }
     return measure, component.method == "step", audit
+
+
+def _yuan_text(cents: int) -> str:
+    """Cents as the exact yuan amount without trailing zeros: 1234567 -> '12345.67',
+    120000000 -> '1200000' (a band's bound in its default label)."""
+    return format(Decimal(cents).scaleb(-2).normalize(), "f")
 
 
 def _points(component: BonusComponent, team: _Team) -> tuple[FloatArray, bool, dict[str, Any]]:
