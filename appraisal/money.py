@@ -38,6 +38,7 @@ __all__ = [
     "exact_fraction",
     "round_cents",
     "round_to_cents",
+    "scale_cents",
     "to_cents",
     "yuan_to_cents",
 ]
@@ -237,6 +238,24 @@ def apply_rate(cents: npt.ArrayLike, rate: float | str | Fraction) -> npt.NDArra
     floors, remainders = products // q, products % q
     total = _half_away(int(amounts.astype(object).sum()) * p, q) if amounts.size else 0
     return _hand_out(floors, remainders, total)
+
+
+def scale_cents(cents: npt.ArrayLike, factor: float | str | Fraction) -> npt.NDArray[np.int64]:
+    """factor × cents for each amount on its own, rounded half away from zero, exactly.
+
+    The factor is the exact fraction p / q of its decimal (a config weight 0.7 is 7/10, not the
+    float 0.69999…), so a product that is exactly a half cent (0.7 × 5 = 3.5) rounds away from
+    zero (4), never by float noise. Unlike `apply_rate`, the parts are not forced to a total.
+    """
+    amounts = np.asarray(cents, dtype=np.int64)
+    fraction = exact_fraction(factor)
+    p, q = fraction.numerator, fraction.denominator
+    if amounts.size == 0:
+        return amounts.astype(np.int64)
+    big = (int(np.abs(amounts).max()) * abs(p) >= _INT64_SAFE // 2) or q >= _INT64_SAFE // 4
+    products = amounts.astype(object) * p if big else amounts * p
+    magnitude = (2 * abs(products) + q) // (2 * q)
+    return np.where(products >= 0, magnitude, -magnitude).astype(np.int64)
 
 
 _MICRO_DIGITS = 6

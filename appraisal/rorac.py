@@ -55,7 +55,7 @@ from .kernel import (
 from .kernel.frames import business_relation, splits_relation
 from .kernel.in_place import Verdict, business_select
 from .kernel.in_place import check as check_in_place
-from .money import allocate_cents, to_cents
+from .money import allocate_cents, scale_cents, to_cents
 
 __all__ = [
     "COMPONENTS",
@@ -804,10 +804,16 @@ def compute_rorac(
     costs = cents["direct_cost"] + cents["management_cost"] + cents["fixed_cost"]
     rorac_cells = cents["revenue"] - (costs + cents["risk_cost"]) - cents["tax"]
     # RORAC_i = RORAC_increment + k0 · RORAC_stock: k0 × stock rounded once to the cent
-    rorac_category = rorac_cells[:, :, _INCREMENT] + _cents(
-        k0 * (rorac_cells[:, :, _STOCK] / _CENTS))
-    category_weight = np.array([c.weight for c in config.categories])
-    rorac_weighted = _cents(category_weight[None, :] * (rorac_category / _CENTS))
+    stock = rorac_cells[:, :, _STOCK]
+    weighted_stock = _cents(k0 * (stock / _CENTS))
+    at_floor = k0 == config.stock.floor  # k0 is then the config's decimal: exact half cents
+    weighted_stock[at_floor] = scale_cents(stock[at_floor], config.stock.floor)
+    rorac_category = rorac_cells[:, :, _INCREMENT] + weighted_stock
+    # w_i × RORAC_i on the weight's exact decimal (0.7 × 0.05 yuan = 3.5 cents → 4 cents)
+    rorac_weighted = np.stack(
+        [scale_cents(rorac_category[:, i], c.weight) for i, c in enumerate(config.categories)],
+        axis=1,
+    ).reshape(rorac_category.shape)
     capital = cells.capital_cents()
 
     dense = {
