@@ -745,6 +745,26 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "ledger database's password)",
      "history.password_env：环境变量 {variable} 未设置（它保存台账数据库的密码）"),
     ("ledger {ledger}: folder {folder} does not exist", "台账 {ledger}：文件夹 {folder} 不存在"),
+    ("ledger {ledger}: its schema is at revision {revision}, which this engine (appraise "
+     "{engine}, newest revision {head}) does not know: a newer appraise has upgraded it. Nothing "
+     "was read or written; run the appraise version that upgraded it (pip install --upgrade "
+     "appraise)",
+     "台账 {ledger}：其结构版本为 {revision}，本引擎（appraise {engine}，最新结构版本 {head}）不认识："
+     "它已由更新版本的 appraise 升级。未读取或写入任何内容；请使用升级它的 appraise 版本"
+     "（pip install --upgrade appraise）"),
+    ("ledger {ledger}: {path} is a folder; name the ledger's file (e.g. history.sqlite in that "
+     "folder)", "台账 {ledger}：{path} 是文件夹；请指明台账文件（如该文件夹中的 history.sqlite）"),
+    ("ledger {ledger}: there is no ledger file {path} (a ledger is created by the first "
+     "`appraise run` of a config with a history: section); check the path",
+     "台账 {ledger}：台账文件 {path} 不存在（台账由含 history: 配置节的配置第一次 `appraise run` "
+     "时创建）；请检查路径"),
+    ("ledger {ledger}: the database driver {driver} is not installed; for PostgreSQL use "
+     "postgresql+psycopg:// and install appraise[postgres]",
+     "台账 {ledger}：未安装数据库驱动 {driver}；PostgreSQL 请使用 postgresql+psycopg:// 并安装 "
+     "appraise[postgres]"),
+    ("ledger {ledger}: cannot use this database URL ({reason}); for PostgreSQL install "
+     "appraise[postgres]",
+     "台账 {ledger}：无法使用此数据库 URL（{reason}）；PostgreSQL 请安装 appraise[postgres]"),
     # ---- AHP: matrices, consistency, hierarchy -----------------------------------------------
     ("{n:w} problem in the judgment matrix:", "判断矩阵中有 {n} 个问题："),
     ("{n:w} problems in the judgment matrix:", "判断矩阵中有 {n} 个问题："),

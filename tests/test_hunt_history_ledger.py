@@ -5,9 +5,12 @@ names an old ledger holds that a spreadsheet would run as formulas. Each checks 
 
 from __future__ import annotations
 
+import os
+
 import sqlalchemy as sa
 import test_history_helpers as helpers
 from click.testing import CliRunner
+from sqlalchemy.engine import make_url
 from test_history_helpers import Months
 
 from appraisal.cli import main
@@ -58,3 +61,140 @@ def test_export_writes_formula_like_texts_of_an_old_ledger_with_a_quote(tmp_path
     assert "'=cmd|' /C calc'!A0" in text and "'+1+1" in text and "'-2+3" in text
     assert ",- note," in text  # a dash a person may mean stays as typed
     assert "\n=" not in text and ",=" not in text and ",@" not in text and ",+" not in text
+
+
+# ---------------------------------------------------------------- ledger URLs
+
+
+def _closed_ledger(tmp_path, small_branch) -> Months:
+    months = Months(tmp_path, small_branch, str(tmp_path / "ledger.sqlite"))
+    months.close(months.run("2026-01"), by="alice")
+    return months
+
+
+def test_a_ledger_url_typed_wrong_is_refused_naming_it(tmp_path, small_branch, monkeypatch):
+    _closed_ledger(tmp_path, small_branch)
+    (tmp_path / "afolder").mkdir()
+    monkeypatch.chdir(tmp_path)
+    expected = {
+        "mysql://hr@db/ledger": "--ledger: the ledger runs on SQLite or PostgreSQL, not mysql",
+        "http://example/ledger": "--ledger: the ledger runs on SQLite or PostgreSQL, not http",
+        "postgresql://hr@db:five432/ledger": (
+            "--ledger is not a database URL; write e.g. sqlite:///ledger.sqlite or "
+            "postgresql+psycopg://user@host:5432/db"),
+        "postgresql+asyncpg://hr@db/ledger": (
+            "ledger postgresql+asyncpg://hr@db/ledger: the database driver asyncpg is not "
+            "installed; for PostgreSQL use postgresql+psycopg:// and install appraise[postgres]"),
+        "afolder": (f"ledger sqlite:///{tmp_path}/afolder: {tmp_path}/afolder is a folder; name "
+                    "the ledger's file (e.g. history.sqlite in that folder)"),
+        "sqlite:///legder.sqlite": (
+            f"ledger sqlite:///{tmp_path}/legder.sqlite: there is no ledger file "
+            f"{tmp_path}/legder.sqlite (a ledger is created by the first `appraise run` of a "
+            "config with a history: section); check the path"),
+    }
+    for url, message in expected.items():
+        for command in (["history"], ["history", "export", "--out", tmp_path / "x.csv"]):
+            outcome = _invoke(*command, "--ledger", url)
+            assert outcome.exit_code == 2, (url, outcome.output)
+            assert outcome.output == f"error: {message}\n", url
+    assert not (tmp_path / "legder.sqlite").exists()  # a typo never creates an empty ledger
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_plain_path_names_a_sqlite_ledger_as_history_url_does(tmp_path, small_branch,
+                                                                monkeypatch):
+    _closed_ledger(tmp_path, small_branch)
+    monkeypatch.chdir(tmp_path)
+    for url in ("ledger.sqlite", str(tmp_path / "ledger.sqlite")):
+        listing = _invoke("history", "--ledger", url)
+        assert listing.exit_code == 0, listing.output
+        assert listing.output.startswith("BR01 2026-01 第 1 版 已关账：6 名"), listing.output
+
+
+def test_history_of_a_config_whose_ledger_file_does_not_exist_creates_none(tmp_path,
+                                                                           small_branch):
+    months = Months(tmp_path, small_branch, str(tmp_path / "ledger.sqlite"))
+    outcome = _invoke("history", "--config", months.config("2026-01"))
+    assert outcome.exit_code == 2
+    assert outcome.output == (
+        f"错误：台账 sqlite:///{tmp_path}/ledger.sqlite：台账文件 {tmp_path}/ledger.sqlite 不存在"
+        "（台账由含 history: 配置节的配置第一次 `appraise run` 时创建）；请检查路径\n")
+    assert not (tmp_path / "ledger.sqlite").exists()
+
+
+def test_an_empty_ledger_lists_nothing_and_exports_the_header(tmp_path, small_branch):
+    months = Months(tmp_path, small_branch, str(tmp_path / "ledger.sqlite"))
+    months.run("2026-01")  # the first run creates the ledger; nothing closed yet
+    url = _sqlite(tmp_path / "ledger.sqlite")
+    listing = _invoke("history", "--ledger", url)
+    assert (listing.exit_code, listing.output) == (0, "no closed period matches\n")
+    assert _invoke("history", "--ledger", url, "--json").output == "[]\n"
+    out = tmp_path / "payroll.csv"
+    exported = _invoke("history", "export", "--ledger", url, "--out", out)
+    assert (exported.exit_code, exported.output) == (0, f"0 row(s) written to {out}\n")
+    assert out.read_text(encoding="utf-8-sig").startswith("unit,period,version,payable,")
+
+
+# ---------------------------------------------------------------- schema versions
+
+
+def _at_revision(ledger_url: str, revision: str) -> str:
+    """A new ledger migrated only to `revision` (what an older engine left), its URL."""
+    from alembic import command
+
+    from appraisal.history.db import _alembic_config
+
+    url = ledger_url if "://" in ledger_url else _sqlite(ledger_url)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), revision)
+    engine.dispose()
+    return url
+
+
+def _revision(url: str) -> str:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        found = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    engine.dispose()
+    return str(found)
+
+
+def test_a_ledger_of_an_older_engine_is_upgraded_and_keeps_working(tmp_path, small_branch,
+                                                                   ledger_url):
+    from appraisal.history import head_revision
+
+    url = _at_revision(ledger_url, "0001_ledger")
+    months = Months(tmp_path, small_branch, ledger_url)
+    first = months.close(months.run("2026-01"))
+    assert (first.version, first.already_closed) == (1, False)
+    assert _revision(url) == head_revision()
+    listing = _invoke("history", "--ledger", url)
+    assert listing.exit_code == 0 and "BR01 2026-01 第 1 版 已关账" in listing.output
+
+
+def test_a_ledger_of_a_newer_engine_is_refused_and_left_as_it_is(tmp_path, small_branch,
+                                                                 ledger_url):
+    url = _at_revision(ledger_url, "head")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0099_future'"))
+    engine.dispose()
+    months = Months(tmp_path, small_branch, ledger_url)
+    config = months.config("2026-01")
+    shown = (url if "://" not in ledger_url or not os.environ.get("PGPASSWORD")
+             else make_url(url).set(password="x").render_as_string(hide_password=True))
+    ran = _invoke("run", config, "--out", tmp_path / "out", "--quiet")
+    assert ran.exit_code == 2
+    assert ran.output == (
+        f"错误：台账 {shown}：其结构版本为 0099_future，本引擎（appraise 0.1.0，最新结构版本 "
+        "0003_year）不认识：它已由更新版本的 appraise 升级。未读取或写入任何内容；请使用升级它的 "
+        "appraise 版本（pip install --upgrade appraise）\n")
+    listing = _invoke("history", "--ledger", url)
+    assert listing.exit_code == 2
+    assert listing.output == (
+        f"error: ledger {shown}: its schema is at revision 0099_future, which this engine "
+        "(appraise 0.1.0, newest revision 0003_year) does not know: a newer appraise has "
+        "upgraded it. Nothing was read or written; run the appraise version that upgraded it "
+        "(pip install --upgrade appraise)\n")
+    assert not (tmp_path / "out").exists() and _revision(url) == "0099_future"

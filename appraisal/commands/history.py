@@ -139,11 +139,14 @@ def close_command(ctx: click.Context, results: Path, by: str, note: str | None,
 def _ledger(config: Path | None, url: str | None) -> Any:
     from ..config import load_config
     from ..history import HistoryError, ledger_for, open_ledger
+    from ..history.db import command_url
 
     if (config is None) == (url is None):
         raise HistoryError("name the ledger with --config CONFIG (its history: section) or "
                            "--ledger URL, one of the two")
-    return ledger_for(load_config(config)) if config is not None else open_ledger(url)
+    if config is not None:
+        return ledger_for(load_config(config), create=False)
+    return open_ledger(command_url(str(url)), create=False)
 
 
 def _language(ctx: click.Context, ledger: Ledger, config: Path | None) -> Language:
@@ -168,8 +171,8 @@ def _filters(function: Any) -> Any:
                      default=None, callback=remember_config,
                      help="Config whose history: section names the ledger."),
         click.option("--ledger", "url", default=None,
-                     help="Ledger URL (sqlite:///path or postgresql+psycopg://user@host/db; "
-                          "password from PGPASSWORD)."),
+                     help="Ledger URL (sqlite:///path, or a plain path of a SQLite file, or "
+                          "postgresql+psycopg://user@host/db; password from PGPASSWORD)."),
         click.option("--unit", default=None, help="Only this unit."),
         click.option("--period", default=None, help="Only this period."),
         click.option("--manager", default=None, help="One manager's pay in every period."),

@@ -33,6 +33,7 @@ __all__ = [
     "MIGRATIONS",
     "HistoryError",
     "Ledger",
+    "command_url",
     "head_revision",
     "ledger_for",
     "ledger_url",
@@ -54,23 +55,23 @@ def shown_url(url: URL | str) -> str:
     """The URL as it may be shown (messages, manifest, workbook): the password hidden."""
     try:
         parsed = url if isinstance(url, URL) else make_url(str(url))
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "<unparsable database URL>"
     return parsed.render_as_string(hide_password=True)
 
 
-def ledger_url(config: HistoryConfig, base_dir: Path) -> URL:
+def ledger_url(config: HistoryConfig, base_dir: Path, *, key: str = "history.url") -> URL:
     """The SQLAlchemy URL of the ledger: a plain path or `sqlite:///relative` resolves against
     the config's folder; a PostgreSQL password comes from password_env / PGPASSWORD or
-    password_file (never the config text)."""
+    password_file (never the config text). `key`: how errors name where the URL was given."""
     text = config.url or DEFAULT_LEDGER_FILE
     if "://" not in text:
         path = Path(text).expanduser()
         return URL.create("sqlite", database=str(path if path.is_absolute() else base_dir / path))
     try:
-        url = make_url(text)
-    except ArgumentError:
-        raise HistoryError("history.url is not a database URL; write e.g. sqlite:///ledger.sqlite "
+        url = make_url(text)  # a port that is not a number is a ValueError
+    except (ArgumentError, ValueError):
+        raise HistoryError(f"{key} is not a database URL; write e.g. sqlite:///ledger.sqlite "
                            "or postgresql+psycopg://user@host:5432/db") from None
     backend = url.get_backend_name()
     if backend == "sqlite":
@@ -79,11 +80,17 @@ def ledger_url(config: HistoryConfig, base_dir: Path) -> URL:
             url = url.set(database=str(base_dir / database))
         return url
     if backend != "postgresql":
-        raise HistoryError(f"history.url: the ledger runs on SQLite or PostgreSQL, not {backend}")
+        raise HistoryError(f"{key}: the ledger runs on SQLite or PostgreSQL, not {backend}")
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    password = _password(config, base_dir)
+    password = _password(config, base_dir) if url.password is None else None
     return url.set(password=password) if password is not None else url
+
+
+def command_url(text: str) -> URL:
+    """The ledger `--ledger TEXT` names, read as `history.url` is: a SQLAlchemy URL or a plain
+    SQLite file path (relative to the current folder); errors name --ledger."""
+    return ledger_url(HistoryConfig.model_construct(url=text), Path.cwd(), key="--ledger")
 
 
 def _password(config: HistoryConfig, base_dir: Path) -> str | None:
@@ -126,12 +133,26 @@ def _alembic_config(connection: sa.Connection) -> AlembicConfig:
     return config
 
 
-def head_revision() -> str:
-    """The newest migration shipped with this engine."""
+def _scripts() -> ScriptDirectory:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
-    head = ScriptDirectory.from_config(config).get_current_head()
-    return str(head)
+    return ScriptDirectory.from_config(config)
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this engine."""
+    return str(_scripts().get_current_head())
+
+
+def _newer_schema(shown: str, current: str) -> HistoryError:
+    """A ledger migrated by a newer appraise: this engine must not read or write it."""
+    from .._version import __version__
+
+    return HistoryError(
+        f"ledger {shown}: its schema is at revision {current}, which this engine "
+        f"(appraise {__version__}, newest revision {head_revision()}) does not know: a newer "
+        "appraise has upgraded it. Nothing was read or written; run the appraise version that "
+        "upgraded it (pip install --upgrade appraise)")
 
 
 def _engine(url: URL) -> Engine:
@@ -166,16 +187,34 @@ def writing(engine: Engine) -> Iterator[sa.Connection]:
             yield connection
 
 
-def open_ledger(url: URL | str) -> Ledger:
-    """Connect to the ledger at `url` and upgrade its schema to head (creating it when new)."""
-    parsed = url if isinstance(url, URL) else make_url(str(url))
+def open_ledger(url: URL | str, *, create: bool = True) -> Ledger:
+    """Connect to the ledger at `url` and upgrade its schema to head (creating it when new;
+    with `create=False`, as `history` reads, a SQLite file that does not exist is refused
+    rather than created empty). A schema newer than this engine's is refused."""
+    try:
+        parsed = url if isinstance(url, URL) else make_url(str(url))
+    except (ArgumentError, ValueError):
+        raise HistoryError("the ledger URL is not a database URL; write e.g. "
+                           "sqlite:///ledger.sqlite or postgresql+psycopg://user@host:5432/db"
+                           ) from None
     shown = shown_url(parsed)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        folder = Path(parsed.database).parent
-        if not folder.is_dir():
-            raise HistoryError(f"ledger {shown}: folder {folder} does not exist")
+        path = Path(parsed.database)
+        if not path.parent.is_dir():
+            raise HistoryError(f"ledger {shown}: folder {path.parent} does not exist")
+        if path.is_dir():
+            raise HistoryError(f"ledger {shown}: {path} is a folder; name the ledger's file "
+                               "(e.g. history.sqlite in that folder)")
+        if not create and not path.exists():
+            raise HistoryError(f"ledger {shown}: there is no ledger file {path} (a ledger is "
+                               "created by the first `appraise run` of a config with a "
+                               "history: section); check the path")
     try:
         engine = _engine(parsed)
+    except ModuleNotFoundError as exc:
+        raise HistoryError(f"ledger {shown}: the database driver {exc.name} is not installed; "
+                           "for PostgreSQL use postgresql+psycopg:// and install "
+                           "appraise[postgres]") from None
     except (ArgumentError, ImportError) as exc:
         raise HistoryError(f"ledger {shown}: cannot use this database URL "
                            f"({type(exc).__name__}); for PostgreSQL install appraise[postgres]"
@@ -186,7 +225,13 @@ def open_ledger(url: URL | str) -> Ledger:
                 connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242001300)")
             current = MigrationContext.configure(connection).get_current_revision()
             if current != head_revision():
+                if current is not None and current not in {
+                        s.revision for s in _scripts().walk_revisions()}:
+                    raise _newer_schema(shown, current)
                 command.upgrade(_alembic_config(connection), "head")
+    except HistoryError:
+        engine.dispose()
+        raise
     except OperationalError as exc:
         engine.dispose()
         raise HistoryError(f"ledger {shown}: cannot connect or upgrade "
@@ -206,10 +251,11 @@ def _reason(exc: SQLAlchemyError, url: URL) -> str:
     return reason
 
 
-def ledger_for(loaded: LoadedConfig) -> Ledger:
-    """The ledger a config names (its `history:` section must be present)."""
+def ledger_for(loaded: LoadedConfig, *, create: bool = True) -> Ledger:
+    """The ledger a config names (its `history:` section must be present); `create=False`:
+    a SQLite ledger must already exist (see `open_ledger`)."""
     history = loaded.config.history
     if history is None:
         raise HistoryError(f"{loaded.path}: no history: section, so there is no ledger; add "
                            "`history: {}` for a history.sqlite beside the config")
-    return open_ledger(ledger_url(history, loaded.base_dir))
+    return open_ledger(ledger_url(history, loaded.base_dir), create=create)
