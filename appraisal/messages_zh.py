@@ -34,6 +34,14 @@ WORDS: dict[str, str] = {
     "Operation not permitted": "操作不被允许",
     # the kind of a YAML value given where another was expected (`config._as_written`)
     "a list": "列表",
+    # a Parquet number column stored as a narrow float (`io.readers._narrow_floats`)
+    "a 32-bit float holds about 7 significant digits: 1309982.73 is read back as 1309982.75":
+        "32 位浮点数只有约 7 位有效数字：1309982.73 读回来是 1309982.75",
+    "a 16-bit float holds about 3 significant digits: 1234.56 is read back as 1235":
+        "16 位浮点数只有约 3 位有效数字：1234.56 读回来是 1235",
+    "a column stored as double (float64) or decimal, such as decimal(18, 2) for amounts: write "
+    "the file again from the source data":
+        "以 double（float64）或 decimal 类型存储的列（金额可用 decimal(18, 2)）：请从源数据重新导出该文件",
     # YAML's tokens in its problems (`expected {what:v}, but found {found:v}`)
     "<block end>": "缩进块的结束", "'<block end>'": "缩进块的结束",
     "'<block mapping start>'": "新的一组键", "'<block sequence start>'": "新的列表",
@@ -418,6 +426,7 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("given twice, on lines {a} and {b}; keep one", "出现了两次（第 {a} 行和第 {b} 行）；请只保留一个"),
     ("expands to more than {n} values (YAML aliases); write the values out",
      "展开后超过 {n} 个值（YAML 别名）；请直接写出这些值"),
+    ("numbers stored as {kind} ({why:t})", "数值以 {kind} 类型存储（{why}）"),
     ("text a spreadsheet would run as a formula, got {value}; expected {expected:t}",
      "电子表格会当作公式执行的文本（实际为 {value}）；要求：{expected}"),
     ("must be >= {bound}, got {value}", "必须 >= {bound}（实际为 {value}）"),
@@ -823,6 +832,31 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "{name}：运行之后被修改过（SHA-256 与 manifest 中的不符）"),
     ("{name}: missing", "{name}：缺失"),
     ("{name}: not written by the run", "{name}：不是运行写出的文件"),
+    ("{path}: not as the run wrote it, so these results cannot be closed:",
+     "{path}：已不是运行写出时的样子，因此这些结果不能关账："),
+    ("config.resolved: missing (the run's config is recorded there)",
+     "config.resolved：缺失（运行的配置记录在此处）"),
+    ("period: {value} is not a period such as 2026-10, 2026-Q4 or 2026",
+     "period：{value} 不是期间（如 2026-10、2026-Q4 或 2026）"),
+    ("period: {period} but config.resolved.period is {resolved}",
+     "period：{period}，但 config.resolved.period 为 {resolved}"),
+    ("unit.id: {value} is not a unit id", "unit.id：{value} 不是单位编号"),
+    ("unit.id: {unit} but config.resolved.unit.id is {resolved}",
+     "unit.id：{unit}，但 config.resolved.unit.id 为 {resolved}"),
+    ("audit.history.ledger_mark: {value} is not a whole number >= 0",
+     "audit.history.ledger_mark：{value} 不是 >= 0 的整数"),
+    ("{results}: the shared pool does not balance, so these results cannot be closed (a pool "
+     "never gains or loses a cent):",
+     "{results}：公共绩效池不平衡，因此这些结果不能关账（奖金池不会凭空多出或少掉一分钱）："),
+    ("pool_ledger.csv: carry_in + withheld is not allocated + redistributed + carry_out "
+     "({amounts})",
+     "pool_ledger.csv：carry_in + withheld 不等于 allocated + redistributed + carry_out（{amounts}）"),
+    ("pool_ledger.csv: {key} is {amount} but the managers' {column} in managers.csv add up to "
+     "{total}", "pool_ledger.csv：{key} 为 {amount}，但 managers.csv 中各客户经理的 {column} 合计为 {total}"),
+    ("pool_ledger.csv: carry_in is {amount} but the run took {recorded} (manifest.json "
+     "audit.history.carry_in_cents)",
+     "pool_ledger.csv：carry_in 为 {amount}，但运行时采用的是 {recorded}（manifest.json 的 "
+     "audit.history.carry_in_cents）"),
     ("Re-run `appraise run` and close its untouched folder (corrections go into the inputs, "
      "never into the results)",
      "请重新运行 `appraise run`，并对它写出、未经改动的文件夹关账（更正应改在输入数据中，绝不改在结果中）"),

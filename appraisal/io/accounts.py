@@ -532,7 +532,7 @@ def _stored_kind(kind: pa.DataType, wanted: str) -> str | None:
         return "integer"
     if pa.types.is_decimal128(kind) and kind.scale <= 2 and kind.precision <= 18:
         return "decimal"
-    if pa.types.is_float32(kind) or pa.types.is_float64(kind):
+    if pa.types.is_float64(kind):  # float32 and float16 are refused (`readers._narrow_floats`)
         return "float"
     return None
 

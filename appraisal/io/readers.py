@@ -478,6 +478,47 @@ def _same_columns(files: tuple[Path, ...], shown: str) -> None:
         raise InputError(issues)
 
 
+def _narrow_floats(name: str, path: Path, file_format: str, shown: str,
+                   columns: Mapping[str, str]) -> None:
+    """A number column of a Parquet table stored as 16- or 32-bit floats is refused: such a
+    float holds about 7 significant digits, so the value read is not the one written
+    (1309982.73 yuan is stored as 1309982.75), and nothing tells the two apart afterwards."""
+    files = parquet_files(path)
+    if not files:
+        if not path.is_file() or _format_of(path, file_format) != "parquet":
+            return
+        files = (path,)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    header_of = {column.name: columns.get(column.name, column.name)
+                 for column in SCHEMAS[name].columns if column.kind == "number"}
+    narrow: dict[str, str] = {}
+    for file in files:
+        try:
+            stored = pq.read_schema(file)
+        except Exception:  # pyarrow raises many types: the reader words a damaged file
+            return
+        for header in header_of.values():
+            if header in stored.names and header not in narrow:
+                kind = stored.field(header).type
+                if pa.types.is_float16(kind) or pa.types.is_float32(kind):
+                    narrow[header] = "float16" if pa.types.is_float16(kind) else "float32"
+    if narrow:
+        raise InputError([InputIssue(
+            shown, None, header, f"numbers stored as {kind} ({_NARROW[kind]})", None,
+            _WIDE_ENOUGH, code=IssueCode.NOT_A_NUMBER) for header, kind in narrow.items()])
+
+
+_NARROW = {
+    "float32": "a 32-bit float holds about 7 significant digits: 1309982.73 is read back as "
+             "1309982.75",
+    "float16": "a 16-bit float holds about 3 significant digits: 1234.56 is read back as 1235",
+}
+_WIDE_ENOUGH = ("a column stored as double (float64) or decimal, such as decimal(18, 2) for "
+                "amounts: write the file again from the source data")
+
+
 def _read_partitioned(files: tuple[Path, ...], shown: str, as_text: bool) -> pd.DataFrame:
     """A table stored as many Parquet files (one per month, per branch...), as one frame."""
     import pyarrow.dataset as ds
@@ -981,6 +1022,7 @@ def read_table(
     signature = table_signature(path)
     if file_format in ("auto", "parquet"):
         _same_columns(parquet_files(path), shown)
+        _narrow_floats(name, path, file_format, shown, columns or {})
     table, issues = _read_table(name, path, shown=shown, file_format=file_format,
                                 encoding=encoding, sheet=sheet, delimiter=delimiter,
                                 columns=columns, header_row=header_row, columnar=columnar,
