@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected Chinese messages are not broken mid-phrase)
 """A name, id, label or header in the config that Excel or WPS would run as a formula when a CSV
 of the run is opened is refused naming its key path, as such an input cell is; a ' before it
 keeps it as text. Exit 2, nothing written."""
