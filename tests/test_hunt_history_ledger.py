@@ -198,3 +198,109 @@ def test_a_ledger_of_a_newer_engine_is_refused_and_left_as_it_is(tmp_path, small
         "upgraded it. Nothing was read or written; run the appraise version that upgraded it "
         "(pip install --upgrade appraise)\n")
     assert not (tmp_path / "out").exists() and _revision(url) == "0099_future"
+
+
+# ---------------------------------------------------------------- results edited by hand
+
+
+class EnglishMonths(Months):
+    def raw(self, period: str, carry_in: float | None = None) -> dict:
+        return {**super().raw(period, carry_in), "language": "en"}
+
+
+def _edited(results, folder, change_manifest=None, pool=None):
+    """A copy of `results` with its manifest changed and/or pool_ledger.csv rewritten, the
+    manifest's hash of the rewritten file updated (a careful hand edit)."""
+    import hashlib
+    import json
+    import shutil
+
+    shutil.copytree(results, folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if pool is not None:
+        path = folder / "pool_ledger.csv"
+        path.write_text(pool(path.read_text(encoding="utf-8-sig")), encoding="utf-8-sig")
+        manifest["outputs"]["pool_ledger.csv"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    if change_manifest is not None:
+        change_manifest(manifest)
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def _period_count(months) -> int:
+    ledger = months.ledger()
+    with ledger.engine.connect() as conn:
+        count = conn.execute(sa.text("SELECT COUNT(*) FROM period_versions")).scalar()
+    ledger.dispose()
+    return int(count)
+
+
+def test_a_manifest_edited_by_hand_is_refused_naming_each_key(tmp_path, small_branch):
+    months = EnglishMonths(tmp_path, small_branch, str(tmp_path / "ledger.sqlite"))
+    months.close(months.run("2026-01"))
+    february = months.run("2026-02")
+
+    def edit(manifest):
+        manifest.pop("period")
+        manifest["unit"]["id"] = "BR02"
+        manifest["audit"]["history"]["ledger_mark"] = "1"
+
+    edited = _edited(february, tmp_path / "edited", edit)
+    outcome = _invoke("close", edited, "--by", "eve")
+    assert outcome.exit_code == 2
+    assert outcome.output == (
+        f"error: {edited}/manifest.json: not as the run wrote it, so these results cannot be "
+        "closed:\n"
+        "  period: null is not a period such as 2026-10, 2026-Q4 or 2026\n"
+        '  unit.id: BR02 but config.resolved.unit.id is "BR01"\n'
+        '  audit.history.ledger_mark: "1" is not a whole number >= 0\n'
+        "Re-run `appraise run` and close its untouched folder (corrections go into the inputs, "
+        "never into the results)\n")
+    assert _period_count(months) == 1  # nothing recorded (was: a version of period '')
+
+
+def test_a_manifest_filed_under_another_period_is_refused_in_chinese(tmp_path, small_branch):
+    months = Months(tmp_path, small_branch, str(tmp_path / "ledger.sqlite"))
+    months.close(months.run("2026-01"))
+    edited = _edited(months.run("2026-02"), tmp_path / "edited",
+                     lambda manifest: manifest.update(period="2026-05"))
+    outcome = _invoke("close", edited, "--by", "eve")
+    assert outcome.exit_code == 2
+    assert outcome.output == (
+        f"错误：{edited}/manifest.json：已不是运行写出时的样子，因此这些结果不能关账：\n"
+        '  period：2026-05，但 config.resolved.period 为 "2026-02"\n'
+        "请重新运行 `appraise run`，并对它写出、未经改动的文件夹关账"
+        "（更正应改在输入数据中，绝不改在结果中）\n")
+    assert _period_count(months) == 1
+
+
+def test_a_pool_edited_by_hand_with_its_hash_never_gains_a_cent(tmp_path, small_branch):
+    months = EnglishMonths(tmp_path, small_branch, str(tmp_path / "ledger.sqlite"))
+    months.close(months.run("2026-01"))
+    february = months.run("2026-02")
+    assert "2026-02,0.05,240.00,240.00,0.00,0.00,480.00" in (
+        february / "pool_ledger.csv").read_text(encoding="utf-8-sig")
+    edits = {
+        "480.00,carry": (
+            "  pool_ledger.csv: carry_in + withheld is not allocated + redistributed + carry_out "
+            "(carry_in 240.00, withheld 240.00, allocated 0.00, redistributed 0.00, carry_out "
+            "1480.00)", "1480.00,carry"),
+        "240.00,240.00,0.00,0.00,480.00": (
+            "  pool_ledger.csv: withheld is 250.00 but the managers' withheld in managers.csv "
+            "add up to 240.00", "240.00,250.00,0.00,0.00,490.00"),
+        "0.05,240.00,240.00,0.00,0.00,480.00": (
+            "  pool_ledger.csv: carry_in is 1240.00 but the run took 240.00 (manifest.json "
+            "audit.history.carry_in_cents)", "0.05,1240.00,240.00,0.00,0.00,1480.00"),
+    }
+    for number, (old, (problem, new)) in enumerate(edits.items()):
+        edited = _edited(february, tmp_path / f"edited{number}",
+                         pool=lambda text, old=old, new=new: text.replace(old, new))
+        outcome = _invoke("close", edited, "--by", "eve")
+        assert outcome.exit_code == 2
+        assert outcome.output == (
+            f"error: {edited}: the shared pool does not balance, so these results cannot be "
+            "closed (a pool never gains or loses a cent):\n" + problem + "\nRe-run `appraise "
+            "run` and close its untouched folder (corrections go into the inputs, never into "
+            "the results)\n")
+    assert _period_count(months) == 1
+    assert months.close(february).version == 1  # the untouched folder closes

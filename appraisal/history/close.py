@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .._version import __version__
 from ..io.readers import file_sha256
+from ..money import cents_to_text
 from .db import HistoryError, Ledger, writing
 from .periods import next_period
 from .schema import (
@@ -150,6 +151,84 @@ class _Run:
     pool: dict[str, Any]
 
 
+def _identity_problems(manifest: dict[str, Any], history: dict[str, Any]) -> list[str]:
+    """What in the manifest no run writes: a period, unit or ledger mark edited, missing, or
+    disagreeing with the resolved config beside it (the version would be filed wrongly)."""
+    from ..config.base import parse_period
+
+    config = manifest.get("config")
+    resolved = config.get("resolved") if isinstance(config, dict) else None
+    if not isinstance(resolved, dict):
+        return ["config.resolved: missing (the run's config is recorded there)"]
+    problems = []
+    period = manifest.get("period")
+    try:
+        parse_period(period) if isinstance(period, str) else parse_period("")
+    except ValueError:
+        problems.append(f"period: {json.dumps(period, ensure_ascii=False)} is not a period "
+                        "such as 2026-10, 2026-Q4 or 2026")
+    else:
+        if period != resolved.get("period"):
+            problems.append(f"period: {period} but config.resolved.period is "
+                            f"{json.dumps(resolved.get('period'), ensure_ascii=False)}")
+    unit = (manifest.get("unit") or {}).get("id") if isinstance(manifest.get("unit"), dict) \
+        else None
+    resolved_unit = (resolved.get("unit") or {}).get("id") \
+        if isinstance(resolved.get("unit"), dict) else None
+    if not isinstance(unit, str) or not unit.strip():
+        problems.append(f"unit.id: {json.dumps(unit, ensure_ascii=False)} is not a unit id")
+    elif unit != resolved_unit:
+        problems.append(f"unit.id: {unit} but config.resolved.unit.id is "
+                        f"{json.dumps(resolved_unit, ensure_ascii=False)}")
+    mark = history.get("ledger_mark")
+    if isinstance(mark, bool) or not isinstance(mark, int) or mark < 0:
+        problems.append(f"audit.history.ledger_mark: {json.dumps(mark, ensure_ascii=False)} is "
+                        "not a whole number >= 0")
+    return problems
+
+
+def _check_identity(results: Path, manifest: dict[str, Any], history: dict[str, Any]) -> None:
+    problems = _identity_problems(manifest, history)
+    if problems:
+        raise HistoryError(
+            f"{results / 'manifest.json'}: not as the run wrote it, so these results cannot be "
+            "closed:\n  " + "\n  ".join(problems) + "\nRe-run `appraise run` and close its "
+            "untouched folder (corrections go into the inputs, never into the results)")
+
+
+def _check_pool(results: Path, pool: dict[str, Any], managers: pd.DataFrame,
+                history: dict[str, Any]) -> None:
+    """The pool as the run balanced it: carry_in + withheld = allocated + redistributed +
+    carry_out, the managers' columns summing to the pool's, the carry-in the run recorded; a
+    results folder edited by hand (and its hashes with it) never makes the pool gain a cent."""
+    cents = {k: int(pool[k]) for k in ("carry_in", "withheld", "allocated", "redistributed",
+                                       "carry_out")}
+    problems = []
+    if cents["carry_in"] + cents["withheld"] != (cents["allocated"] + cents["redistributed"]
+                                                 + cents["carry_out"]):
+        problems.append("pool_ledger.csv: carry_in + withheld is not allocated + redistributed "
+                        "+ carry_out (" + ", ".join(f"{k} {cents_to_text(v)}"
+                                                    for k, v in cents.items()) + ")")
+    for column, key in (("withheld", "withheld"), ("pool_allocation", "allocated"),
+                        ("pool_redistributed", "redistributed")):
+        total = int(managers[column].fillna(0).astype("int64").sum())
+        if total != cents[key]:
+            problems.append(f"pool_ledger.csv: {key} is {cents_to_text(cents[key])} but the "
+                            f"managers' {column} in managers.csv add up to "
+                            f"{cents_to_text(total)}")
+    recorded = history.get("carry_in_cents")
+    if isinstance(recorded, int) and recorded != cents["carry_in"]:
+        problems.append(f"pool_ledger.csv: carry_in is {cents_to_text(cents['carry_in'])} but "
+                        f"the run took {cents_to_text(recorded)} (manifest.json "
+                        "audit.history.carry_in_cents)")
+    if problems:
+        raise HistoryError(
+            f"{results}: the shared pool does not balance, so these results cannot be closed "
+            "(a pool never gains or loses a cent):\n  " + "\n  ".join(problems)
+            + "\nRe-run `appraise run` and close its untouched folder (corrections go into the "
+            "inputs, never into the results)")
+
+
 def _read_run(results: Path) -> _Run:
     manifest, digest = verify_results(results)
     history = (manifest.get("audit") or {}).get("history")
@@ -157,6 +236,7 @@ def _read_run(results: Path) -> _Run:
         raise HistoryError(f"{results}: this run had no history: ledger configured, so its "
                            "carry-in and retro adjustments were not checked against one; add "
                            "history: to the config, re-run, then close")
+    _check_identity(results, manifest, history)
     resolved = manifest["config"]["resolved"]
     if "managers.csv" not in manifest["outputs"] or "pool_ledger.csv" not in manifest["outputs"]:
         raise HistoryError(f"{results}: closing needs managers.csv and pool_ledger.csv "
@@ -173,6 +253,7 @@ def _read_run(results: Path) -> _Run:
     if len(pool_frame) != 1:
         raise HistoryError(f"{results}/pool_ledger.csv must hold one row")
     pool = pool_frame.iloc[0].to_dict()
+    _check_pool(results, pool, managers, history)
     unit = manifest.get("unit") or {}
     return _Run(
         manifest=manifest, digest=digest, history=history, unit=str(unit.get("id", "")),
