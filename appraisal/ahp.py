@@ -185,9 +185,12 @@ class RandomIndexTableSpec:
             return self.formula(n)
         if n not in self.values:
             largest = max(self.values)
+            covering = [f"{spec.name} (n ≤ {max(spec.values)})"
+                        for spec in RI_TABLES.values() if spec.formula is None and n in spec.values]
             raise RandomIndexError(
                 f"random-index table '{self.name}' covers matrices up to n = {largest}, this one "
-                f"has n = {n}; choose ri_table: alonso_lamata_2006 (a formula for any n)"
+                f"has n = {n}; choose ri_table: {', '.join(covering)}{' or ' if covering else ''}"
+                "alonso_lamata_2006 (a formula for any n)"
             )
         return self.values[n]
 

@@ -632,6 +632,10 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "ri_table: {other} (a formula for any n)",
      "随机一致性指标表 {table} 只覆盖 n ≤ {n} 的矩阵，此矩阵 n = {m}；请选择 ri_table: {other}"
      "（适用于任意 n 的公式）"),
+    ("random-index table {table} covers matrices up to n = {n}, this one has n = {m}; choose "
+     "ri_table: {tables} or {other} (a formula for any n)",
+     "随机一致性指标表 {table} 只覆盖 n ≤ {n} 的矩阵，此矩阵 n = {m}；请选择 ri_table: {tables}，"
+     "或 {other}（适用于任意 n 的公式）"),
     ("no AHP matrix has this id; declared: {ids}", "没有此编号的 AHP 判断矩阵；已声明：{ids}"),
     ("unknown column {column}; expected a column of managers.csv ({columns}) or 'period'",
      "未知的列 {column}；应为 managers.csv 的列（{columns}）或 'period'"),
@@ -900,6 +904,17 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "{results}：关账需要 managers.csv 和 pool_ledger.csv（output.files 中须保留 managers_csv 和 "
      "pool_ledger_csv）"),
     ("ledger {ledger}: cannot connect or upgrade ({reason})", "台账 {ledger}：无法连接或升级（{reason}）"),
+    ("{results}: the ledger {ledger} refused to record the close ({reason}); nothing was "
+     "recorded. Free disk space, check that the ledger file and its folder may be written "
+     "(SQLite writes a journal beside the file) or that the database user may insert into the "
+     "ledger's tables, then close again",
+     "{results}：台账 {ledger} 拒绝记录此次关账（{reason}）；未记录任何内容。请释放磁盘空间，"
+     "确认台账文件及其文件夹可写入（SQLite 会在文件旁写日志文件），或确认数据库用户可向台账的表插入"
+     "数据，然后重新关账"),
+    ("{results}: the ledger {ledger} is busy ({reason}: another close or run held it for 30 "
+     "seconds); nothing was recorded, close again",
+     "{results}：台账 {ledger} 正忙（{reason}：另一次关账或运行占用了 30 秒）；未记录任何内容，"
+     "请重新关账"),
     ('period {period} of unit {unit} is closed (version {version}, closed by {who} at {at}); a '
      'new run needs --revision "reason": it becomes version {next} and its differences are paid '
      "next period",

@@ -339,8 +339,20 @@ def test_consistent_matrices_of_every_size_up_to_20(n, method):
 
 def test_saaty_1980_table_stops_at_ten_with_the_way_out():
     w = np.ones(11) / 11
-    with pytest.raises(RandomIndexError, match="alonso_lamata_2006"):
+    with pytest.raises(RandomIndexError) as caught:
         analyse_matrix(w[:, None] / w[None, :])
+    assert str(caught.value) == (
+        "matrix 'matrix': random-index table 'saaty_1980' covers matrices up to n = 10, this "
+        "one has n = 11; "
+        "choose ri_table: saaty_2005 (n ≤ 15), donegan_dodd_1991 (n ≤ 20) or "
+        "alonso_lamata_2006 (a formula for any n)")
+
+
+def test_past_every_table_only_the_formula_is_offered():
+    with pytest.raises(RandomIndexError) as caught:
+        random_index(21, "donegan_dodd_1991")
+    assert str(caught.value).endswith("this one has n = 21; choose ri_table: alonso_lamata_2006 "
+                                      "(a formula for any n)")
 
 
 # ---- random-index tables ------------------------------------------------------------------------
