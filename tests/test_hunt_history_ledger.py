@@ -304,3 +304,77 @@ def test_a_pool_edited_by_hand_with_its_hash_never_gains_a_cent(tmp_path, small_
             "the results)\n")
     assert _period_count(months) == 1
     assert months.close(february).version == 1  # the untouched folder closes
+
+
+# ---------------------------------------------------------------- a ledger that cannot be written
+
+
+def _read_only_sqlite(monkeypatch) -> None:
+    """The close's transaction on a SQLite ledger that refuses writes, as on a read-only mount
+    or a full disk (root, who runs the CI, ignores file modes): the INSERT fails in the
+    database as it would there."""
+    from contextlib import contextmanager
+
+    from appraisal.history import close
+
+    opened = close.writing
+
+    @contextmanager
+    def read_only(engine):
+        with opened(engine) as conn:
+            conn.exec_driver_sql("PRAGMA query_only = ON")
+            yield conn
+
+    monkeypatch.setattr(close, "writing", read_only)
+
+
+def test_closing_into_a_ledger_that_cannot_be_written_is_exit_4_naming_it(tmp_path, small_branch,
+                                                                         monkeypatch):
+    months = EnglishMonths(tmp_path, small_branch, str(tmp_path / "ledger.sqlite"))
+    months.close(months.run("2026-01"))
+    february = months.run("2026-02")
+    _read_only_sqlite(monkeypatch)
+    outcome = _invoke("close", february, "--by", "eve")
+    assert outcome.exit_code == 4, outcome.output
+    assert outcome.output == (
+        f"error: {february}: the ledger sqlite:///{tmp_path}/ledger.sqlite refused to record "
+        "the close (attempt to write a readonly database); nothing was recorded. Free disk "
+        "space, check that the ledger file and its folder may be written (SQLite writes a "
+        "journal beside the file) or that the database user may insert into the ledger's "
+        "tables, then close again\n")
+    monkeypatch.undo()
+    assert _period_count(months) == 1
+    assert months.close(february).version == 1  # once it may be written, the same folder closes
+
+
+def test_a_database_user_without_insert_gets_exit_4_in_chinese(tmp_path, small_branch,
+                                                              scratch_postgres, monkeypatch):
+    import uuid
+
+    months = Months(tmp_path, small_branch, scratch_postgres)
+    months.close(months.run("2026-01"))
+    role, password = f"reader_{uuid.uuid4().hex[:8]}", "reader-pw"
+    ledger = months.ledger()
+    with ledger.engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+        conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+    try:
+        reader = make_url(scratch_postgres).set(username=role).render_as_string(
+            hide_password=False)
+        months.ledger_url = reader
+        monkeypatch.setenv("PGPASSWORD", password)
+        february = months.run("2026-02")
+        outcome = _invoke("close", february, "--by", "eve")
+        shown = make_url(reader).set(password="x").render_as_string(hide_password=True)
+        assert outcome.exit_code == 4
+        assert outcome.output == (
+            f"错误：{february}：台账 {shown} 拒绝记录此次关账（permission denied for table "
+            "period_versions）；未记录任何内容。请释放磁盘空间，确认台账文件及其文件夹可写入"
+            "（SQLite 会在文件旁写日志文件），或确认数据库用户可向台账的表插入数据，然后重新关账\n")
+    finally:
+        monkeypatch.undo()
+        with ledger.engine.begin() as conn:
+            conn.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
+        with ledger.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP ROLE {role}")
+        ledger.dispose()

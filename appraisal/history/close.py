@@ -19,12 +19,12 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .._version import __version__
 from ..io.readers import file_sha256
 from ..money import cents_to_text
-from .db import HistoryError, Ledger, writing
+from .db import HistoryError, Ledger, LedgerWriteError, _reason, writing
 from .periods import next_period
 from .schema import (
     input_files,
@@ -445,10 +445,24 @@ def close_results(ledger: Ledger, results: str | Path, *, by: str, note: str | N
             "(the ledger's unique version decided); nothing was recorded from these results. "
             "Check `appraise history`; to change that period, re-run with --revision"
         ) from None
-    except OperationalError as exc:
-        raise HistoryError(f"{folder}: the ledger {ledger.shown} could not record the close "
-                           f"({type(exc.orig).__name__ if exc.orig else 'error'}); nothing "
-                           "was recorded, try again") from None
+    except DBAPIError as exc:
+        raise _unrecorded(folder, ledger, exc) from None
+
+
+def _unrecorded(folder: Path, ledger: Ledger, exc: DBAPIError) -> HistoryError:
+    """Why the database refused the close, its transaction rolled back: busy (another close
+    holds SQLite's write lock past the wait: exit 2, try again), or refused a resource (a
+    read-only file or folder, a full disk, a user without INSERT: exit 4), with its reason."""
+    reason = _reason(exc, ledger.engine.url)
+    if "database is locked" in reason or "lock timeout" in reason:
+        return HistoryError(f"{folder}: the ledger {ledger.shown} is busy ({reason}: another "
+                            "close or run held it for 30 seconds); nothing was recorded, close "
+                            "again")
+    return LedgerWriteError(
+        f"{folder}: the ledger {ledger.shown} refused to record the close ({reason}); nothing "
+        "was recorded. Free disk space, check that the ledger file and its folder may be "
+        "written (SQLite writes a journal beside the file) or that the database user may "
+        "insert into the ledger's tables, then close again")
 
 
 def _os_user() -> str:

@@ -33,6 +33,7 @@ __all__ = [
     "MIGRATIONS",
     "HistoryError",
     "Ledger",
+    "LedgerWriteError",
     "command_url",
     "head_revision",
     "ledger_for",
@@ -49,6 +50,13 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 class HistoryError(AppraisalError):
     """A ledger problem caused by what the user asked (exit 2): a closed period, a modified
     results folder, a carry-in that disagrees with the ledger, a lost concurrent close."""
+
+
+class LedgerWriteError(HistoryError):
+    """The ledger's database refused to record (a read-only file or folder, a full disk, a
+    user without INSERT): the machine refused a resource, exit 4 as an unwritable output."""
+
+    exit_code = 4
 
 
 def shown_url(url: URL | str) -> str:
