@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import sqlalchemy as sa
 import test_history_helpers as helpers
 from click.testing import CliRunner
@@ -175,6 +176,8 @@ def test_a_ledger_of_an_older_engine_is_upgraded_and_keeps_working(tmp_path, sma
 
 def test_a_ledger_of_a_newer_engine_is_refused_and_left_as_it_is(tmp_path, small_branch,
                                                                  ledger_url):
+    from appraisal.history import head_revision
+
     url = _at_revision(ledger_url, "head")
     engine = sa.create_engine(url)
     with engine.begin() as conn:
@@ -188,13 +191,13 @@ def test_a_ledger_of_a_newer_engine_is_refused_and_left_as_it_is(tmp_path, small
     assert ran.exit_code == 2
     assert ran.output == (
         f"错误：台账 {shown}：其结构版本为 0099_future，本引擎（appraise 0.1.0，最新结构版本 "
-        "0003_year）不认识：它已由更新版本的 appraise 升级。未读取或写入任何内容；请使用升级它的 "
-        "appraise 版本（pip install --upgrade appraise）\n")
+        f"{head_revision()}）不认识：它已由更新版本的 appraise 升级。未读取或写入任何内容；"
+        "请使用升级它的 appraise 版本（pip install --upgrade appraise）\n")
     listing = _invoke("history", "--ledger", url)
     assert listing.exit_code == 2
     assert listing.output == (
         f"error: ledger {shown}: its schema is at revision 0099_future, which this engine "
-        "(appraise 0.1.0, newest revision 0003_year) does not know: a newer appraise has "
+        f"(appraise 0.1.0, newest revision {head_revision()}) does not know: a newer appraise has "
         "upgraded it. Nothing was read or written; run the appraise version that upgraded it "
         "(pip install --upgrade appraise)\n")
     assert not (tmp_path / "out").exists() and _revision(url) == "0099_future"
@@ -378,3 +381,46 @@ def test_a_database_user_without_insert_gets_exit_4_in_chinese(tmp_path, small_b
         with ledger.engine.begin() as conn:
             conn.exec_driver_sql(f"DROP ROLE {role}")
         ledger.dispose()
+
+
+# ---------------------------------------------------------------- raw SQL on closed versions
+
+
+def test_replace_and_late_rows_are_refused_by_the_database(tmp_path, small_branch, ledger_url):
+    months = Months(tmp_path, small_branch, ledger_url)
+    months.close(months.run("2026-01"))
+    months.close(months.run("2026-02"))
+    ledger = months.ledger()
+    before = helpers.snapshot(ledger)
+    attempts = [  # a manager paid in January, added by hand in March
+        "INSERT INTO manager_figures (version_id, manager_id, name, bonus_gross, withheld, "
+        "pool_allocation, pool_redistributed, retro_adjustment, bonus_final, row_json) "
+        "SELECT id, 'M9999', 'ghost', 100000, 0, 0, 0, 0, 100000, '{}' FROM period_versions "
+        "WHERE period = '2026-01'",
+        "INSERT INTO output_files (version_id, name, sha256) SELECT id, 'x.csv', 'y' "
+        "FROM period_versions WHERE period = '2026-01'",
+    ]
+    if ledger.dialect == "sqlite":  # REPLACE deletes without firing the DELETE trigger
+        columns = ", ".join(c for c in before_columns(ledger, "period_versions"))
+        attempts += [
+            "INSERT OR REPLACE INTO pool_ledger SELECT version_id, period, withhold_rate, 0, 0, "
+            "0, 0, 0, mode, note FROM pool_ledger",
+            f"REPLACE INTO period_versions ({columns}) SELECT "
+            + columns.replace("closed_by", "'mallory'") + " FROM period_versions",
+            "INSERT OR IGNORE INTO manager_figures SELECT * FROM manager_figures",
+        ]
+    for statement in attempts:
+        with pytest.raises(sa.exc.DBAPIError, match="closed records are immutable"), \
+                ledger.engine.begin() as conn:
+            conn.execute(sa.text(statement))
+    assert helpers.snapshot(ledger) == before
+    ledger.dispose()
+    march = months.close(months.run("2026-03"))  # closing still adds its rows
+    assert (march.period, march.version) == ("2026-03", 1)
+    ledger = months.ledger()
+    helpers.check_invariants(ledger)
+    ledger.dispose()
+
+
+def before_columns(ledger, table: str) -> list[str]:
+    return [c["name"] for c in sa.inspect(ledger.engine).get_columns(table)]
