@@ -159,6 +159,18 @@ def test_structure_differences_are_shown_one_side_only(project):
     assert comparison.summary["totals_cents"]["bonus_gross"]["proposal"] == 35_000_000
 
 
+def test_structure_shows_config_values_as_written(project):
+    def change(config):
+        config["bonus"]["funding"] = {**config["bonus"]["funding"], "mode": "fixed_pool",
+                                      "pool_amount": 1234567.89}
+        config["bonus"]["shared_pool"]["withhold_rate"] = 0.0125
+
+    comparison = compare_schemes(project, _proposal(project, "proposal_values.yaml", change))
+    shown = comparison.structure.set_index(["item_kind", "item"])["proposal_value"]
+    assert shown[("funding", "pool_amount")] == "1234567.89"  # was 1.23457e+06
+    assert shown[("shared_pool", "withhold_rate")] == "0.0125"
+
+
 def test_compare_command_writes_workbook_and_csvs_all_or_nothing(project, tmp_path):
     runner = CliRunner()
     out = tmp_path / "cmp"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -356,10 +357,12 @@ def _movers(managers: pd.DataFrame, top: int) -> pd.DataFrame:
 
 
 def _text(value: Any) -> str:
+    """A config value as written: a float by its shortest exact decimal (1234567.89, 0.05,
+    100), never rounded to six digits (1.23457e+06)."""
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return format(Decimal(repr(value)).normalize(), "f")
     return str(value)
 
 
