@@ -767,6 +767,11 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "（pip install --upgrade appraise）"),
     ("ledger {ledger}: {path} is a folder; name the ledger's file (e.g. history.sqlite in that "
      "folder)", "台账 {ledger}：{path} 是文件夹；请指明台账文件（如该文件夹中的 history.sqlite）"),
+    ("ledger {ledger}: this database is not an appraise ledger (it has no alembic_version table "
+     "but holds {tables}); nothing was changed. Name the ledger's own file (a new or empty file "
+     "becomes a ledger on first use)",
+     "台账 {ledger}：这个数据库不是 appraise 台账（没有 alembic_version 表，却有 {tables}）；未作任何更改。"
+     "请指明台账自己的文件（新的或空的文件在第一次使用时成为台账）"),
     ("ledger {ledger}: there is no ledger file {path} (a ledger is created by the first "
      "`appraise run` of a config with a history: section); check the path",
      "台账 {ledger}：台账文件 {path} 不存在（台账由含 history: 配置节的配置第一次 `appraise run` "

@@ -424,3 +424,27 @@ def test_replace_and_late_rows_are_refused_by_the_database(tmp_path, small_branc
 
 def before_columns(ledger, table: str) -> list[str]:
     return [c["name"] for c in sa.inspect(ledger.engine).get_columns(table)]
+
+
+def test_another_applications_sqlite_file_is_never_made_a_ledger(tmp_path, small_branch):
+    import sqlite3
+
+    foreign = tmp_path / "payroll.sqlite"
+    with sqlite3.connect(foreign) as db:
+        db.execute("CREATE TABLE employees (id INTEGER PRIMARY KEY, name TEXT)")
+    listing = _invoke("history", "--ledger", foreign)
+    assert listing.exit_code == 2
+    assert listing.output == (
+        f"error: ledger sqlite:///{foreign}: this database is not an appraise ledger (it has no "
+        "alembic_version table but holds employees); nothing was changed. Name the ledger's "
+        "own file (a new or empty file becomes a ledger on first use)\n")
+    months = Months(tmp_path, small_branch, str(foreign))  # a run names it in its config
+    ran = _invoke("run", months.config("2026-01"), "--out", tmp_path / "out", "--quiet")
+    assert ran.exit_code == 2
+    assert ran.output == (
+        f"错误：台账 sqlite:///{foreign}：这个数据库不是 appraise 台账（没有 alembic_version 表，"
+        "却有 employees）；未作任何更改。请指明台账自己的文件"
+        "（新的或空的文件在第一次使用时成为台账）\n")
+    with sqlite3.connect(foreign) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    assert tables == ["employees"] and not (tmp_path / "out").exists()

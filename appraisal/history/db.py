@@ -195,6 +195,18 @@ def writing(engine: Engine) -> Iterator[sa.Connection]:
             yield connection
 
 
+def _refuse_foreign(connection: sa.Connection, shown: str) -> None:
+    """A SQLite file with tables but no `alembic_version` is another application's database
+    (or a ledger whose alembic_version was dropped): never add the ledger's tables to it."""
+    tables = sorted(sa.inspect(connection).get_table_names())
+    if tables:
+        listed = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+        raise HistoryError(
+            f"ledger {shown}: this database is not an appraise ledger (it has no "
+            f"alembic_version table but holds {listed}); nothing was changed. Name the "
+            "ledger's own file (a new or empty file becomes a ledger on first use)")
+
+
 def open_ledger(url: URL | str, *, create: bool = True) -> Ledger:
     """Connect to the ledger at `url` and upgrade its schema to head (creating it when new;
     with `create=False`, as `history` reads, a SQLite file that does not exist is refused
@@ -232,6 +244,8 @@ def open_ledger(url: URL | str, *, create: bool = True) -> Ledger:
             if connection.dialect.name == "postgresql":  # one migrating process at a time
                 connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242001300)")
             current = MigrationContext.configure(connection).get_current_revision()
+            if current is None and connection.dialect.name == "sqlite":
+                _refuse_foreign(connection, shown)
             if current != head_revision():
                 if current is not None and current not in {
                         s.revision for s in _scripts().walk_revisions()}:
