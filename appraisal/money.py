@@ -35,6 +35,7 @@ __all__ = [
     "apply_rate",
     "cents_to_text",
     "cents_to_yuan",
+    "decimal_text",
     "exact_fraction",
     "round_cents",
     "round_to_cents",
@@ -131,6 +132,12 @@ def cents_to_text(cents: npt.ArrayLike) -> str | npt.NDArray[np.str_]:
     values = np.asarray(cents, dtype=np.int64)
     text = np.asarray(cents_text(values.reshape(-1)).to_pylist(), dtype=np.str_)
     return str(text[0]) if values.ndim == 0 else text.reshape(values.shape)
+
+
+def decimal_text(value: float) -> str:
+    """A config number as written: the shortest decimal that reads back as the float, without
+    an exponent (1234567.89, 0.05, 100), for messages and tables a person reads."""
+    return format(Decimal(repr(float(value))).normalize(), "f")
 
 
 def exact_fraction(value: float | str | Fraction) -> Fraction:

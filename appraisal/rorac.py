@@ -55,7 +55,7 @@ from .kernel import (
 from .kernel.frames import business_relation, splits_relation
 from .kernel.in_place import Verdict, business_select
 from .kernel.in_place import check as check_in_place
-from .money import allocate_cents, scale_cents, to_cents
+from .money import allocate_cents, decimal_text, scale_cents, to_cents
 
 __all__ = [
     "COMPONENTS",
@@ -483,8 +483,8 @@ def _allocate_total(total: float, weights: FloatArray, key_path: str) -> IntArra
         return np.zeros(weights.size, dtype=np.int64)
     if not weights.sum() > 0:
         raise ConfigError("config", [(
-            key_path, f"cannot allocate {total:g}: the driver is zero for every manager with "
-            "business in the period (choose another driver or set the total to 0)",
+            key_path, f"cannot allocate {decimal_text(total)}: the driver is zero for every "
+            "manager with business in the period (choose another driver or set the total to 0)",
         )])
     return np.asarray(allocate_cents(weights, total_cents), dtype=np.int64)
 

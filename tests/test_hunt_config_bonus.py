@@ -22,6 +22,11 @@ CASES = [
      "both; lower the guarantee or raise the cap",
      "bonus.limits：minimum_guarantee.amount（500）高于封顶（100）：没有任何应发奖金能同时满足两者；"
      "请降低最低保障或提高封顶"),
+    ("amounts as written", _limits(cap=1000000.25, floor=1234567.5),
+     "bonus.limits: floor (1234567.5) is above cap (1000000.25): no gross bonus can keep both; "
+     "lower the floor or raise the cap",  # was 1.23457e+06 and 1e+06
+     "bonus.limits：保底（1234567.5）高于封顶（1000000.25）：没有任何应发奖金能同时满足两者；请降低保底或"
+     "提高封顶"),
     ("pool amount without a fixed pool",
      lambda bonus: bonus["funding"].update(pool_amount=100000),
      "bonus.funding: pool_amount has no effect unless mode: fixed_pool (it is per_person_base): "

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from ..columns import (
 from ..config import AppraisalConfig, LoadedConfig, load_config
 from ..errors import InputError, IssueTable
 from ..io.readers import LoadedTable, file_sha256
+from ..money import decimal_text
 from ..pipeline import run as run_pipeline
 from ..result import RunResult
 from ..validate import Validation, check_inputs, read_source
@@ -362,7 +362,7 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return format(Decimal(repr(value)).normalize(), "f")
+        return decimal_text(value)
     return str(value)
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from ..money import MAX_TOTAL_YUAN
+from ..money import MAX_TOTAL_YUAN, decimal_text
 from .base import DisplayText, Fraction01, NonNegative, StrictModel, UnitYuan, Yuan
 
 __all__ = [
@@ -181,13 +181,14 @@ class LimitsConfig(StrictModel):
         if self.cap is None:
             return self
         if self.floor > self.cap:
-            raise ValueError(f"floor ({self.floor:g}) is above cap ({self.cap:g}): no gross "
+            raise ValueError(f"floor ({decimal_text(self.floor)}) is above cap "
+                             f"({decimal_text(self.cap)}): no gross "
                              "bonus can keep both; lower the floor or raise the cap")
         guarantee = self.minimum_guarantee
         if guarantee is not None and guarantee.amount > self.cap:
-            raise ValueError(f"minimum_guarantee.amount ({guarantee.amount:g}) is above cap "
-                             f"({self.cap:g}): no gross bonus can keep both; lower the "
-                             "guarantee or raise the cap")
+            raise ValueError(f"minimum_guarantee.amount ({decimal_text(guarantee.amount)}) "
+                             f"is above cap ({decimal_text(self.cap)}): no gross bonus can "
+                             "keep both; lower the guarantee or raise the cap")
         return self
 
 
