@@ -758,6 +758,11 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "ledger database's password)",
      "history.password_env：环境变量 {variable} 未设置（它保存台账数据库的密码）"),
     ("ledger {ledger}: folder {folder} does not exist", "台账 {ledger}：文件夹 {folder} 不存在"),
+    ("--out {out} is the ledger's own file ({ledger}); an export is never written over the "
+     "ledger: choose another --out, e.g. payroll.csv",
+     "--out {out} 就是台账文件本身（{ledger}）；导出绝不覆盖台账：请另选 --out，如 payroll.csv"),
+    ("--out {out} is the config named by --config; choose another --out, e.g. payroll.csv",
+     "--out {out} 就是 --config 指明的配置文件；请另选 --out，如 payroll.csv"),
     ("ledger {ledger}: its schema is at revision {revision}, which this engine (appraise "
      "{engine}, newest revision {head}) does not know: a newer appraise has upgraded it. Nothing "
      "was read or written; run the appraise version that upgraded it (pip install --upgrade "

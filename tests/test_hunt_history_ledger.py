@@ -448,3 +448,24 @@ def test_another_applications_sqlite_file_is_never_made_a_ledger(tmp_path, small
     with sqlite3.connect(foreign) as db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
     assert tables == ["employees"] and not (tmp_path / "out").exists()
+
+
+def test_an_export_is_never_written_over_the_ledger_or_the_config(tmp_path, small_branch):
+    months = Months(tmp_path, small_branch, str(tmp_path / "ledger.sqlite"))
+    months.close(months.run("2026-01"))
+    ledger = tmp_path / "ledger.sqlite"
+    before = ledger.read_bytes()
+    for out in (ledger, tmp_path / "ledger.sqlite-journal"):
+        outcome = _invoke("history", "export", "--ledger", ledger, "--out", out)
+        assert outcome.exit_code == 2  # the ledger was closed in Chinese: its language
+        assert outcome.output == (
+            f"错误：--out {out} 就是台账文件本身（sqlite:///{ledger}）；导出绝不覆盖台账："
+            "请另选 --out，如 payroll.csv\n")
+    assert ledger.read_bytes() == before and not (tmp_path / "ledger.sqlite-journal").exists()
+    config = EnglishMonths(tmp_path / "en", small_branch, str(ledger)).config("2026-01")
+    text = config.read_bytes()
+    outcome = _invoke("history", "export", "--config", config, "--out", config)
+    assert outcome.exit_code == 2
+    assert outcome.output == (f"error: --out {config} is the config named by --config; choose "
+                              "another --out, e.g. payroll.csv\n")
+    assert config.read_bytes() == text

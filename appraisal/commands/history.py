@@ -241,10 +241,30 @@ def export_command(ctx: click.Context, config: Path | None, url: str | None, uni
     try:
         frame = export_rows(ledger, unit=unit, period=period, manager=manager)
         language = _language(ctx, ledger, config)
+        _refuse_own_files(out, ledger, config)
     finally:
         ledger.dispose()
     _write_export(frame, out, write_csv)
     click.echo(LINES("exported", language, rows=len(frame), out=out))
+
+
+def _refuse_own_files(out: Path, ledger: Ledger, config: Path | None) -> None:
+    """`--out` naming the SQLite ledger itself (or its journal) or the config would replace
+    the system of record or the scheme with a CSV: refused before anything is written."""
+    from ..history import HistoryError
+
+    target = out.expanduser().resolve()
+    database = ledger.engine.url.database if ledger.dialect == "sqlite" else None
+    if database and database != ":memory:":
+        own = Path(database).expanduser().resolve()
+        if target in {own, *(own.with_name(own.name + tail)
+                             for tail in ("-journal", "-wal", "-shm"))}:
+            raise HistoryError(f"--out {out} is the ledger's own file ({ledger.shown}); an "
+                               "export is never written over the ledger: choose another "
+                               "--out, e.g. payroll.csv")
+    if config is not None and target == config.expanduser().resolve():
+        raise HistoryError(f"--out {out} is the config named by --config; choose another "
+                           "--out, e.g. payroll.csv")
 
 
 def _as_text_cells(frame: Any) -> Any:
