@@ -469,3 +469,30 @@ def test_an_export_is_never_written_over_the_ledger_or_the_config(tmp_path, smal
     assert outcome.output == (f"error: --out {config} is the config named by --config; choose "
                               "another --out, e.g. payroll.csv\n")
     assert config.read_bytes() == text
+
+
+def test_a_close_that_fails_half_way_leaves_nothing(tmp_path, small_branch, ledger_url,
+                                                    monkeypatch):
+    from appraisal.history import deferral
+
+    months = EnglishMonths(tmp_path, small_branch, ledger_url)
+    months.close(months.run("2026-01"))
+    february = months.run("2026-02")
+    ledger = months.ledger()
+    before = helpers.snapshot(ledger)
+    ledger.dispose()
+
+    def disk_full(*_args, **_kwargs):  # after the version, figures and pool rows went in
+        raise sa.exc.OperationalError("INSERT INTO deferral_grants", {},
+                                      OSError("database or disk is full"))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(deferral, "record_deferral", disk_full)
+        outcome = _invoke("close", february, "--by", "eve")
+    assert outcome.exit_code == 4
+    assert "refused to record the close (database or disk is full); nothing was recorded" in (
+        outcome.output)
+    ledger = months.ledger()
+    assert helpers.snapshot(ledger) == before
+    ledger.dispose()
+    assert months.close(february).version == 1
