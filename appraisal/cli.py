@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 import traceback
 import warnings
 from pathlib import Path
@@ -47,15 +49,30 @@ from .messages import Language, issue_frame
 __all__ = ["main"]
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a scheduler stopping a job), unwound like Ctrl-C: the staging folder
+    is removed and an open ledger transaction rolled back; exit 143."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 class _AppraiseGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta[_ARGV] = list(args)  # as typed: the language of usage errors and of help
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
-        with warnings.catch_warnings():  # the command's warnings as its own lines, then restored
-            warnings.showwarning = _show_warning
-            return self._invoke(ctx)
+        main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+        try:
+            with warnings.catch_warnings():  # the command's warnings as its own lines
+                warnings.showwarning = _show_warning
+                return self._invoke(ctx)
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGTERM, previous)
 
     def _invoke(self, ctx: click.Context) -> Any:
         try:
@@ -73,10 +90,12 @@ class _AppraiseGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except KeyboardInterrupt:
-            click.echo("已中断；没有写入任何文件" if command_language(ctx) == "zh"
-                       else "interrupted; nothing was written", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt as exc:
+            stopped = isinstance(exc, _Terminated)
+            zh, en = (("已终止；没有写入任何文件", "terminated; nothing was written") if stopped
+                      else ("已中断；没有写入任何文件", "interrupted; nothing was written"))
+            click.echo(zh if command_language(ctx) == "zh" else en, err=True)
+            ctx.exit(143 if stopped else 130)
         except InternalError as exc:
             _internal_error(ctx, exc, command_language(ctx))
         except Exception as exc:

@@ -111,5 +111,27 @@ def test_work_folders_of_a_killed_run_are_removed_and_a_live_ones_kept(tmp_path)
     running.mkdir()
     other = tmp_path / ".2026-11.staging-1-x"
     other.mkdir()
-    assert remove_abandoned_staging(target) == [abandoned, retired]
+    assert remove_abandoned_staging(target) == [retired, abandoned]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([running.name, other.name])
+
+
+def test_results_moved_aside_by_a_run_killed_before_the_new_ones_came_are_put_back(tmp_path):
+    """`--force` moves the old folder aside, then the new one in: a kill between the two left
+    no results folder; the next run (or close) finds the old results back in place."""
+    import subprocess
+    import sys
+
+    from appraisal.report.writer import remove_abandoned_staging
+
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)
+    dead = int(finished.stdout)
+    target = tmp_path / "2026-10"
+    retired = tmp_path / f".2026-10.old-{dead}-xyz"
+    (retired / "2026-10").mkdir(parents=True)
+    (retired / "2026-10" / "manifest.json").write_text("{}", encoding="utf-8")
+    finished_new = tmp_path / f".2026-10.staging-{dead}-abc"
+    finished_new.mkdir()
+    assert remove_abandoned_staging(target) == [retired, finished_new]
+    assert (target / "manifest.json").read_text(encoding="utf-8") == "{}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-10"]

@@ -466,12 +466,18 @@ def _alive(pid: int) -> bool:
 
 def remove_abandoned_staging(target: Path) -> list[Path]:
     """Remove the hidden work folders a killed run left beside `target` (their process is gone
-    on this machine); folders of a run still going on are left alone. Returns what was removed."""
+    on this machine); folders of a run still going on are left alone. Returns what was removed.
+
+    A run killed between moving the old results aside and moving the new ones in (`--force`)
+    left no `target`: the old results are moved back first, so the folder is as it was."""
     removed = []
-    for kind in ("staging", "old"):
+    for kind in ("old", "staging"):
         for folder in sorted(target.parent.glob(f".{target.name}.{kind}-*-*")):
             pid_text = folder.name.removeprefix(f".{target.name}.{kind}-").split("-", 1)[0]
             if folder.is_dir() and pid_text.isdigit() and not _alive(int(pid_text)):
+                kept = folder / target.name
+                if kind == "old" and kept.is_dir() and not target.exists():
+                    kept.rename(target)
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)
     return removed
