@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from test_history_helpers import Months
 
 from appraisal.cli import main
+from appraisal.commands.history import close_line
+from appraisal.history import HistoryError
 
 ledger_url = helpers.ledger_url  # the fixtures every history test shares
 scratch_postgres = helpers.scratch_postgres
@@ -496,3 +498,54 @@ def test_a_close_that_fails_half_way_leaves_nothing(tmp_path, small_branch, ledg
     assert helpers.snapshot(ledger) == before
     ledger.dispose()
     assert months.close(february).version == 1
+
+
+# ---------------------------------------------------------------- concurrent closes of one unit
+
+
+def test_concurrent_closes_of_two_periods_of_one_unit_never_both_succeed(
+        tmp_path, small_branch, ledger_url, monkeypatch):
+    """February and a revision of January, both computed on the ledger with January v1: closed
+    at the same moment, one must be refused as stale (the revision moves January's carry-out,
+    which February took), or the pool difference is lost."""
+    import contextlib
+    import threading
+
+    from appraisal.history import close as closing
+
+    months = EnglishMonths(tmp_path, small_branch, ledger_url)
+    months.close(months.run("2026-01"))
+    february = months.run("2026-02")
+    corrected = helpers.scaled_pay_base(months.inputs, tmp_path / "fixed", {"M0001": 1.5})
+    revision = months.run("2026-01", revision="roster fix", inputs=corrected)
+    both_checked = threading.Barrier(2, timeout=3)
+    checked = closing._stale
+
+    def stale_then_wait(run, conn, latest):
+        found = checked(run, conn, latest)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_checked.wait()  # the other close has checked too (unless it waits for a lock)
+        return found
+
+    monkeypatch.setattr(closing, "_stale", stale_then_wait)
+    outcomes: dict[str, str] = {}
+
+    def close(name, results):
+        try:
+            outcomes[name] = close_line(months.close(results), "en")
+        except HistoryError as exc:
+            outcomes[name] = f"refused: {exc}"
+
+    threads = [threading.Thread(target=close, args=(n, r))
+               for n, r in (("february", february), ("revision", revision))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    refused = [name for name, text in outcomes.items() if text.startswith("refused")]
+    assert len(refused) == 1, outcomes
+    assert "after these results were computed" in outcomes[refused[0]] or (
+        "the ledger changed since these results were computed" in outcomes[refused[0]])
+    ledger = months.ledger()
+    helpers.check_invariants(ledger)
+    ledger.dispose()

@@ -419,8 +419,9 @@ def _settlements(conn: sa.Connection, run: _Run, version_id: int) -> None:
 def close_results(ledger: Ledger, results: str | Path, *, by: str, note: str | None = None,
                   os_user: str | None = None) -> CloseOutcome:
     """Verify `results` against its manifest and record it as the next version of its period
-    and unit, in one transaction. Already closed: a no-op saying so. A concurrent close of the
-    same period that wins first makes this one fail with a HistoryError (nothing recorded)."""
+    and unit, in one transaction. Already closed: a no-op saying so. Closes of one unit take
+    turns (SQLite's write lock, a PostgreSQL advisory lock per unit): one that finds the ledger
+    moved since its run fails with a HistoryError (nothing recorded)."""
     if not by or not by.strip():
         raise HistoryError("--by needs the name of who closes the period")
     folder = Path(results)
@@ -428,6 +429,11 @@ def close_results(ledger: Ledger, results: str | Path, *, by: str, note: str | N
     user = os_user or _os_user()
     try:
         with writing(ledger.engine) as conn:
+            if conn.dialect.name == "postgresql":
+                # one close of a unit at a time (SQLite: BEGIN IMMEDIATE): a close of another
+                # period of the unit that commits first is then seen by the stale check below
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(4242002, hashtext(:unit))"),
+                             {"unit": run.unit})
             found = conn.execute(sa.select(period_versions)
                                  .where(period_versions.c.results_sha256 == run.digest)
                                  ).mappings().first()
