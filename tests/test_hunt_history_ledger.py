@@ -549,3 +549,73 @@ def test_concurrent_closes_of_two_periods_of_one_unit_never_both_succeed(
     ledger = months.ledger()
     helpers.check_invariants(ledger)
     ledger.dispose()
+
+
+def _managers_edited(results, folder, change):
+    """A copy of `results` whose managers.csv row of M0001 is changed by `change(row)` (a
+    mapping of column -> text), the manifest's hash updated."""
+    import csv
+    import hashlib
+    import io
+    import json
+    import shutil
+
+    shutil.copytree(results, folder)
+    path = folder / "managers.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    change(next(r for r in rows if r["manager_id"] == "M0001"))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8-sig")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["outputs"]["managers.csv"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def _plus(text: str, yuan: int) -> str:
+    return f"{float(text) + yuan:.2f}"
+
+
+def test_a_final_bonus_or_retro_edited_by_hand_with_its_hash_is_refused(tmp_path, small_branch):
+    months = EnglishMonths(tmp_path, small_branch, str(tmp_path / "ledger.sqlite"))
+    months.close(months.run("2026-01"))
+    february = months.run("2026-02")
+    final = _managers_edited(february, tmp_path / "final", lambda r: r.update(
+        bonus_final=_plus(r["bonus_final"], 100)))
+    outcome = _invoke("close", final, "--by", "eve")
+    assert outcome.exit_code == 2
+    assert outcome.output == (
+        f"error: {final}: the managers' pay does not add up, so these results cannot be closed:\n"
+        "  managers.csv: bonus_final is not the sum of bonus_profit, bonus_grade, "
+        "limit_adjustment, withheld, pool_allocation, pool_redistributed, retro_adjustment for "
+        "M0001: 1240.00 but its parts add up to 1140.00\n"
+        "Re-run `appraise run` and close its untouched folder (corrections go into the inputs, "
+        "never into the results)\n")
+    owed = _managers_edited(february, tmp_path / "owed", lambda r: r.update(
+        retro_due="50.00", retro_adjustment="50.00", bonus_final=_plus(r["bonus_final"], 50)))
+    outcome = _invoke("close", owed, "--by", "eve")
+    assert outcome.exit_code == 2
+    assert outcome.output == (
+        f"error: {owed}: managers.csv's retro_due is not what the ledger says is owed, so these "
+        "results cannot be closed: M0001: 50.00 but the ledger owes 0.00. Re-run `appraise "
+        "run` and close its untouched folder\n")
+    assert _period_count(months) == 1
+
+
+def test_a_retro_paid_beyond_its_due_is_refused_in_chinese(tmp_path, small_branch):
+    months = Months(tmp_path, small_branch, str(tmp_path / "ledger.sqlite"))
+    months.close(months.run("2026-01"))
+    edited = _managers_edited(months.run("2026-02"), tmp_path / "retro", lambda r: r.update(
+        retro_adjustment="50.00", bonus_final=_plus(r["bonus_final"], 50)))
+    outcome = _invoke("close", edited, "--by", "eve")
+    assert outcome.exit_code == 2
+    assert outcome.output == (
+        f"错误：{edited}：客户经理的奖金对不上，因此这些结果不能关账：\n"
+        "  managers.csv：以下客户经理的 retro_adjustment + retro_carried 不等于 retro_due："
+        "M0001：应付 0.00，已付加结转 50.00\n"
+        "请重新运行 `appraise run`，并对它写出、未经改动的文件夹关账"
+        "（更正应改在输入数据中，绝不改在结果中）\n")
+    assert _period_count(months) == 1

@@ -229,6 +229,62 @@ def _check_pool(results: Path, pool: dict[str, Any], managers: pd.DataFrame,
             "inputs, never into the results)")
 
 
+def _managers_named(frame: pd.DataFrame, bad: pd.Series, text: pd.Series) -> str:
+    """The first few managers where `bad` holds, each with its `text`."""
+    shown = (frame["manager_id"].astype("str") + ": " + text)[bad.to_numpy()]
+    return "; ".join(shown.head(5)) + ("; …" if int(bad.sum()) > 5 else "")
+
+
+def _pay_problems(run: _Run) -> list[str]:
+    """What no run writes in managers.csv: a final bonus that is not the sum of its parts
+    (bonus components, limit, − withheld, pool, retro, deferral), a retro paid plus carried
+    that is not the retro due."""
+    from .plan import _SIGN
+
+    frame = run.managers
+    problems = []
+    parts = [c for c in run.drivers if c in run.money and c in frame.columns]
+    if parts and not run.history.get("span"):
+        total = sum(_SIGN.get(c, 1) * frame[c].fillna(0).astype("int64") for c in parts)
+        final = frame["bonus_final"].fillna(0).astype("int64")
+        bad = total != final
+        if bad.any():
+            problems.append("managers.csv: bonus_final is not the sum of "
+                            f"{', '.join(parts)} for " + _managers_named(
+                                frame, bad, final.map(cents_to_text) + " but its parts add up "
+                                "to " + total.map(cents_to_text)))
+    if {"retro_due", "retro_adjustment", "retro_carried"} <= set(run.money):
+        due = frame["retro_due"].fillna(0).astype("int64")
+        paid = (frame["retro_adjustment"].fillna(0).astype("int64")
+                + frame["retro_carried"].fillna(0).astype("int64"))
+        bad = due != paid
+        if bad.any():
+            problems.append("managers.csv: retro_adjustment + retro_carried is not retro_due "
+                            "for " + _managers_named(frame, bad, "due " + due.map(cents_to_text)
+                                                     + ", paid + carried "
+                                                     + paid.map(cents_to_text)))
+    return problems
+
+
+def _check_retro_due(folder: Path, run: _Run, conn: sa.Connection) -> None:
+    """A first version's retro_due per manager is what the ledger says is owed (the run read
+    it; the ledger has not moved since): an edited retro never pays a cent not owed."""
+    from .state import outstanding_retro
+
+    owed = outstanding_retro(conn, run.unit).set_index("manager_id")["due"]
+    frame = run.managers
+    due = frame["retro_due"].fillna(0).astype("int64")
+    expected = frame["manager_id"].astype("str").map(owed).fillna(0).astype("int64")
+    bad = due != expected
+    if bad.any():
+        raise HistoryError(
+            f"{folder}: managers.csv's retro_due is not what the ledger says is owed, so these "
+            "results cannot be closed: " + _managers_named(
+                frame, bad, due.map(cents_to_text) + " but the ledger owes "
+                + expected.map(cents_to_text))
+            + ". Re-run `appraise run` and close its untouched folder")
+
+
 def _read_run(results: Path) -> _Run:
     manifest, digest = verify_results(results)
     history = (manifest.get("audit") or {}).get("history")
@@ -255,7 +311,7 @@ def _read_run(results: Path) -> _Run:
     pool = pool_frame.iloc[0].to_dict()
     _check_pool(results, pool, managers, history)
     unit = manifest.get("unit") or {}
-    return _Run(
+    run = _Run(
         manifest=manifest, digest=digest, history=history, unit=str(unit.get("id", "")),
         period=str(manifest.get("period", "")),
         config_text=json.dumps(resolved, ensure_ascii=False, sort_keys=True, indent=1),
@@ -266,6 +322,13 @@ def _read_run(results: Path) -> _Run:
         drivers=dict(history.get("drivers") or {}),
         band=history.get("band_column"), pool=pool,
     )
+    problems = _pay_problems(run)
+    if problems:
+        raise HistoryError(
+            f"{results}: the managers' pay does not add up, so these results cannot be closed:"
+            "\n  " + "\n  ".join(problems) + "\nRe-run `appraise run` and close its untouched "
+            "folder (corrections go into the inputs, never into the results)")
+    return run
 
 
 def _stale(run: _Run, conn: sa.Connection, latest: dict[str, Any] | None) -> str | None:
@@ -444,6 +507,8 @@ def close_results(ledger: Ledger, results: str | Path, *, by: str, note: str | N
             stale = _stale(run, conn, latest)
             if stale:
                 raise HistoryError(f"{folder}: {stale}")
+            if latest is None and not run.history.get("span"):
+                _check_retro_due(folder, run, conn)
             return _record(conn, run, folder, by.strip(), note, latest, user)
     except IntegrityError:
         raise HistoryError(
