@@ -619,3 +619,18 @@ def test_a_retro_paid_beyond_its_due_is_refused_in_chinese(tmp_path, small_branc
         "请重新运行 `appraise run`，并对它写出、未经改动的文件夹关账"
         "（更正应改在输入数据中，绝不改在结果中）\n")
     assert _period_count(months) == 1
+
+
+def test_a_listing_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path, small_branch):
+    import subprocess
+    import sys
+
+    _closed_ledger(tmp_path, small_branch)
+    for extra in ([], ["--json"]):
+        process = subprocess.Popen(
+            [sys.executable, "-c", "from appraisal.cli import main; main()", "history",
+             "--ledger", str(tmp_path / "ledger.sqlite"), *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process.stdout.close()  # `| head -0`: the reader is gone before the first line
+        error = process.stderr.read().decode()
+        assert (process.wait(timeout=60), error) == (0, "")  # was exit 1, BrokenPipeError

@@ -200,13 +200,26 @@ def history_command(ctx: click.Context, config: Path | None, url: str | None, un
     finally:
         ledger.dispose()
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        click.echo(LINES("no_match", language))
-        return
-    for row in map(_shown, rows):
-        click.echo(history_line(row, language, manager=bool(manager)))
+        _print([json.dumps(rows, ensure_ascii=False, indent=2)])
+    elif not rows:
+        _print([LINES("no_match", language)])
+    else:
+        _print(history_line(row, language, manager=bool(manager)) for row in map(_shown, rows))
+
+
+def _print(lines: Any) -> None:
+    """The listing on stdout; a reader that stops early (`appraise history | head`) ends it
+    quietly, as any Unix listing does, instead of an internal error on the broken pipe."""
+    import os
+    import sys
+
+    try:
+        for line in lines:
+            click.echo(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # what is still buffered goes nowhere: the interpreter's last flush must not fail
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 _EXPORT_REGISTRY = ColumnRegistry({
