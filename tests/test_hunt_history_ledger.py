@@ -634,3 +634,21 @@ def test_a_listing_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path, s
         process.stdout.close()  # `| head -0`: the reader is gone before the first line
         error = process.stderr.read().decode()
         assert (process.wait(timeout=60), error) == (0, "")  # was exit 1, BrokenPipeError
+
+
+def test_files_the_os_leaves_in_an_opened_results_folder_do_not_block_the_close(tmp_path,
+                                                                              small_branch):
+    months = EnglishMonths(tmp_path, small_branch, str(tmp_path / "ledger.sqlite"))
+    january = months.run("2026-01")
+    for name in (".DS_Store", "._managers.csv", "Thumbs.db", "desktop.ini"):
+        (january / name).write_bytes(b"\0\1")  # Finder / Explorer opened the folder
+    (january / "notes.txt").write_text("mine")
+    outcome = _invoke("close", january, "--by", "eve")
+    assert outcome.exit_code == 2
+    assert outcome.output == (
+        f"error: {january}: these results are not as the run wrote them, so they cannot be "
+        "closed:\n  notes.txt: not written by the run\nRe-run `appraise run` and close its "
+        "untouched folder (corrections go into the inputs, never into the results)\n")
+    (january / "notes.txt").unlink()
+    closed = _invoke("close", january, "--by", "eve")
+    assert (closed.exit_code, closed.output) == (0, "closed 2026-01 of unit BR01 as version 1\n")

@@ -76,6 +76,16 @@ def _read_manifest(results: Path) -> tuple[dict[str, Any], str]:
     return manifest, hashlib.sha256(data).hexdigest()
 
 
+_OS_FILES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini"})
+
+
+def _os_litter(name: str) -> bool:
+    """A file the operating system leaves in a folder someone opened (Finder's .DS_Store and
+    ._ twins on a network share, Explorer's Thumbs.db and desktop.ini): no edit of the
+    results, so not refused (nor read, nor recorded)."""
+    return name.lower() in _OS_FILES or name.startswith("._")
+
+
 def verify_results(results: Path) -> tuple[dict[str, Any], str]:
     """The manifest and its SHA-256, once every file of the folder is checked against the
     manifest's hashes: a file changed, missing or added is refused, all named at once."""
@@ -94,7 +104,7 @@ def verify_results(results: Path) -> tuple[dict[str, Any], str]:
     listed = set(outputs) | {"manifest.json"}
     for path in sorted(p for p in results.rglob("*") if p.is_file()):
         name = path.relative_to(results).as_posix()
-        if name not in listed:
+        if name not in listed and not _os_litter(path.name):
             problems.append(f"{name}: not written by the run")
     if problems:
         raise HistoryError(
