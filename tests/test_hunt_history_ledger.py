@@ -652,3 +652,18 @@ def test_files_the_os_leaves_in_an_opened_results_folder_do_not_block_the_close(
     (january / "notes.txt").unlink()
     closed = _invoke("close", january, "--by", "eve")
     assert (closed.exit_code, closed.output) == (0, "closed 2026-01 of unit BR01 as version 1\n")
+
+
+def test_closing_after_the_ledger_file_was_moved_never_starts_a_new_ledger(tmp_path,
+                                                                           small_branch):
+    months = Months(tmp_path, small_branch, str(tmp_path / "ledger.sqlite"))
+    january = months.run("2026-01")  # the run created the ledger
+    (tmp_path / "ledger.sqlite").rename(tmp_path / "moved.sqlite")
+    ledger = tmp_path / "ledger.sqlite"
+    for extra in ([], ["--config", months.config("2026-01")]):
+        outcome = _invoke("close", january, "--by", "eve", *extra)
+        assert outcome.exit_code == 2  # was: closed into a new, empty ledger.sqlite
+        assert outcome.output == (
+            f"错误：台账 sqlite:///{ledger}：台账文件 {ledger} 不存在（台账由含 history: 配置节的"
+            "配置第一次 `appraise run` 时创建）；请检查路径\n")
+        assert not ledger.exists()

@@ -555,17 +555,19 @@ def _os_user() -> str:
 
 def results_ledger(results: str | Path, config: str | Path | None = None) -> Ledger:
     """The ledger a results folder was run against: its config's `history:` section (the
-    manifest's resolved config and path), or that of `config` when given."""
+    manifest's resolved config and path), or that of `config` when given. The run created it,
+    so a SQLite file that is not there (moved, deleted, a path typed wrong) is refused."""
     from ..config import load_config
     from ..config.history import HistoryConfig
     from .db import ledger_for, ledger_url, open_ledger
 
-    if config is not None:
-        return ledger_for(load_config(config))
+    if config is not None:  # the run created the ledger: a missing file is never made anew
+        return ledger_for(load_config(config), create=False)
     manifest, _ = verify_results(Path(results))
     section = (manifest.get("config") or {}).get("resolved", {}).get("history")
     path = (manifest.get("config") or {}).get("path")
     if not isinstance(section, dict) or not path:
         raise HistoryError(f"{results}: this run had no history: ledger configured; add "
                            "history: to the config, re-run, then close (or pass --config)")
-    return open_ledger(ledger_url(HistoryConfig.model_validate(section), Path(path).parent))
+    return open_ledger(ledger_url(HistoryConfig.model_validate(section), Path(path).parent),
+                       create=False)
