@@ -43,6 +43,7 @@ from .commands.lines import (
 )
 from .commands.sample import sample_command
 from .commands.weights import weights_command
+from .console import say, silence
 from .errors import AppraisalError, InternalError, IssueTable
 from .messages import Language, issue_frame
 
@@ -78,7 +79,7 @@ class _AppraiseGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AppraisalError as exc:
-            click.echo(error_line(exc, command_language(ctx)), err=True)
+            say(error_line(exc, command_language(ctx)), err=True)
             ctx.exit(exc.exit_code)
         except click.UsageError as exc:
             language = command_language(ctx)
@@ -90,11 +91,15 @@ class _AppraiseGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # a listing's reader stopped early (`| head`): end quietly
+            silence(err=False)
+            silence(err=True)
+            return None
         except KeyboardInterrupt as exc:
             stopped = isinstance(exc, _Terminated)
             zh, en = (("已终止；没有写入任何文件", "terminated; nothing was written") if stopped
                       else ("已中断；没有写入任何文件", "interrupted; nothing was written"))
-            click.echo(zh if command_language(ctx) == "zh" else en, err=True)
+            say(zh if command_language(ctx) == "zh" else en, err=True)
             ctx.exit(143 if stopped else 130)
         except InternalError as exc:
             _internal_error(ctx, exc, command_language(ctx))
@@ -109,10 +114,10 @@ def _usage_error_zh(exc: click.UsageError) -> None:
         usage = exc.ctx.get_usage()
         if usage.startswith("Usage:"):  # the help's formatter is English (an en locale)
             usage = "用法：" + usage.removeprefix("Usage:").lstrip()
-        click.echo(usage, err=True)
+        say(usage, err=True)
         help_option = exc.ctx.help_option_names[-1] if exc.ctx.help_option_names else "--help"
-        click.echo(f"运行 '{exc.ctx.command_path} {help_option}' 查看帮助。\n", err=True)
-    click.echo(f"错误：{usage_error_text(exc.format_message(), 'zh')}", err=True)
+        say(f"运行 '{exc.ctx.command_path} {help_option}' 查看帮助。\n", err=True)
+    say(f"错误：{usage_error_text(exc.format_message(), 'zh')}", err=True)
 
 
 def _internal_error(ctx: click.Context, exc: Exception, language: Language) -> None:
@@ -120,14 +125,14 @@ def _internal_error(ctx: click.Context, exc: Exception, language: Language) -> N
     if os.environ.get("APPRAISE_DEBUG"):
         traceback.print_exc()
     if language == "zh":
-        click.echo(
+        say(
             f"内部错误：{type(exc).__name__}: {exc}\n"
             "这是 appraise 的缺陷，不是您的数据有误；没有写入任何文件。"
             "请设置 APPRAISE_DEBUG=1 重新运行以查看详情，并报告此问题。",
             err=True,
         )
     else:
-        click.echo(
+        say(
             f"internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in appraise, not in your data; nothing was written. "
             "Re-run with APPRAISE_DEBUG=1 for details and report it.",
@@ -168,7 +173,7 @@ def _progress_printer(quiet: bool, language: Language):
         return None
 
     def report(stage: str, rows: int, seconds: float) -> None:
-        click.echo(progress_line(stage, rows, seconds, language), err=True)
+        say(progress_line(stage, rows, seconds, language), err=True)
 
     return report
 
@@ -178,7 +183,7 @@ def _show_warning(message: Warning | str, category: type[Warning], filename: str
     """A warning on the terminal as one line in the command's language, not Python's
     `path:line: UserWarning: …` with a line of source."""
     language = command_language(click.get_current_context(silent=True))
-    click.echo(warning_line(message, language), err=True)
+    say(warning_line(message, language), err=True)
 
 
 @main.command()
@@ -214,7 +219,7 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
     language = command_language(click.get_current_context())
     progress = _progress_printer(quiet, language)
     if progress:
-        click.echo(run_header(__version__, config, language), err=True)
+        say(run_header(__version__, config, language), err=True)
     loaded = load_config(config, overrides)
     target = out_dir if out_dir is not None else output_dir_for(loaded.config, loaded.path)
     with output_lock(target):  # a second run into the same folder is refused meanwhile
@@ -230,7 +235,7 @@ def run(config: Path, out_dir: Path | None, force: bool, quiet: bool,
             loaded, analysis=analysis, validation=validation)
         written = write_run(result, target, force=force, statements=statements,
                             progress=progress)
-    click.echo(run_closing_line(result, written, language))
+    say(run_closing_line(result, written, language))
 
 
 @main.command()
@@ -261,14 +266,14 @@ def validate(config: Path, issues_path: Path | None, overrides: tuple[str, ...])
             from .report.writer import unwritable
 
             raise unwritable(issues_path, exc, "--issues") from None
-        click.echo(f"已将 {len(validation.issues):,} 个问题写入 {issues_path}" if language == "zh"
+        say(f"已将 {len(validation.issues):,} 个问题写入 {issues_path}" if language == "zh"
                    else f"{len(validation.issues):,} issue(s) written to {issues_path}", err=True)
     result = run_pipeline(loaded, validation=validation)
     if "payroll_csv" in result.config.output.files:
         from .report.payroll import check_payroll
 
         check_payroll(result)  # sources name the run's columns: known only after computing
-    click.echo("\n".join(validate_lines(result, config, loaded.config.language)))
+    say("\n".join(validate_lines(result, config, loaded.config.language)))
 
 
 main.add_command(compare_command, "compare")

@@ -9,14 +9,20 @@ written here in both languages from the start.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import string
+import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import click
+
 from .messages import Language
 
-__all__ = ["PHRASEBOOKS", "Phrasebook", "fields_of", "fit", "listed", "width"]
+__all__ = ["PHRASEBOOKS", "Phrasebook", "fields_of", "fit", "listed", "say", "silence",
+           "width"]
 
 PHRASEBOOKS: dict[str, Phrasebook] = {}
 
@@ -61,3 +67,26 @@ def width(text: str) -> int:
 def fit(text: str, columns: int) -> str:
     """`text` padded on the right to `columns` terminal columns (CJK characters count two)."""
     return text + " " * max(0, columns - width(text))
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """`click.echo`, except that a reader gone away (`appraise run ... 2>&1 | head`) silences
+    the stream instead of failing the command: the run goes on, its results are written and
+    its exit code stands."""
+    try:
+        click.echo(text, err=err)
+        (sys.stderr if err else sys.stdout).flush()
+    except BrokenPipeError:
+        silence(err=err)
+
+
+def silence(*, err: bool) -> None:
+    """Point a stream whose reader has gone at the null device: what is still buffered, and
+    the interpreter's last flush, go nowhere instead of raising."""
+    stream = sys.stderr if err else sys.stdout
+    with contextlib.suppress(OSError, ValueError):  # not a file descriptor (a captured stream)
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, stream.fileno())
+        finally:
+            os.close(null)
