@@ -859,6 +859,14 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "{results}：managers.csv 的 retro_due 与台账记录的应付追溯调整不符，因此这些结果不能关账："
      "{managers}。请重新运行 `appraise run`，并对它写出、未经改动的文件夹关账"),
     ("{manager:w}: {due:w} but the ledger owes {owed:w}", "{manager}：{due}，但台账记录应付 {owed}"),
+    ("{results}: pool_ledger.csv's carry_in is {given} but the ledger carries {expected} into "
+     "{period} (the carry-out of {previous} version {version}, with the revised months' "
+     "differences), so these results were not computed on this ledger and cannot be closed. "
+     "Close them into the ledger their run read, or re-run `appraise run` with this ledger and "
+     "close that",
+     "{results}：pool_ledger.csv 的 carry_in 为 {given}，但台账结转到 {period} 的是 {expected}"
+     "（{previous} 第 {version} 版的结转，加上修订期间的差额），因此这些结果不是依据这个台账计算的，"
+     "不能关账。请将其关账到它运行时读取的台账，或用这个台账重新运行 `appraise run` 后再关账"),
     ("{path}: not as the run wrote it, so these results cannot be closed:",
      "{path}：已不是运行写出时的样子，因此这些结果不能关账："),
     ("config.resolved: missing (the run's config is recorded there)",

@@ -667,3 +667,22 @@ def test_closing_after_the_ledger_file_was_moved_never_starts_a_new_ledger(tmp_p
             f"错误：台账 sqlite:///{ledger}：台账文件 {ledger} 不存在（台账由含 history: 配置节的"
             "配置第一次 `appraise run` 时创建）；请检查路径\n")
         assert not ledger.exists()
+
+
+def test_results_closed_into_another_ledger_never_move_its_pool(tmp_path, small_branch):
+    bank = EnglishMonths(tmp_path / "a", small_branch, str(tmp_path / "a.sqlite"))
+    other = EnglishMonths(tmp_path / "b", small_branch, str(tmp_path / "b.sqlite"),
+                          withhold=0.1)
+    bank.close(bank.run("2026-01"))
+    other.close(other.run("2026-01"))  # its ledger_mark is 1 too
+    february = bank.run("2026-02")
+    outcome = _invoke("close", february, "--by", "eve", "--config", other.config("2026-02"))
+    assert outcome.exit_code == 2
+    assert outcome.output == (
+        f"error: {february}: pool_ledger.csv's carry_in is 240.00 but the ledger carries 480.00 "
+        "into 2026-02 (the carry-out of 2026-01 version 1, with the revised months' "
+        "differences), so these results were not computed on this ledger and cannot be closed. "
+        "Close them into the ledger their run read, or re-run `appraise run` with this ledger "
+        "and close that\n")
+    assert _period_count(other) == 1
+    assert bank.close(february).version == 1  # into its own ledger it closes

@@ -25,7 +25,7 @@ from .._version import __version__
 from ..io.readers import file_sha256
 from ..money import cents_to_text
 from .db import HistoryError, Ledger, LedgerWriteError, _reason, writing
-from .periods import next_period
+from .periods import next_period, previous_period
 from .schema import (
     input_files,
     manager_amounts,
@@ -295,6 +295,29 @@ def _check_retro_due(folder: Path, run: _Run, conn: sa.Connection) -> None:
             + ". Re-run `appraise run` and close its untouched folder")
 
 
+def _check_carry_in(folder: Path, run: _Run, conn: sa.Connection) -> None:
+    """A first version's carry-in is the ledger's: the carry-out of the previous period's
+    latest version plus the revised months' differences pending (unless the run explained
+    another with --revision). Results computed on another ledger, or edited, never move a
+    cent into or out of the pool chain."""
+    from .state import pending_pool
+
+    if str(run.history.get("carry_in_source", "")).startswith("config, explained"):
+        return
+    previous = latest_version(conn, run.unit, previous_period(run.period))
+    if previous is None:
+        return
+    expected = int(pool_of(conn, int(previous["id"]))["carry_out"]) + pending_pool(conn, run.unit)
+    if int(run.pool["carry_in"]) != expected:
+        raise HistoryError(
+            f"{folder}: pool_ledger.csv's carry_in is {cents_to_text(int(run.pool['carry_in']))} "
+            f"but the ledger carries {cents_to_text(expected)} into "
+            f"{run.period} (the carry-out of {previous['period']} version "
+            f"{previous['version']}, with the revised months' differences), so these results "
+            "were not computed on this ledger and cannot be closed. Close them into the ledger "
+            "their run read, or re-run `appraise run` with this ledger and close that")
+
+
 def _read_run(results: Path) -> _Run:
     manifest, digest = verify_results(results)
     history = (manifest.get("audit") or {}).get("history")
@@ -519,6 +542,7 @@ def close_results(ledger: Ledger, results: str | Path, *, by: str, note: str | N
                 raise HistoryError(f"{folder}: {stale}")
             if latest is None and not run.history.get("span"):
                 _check_retro_due(folder, run, conn)
+                _check_carry_in(folder, run, conn)
             return _record(conn, run, folder, by.strip(), note, latest, user)
     except IntegrityError:
         raise HistoryError(
