@@ -717,6 +717,10 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "Free disk space, check the folder's permissions, or choose another --out",
      "无法将结果写入 {target}（{where}：{reason}）；该处未写入任何文件。请释放磁盘空间、检查文件夹权限，"
      "或另选 --out"),
+    ("output folder {target} holds files no run of appraise wrote there ({files}); --force "
+     "replaces only the results folder of an earlier run, never other files: choose another --out",
+     "输出文件夹 {target} 中有并非 appraise 运行写入的文件（{files}）；--force 只替换以前某次运行的"
+     "结果文件夹，绝不删除其他文件：请另选 --out"),
     ("output folder {target} already exists; a closed period is never overwritten silently: "
      "choose another --out, or pass --force to replace it",
      "输出文件夹 {target} 已存在；已关账的期间绝不会被悄悄覆盖：请另选 --out，或使用 --force 替换"),

@@ -92,15 +92,14 @@ def test_same_inputs_give_byte_identical_outputs(example_run, tmp_path):
 def test_an_existing_output_folder_needs_force(example_run, tmp_path):
     out = tmp_path / "closed"
     shutil.copytree(example_run, out)
-    (out / "marker.txt").write_text("closed month")
+    (out / "managers.csv").write_text("closed month")
     refused = _invoke("run", str(EXAMPLE), "--out", str(out), "--quiet", "--set", "language=en")
     assert refused.exit_code == 2
     assert "already exists" in refused.output and "--force" in refused.output
-    assert (out / "marker.txt").exists()
+    assert (out / "managers.csv").read_text() == "closed month"
     forced = _invoke("run", str(EXAMPLE), "--out", str(out), "--quiet", "--force")
     assert forced.exit_code == 0
-    assert not (out / "marker.txt").exists()
-    assert (out / "managers.csv").exists()
+    assert (out / "managers.csv").read_text(encoding="utf-8-sig").startswith("manager_id,")
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from .._version import __version__
 from ..io.readers import file_sha256
 from ..money import cents_to_text
+from ..report.writer import os_litter
 from .db import HistoryError, Ledger, LedgerWriteError, _reason, writing
 from .periods import next_period, previous_period
 from .schema import (
@@ -76,16 +77,6 @@ def _read_manifest(results: Path) -> tuple[dict[str, Any], str]:
     return manifest, hashlib.sha256(data).hexdigest()
 
 
-_OS_FILES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini"})
-
-
-def _os_litter(name: str) -> bool:
-    """A file the operating system leaves in a folder someone opened (Finder's .DS_Store and
-    ._ twins on a network share, Explorer's Thumbs.db and desktop.ini): no edit of the
-    results, so not refused (nor read, nor recorded)."""
-    return name.lower() in _OS_FILES or name.startswith("._")
-
-
 def verify_results(results: Path) -> tuple[dict[str, Any], str]:
     """The manifest and its SHA-256, once every file of the folder is checked against the
     manifest's hashes: a file changed, missing or added is refused, all named at once."""
@@ -104,7 +95,7 @@ def verify_results(results: Path) -> tuple[dict[str, Any], str]:
     listed = set(outputs) | {"manifest.json"}
     for path in sorted(p for p in results.rglob("*") if p.is_file()):
         name = path.relative_to(results).as_posix()
-        if name not in listed and not _os_litter(path.name):
+        if name not in listed and not os_litter(path.name):
             problems.append(f"{name}: not written by the run")
     if problems:
         raise HistoryError(

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "check_target",
     "default_output_dir",
+    "os_litter",
     "output_dir_for",
     "output_lock",
     "write_csv",
@@ -66,8 +67,42 @@ def default_output_dir(result: RunResult) -> Path:
     return output_dir_for(result.config, result.config_path)
 
 
+_OS_FILES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini"})
+
+
+def os_litter(name: str) -> bool:
+    """A file the operating system or Office leaves in a folder someone opened (Finder's
+    .DS_Store and ._ twins on a network share, Explorer's Thumbs.db and desktop.ini, Excel's
+    ~$ owner file of an open workbook): no part of the results, and no edit of them."""
+    return name.lower() in _OS_FILES or name.startswith(("._", "~$"))
+
+
+def _not_written_by_a_run(target: Path, shown: int = 3) -> list[str]:
+    """Up to `shown` + 1 files in an existing folder that no run (or compare) wrote there: the
+    ones its manifest.json does not list, or every file when it has no manifest of ours."""
+    try:
+        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+        listed = set(manifest["outputs"]) | {"manifest.json"}
+    except (OSError, ValueError, KeyError, TypeError):
+        listed = set()
+    foreign: list[str] = []
+    for folder, subfolders, files in os.walk(target):  # lazily: a home folder stops at once
+        subfolders.sort()
+        here = Path(folder).relative_to(target)
+        links = [name for name in subfolders if (Path(folder) / name).is_symlink()]
+        for name in sorted(files + links):
+            written = (here / name).as_posix()
+            if not os_litter(name) and written not in listed:
+                foreign.append(written)
+                if len(foreign) > shown:
+                    return foreign
+    return foreign
+
+
 def check_target(out_dir: Path, *, force: bool = False) -> Path:
-    """The output folder may be written: it does not exist, or `force` replaces it."""
+    """The output folder may be written: it does not exist, or `force` replaces it, and then
+    only an earlier run's results folder (or an empty one): --force never deletes a file that
+    appraise did not write there (a config, inputs, the history ledger, a home folder)."""
     target = Path(out_dir).expanduser()
     if target.exists() and not target.is_dir():  # --force would not help: never replaced
         raise OutputExistsError(f"{target} exists and is a file, not a folder: choose another "
@@ -77,6 +112,15 @@ def check_target(out_dir: Path, *, force: bool = False) -> Path:
             f"output folder {target} already exists; a closed period is never overwritten "
             "silently: choose another --out, or pass --force to replace it"
         )
+    if target.exists():
+        foreign = _not_written_by_a_run(target)
+        if foreign:
+            files = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise OutputExistsError(
+                f"output folder {target} holds files no run of appraise wrote there ({files}); "
+                "--force replaces only the results folder of an earlier run, never other "
+                "files: choose another --out"
+            )
     return target
 
 
