@@ -21,6 +21,7 @@ from appraisal.commands import history as history_module
 from appraisal.commands import sample as sample_module
 from appraisal.console import fields_of
 from appraisal.history.close import CloseOutcome
+from appraisal.history.db import open_ledger
 
 small_branch = helpers.small_branch
 REASON = "花名册更正"
@@ -114,6 +115,7 @@ def test_one_managers_history_is_chinese(ledger):
 def test_history_by_ledger_url_speaks_the_language_its_versions_were_closed_in(ledger, tmp_path):
     assert ledger.by_url == ledger.listing
     empty = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    open_ledger(empty).dispose()  # a ledger nothing was closed in: no language of its own
     assert _invoke("history", "--ledger", empty) == "no closed period matches\n"
 
 

@@ -121,9 +121,10 @@ HELP_ZH: dict[str, str] = {
     "Closed periods and versions (who, when, why, totals); with --manager, one manager's pay.":
         "已关账的期间和版本（关账人、时间、原因、合计）；用 --manager 时显示一名客户经理的薪酬。",
     "Config whose history: section names the ledger.": "其 history: 部分指定台账的配置。",
-    "Ledger URL (sqlite:///path or postgresql+psycopg://user@host/db; password from "
-    "PGPASSWORD).":
-        "台账 URL（sqlite:///路径 或 postgresql+psycopg://user@host/db；密码取自 PGPASSWORD）。",
+    "Ledger URL (sqlite:///path, or a plain path of a SQLite file, or "
+    "postgresql+psycopg://user@host/db; password from PGPASSWORD).":
+        "台账 URL（sqlite:///路径，或 SQLite 文件的普通路径，或 postgresql+psycopg://user@host/db；"
+        "密码取自 PGPASSWORD）。",
     "Only this unit.": "只看此单位。",
     "Only this period.": "只看此期间。",
     "One manager's pay in every period.": "一名客户经理在每个期间的薪酬。",
