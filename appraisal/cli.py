@@ -145,17 +145,22 @@ def _internal_error(ctx: click.Context, exc: Exception, language: Language) -> N
 @click.version_option(__version__, "--version", prog_name="appraise")
 def main() -> None:
     """Appraise customer managers and compute their bonuses, with an audit trail."""
-    _py4j_off_the_terminal()
+    _libraries_off_the_terminal()
 
 
-def _py4j_off_the_terminal() -> None:
-    """py4j (PySpark's bridge to the JVM) logs a traceback of its own when the JVM is gone;
-    the run's error says what happened, on one line. With no handler of its own, Python would
-    print py4j's records to stderr; a NullHandler keeps them off (APPRAISE_DEBUG=1 shows them)."""
-    py4j = logging.getLogger("py4j")
-    if not os.environ.get("APPRAISE_DEBUG") and not any(
-            isinstance(h, logging.NullHandler) for h in py4j.handlers):
-        py4j.addHandler(logging.NullHandler())
+def _libraries_off_the_terminal() -> None:
+    """Libraries' log records stay off the terminal: py4j (PySpark's bridge to the JVM) logs a
+    traceback of its own when the JVM is gone, which the run's error says on one line;
+    matplotlib logs font lookups in English (`findfont: Failed to find font weight normal for
+    AR PL UMing CN`), which the charts' own warning covers. With no handler of their own,
+    Python prints such records to stderr; a NullHandler keeps them off (APPRAISE_DEBUG=1
+    shows them)."""
+    if os.environ.get("APPRAISE_DEBUG"):
+        return
+    for name in ("py4j", "matplotlib", "PIL", "fontTools"):
+        library = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in library.handlers):
+            library.addHandler(logging.NullHandler())
 
 
 def _quiet_libraries() -> None:

@@ -717,6 +717,10 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "Free disk space, check the folder's permissions, or choose another --out",
      "无法将结果写入 {target}（{where}：{reason}）；该处未写入任何文件。请释放磁盘空间、检查文件夹权限，"
      "或另选 --out"),
+    ("ledger {ledger} is new: no period is closed in it yet, so this run's carry-in is the "
+     "config's; if this unit's earlier months were closed in another ledger, set history.url to it",
+     "台账 {ledger} 是新建的：其中尚无已关账的期间，因此本次运行的上期结转取自配置；如果本单位以前的"
+     "月份是在另一个台账中关账的，请将 history.url 指向该台账"),
     ("output folder {target} holds files no run of appraise wrote there ({files}); --force "
      "replaces only the results folder of an earlier run, never other files: choose another --out",
      "输出文件夹 {target} 中有并非 appraise 运行写入的文件（{files}）；--force 只替换以前某次运行的"

@@ -9,6 +9,7 @@ from the config: it comes from the environment (PGPASSWORD, or `history.password
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -251,6 +252,11 @@ def open_ledger(url: URL | str, *, create: bool = True) -> Ledger:
                         s.revision for s in _scripts().walk_revisions()}:
                     raise _newer_schema(shown, current)
                 command.upgrade(_alembic_config(connection), "head")
+                if current is None:
+                    warnings.warn(f"ledger {shown} is new: no period is closed in it yet, so "
+                                  "this run's carry-in is the config's; if this unit's earlier "
+                                  "months were closed in another ledger, set history.url to "
+                                  "it", stacklevel=2)
     except HistoryError:
         engine.dispose()
         raise
