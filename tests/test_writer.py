@@ -92,16 +92,22 @@ def test_existing_folder_is_kept_without_force(result, tmp_path):
     assert list(target.iterdir()) == []
 
 
-def test_work_folders_of_a_killed_run_are_removed_and_a_live_ones_kept(tmp_path):
-    import os
+def _dead_pid() -> int:
+    """The id of a process that has ended (a killed run's)."""
     import subprocess
     import sys
 
-    from appraisal.report.writer import remove_abandoned_staging
-
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                               capture_output=True, text=True, check=True)
-    dead = int(finished.stdout)
+    return int(finished.stdout)
+
+
+def test_work_folders_of_a_killed_run_are_removed_and_a_live_ones_kept(tmp_path):
+    import os
+
+    from appraisal.report.writer import remove_abandoned_staging
+
+    dead = _dead_pid()
     target = tmp_path / "2026-10"
     abandoned = tmp_path / f".2026-10.staging-{dead}-abc123"
     (abandoned / "charts").mkdir(parents=True)
@@ -118,14 +124,9 @@ def test_work_folders_of_a_killed_run_are_removed_and_a_live_ones_kept(tmp_path)
 def test_results_moved_aside_by_a_run_killed_before_the_new_ones_came_are_put_back(tmp_path):
     """`--force` moves the old folder aside, then the new one in: a kill between the two left
     no results folder; the next run (or close) finds the old results back in place."""
-    import subprocess
-    import sys
-
     from appraisal.report.writer import remove_abandoned_staging
 
-    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                              capture_output=True, text=True, check=True)
-    dead = int(finished.stdout)
+    dead = _dead_pid()
     target = tmp_path / "2026-10"
     retired = tmp_path / f".2026-10.old-{dead}-xyz"
     (retired / "2026-10").mkdir(parents=True)
