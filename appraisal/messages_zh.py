@@ -616,6 +616,10 @@ CATALOG: tuple[tuple[str, str], ...] = (
      "没有绩效工资基数（pay_base 为空，且职级不在 {key} 中）"),
     ("reason not allowed ({key})", "分配原因不被允许（{key}）"),
     ("row criterion {a} differs from column criterion {b}", "行指标 {a} 与列指标 {b} 不一致"),
+    ("{theirs:w} differs from the base scheme's {key:w} {ours:w} ({file}): a comparison weighs "
+     "two schemes on the same period and unit; give both configs the same value",
+     "{theirs} 与原方案（{file}）的 {key} {ours} 不同：方案对比须在同一考核期、同一单位上进行；"
+     "请让两个配置的该项取值相同"),
     ("the roster has no column {column} ({key})", "名册中没有列 {column}（{key}）"),
     ("a row with manager_id {manager}, indicator {indicator} and its actual (or "
      "`missing_actual: zero` on indicator {indicator2} to score it 0 and list every such case)",

@@ -26,7 +26,7 @@ from ..columns import (
     with_analysis_columns,
 )
 from ..config import AppraisalConfig, LoadedConfig, load_config
-from ..errors import InputError, IssueTable
+from ..errors import ConfigError, InputError, IssueTable
 from ..io.readers import LoadedTable, file_sha256
 from ..money import decimal_text
 from ..pipeline import run as run_pipeline
@@ -34,7 +34,7 @@ from ..result import RunResult
 from ..validate import Validation, check_inputs, read_source
 from .extend import with_overrides
 
-__all__ = ["Comparison", "compare_schemes", "read_shared_inputs"]
+__all__ = ["Comparison", "check_comparable", "compare_schemes", "read_shared_inputs"]
 
 _ORG = ("name", "branch", "sub_branch", "team")
 _POOL_ITEMS = ("limit_adjustment", "withheld", "pool_allocation", "pool_redistributed",
@@ -92,6 +92,24 @@ class Comparison:
         return {"compare_managers": self.managers, "grade_migration": self.migration,
                 "cost_by_unit": self.cost, "winners_losers": self.movers,
                 "structure": self.structure, "compare_inputs": self.inputs}
+
+
+# ---- what both schemes must share ---------------------------------------------------------
+
+def check_comparable(base: LoadedConfig, proposal: LoadedConfig) -> None:
+    """Refuse a proposal for another period or unit than the base scheme's: a comparison
+    weighs two schemes on one month's figures of one unit, so that every change it shows comes
+    from the scheme (another period moves the stock/increment split, the days and the targets
+    of the same inputs). Raises `ConfigError` naming the proposal's key path and both values."""
+    pairs = (("period", base.config.appraisal_period.label,
+              proposal.config.appraisal_period.label),
+             ("unit.id", base.config.unit.id, proposal.config.unit.id))
+    problems = [(key, f"{theirs} differs from the base scheme's {key} {ours} ({base.path}): "
+                      "a comparison weighs two schemes on the same period and unit; give both "
+                      "configs the same value")
+                for key, ours, theirs in pairs if ours != theirs]
+    if problems:
+        raise ConfigError(str(proposal.path), problems)
 
 
 # ---- reading the inputs once ---------------------------------------------------------------
@@ -485,6 +503,7 @@ def compare_schemes(
     base_loaded = base if isinstance(base, LoadedConfig) else load_config(base)
     proposal_loaded = (proposal if isinstance(proposal, LoadedConfig)
                        else load_config(proposal, overrides))
+    check_comparable(base_loaded, proposal_loaded)
     validations, inputs = read_shared_inputs([base_loaded, proposal_loaded])
     base_result = with_overrides(run_pipeline(base_loaded, validation=validations[0]),
                                  base_loaded)

@@ -44,7 +44,7 @@ def compare_command(ctx: click.Context, base: Path, proposal: Path, out_dir: Pat
                     force: bool, overrides: tuple[str, ...], top: int) -> None:
     """Compare scheme PROPOSAL with BASE on the same inputs: per manager, grade migration,
     cost by unit, winners and losers, structure; a workbook and CSVs."""
-    from ..analysis.compare import compare_schemes
+    from ..analysis.compare import check_comparable, compare_schemes
     from ..config import load_config
     from ..money import cents_to_text
     from ..report.compare import write_compare
@@ -52,6 +52,7 @@ def compare_command(ctx: click.Context, base: Path, proposal: Path, out_dir: Pat
 
     base_loaded = load_config(base)
     proposal_loaded = load_config(proposal, overrides)
+    check_comparable(base_loaded, proposal_loaded)  # before the output folder is touched
     period = proposal_loaded.config.appraisal_period.label
     target = out_dir if out_dir is not None else proposal_loaded.path.parent / f"compare-{period}"
     with output_lock(target):  # held from before the computation to the move
