@@ -6,8 +6,9 @@ For every manager and indicator, from the manager's current position and with ev
 unchanged:
 
     step       indicators scored against a target (ratio, lower_better, piecewise on the
-               target): `step_percent` % of the manager's |target| (one point of completion),
-               in the better direction; other rules: `unit_step` units of the actual (a survey
+               target): `step_percent` % of the manager's |target| (one point of completion;
+               a target of 0 has no percent: `unit_step` units), in the better direction;
+               other rules: `unit_step` units of the actual (a survey
                rating capped at its scale's top)
     score'     the indicator's own rule (`scoring.RULES`) and cap/floor at actual ± step;
                percentile ranks against the peers' unchanged results
@@ -169,7 +170,8 @@ def _cells(result: RunResult, declared: list[tuple[str, Indicator, bool]], step_
         target = rows["target"].to_numpy(dtype="float64")
         target = np.where(np.isfinite(target), target, 0.0)
         if _reads_target(indicator):
-            size = np.abs(target) * step_percent / 100.0
+            # a target of 0 has no percent: one point of it is `unit_step` units of the actual
+            size = np.where(target != 0.0, np.abs(target) * step_percent / 100.0, unit_step)
         else:
             size = np.full(len(rows), unit_step)
         step = _better_sign(indicator) * size
