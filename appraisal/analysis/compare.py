@@ -124,14 +124,61 @@ def _table_key(loaded: LoadedConfig, name: str) -> tuple[Any, ...]:
             source.delimiter, source.header_row, tuple(sorted((source.columns or {}).items())))
 
 
+def _declared(config: AppraisalConfig) -> tuple[set[str], set[tuple[str, str]]]:
+    """The indicator ids a scheme scores and its AHP matrices' (matrix, criterion) pairs."""
+    card = config.scorecard
+    pairs = {(m, c) for m, criteria in card.ahp_matrices().items() for c in criteria}
+    return {i.id for i in card.all_indicators()}, pairs
+
+
+def _without_others(name: str, frame: pd.DataFrame, own: tuple[set[str], set[tuple[str, str]]],
+                    others: tuple[set[str], set[tuple[str, str]]]) -> pd.DataFrame:
+    """The rows of the indicators or judgments table that only the other scheme reads (an
+    indicator it alone scores, a judgment of a matrix or criterion it alone weighs) left out of
+    this scheme's checks and run; every other row, a typo too, is this scheme's to check."""
+    def ids(column: str) -> pd.Series:
+        return frame[column].astype("string").str.strip().fillna("")
+
+    if name == "indicators" and "indicator" in frame.columns:
+        indicator = ids("indicator")
+        theirs = indicator.isin(sorted(others[0] - own[0]))
+    elif name == "judgments" and {"matrix", "criterion_a", "criterion_b"} <= set(frame.columns):
+        matrix, a, b = ids("matrix"), ids("criterion_a"), ids("criterion_b")
+
+        def weighs(pairs: set[tuple[str, str]]) -> pd.Series:
+            known = pd.MultiIndex.from_tuples(sorted(pairs)) if pairs else None
+            if known is None:
+                return pd.Series(False, index=frame.index)
+            return pd.Series(pd.MultiIndex.from_arrays([matrix, a]).isin(known)
+                             & pd.MultiIndex.from_arrays([matrix, b]).isin(known),
+                             index=frame.index)
+
+        theirs = weighs(others[1]) & ~weighs(own[1])
+    else:
+        return frame
+    if not theirs.any():
+        return frame
+    kept = frame.loc[~theirs.to_numpy()].copy()
+    kept.attrs = dict(frame.attrs)
+    return kept
+
+
 def read_shared_inputs(configs: Sequence[LoadedConfig]) -> tuple[list[Validation], pd.DataFrame]:
     """Read every configured table of every config, a table both name identically (same
-    resolved path, SHA-256 and reading settings) once; then each config's checks. Returns one
-    `Validation` per config and the inputs table (table, path, sha256, shared)."""
+    resolved path, SHA-256 and reading settings) once; then each config's checks. Rows of the
+    indicators and judgments tables that only another config reads (an indicator or AHP
+    criterion it alone declares) are left out of this config's checks and run, so that a
+    proposal may drop an indicator on the same input files. Returns one `Validation` per config
+    and the inputs table (table, path, sha256, shared)."""
     cache: dict[tuple[Any, ...], tuple[LoadedTable | None, IssueTable]] = {}
     uses: dict[tuple[Any, ...], int] = {}
     validations = []
-    for loaded in configs:
+    declared = [_declared(loaded.config) for loaded in configs]
+    for k, loaded in enumerate(configs):
+        own = declared[k]
+        others: tuple[set[str], set[tuple[str, str]]] = (
+            set().union(*(d[0] for j, d in enumerate(declared) if j != k)),
+            set().union(*(d[1] for j, d in enumerate(declared) if j != k)))
         tables: dict[str, LoadedTable] = {}
         reader_issues: list[IssueTable] = []
         for name, source in loaded.config.inputs.sources().items():
@@ -147,6 +194,7 @@ def read_shared_inputs(configs: Sequence[LoadedConfig]) -> tuple[list[Validation
             if table is not None:  # each run gets its own copy of the frame, never a re-read
                 frame = table.frame.copy()
                 frame.attrs = dict(table.frame.attrs)
+                frame = _without_others(name, frame, own, others)
                 tables[name] = dataclasses.replace(table, frame=frame)
         frames = {name: table.frame for name, table in tables.items()}
         issues = check_inputs(frames, loaded.config,
