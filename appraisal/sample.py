@@ -681,8 +681,28 @@ def _judgments_table(matrices: Mapping[str, Sequence[np.ndarray]]) -> Columns:
 # ---- shared-pool allocations --------------------------------------------------------------------
 
 
-def _draw_pool_allocations(roster: _Roster, seed: int) -> Columns:
-    """3–4 approved allocations, worth at most 1.5% of the roster's total pay base."""
+_POOL_BUDGET = (0.0085, 0.015)
+"""The allocations' budget as a share of the roster's pay base: 0.85 %, which the grade
+component alone withholds in any branch under configs/example.yaml (measured: the pool is at
+least 0.9 % of the pay base), up to 1.5 % for a branch the size of the example's unit costs."""
+_FULL_BRANCH = (60, 300)
+"""Managers, and accounts per manager, of a branch whose profit carries the example config's
+unit costs (120 000 + 60 000 yuan a month): the default branch."""
+
+
+def _pool_budget(roster: _Roster, accounts: int) -> float:
+    """Yuan the allocations may total: 1.5 % of the pay base for a branch the size of the
+    example's (60 managers, 300+ accounts each), shrinking towards 0.85 % for a smaller or
+    thinner one, whose unit costs leave little profit pay to withhold from."""
+    managers = roster.ids.size
+    scale = min(1.0, managers / _FULL_BRANCH[0]) * min(
+        1.0, accounts / (_FULL_BRANCH[1] * managers))
+    low, high = _POOL_BUDGET
+    return (low + (high - low) * scale) * float(roster.columns["pay_base"].sum())
+
+
+def _draw_pool_allocations(roster: _Roster, seed: int, accounts: int) -> Columns:
+    """3–4 approved allocations within `_pool_budget` (at most 1.5 % of the pay base)."""
     rng = _rng(seed, "pool_allocations")
     eligible = np.flatnonzero(~roster.joined & np.isnat(roster.leave))
     rows = min(int(rng.integers(3, 5)), eligible.size)
@@ -693,7 +713,7 @@ def _draw_pool_allocations(roster: _Roster, seed: int) -> Columns:
     others = others[~np.isin(others, weakest[:2])]
     picked = np.concatenate([weakest[:2], others])[:rows]
     amount = rng.integers(30, 201, size=rows) * 10.0
-    budget = 0.015 * float(roster.columns["pay_base"].sum())
+    budget = _pool_budget(roster, accounts)
     if amount.sum() > budget:
         amount = np.maximum(np.floor(amount * budget / amount.sum() / 10.0) * 10.0, 10.0)
     head = (
@@ -753,7 +773,7 @@ def generate_branch(
         "ratings_360": _draw_ratings(roster, seed),
         "satisfaction": _draw_satisfaction(roster, seed),
         "judgments": _judgments_table(_draw_judgment_matrices(seed)),
-        "pool_allocations": _draw_pool_allocations(roster, seed),
+        "pool_allocations": _draw_pool_allocations(roster, seed, accounts),
     }
     return SampleBranch(managers, accounts, seed, period, tables, roster)
 
