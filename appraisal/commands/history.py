@@ -17,13 +17,14 @@ names, timestamps, reasons and paths pass unchanged. `--json` is the same in bot
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..columns import Column, ColumnRegistry, retro_source_text
-from ..console import Phrasebook
+from ..console import Phrasebook, say
 from ..messages import Language
 from ..money import cents_to_text
 from .language import (
@@ -207,19 +208,11 @@ def history_command(ctx: click.Context, config: Path | None, url: str | None, un
         _print(history_line(row, language, manager=bool(manager)) for row in map(_shown, rows))
 
 
-def _print(lines: Any) -> None:
+def _print(lines: Iterable[str]) -> None:
     """The listing on stdout; a reader that stops early (`appraise history | head`) ends it
-    quietly, as any Unix listing does, instead of an internal error on the broken pipe."""
-    import os
-    import sys
-
-    try:
-        for line in lines:
-            click.echo(line)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # what is still buffered goes nowhere: the interpreter's last flush must not fail
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    quietly (`console.say`), as any Unix listing does."""
+    for line in lines:
+        say(line)
 
 
 _EXPORT_REGISTRY = ColumnRegistry({
